@@ -1,0 +1,54 @@
+# Edge–cloud LLM serving research workspace. `make` (or `make help`) lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PARAMS ?= params/default.yaml
+STAMP := $(VENV)/.installed
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /'
+
+## sysdeps: Debian packages the figures need (CJK fonts); skipped with a note when not root on Debian
+sysdeps:
+	@bash scripts/install_system_deps.sh
+
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed, found " + sys.version'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name edgecloud --display-name "Python (edgecloud)" >/dev/null
+	touch $(STAMP)
+
+## venv: create .venv with the pinned dependencies and register the "edgecloud" Jupyter kernel
+venv: $(STAMP)
+
+## run: run every notebook in order with PARAMS (default params/default.yaml; PARAMS=params/smoke.yaml is small)
+run: sysdeps venv
+	$(PY) -m edgecloud run --params $(PARAMS)
+
+## test: pytest (unit + integration) and nbval on the notebooks, smoke profile
+test: sysdeps venv
+	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+## lab: open JupyterLab on the workspace with the venv's kernel (127.0.0.1 only)
+lab: sysdeps venv
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)
+
+## notebooks: re-pair notebooks/*.ipynb with their py:percent sources after editing either
+notebooks: venv
+	$(VENV)/bin/jupytext --sync notebooks/[0-9]*.py
+
+## clean: remove run outputs and generated figures (keeps .venv and the converted model cache)
+clean:
+	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name .gitkeep -exec rm -rf {} +
+	find figures -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+
+.PHONY: help sysdeps venv run test lab notebooks clean

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# System packages the workspace needs beyond Python: Noto CJK fonts so figures draw Chinese labels.
+# Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says what to install.
+set -euo pipefail
+packages=(fonts-noto-cjk)
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+else
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || echo "note: install a Noto Sans CJK font for Chinese figure labels (macOS: brew install --cask font-noto-sans-cjk)"
+  exit 0
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "note: missing system packages ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"
+fi

@@ -1,0 +1,56 @@
+"""Command line: `python -m edgecloud run --params params/smoke.yaml [--only ...] [--from ...] [--set k=v ...]`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import EdgecloudError
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m edgecloud", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    r = sub.add_parser("run", help="execute the stage notebooks with papermill into outputs/<run_name>/")
+    r.add_argument("--params", required=True, help="a params file, e.g. params/default.yaml")
+    sel = r.add_mutually_exclusive_group()
+    sel.add_argument("--only", help="comma-separated stages, e.g. 01_convert,02_prepare")
+    sel.add_argument("--from", dest="from_stage", help="run this stage and every later one")
+    r.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one parameter (validated like the file), e.g. --set train.max_steps=20")
+    r.add_argument("--timeout", type=int, default=4 * 3600, help="per-cell execution timeout in seconds")
+
+    p = sub.add_parser("params", help="validate a params file and print the resolved parameters")
+    p.add_argument("--params", required=True)
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+
+    sub.add_parser("stages", help="list the stages and their notebooks")
+
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "run":
+            from .runner import run
+
+            only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
+            return run(args.params, args.overrides, only=only, from_stage=args.from_stage, timeout_s=args.timeout)
+        if args.cmd == "params":
+            from .params import load_params
+
+            params = load_params(args.params, args.overrides)
+            print(json.dumps(params.to_dict(), ensure_ascii=False, indent=2))
+            print(f"# sha256 {params.sha256()}", file=sys.stderr)
+            return 0
+        from .stages import STAGES
+
+        for s in STAGES:
+            have = "notebook" if s.notebook.is_file() else "no notebook yet"
+            print(f"{s.name:12} {s.title}  (upstream: {', '.join(s.upstream) or '-'}; {have})")
+        return 0
+    except (EdgecloudError, KeyError) as exc:
+        print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

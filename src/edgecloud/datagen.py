@@ -1,0 +1,1472 @@
+"""Seeded generator of the raw dataset of requests to an on-device (edge) assistant.
+
+Why this module exists
+----------------------
+The thesis fine-tunes a small on-device model to answer simple requests itself and to reply
+"转发云端 / forward to cloud" for complex ones. The raw data it learns from must be
+
+* realistic: many genuinely different phrasings per intent, in natural Simplified Chinese and
+  English, with slot fills (rooms, cities, times, numbers, phrases, topics);
+* correct: arithmetic and unit-conversion replies are computed exactly (``fractions``), and
+  translations come from a hand-checked phrase table, so the model is not taught wrong facts;
+* reproducible: the committed script regenerates the committed files byte for byte. Only
+  ``random.Random(seed)`` is used - never the global RNG, the clock, or ``hash()`` of strings
+  (which depends on PYTHONHASHSEED) - and every table is a tuple iterated in a fixed order;
+* split-friendly: every record carries a ``group`` naming the phrasing template it came from.
+  The downstream train/valid/test split keeps whole groups together, so test phrasings never
+  occur in training. Groups are small (1-6 records) so exact split sizes are reachable.
+
+Edge records (``needs_cloud`` false) carry the reply a good on-device assistant would give.
+Complex records (``needs_cloud`` true) carry ``response: null``; the converter fills in the fixed
+forward-to-cloud reply. No edge reply ever mentions forwarding to the cloud.
+
+Run ``python -m edgecloud.datagen --n 500 --seed 20260210 --out data/raw/edge_requests_v1.jsonl``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+# ---------------------------------------------------------------------------------------------
+# Dataset shape
+
+FIELDS = ("id", "lang", "category", "needs_cloud", "group", "query", "response")
+LANGS = ("zh", "en")
+EDGE_CATEGORIES = ("device_control", "timer_reminder", "lookup", "translation", "arithmetic", "chitchat")
+CLOUD_CATEGORIES = ("proof_derivation", "long_analysis", "planning", "coding")
+CATEGORIES = EDGE_CATEGORIES + CLOUD_CATEGORIES
+
+MAX_GROUP_SIZE = 6
+# Draw weights of a group's size (1..6): mostly 2-4, so the exact-size split has small pieces.
+GROUP_SIZE_WEIGHTS = ((1, 6), (2, 24), (3, 32), (4, 24), (5, 9), (6, 5))
+# Slot draws tried per record before a template counts as exhausted (all fills already used).
+MAX_DRAWS_PER_RECORD = 40
+# Bounds a generated query must respect (a template producing anything else is a bug here).
+MIN_QUERY_CHARS, MAX_QUERY_CHARS = 2, 220
+
+Slots = dict[str, str]
+Sampler = Callable[[random.Random, str], Slots]
+
+
+@dataclass(frozen=True)
+class Template:
+    """One phrasing of one intent in one language; all its records form one paraphrase group.
+
+    ``query`` and ``response`` are ``str.format`` patterns over the slots returned by the sampler
+    named ``sampler``. A slot ``foo`` is also available as ``Foo`` (first letter upper-cased), for
+    slots that start a sentence. ``response`` is None for complex (cloud) templates.
+    """
+
+    query: str
+    response: Optional[str]
+    sampler: str
+
+
+T = Template  # short alias for the tables below
+
+# ---------------------------------------------------------------------------------------------
+# Slot tables. Paired tables are (zh, en) or (query form, reply form) tuples.
+
+ROOMS = {
+    "zh": ("客厅", "卧室", "主卧", "次卧", "书房", "厨房", "餐厅", "儿童房", "阳台", "卫生间", "玄关"),
+    "en": ("living room", "bedroom", "master bedroom", "guest room", "office", "kitchen", "dining room",
+           "kids' room", "basement", "bathroom", "hallway"),
+}
+# Rooms that plausibly have an air conditioner.
+AC_ROOMS = {
+    "zh": ("客厅", "卧室", "主卧", "次卧", "书房", "餐厅", "儿童房"),
+    "en": ("living room", "bedroom", "master bedroom", "guest room", "office", "dining room", "kids' room", "basement"),
+}
+APPLIANCES = {
+    "zh": ("空气净化器", "加湿器", "电风扇", "电视", "除湿机", "电暖器", "落地灯"),
+    "en": ("air purifier", "humidifier", "fan", "TV", "space heater", "dehumidifier", "floor lamp"),
+}
+LIGHT_COLORS = {
+    "zh": ("暖光", "冷白光", "阅读模式", "夜灯模式", "观影模式", "暖黄色"),
+    "en": ("warm white", "cool white", "reading mode", "night-light mode", "movie mode", "soft yellow"),
+}
+DOORS = {"zh": ("大门", "入户门", "后门", "车库门", "阳台门"), "en": ("front door", "back door", "garage door", "side door")}
+VOLUME_DEVICES = {"zh": ("电视", "音箱", "手机"), "en": ("TV", "speaker", "soundbar")}
+# (query name, reply name): the en reply name may need an article / capital.
+TOGGLE_ITEMS = {
+    "zh": (("蓝牙", "蓝牙"), ("Wi-Fi", "Wi-Fi"), ("个人热点", "个人热点"), ("飞行模式", "飞行模式"),
+           ("定位服务", "定位服务"), ("NFC", "NFC"), ("省电模式", "省电模式"), ("深色模式", "深色模式")),
+    "en": (("Bluetooth", "Bluetooth"), ("Wi-Fi", "Wi-Fi"), ("the hotspot", "the hotspot"),
+           ("airplane mode", "airplane mode"), ("location sharing", "location sharing"),
+           ("battery saver", "battery saver"), ("dark mode", "dark mode"), ("NFC", "NFC")),
+}
+ZH_DND_UNTIL = ("明早7点", "明天早上8点", "下午3点", "晚上10点", "中午12点", "下午5点半", "明早6点半", "下午2点")
+EN_DND_UNTIL = ("7 am", "8 tomorrow morning", "3 pm", "10 tonight", "noon", "5:30 pm", "6:30 tomorrow morning", "2 pm")
+ZH_DND_DURATIONS = ("半小时", "1小时", "2小时", "45分钟", "90分钟", "20分钟")
+EN_DND_DURATIONS = ("30 minutes", "an hour", "two hours", "45 minutes", "90 minutes", "20 minutes")
+# (how the user feels, AC mode)
+ZH_AC_FEEL = (("好热", "制冷"), ("热死了", "制冷"), ("有点闷", "制冷"), ("好冷", "制热"), ("太冷了", "制热"),
+              ("有点潮", "除湿"))
+EN_AC_FEEL = (("boiling", "cool"), ("way too hot", "cool"), ("stuffy", "cool"), ("freezing", "heat"),
+              ("chilly", "heat"))
+
+# Durations: zh text, (en text, en adjective form).
+ZH_DURATIONS = ("30秒", "1分钟", "2分钟", "3分钟", "5分钟", "8分钟", "10分钟", "12分钟", "15分钟", "20分钟", "25分钟",
+                "半小时", "40分钟", "45分钟", "1小时", "一个半小时", "2小时", "3小时")
+EN_DURATIONS = (("30 seconds", "30-second"), ("1 minute", "1-minute"), ("2 minutes", "2-minute"),
+                ("3 minutes", "3-minute"), ("5 minutes", "5-minute"), ("8 minutes", "8-minute"),
+                ("10 minutes", "10-minute"), ("12 minutes", "12-minute"), ("15 minutes", "15-minute"),
+                ("20 minutes", "20-minute"), ("25 minutes", "25-minute"), ("half an hour", "half-hour"),
+                ("40 minutes", "40-minute"), ("45 minutes", "45-minute"), ("an hour", "one-hour"),
+                ("an hour and a half", "90-minute"), ("2 hours", "2-hour"), ("3 hours", "3-hour"))
+ZH_SHORT_DURATIONS = ("3分钟", "5分钟", "8分钟", "10分钟", "12分钟", "15分钟", "20分钟", "25分钟", "半小时", "40分钟")
+EN_SHORT_DURATIONS = EN_DURATIONS[3:13]
+ZH_SNOOZE = ("5分钟", "10分钟", "15分钟", "20分钟", "半小时")
+EN_SNOOZE = ("5 minutes", "10 minutes", "15 minutes", "20 minutes", "half an hour")
+ZH_LEAD = ("5分钟", "10分钟", "15分钟", "半小时")
+EN_LEAD = ("5 minutes", "10 minutes", "15 minutes", "half an hour")
+ZH_FOODS = ("鸡蛋", "面条", "饺子", "粥", "排骨", "玉米", "汤圆")
+EN_FOODS = ("eggs", "pasta", "rice", "dumplings", "potatoes", "corn on the cob")
+
+# Times of day. zh: (period, possible hours); minutes: (text, minute).
+ZH_DAYS = ("", "", "今天", "明天", "后天", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "下周一", "这周五")
+ZH_MORNING_DAYS = ("", "明天", "周六", "周一", "后天")
+ZH_PERIODS = (("早上", (5, 6, 7, 8)), ("上午", (8, 9, 10, 11)), ("中午", (12,)), ("下午", (1, 2, 3, 4, 5, 6)),
+              ("晚上", (7, 8, 9, 10)))
+ZH_MINUTES = (("", 0), ("", 0), ("半", 30), ("一刻", 15), ("10分", 10), ("20分", 20), ("40分", 40), ("45分", 45))
+EN_DAYS = ("", "", "today", "tomorrow", "tomorrow", "on Monday", "on Tuesday", "on Wednesday", "on Thursday",
+           "on Friday", "on Saturday", "on Sunday", "next Monday")
+EN_MORNING_DAYS = ("", "tomorrow", "on Saturday", "on Monday")
+EN_MINUTES = (0, 0, 15, 30, 45, 10, 20, 40)
+
+# Reminder tasks: (as the user says it, as the assistant echoes it).
+ZH_TASKS = (("交房租", "交房租"), ("给妈妈打个电话", "给妈妈打电话"), ("吃药", "吃药"), ("取快递", "取快递"),
+            ("开周会", "开周会"), ("去接孩子", "去接孩子"), ("交电费", "交电费"), ("给猫喂粮", "给猫喂粮"),
+            ("倒垃圾", "倒垃圾"), ("给花浇水", "给花浇水"), ("还图书馆的书", "还图书馆的书"), ("预约体检", "预约体检"),
+            ("买牛奶", "买牛奶"), ("给车充电", "给车充电"), ("交周报", "交周报"), ("收衣服", "收衣服"),
+            ("把衣服从洗衣机里拿出来", "把衣服从洗衣机里拿出来"))
+EN_TASKS = (("pay the rent", "pay the rent"), ("call Mom", "call Mom"), ("take my meds", "take your meds"),
+            ("pick up my package", "pick up your package"), ("join the weekly sync", "join the weekly sync"),
+            ("pick up the kids", "pick up the kids"), ("pay the electric bill", "pay the electric bill"),
+            ("feed the cat", "feed the cat"), ("take out the trash", "take out the trash"),
+            ("water the plants", "water the plants"), ("return my library books", "return your library books"),
+            ("book a dentist appointment", "book a dentist appointment"), ("buy milk", "buy milk"),
+            ("charge my car", "charge your car"), ("send the weekly report", "send the weekly report"),
+            ("move the laundry to the dryer", "move the laundry to the dryer"),
+            ("renew my passport", "renew your passport"))
+
+ZH_CITIES = ("北京", "上海", "广州", "深圳", "杭州", "成都", "重庆", "武汉", "西安", "南京", "苏州", "厦门", "青岛",
+             "长沙", "昆明", "哈尔滨", "三亚", "大连", "天津", "拉萨")
+EN_CITIES = ("Boston", "Seattle", "Chicago", "London", "Toronto", "Sydney", "Denver", "Austin", "San Francisco",
+             "New York", "Miami", "Vancouver", "Dublin", "Edinburgh", "Melbourne", "Portland", "Atlanta")
+ZH_WORLD_CITIES = ("纽约", "伦敦", "东京", "巴黎", "悉尼", "洛杉矶", "柏林", "迪拜", "新加坡", "莫斯科", "温哥华",
+                   "首尔", "曼谷", "旧金山")
+EN_WORLD_CITIES = ("Tokyo", "London", "Paris", "Sydney", "Singapore", "Dubai", "Berlin", "Mumbai", "Beijing",
+                   "Shanghai", "Seoul", "Los Angeles", "Honolulu", "São Paulo")
+ZH_WEATHER_DAYS = ("今天", "明天", "后天", "周末", "这周六", "下周一", "今晚", "明天上午", "明天下午")
+EN_WEATHER_DAYS = (("today", "today's"), ("tomorrow", "tomorrow's"), ("tonight", "tonight's"),
+                   ("this weekend", "this weekend's"), ("on Saturday", "Saturday's"), ("on Sunday", "Sunday's"),
+                   ("on Friday", "Friday's"), ("on Monday", "Monday's"))
+
+# Unit conversion. Exact factors (international mile / pound / inch, US liquid gallon).
+KM_PER_MILE = Fraction("1.609344")
+KG_PER_POUND = Fraction("0.45359237")
+CM_PER_INCH = Fraction("2.54")
+LITERS_PER_GALLON = Fraction("3.785411784")
+CONVERSIONS: dict[str, Callable[[Fraction], Fraction]] = {
+    "km_mi": lambda x: x / KM_PER_MILE,
+    "mi_km": lambda x: x * KM_PER_MILE,
+    "c_f": lambda x: x * 9 / 5 + 32,
+    "f_c": lambda x: (x - 32) * 5 / 9,
+    "kg_lb": lambda x: x / KG_PER_POUND,
+    "lb_kg": lambda x: x * KG_PER_POUND,
+    "cm_in": lambda x: x / CM_PER_INCH,
+    "in_cm": lambda x: x * CM_PER_INCH,
+    "l_gal": lambda x: x / LITERS_PER_GALLON,
+    "gal_l": lambda x: x * LITERS_PER_GALLON,
+}
+# unit -> (zh name, en singular, en plural)
+UNIT_NAMES = {
+    "km": ("公里", "km", "km"), "mi": ("英里", "mile", "miles"), "c": ("摄氏度", "°C", "°C"),
+    "f": ("华氏度", "°F", "°F"), "kg": ("公斤", "kg", "kg"), "lb": ("磅", "pound", "pounds"),
+    "cm": ("厘米", "cm", "cm"), "in": ("英寸", "inch", "inches"), "l": ("升", "liter", "liters"),
+    "gal": ("加仑", "gallon", "gallons"),
+}
+# Source values people actually ask about, per source unit.
+CONVERSION_VALUES = {
+    "km": ("1", "2", "3", "5", "7.5", "8", "10", "12", "15", "20", "21", "30", "42", "50", "100", "160"),
+    "mi": ("1", "2", "3", "4", "5", "6.2", "8", "10", "13.1", "15", "20", "26.2", "30", "50", "60", "100"),
+    "c": ("-10", "-5", "0", "5", "10", "15", "18", "20", "22", "25", "28", "30", "35", "37", "40", "100"),
+    "f": ("0", "14", "32", "40", "50", "59", "65", "68", "72", "75", "80", "86", "90", "98.6", "100", "212"),
+    "kg": ("1", "2", "2.5", "5", "10", "15", "20", "23", "30", "45", "50", "60", "65", "70", "75", "80"),
+    "lb": ("1", "2", "5", "8", "10", "15", "20", "25", "50", "100", "120", "135", "150", "160", "180", "200"),
+    "cm": ("1", "2.5", "5", "10", "15", "20", "30", "50", "100", "150", "160", "170", "175", "180", "185", "190"),
+    "in": ("6", "10", "12", "13", "14", "15.6", "24", "27", "32", "43", "50", "55", "65", "75", "85"),
+    "l": ("0.5", "1", "1.5", "2", "3", "4", "5", "10", "15", "20", "40", "50", "60", "75", "100", "200"),
+    "gal": ("0.5", "1", "2", "3", "5", "10", "12", "13", "15", "20", "25", "50", "55", "100"),
+}
+
+# Everyday phrases with hand-checked translations: zh, en, ja, fr.
+PHRASES = (
+    {"zh": "谢谢", "en": "Thank you", "ja": "ありがとうございます", "fr": "Merci"},
+    {"zh": "早上好", "en": "Good morning", "ja": "おはようございます", "fr": "Bonjour"},
+    {"zh": "晚安", "en": "Good night", "ja": "おやすみなさい", "fr": "Bonne nuit"},
+    {"zh": "对不起", "en": "I'm sorry", "ja": "ごめんなさい", "fr": "Je suis désolé"},
+    {"zh": "洗手间在哪里？", "en": "Where is the restroom?", "ja": "トイレはどこですか？", "fr": "Où sont les toilettes ?"},
+    {"zh": "这个多少钱？", "en": "How much is this?", "ja": "これはいくらですか？", "fr": "Combien ça coûte ?"},
+    {"zh": "请再说一遍", "en": "Could you say that again, please?", "ja": "もう一度言ってください",
+     "fr": "Pouvez-vous répéter, s'il vous plaît ?"},
+    {"zh": "买单", "en": "Check, please", "ja": "お会計をお願いします", "fr": "L'addition, s'il vous plaît"},
+    {"zh": "很高兴认识你", "en": "Nice to meet you", "ja": "お会いできてうれしいです", "fr": "Ravi de vous rencontrer"},
+    {"zh": "生日快乐", "en": "Happy birthday", "ja": "お誕生日おめでとう", "fr": "Joyeux anniversaire"},
+    {"zh": "新年快乐", "en": "Happy New Year", "ja": "あけましておめでとうございます", "fr": "Bonne année"},
+    {"zh": "我迷路了", "en": "I'm lost", "ja": "道に迷いました", "fr": "Je suis perdu"},
+    {"zh": "附近有地铁站吗？", "en": "Is there a subway station nearby?", "ja": "近くに地下鉄の駅はありますか？",
+     "fr": "Y a-t-il une station de métro près d'ici ?"},
+    {"zh": "我对花生过敏", "en": "I'm allergic to peanuts", "ja": "ピーナッツアレルギーがあります",
+     "fr": "Je suis allergique aux cacahuètes"},
+    {"zh": "请帮我叫一辆出租车", "en": "Please call me a taxi", "ja": "タクシーを呼んでください",
+     "fr": "Pouvez-vous m'appeler un taxi ?"},
+    {"zh": "可以刷卡吗？", "en": "Can I pay by card?", "ja": "カードで払えますか？", "fr": "Je peux payer par carte ?"},
+    {"zh": "我想订一张两人桌", "en": "I'd like to book a table for two", "ja": "二人で予約したいです",
+     "fr": "Je voudrais réserver une table pour deux"},
+    {"zh": "今天天气真好", "en": "The weather is lovely today", "ja": "今日はいい天気ですね", "fr": "Il fait beau aujourd'hui"},
+    {"zh": "一路平安", "en": "Have a safe trip", "ja": "道中お気をつけて", "fr": "Bon voyage"},
+    {"zh": "我饿了", "en": "I'm hungry", "ja": "お腹が空きました", "fr": "J'ai faim"},
+    {"zh": "没关系", "en": "It's okay", "ja": "大丈夫です", "fr": "Ce n'est pas grave"},
+    {"zh": "你叫什么名字？", "en": "What's your name?", "ja": "お名前は何ですか？", "fr": "Comment vous appelez-vous ?"},
+    {"zh": "请说慢一点", "en": "Please speak more slowly", "ja": "もう少しゆっくり話してください",
+     "fr": "Pouvez-vous parler plus lentement ?"},
+    {"zh": "我听不懂", "en": "I don't understand", "ja": "わかりません", "fr": "Je ne comprends pas"},
+    {"zh": "去火车站怎么走？", "en": "How do I get to the train station?", "ja": "駅へはどう行けばいいですか？",
+     "fr": "Comment aller à la gare ?"},
+    {"zh": "来一杯咖啡，谢谢", "en": "A coffee, please", "ja": "コーヒーを一つお願いします", "fr": "Un café, s'il vous plaît"},
+    {"zh": "周末愉快", "en": "Have a nice weekend", "ja": "良い週末を", "fr": "Bon week-end"},
+    {"zh": "好久不见", "en": "Long time no see", "ja": "お久しぶりです", "fr": "Ça fait longtemps"},
+    {"zh": "我吃素", "en": "I'm vegetarian", "ja": "私はベジタリアンです", "fr": "Je suis végétarien"},
+    {"zh": "能便宜一点吗？", "en": "Can you make it a bit cheaper?", "ja": "少し安くなりませんか？",
+     "fr": "Vous pouvez baisser un peu le prix ?"},
+    {"zh": "我需要看医生", "en": "I need to see a doctor", "ja": "医者に診てもらいたいです",
+     "fr": "J'ai besoin de voir un médecin"},
+    {"zh": "欢迎", "en": "Welcome", "ja": "ようこそ", "fr": "Bienvenue"},
+    {"zh": "小心", "en": "Be careful", "ja": "気をつけて", "fr": "Fais attention"},
+    {"zh": "干杯", "en": "Cheers", "ja": "乾杯", "fr": "Santé"},
+    {"zh": "请问还有空房间吗？", "en": "Do you have any rooms available?", "ja": "空いている部屋はありますか？",
+     "fr": "Avez-vous des chambres disponibles ?"},
+    {"zh": "祝你好运", "en": "Good luck", "ja": "幸運を祈ります", "fr": "Bonne chance"},
+    {"zh": "我不吃辣", "en": "I don't eat spicy food", "ja": "辛いものは食べられません", "fr": "Je ne mange pas épicé"},
+    {"zh": "这个座位有人吗？", "en": "Is this seat taken?", "ja": "この席は空いていますか？", "fr": "Cette place est prise ?"},
+)
+
+# Chitchat tables.
+ZH_GREETINGS = (("早上好", "早上好！新的一天也要元气满满哦。"), ("早安", "早安！今天也加油哦。"), ("早啊", "早呀！昨晚睡得好吗？"),
+                ("中午好", "中午好！记得按时吃午饭。"), ("下午好", "下午好！要不要起来活动一下？"),
+                ("晚上好", "晚上好！今天过得怎么样？"), ("你好", "你好！有什么可以帮你的吗？"), ("嗨，在吗", "嗨！我在呢。"),
+                ("哈喽", "哈喽！有什么需要尽管说。"))
+EN_GREETINGS = (("Good morning", "Good morning! Hope you have a great day."),
+                ("Morning", "Morning! Ready when you are."),
+                ("Hey", "Hey! What can I do for you?"), ("Hi there", "Hi! How can I help?"),
+                ("Hello", "Hello! What can I do for you today?"), ("Good evening", "Good evening! How was your day?"),
+                ("Good afternoon", "Good afternoon! What can I help with?"), ("Hiya", "Hi! What's up?"))
+ZH_THANKS = ("谢谢", "谢谢你", "太感谢了", "多谢", "谢啦", "感谢感谢")
+ZH_THANKS_TAIL = ("", "，帮大忙了", "，你真靠谱", "！", "哈", "，辛苦啦")
+ZH_WELCOME = ("不客气，随时为你服务！", "不用谢，能帮上忙就好。", "别客气，有需要再叫我～")
+EN_THANKS = ("Thanks", "Thank you so much", "Thx", "Cheers", "Appreciate it", "Thanks a lot")
+EN_THANKS_TAIL = ("", ", that helped", ", you're a lifesaver", "!", " :)", ", perfect")
+EN_WELCOME = ("You're welcome!", "Anytime — happy to help.", "No problem at all!")
+ZH_JOKES = (("冷", "小明的爸爸有三个儿子，老大叫大毛，老二叫二毛，老三叫什么？——叫小明呀。"),
+            ("程序员", "程序员最讨厌的两件事：一是写文档，二是别人不写文档。"),
+            ("数学", "数学书为什么总是愁眉苦脸？因为它的问题实在太多了。"),
+            ("动物", "蜗牛被乌龟撞了，警察问它经过，蜗牛说：“太快了，我什么都没看清。”"),
+            ("", "一个豆腐跑去打篮球，结果被砸成了豆腐花。"))
+EN_JOKES = (("a dad joke", "I'm reading a book about anti-gravity. It's impossible to put down."),
+            ("a programmer joke", "Why do programmers prefer dark mode? Because light attracts bugs."),
+            ("a math joke", "Why was the equal sign so humble? It knew it wasn't less than or greater than anyone."),
+            ("an animal joke", "What do you call a sleeping bull? A bulldozer."),
+            ("a joke", "I told my wife she was drawing her eyebrows too high. She looked surprised."),
+            ("a short joke", "Parallel lines have so much in common. It's a shame they'll never meet."))
+ZH_EVENTS = ("面试", "考试", "论文答辩", "上台演讲", "考科目二", "入职新公司", "比赛", "见家长")
+EN_EVENTS = ("job interview", "exam", "thesis defense", "presentation", "driving test", "performance review",
+             "piano recital", "big game")
+ZH_WHEN = ("明天", "下午", "后天", "等会儿", "周一")
+EN_WHEN = ("tomorrow", "this afternoon", "in an hour", "on Monday", "later today")
+ZH_BAD_DAYS = (("加班到十点", "辛苦了！加班到这么晚，记得吃点东西，早点休息。"),
+               ("被领导批评了", "抱抱你。被批评一次不代表你不行，调整好心情明天再来。"),
+               ("跑了十公里", "太厉害了！记得拉伸、多喝水。"),
+               ("搬了一天家", "搬家真的超累，辛苦啦，今晚好好睡一觉。"),
+               ("带了一天娃", "带娃可是体力活，辛苦了，给自己留点休息时间吧。"),
+               ("连开了五个会", "连着开五个会太耗神了，先放空一会儿吧。"),
+               ("考试没考好", "别灰心，一次考试说明不了什么，找找原因下次会更好。"))
+EN_BAD_DAYS = (("worked a 12-hour shift", "That's a long day. Get some rest — you've earned it."),
+               ("got chewed out by my boss", "Sorry, that's rough. One bad meeting doesn't define you."),
+               ("ran 10 miles", "Wow, nice work! Don't forget to stretch and drink some water."),
+               ("spent all day moving apartments", "Moving is exhausting. Order some food and take it easy tonight."),
+               ("had back-to-back meetings", "Back-to-back meetings are draining. Take a few minutes for yourself."),
+               ("bombed my exam", "I'm sorry. One exam doesn't define you — you'll bounce back."),
+               ("chased a toddler around for hours",
+                "Toddlers are a full-time workout! Hope you get some quiet time tonight."))
+ZH_COMPLIMENTS = ("聪明", "厉害", "棒", "贴心", "靠谱", "有意思")
+EN_COMPLIMENTS = ("smart", "helpful", "funny", "sweet", "awesome", "clever")
+ZH_TAILS = ("", "！", "啊", "呀", "哈哈")
+EN_TAILS = ("", "!", " lol", " :)")
+ZH_BORED = ("好无聊啊", "无聊死了", "好无聊，陪我聊会儿天吧", "没事干，好闲", "有点无聊，说点什么吧")
+EN_BORED = ("I'm bored", "so bored right now", "I'm bored, talk to me", "nothing to do today", "entertain me")
+ZH_GOODNIGHT = ("晚安", "我睡啦", "我去睡觉了", "困了，睡了", "不聊了，睡觉去了")
+EN_GOODNIGHT = ("Good night", "Night night", "I'm off to bed", "Heading to sleep now", "Okay, bedtime for me")
+ZH_BIRTHDAY = ("今天是我生日", "我今天过生日", "今天我生日哎", "今天是我的生日")
+EN_BIRTHDAY = ("It's my birthday today", "Today's my birthday", "Guess what, it's my birthday", "It's my bday")
+ZH_PLANS = ("爬山", "露营", "看演唱会", "海边", "迪士尼", "看电影", "野餐", "泡温泉")  # after "要去"
+EN_PLANS = ("hiking", "camping", "to a concert", "to the beach", "to Disneyland", "skiing", "to a wedding",
+            "kayaking")
+ZH_ADDRESS = ("小助手", "小助手，", "嘿，小助手，")
+EN_ADDRESS = ("assistant", "my friend", "buddy")
+ZH_HOWRU = ("你今天过得怎么样", "最近怎么样", "你好吗", "今天心情好吗")
+EN_HOWRU_TAIL = ("today?", "doing?", "doing today?", "this morning?", "holding up?")
+
+# Complex (cloud) tasks. zh tasks start with a verb; en proof/analysis/coding tasks are verb
+# phrases ("prove that ..."); en planning tasks are noun phrases ("a 5-day itinerary ...").
+ZH_PROOF_TASKS = (
+    "证明√2是无理数", "证明素数有无穷多个", "推导一元二次方程的求根公式", "推导两层神经网络反向传播的梯度公式",
+    "从泰勒展开推导欧拉公式，并由此得到 e^(iπ) + 1 = 0", "证明勾股定理", "推导等比数列的前n项和公式",
+    "用数学归纳法证明 1 + 2 + … + n = n(n+1)/2", "证明柯西-施瓦茨不等式", "证明算术-几何平均不等式",
+    "推导线性回归最小二乘解的正规方程", "推导高斯分布均值和方差的最大似然估计", "用康托尔对角线法证明实数集不可数",
+    "推导 softmax 加交叉熵损失对 logits 的梯度", "从牛顿万有引力定律推导圆轨道情形下的开普勒第三定律",
+    "从导数的定义出发证明 sin x 的导数是 cos x", "证明费马小定理", "从递推式推导归并排序的时间复杂度是 O(n log n)",
+)
+EN_PROOF_TASKS = (
+    "prove that √2 is irrational", "prove that there are infinitely many primes", "derive the quadratic formula",
+    "derive the backpropagation equations for a two-layer neural network",
+    "derive Euler's formula from Taylor series and get e^(iπ) + 1 = 0 from it", "prove the Pythagorean theorem",
+    "derive the formula for the sum of a geometric series", "prove by induction that 1 + 2 + … + n = n(n+1)/2",
+    "prove the Cauchy–Schwarz inequality", "prove the AM–GM inequality",
+    "derive the normal equations for least-squares linear regression",
+    "derive the maximum-likelihood estimates of a Gaussian's mean and variance",
+    "use Cantor's diagonal argument to prove the real numbers are uncountable",
+    "derive the gradient of softmax cross-entropy loss with respect to the logits",
+    "derive Kepler's third law for circular orbits from Newton's law of gravitation",
+    "prove from first principles that the derivative of sin x is cos x", "prove Fermat's little theorem",
+    "derive merge sort's O(n log n) running time from its recurrence",
+)
+ZH_ANALYSIS_TASKS = (
+    "比较凯恩斯主义和货币主义在应对通货膨胀上的政策主张", "分析特斯拉近五年的竞争战略",
+    "写一篇2000字的文章，讨论人工智能对就业市场的影响", "深入分析远程办公对一线城市房地产市场的利弊",
+    "比较中美两国新能源汽车产业政策的异同", "分析苹果公司的生态系统战略以及它面临的主要风险",
+    "探讨人口老龄化对养老金体系的长期影响", "分析量化宽松政策对资产价格和贫富差距的影响",
+    "比较欧盟和美国在数据隐私监管上的不同思路", "分析短视频平台对青少年注意力和学习习惯的影响",
+    "评估全民基本收入（UBI）的可行性与利弊", "分析星巴克在中国市场的本土化战略及其面临的竞争",
+    "写一篇关于乡村振兴与城镇化关系的深度评论", "对比核电与可再生能源在实现碳中和目标中的作用",
+    "分析2008年金融危机的成因以及之后金融监管的变化",
+)
+EN_ANALYSIS_TASKS = (
+    "compare Keynesian and monetarist approaches to fighting inflation",
+    "analyze Tesla's competitive strategy over the past five years",
+    "write a 2000-word essay on how AI will reshape the job market",
+    "analyze in depth the pros and cons of remote work for big-city real estate",
+    "compare EU and US approaches to data privacy regulation",
+    "analyze Apple's ecosystem strategy and the main risks it faces",
+    "discuss the long-term impact of population aging on public pension systems",
+    "evaluate the feasibility and trade-offs of a universal basic income",
+    "analyze how quantitative easing affected asset prices and wealth inequality",
+    "compare nuclear power and renewables as paths to net-zero emissions",
+    "analyze Netflix's shift from DVD rentals to streaming and original content",
+    "assess how short-video apps affect teenagers' attention spans and study habits",
+    "analyze the causes of the 2008 financial crisis and how regulation changed afterwards",
+    "compare the healthcare systems of the UK, Germany and the US on cost and outcomes",
+    "analyze why congestion pricing worked in some cities and failed in others",
+)
+ZH_PLAN_TASKS = (
+    "规划一次5天4晚的日本关西之旅，两个人总预算1.2万元，其中一人吃素",
+    "制定一份6周的雅思备考计划，我工作日只有晚上两小时，目标总分7分",
+    "安排一次带父母和两个孩子的云南7日游，老人膝盖不好，不能走太多路",
+    "设计一个12周的减脂加力量训练计划，每周只能去3次健身房，而且腰有旧伤",
+    "给一个5人团队排一个月的App上线计划，其中2个人是兼职",
+    "规划从成都自驾去拉萨的10天行程，要考虑高反和沿途补给",
+    "做一份婚礼筹备时间表，还剩4个月，预算15万，宾客大概120人",
+    "安排一个3天的上海出差加周末行程，周五要见两个客户，周末想带孩子去迪士尼",
+    "制定考研数学8个月的复习计划，我是跨专业考生，基础比较薄弱",
+    "规划一次法国、瑞士、意大利三国14天的火车旅行，每人预算3万，8月出发",
+    "排一下下学期的时间表：5门课、每周20小时实习，还要准备两个竞赛",
+    "策划一个30人公司的两天一夜年会，预算5万元，要有团建和颁奖环节",
+    "制定一个三个月还清2万元信用卡欠款的计划，月收入8000，房租2500",
+)
+EN_PLAN_TASKS = (
+    "a 5-day Japan itinerary for two on a $3,000 budget, where one of us is vegetarian",
+    "a 6-week GRE study plan around a full-time job (I only have evenings and Sundays free)",
+    "a 7-day road trip through Utah's national parks with two kids under 6 and a grandparent who can't hike far",
+    "a 16-week marathon plan for a beginner who can run only 4 days a week and has a sore knee",
+    "a one-month launch plan for a mobile app with a 4-person team, two of them part-time",
+    "a 10-day Italy itinerary by train for under €2,500 per person with at most three hotel changes",
+    "a wedding planning timeline with 5 months left, a $25k budget and about 100 guests",
+    "a semester schedule that fits 5 courses, a 20-hour-a-week internship and two hackathons",
+    "a 3-day Singapore business trip with 4 client meetings plus one free day for sightseeing",
+    "an 8-month plan to move into data science while still working full time",
+    "a two-week backpacking route through Thailand and Vietnam for under $1,500 in the rainy season",
+    "a week of gluten-free meal prep and a grocery list for a family of four under $150",
+    "a plan to pay off $8,000 of credit card debt within a year on $4,200 a month take-home pay",
+)
+ZH_CODE_TASKS = (
+    "用Python实现一个带过期时间（TTL）的LRU缓存，get和put都要O(1)", "写一个支持并发、限速和URL去重的网页爬虫",
+    "用C++实现红黑树，包括插入和删除", "用Java实现一个线程安全的有界阻塞队列",
+    "用Go写一个简单的分布式键值存储，支持Raft复制", "实现Dijkstra和A*算法，并在网格地图上比较它们的性能",
+    "用Rust写一个支持keep-alive的简易HTTP服务器", "写一个支持加减乘除和括号的表达式解析器",
+    "用React写一个带分页、搜索和排序的表格组件", "基于令牌桶算法实现一个限流中间件",
+    "用PyTorch从零实现一个Transformer编码器", "写一个能处理嵌套列表的Markdown转HTML工具",
+    "实现一个支持前缀搜索和自动补全的Trie", "用Python写一个支持断点续传的多线程下载器",
+)
+EN_CODE_TASKS = (
+    "implement an LRU cache with TTL in Python with O(1) get and put",
+    "write a concurrent web crawler with rate limiting and URL deduplication",
+    "implement a red-black tree in C++ with insert and delete", "build a thread-safe bounded blocking queue in Java",
+    "write a simple distributed key-value store in Go with Raft replication",
+    "implement Dijkstra and A* and benchmark them on a grid map",
+    "write a minimal HTTP/1.1 server in Rust that supports keep-alive",
+    "write a recursive-descent parser for arithmetic expressions with parentheses",
+    "build a React table component with pagination, search and sorting",
+    "implement token-bucket rate-limiting middleware for an Express app",
+    "implement a Transformer encoder from scratch in PyTorch",
+    "write a Markdown-to-HTML converter that handles nested lists",
+    "implement a trie with prefix search and autocomplete",
+    "write a multi-threaded file downloader in Python that can resume interrupted downloads",
+)
+ZH_CODE_EXPLAIN = (
+    "SQL查询优化器是怎么选择执行计划的", "数据库的MVCC是怎么实现的", "Raft协议是如何保证日志一致性的",
+    "Python的GIL是怎么工作的、对多线程有什么影响", "Java的G1垃圾回收器是怎么工作的", "React的Fiber架构是怎么调度渲染的",
+    "为什么数据库索引普遍用B+树",
+)
+EN_CODE_EXPLAIN = (
+    "how a SQL query optimizer chooses an execution plan", "how MVCC works in PostgreSQL",
+    "how Raft keeps replicated logs consistent", "how Python's GIL works and what it means for multithreading",
+    "how Java's G1 garbage collector works", "how React's Fiber architecture schedules rendering",
+    "why databases use B+ trees for indexes",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Number formatting (exact arithmetic with Fraction, half-up rounding to 2 decimals)
+
+
+def _round_half_up(q: Fraction, places: int = 2) -> Fraction:
+    """Round `q` to `places` decimals, halves away from zero (what people expect, unlike round())."""
+    scale = 10 ** places
+    scaled = abs(q) * scale
+    whole = int(scaled)  # floor for non-negative values
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    return Fraction(whole if q >= 0 else -whole, scale)
+
+
+def _num(q: Fraction, places: int = 2) -> str:
+    """Format a number for a reply: integers plain, else at most `places` decimals, no trailing zeros."""
+    r = _round_half_up(q, places)
+    if r.denominator == 1:
+        return str(r.numerator)
+    sign = "-" if r < 0 else ""
+    whole, frac = divmod(abs(r.numerator) * 10 ** places // r.denominator, 10 ** places)
+    return f"{sign}{whole}.{frac:0{places}d}".rstrip("0")
+
+
+def _money(q: Fraction) -> str:
+    """Format an amount of money: whole amounts plain, otherwise always two decimals (12.90)."""
+    r = _round_half_up(q, 2)
+    if r.denominator == 1:
+        return str(r.numerator)
+    whole, cents = divmod(r.numerator * 100 // r.denominator, 100)
+    return f"{whole}.{cents:02d}"
+
+
+def _equation(expr: str, value: Fraction, text: str) -> str:
+    """'expr = text' when `text` is the exact value, else 'expr ≈ text'."""
+    exact = Fraction(text.rstrip("%")) / (100 if text.endswith("%") else 1) == value
+    return f"{expr} {'=' if exact else '≈'} {text}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Samplers: (rng, lang) -> slots. Each draws one fill of a template's slots.
+
+
+def _pick(rng: random.Random, table: dict[str, Sequence[str]], lang: str) -> str:
+    return rng.choice(table[lang])
+
+
+def _s_room(rng: random.Random, lang: str) -> Slots:
+    return {"room": _pick(rng, ROOMS, lang)}
+
+
+def _s_ac_temp(rng: random.Random, lang: str) -> Slots:
+    temp = rng.randint(16, 30) if lang == "zh" else rng.randint(62, 80)
+    return {"room": _pick(rng, AC_ROOMS, lang), "temp": str(temp)}
+
+
+def _s_ac_mode(rng: random.Random, lang: str) -> Slots:
+    feel, mode = rng.choice(ZH_AC_FEEL if lang == "zh" else EN_AC_FEEL)
+    if lang == "zh":
+        temp = rng.randint(22, 27) if mode != "制热" else rng.randint(20, 26)
+    else:
+        temp = rng.randint(68, 76) if mode == "cool" else rng.randint(66, 74)
+    return {"room": _pick(rng, AC_ROOMS, lang), "feel": feel, "mode": mode, "temp": str(temp)}
+
+
+def _s_light(rng: random.Random, lang: str) -> Slots:
+    room = _pick(rng, ROOMS, lang)
+    if lang == "zh":
+        verb, state = rng.choice((("打开", "打开"), ("开一下", "打开"), ("关掉", "关闭"), ("关了", "关闭")))
+        return {"room": room, "light_verb": verb, "light_state": state}
+    return {"room": room, "on_off": rng.choice(("on", "off"))}
+
+
+def _s_room_pct(rng: random.Random, lang: str) -> Slots:
+    return {"room": _pick(rng, ROOMS, lang), "pct": str(rng.randrange(10, 101, 10))}
+
+
+def _s_room_pct_high(rng: random.Random, lang: str) -> Slots:
+    return {"room": _pick(rng, ROOMS, lang), "pct": str(rng.randrange(50, 101, 10))}
+
+
+def _s_room_pct_low(rng: random.Random, lang: str) -> Slots:
+    return {"room": _pick(rng, ROOMS, lang), "pct": str(rng.randrange(10, 61, 10))}
+
+
+def _s_screen_pct(rng: random.Random, lang: str) -> Slots:
+    return {"pct": str(rng.randrange(10, 101, 10))}
+
+
+def _s_curtain(rng: random.Random, lang: str) -> Slots:
+    room = _pick(rng, ROOMS, lang)
+    if lang == "zh":
+        return {"room": room, "curtain_verb": rng.choice(("拉开", "拉上", "打开", "关上"))}
+    verb, ing = rng.choice((("open", "opening"), ("close", "closing")))
+    return {"room": room, "curtain_verb": verb, "curtain_ing": ing,
+            "shade": rng.choice(("curtains", "blinds", "shades"))}
+
+
+def _s_volume(rng: random.Random, lang: str) -> Slots:
+    return {"vol": str(rng.randrange(5, 101, 5))}
+
+
+def _s_volume_step(rng: random.Random, lang: str) -> Slots:
+    return {"device": _pick(rng, VOLUME_DEVICES, lang), "step": str(rng.randint(2, 5))}
+
+
+def _s_toggle(rng: random.Random, lang: str) -> Slots:
+    item, item_r = rng.choice(TOGGLE_ITEMS[lang])
+    on = rng.random() < 0.5
+    if lang == "zh":
+        return {"item": item,
+                "toggle_verb": rng.choice(("打开", "开启")) if on else rng.choice(("关闭", "关掉")),
+                "toggle_tail": rng.choice(("开一下", "打开", "开开")) if on else rng.choice(("关一下", "关掉", "关了吧")),
+                "toggle_state": "已打开" if on else "已关闭"}
+    return {"item": item, "item_r": item_r, "on_off": "on" if on else "off"}
+
+
+def _s_dnd_until(rng: random.Random, lang: str) -> Slots:
+    return {"until": rng.choice(ZH_DND_UNTIL if lang == "zh" else EN_DND_UNTIL)}
+
+
+def _s_dnd_dur(rng: random.Random, lang: str) -> Slots:
+    return {"dur": rng.choice(ZH_DND_DURATIONS if lang == "zh" else EN_DND_DURATIONS)}
+
+
+def _s_appliance(rng: random.Random, lang: str) -> Slots:
+    room, appliance = _pick(rng, ROOMS, lang), _pick(rng, APPLIANCES, lang)
+    if lang == "zh":
+        verb, state = rng.choice((("打开", "打开"), ("开一下", "打开"), ("关掉", "关闭"), ("关一下", "关闭")))
+        return {"room": room, "appliance": appliance, "app_verb": verb, "app_state": state}
+    return {"room": room, "appliance": appliance, "on_off": rng.choice(("on", "off"))}
+
+
+def _s_light_color(rng: random.Random, lang: str) -> Slots:
+    return {"room": _pick(rng, ROOMS, lang), "color": _pick(rng, LIGHT_COLORS, lang)}
+
+
+def _s_water_temp(rng: random.Random, lang: str) -> Slots:
+    return {"wtemp": str(rng.randrange(40, 66, 5) if lang == "zh" else rng.randrange(105, 141, 5))}
+
+
+def _s_door(rng: random.Random, lang: str) -> Slots:
+    return {"door": _pick(rng, DOORS, lang),
+            "please": rng.choice(("", "吧", "，谢谢") if lang == "zh" else ("", " please", ", thanks"))}
+
+
+# --- times ---
+
+
+def _zh_time(rng: random.Random, morning: bool = False, with_day: bool = True) -> tuple[str, str]:
+    """A zh time expression as typed ('明天下午3点半') and its 24-hour clock ('15:30')."""
+    period, hours = ("早上", (5, 6, 7, 8)) if morning else rng.choice(ZH_PERIODS)
+    hour = rng.choice(hours)
+    mtext, minute = rng.choice(ZH_MINUTES)
+    day = rng.choice(ZH_MORNING_DAYS if morning else ZH_DAYS) if with_day else ""
+    label = day + period
+    if day == "今天" and period == "晚上":
+        label = "今晚"
+    elif day == "明天" and period == "早上" and rng.random() < 0.5:
+        label = "明早"
+    hour24 = hour + 12 if period in ("下午", "晚上") else hour
+    return f"{label}{hour}点{mtext}", f"{hour24}:{minute:02d}"
+
+
+def _en_time(rng: random.Random, morning: bool = False, with_day: bool = True) -> str:
+    """An en time expression such as '7:30 am tomorrow' or '3 pm on Friday'."""
+    hour24 = rng.randint(5, 9) if morning else rng.randint(6, 22)
+    minute = rng.choice(EN_MINUTES)
+    hour = hour24 - 12 if hour24 > 12 else hour24
+    suffix = "am" if hour24 < 12 else "pm"
+    clock = f"{hour}:{minute:02d} {suffix}" if minute else f"{hour} {suffix}"
+    if hour24 == 12 and minute == 0:
+        clock = "noon"
+    day = rng.choice(EN_MORNING_DAYS if morning else EN_DAYS) if with_day else ""
+    return f"{clock} {day}".strip()
+
+
+def _a_an(adjective: str) -> str:
+    """'a 5-minute' / 'an 8-minute' / 'an 11-minute' (by sound, for the number-led adjectives here)."""
+    return ("an " if adjective.startswith(("8", "11", "18")) else "a ") + adjective
+
+
+def _s_duration(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        return {"dur": rng.choice(ZH_DURATIONS)}
+    dur, adj = rng.choice(EN_DURATIONS)
+    return {"dur": dur, "a_dur_adj": _a_an(adj)}
+
+
+def _s_duration_task(rng: random.Random, lang: str) -> Slots:
+    task, task_r = rng.choice(ZH_TASKS if lang == "zh" else EN_TASKS)
+    return {**_s_duration(rng, lang), "task": task, "task_r": task_r}
+
+
+def _s_cook_timer(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        return {"food": rng.choice(ZH_FOODS), "dur": rng.choice(ZH_SHORT_DURATIONS)}
+    dur, adj = rng.choice(EN_SHORT_DURATIONS)
+    return {"food": rng.choice(EN_FOODS), "dur": dur, "a_dur_adj": _a_an(adj)}
+
+
+def _s_snooze(rng: random.Random, lang: str) -> Slots:
+    return {"dur": rng.choice(ZH_SNOOZE if lang == "zh" else EN_SNOOZE)}
+
+
+def _s_time(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        text, clock = _zh_time(rng)
+        return {"time": text, "clock": clock}
+    return {"time": _en_time(rng)}
+
+
+def _s_time_morning(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        text, clock = _zh_time(rng, morning=True)
+        return {"time": text, "clock": clock}
+    return {"time": _en_time(rng, morning=True)}
+
+
+def _s_clock_morning(rng: random.Random, lang: str) -> Slots:
+    """A morning time without a day, for repeating alarms."""
+    if lang == "zh":
+        text, clock = _zh_time(rng, morning=True, with_day=False)
+        return {"time": text, "clock": clock}
+    return {"time": _en_time(rng, morning=True, with_day=False)}
+
+
+def _s_time_task(rng: random.Random, lang: str) -> Slots:
+    task, task_r = rng.choice(ZH_TASKS if lang == "zh" else EN_TASKS)
+    return {**_s_time(rng, lang), "task": task, "task_r": task_r}
+
+
+def _s_daily_task(rng: random.Random, lang: str) -> Slots:
+    task, task_r = rng.choice(ZH_TASKS if lang == "zh" else EN_TASKS)
+    if lang == "zh":
+        text, clock = _zh_time(rng, with_day=False)
+        return {"time": text, "clock": clock, "task": task, "task_r": task_r}
+    return {"time": _en_time(rng, with_day=False), "task": task, "task_r": task_r}
+
+
+def _s_meeting_lead(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        text, clock = _zh_time(rng, with_day=False)
+        return {"time": text, "clock": clock, "lead": rng.choice(ZH_LEAD)}
+    return {"time": _en_time(rng, with_day=False), "lead": rng.choice(EN_LEAD)}
+
+
+# --- lookups ---
+
+
+def _s_weather(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        return {"city": rng.choice(ZH_CITIES), "day": rng.choice(ZH_WEATHER_DAYS)}
+    day, day_poss = rng.choice(EN_WEATHER_DAYS)
+    return {"city": rng.choice(EN_CITIES), "day": day, "day_poss": day_poss}
+
+
+def _s_world_city(rng: random.Random, lang: str) -> Slots:
+    return {"wcity": rng.choice(ZH_WORLD_CITIES if lang == "zh" else EN_WORLD_CITIES)}
+
+
+def _en_unit(unit: str, value: str) -> str:
+    _, singular, plural = UNIT_NAMES[unit]
+    return singular if Fraction(value) == 1 else plural
+
+
+def _conversion_sampler(kind: str) -> Sampler:
+    """Sampler for converting unit a to unit b ('km_mi'): the source value and the exact reply."""
+    src, dst = kind.split("_")
+
+    def sample(rng: random.Random, lang: str) -> Slots:
+        x = rng.choice(CONVERSION_VALUES[src])
+        y = CONVERSIONS[kind](Fraction(x))
+        y_text = _num(y)
+        exact = Fraction(y_text) == y
+        if lang == "zh":
+            result = f"{x} {UNIT_NAMES[src][0]}{'等于' if exact else '约等于'} {y_text} {UNIT_NAMES[dst][0]}"
+            return {"x": x, "result": result}
+        result = f"{x} {_en_unit(src, x)} {'is' if exact else 'is about'} {y_text} {_en_unit(dst, y_text)}"
+        return {"x": x, "xu": f"{x} {_en_unit(src, x)}", "result": result}
+
+    return sample
+
+
+# --- translation ---
+
+
+def _bare(text: str) -> str:
+    return text.rstrip("？?！!。. ")
+
+
+def _lower_first(text: str) -> str:
+    if text.startswith(("I ", "I'")):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _s_phrase(rng: random.Random, lang: str) -> Slots:
+    row = rng.choice(PHRASES)
+    return {"zh": row["zh"], "zh_bare": _bare(row["zh"]), "en": row["en"], "en_bare": _bare(row["en"]),
+            "en_lc": _lower_first(_bare(row["en"])), "ja": row["ja"], "fr": row["fr"]}
+
+
+# --- arithmetic (exact, with Fraction) ---
+
+
+def _s_mul(rng: random.Random, lang: str) -> Slots:
+    a, b = rng.randint(11, 99), rng.randint(2, 99)
+    return {"a": str(a), "b": str(b), "line": f"{a} × {b} = {a * b}"}
+
+
+def _s_add(rng: random.Random, lang: str) -> Slots:
+    a, b = rng.randint(10, 999), rng.randint(10, 999)
+    return {"a": str(a), "b": str(b), "line": f"{a} + {b} = {a + b}"}
+
+
+def _s_sub(rng: random.Random, lang: str) -> Slots:
+    a = rng.randint(100, 999)
+    b = rng.randint(10, a - 1)
+    return {"a": str(a), "b": str(b), "line": f"{a} − {b} = {a - b}"}
+
+
+def _s_div(rng: random.Random, lang: str) -> Slots:
+    if rng.random() < 0.5:
+        b = rng.randint(2, 12)
+        a = b * rng.randint(2, 99)
+    else:
+        b = rng.randint(3, 9)
+        a = rng.randint(10, 500)
+    value = Fraction(a, b)
+    return {"a": str(a), "b": str(b), "line": _equation(f"{a} ÷ {b}", value, _num(value))}
+
+
+def _s_square(rng: random.Random, lang: str) -> Slots:
+    a = rng.randint(11, 99)
+    return {"a": str(a), "line": f"{a} × {a} = {a * a}"}
+
+
+def _s_sum3(rng: random.Random, lang: str) -> Slots:
+    a, b, c = rng.randint(5, 500), rng.randint(5, 500), rng.randint(5, 500)
+    return {"a": str(a), "b": str(b), "c": str(c), "line": f"{a} + {b} + {c} = {a + b + c}"}
+
+
+def _s_combo(rng: random.Random, lang: str) -> Slots:
+    a, b, c = rng.randint(2, 60), rng.randint(2, 60), rng.randint(2, 12)
+    return {"a": str(a), "b": str(b), "c": str(c), "line": f"({a} + {b}) × {c} = {(a + b) * c}"}
+
+
+def _s_percent(rng: random.Random, lang: str) -> Slots:
+    p = rng.choice((5, 8, 10, 12, 15, 18, 20, 25, 30, 35, 40, 45, 50, 60, 75))
+    base = rng.choice((rng.randint(2, 200) * 10, rng.randint(20, 999)))
+    value = Fraction(base * p, 100)
+    return {"p": str(p), "base": str(base), "line": _equation(f"{base} × {p}%", value, _num(value))}
+
+
+def _s_tip(rng: random.Random, lang: str) -> Slots:
+    p = rng.choice((10, 12, 15, 18, 20, 22, 25))
+    bill = rng.randint(18, 260)
+    tip = Fraction(bill * p, 100)
+    total = bill + _round_half_up(tip)
+    return {"p": str(p), "bill": str(bill), "line": _equation(f"{bill} × {p}%", tip, _money(tip)),
+            "total": _money(total)}
+
+
+def _s_average(rng: random.Random, lang: str) -> Slots:
+    nums = [rng.randint(10, 100) for _ in range(rng.choice((3, 3, 4, 5)))]
+    value = Fraction(sum(nums), len(nums))
+    expr = f"({' + '.join(map(str, nums))}) ÷ {len(nums)}"
+    listed = "、".join(map(str, nums)) if lang == "zh" else ", ".join(map(str, nums[:-1])) + f" and {nums[-1]}"
+    return {"nums": listed, "line": _equation(expr, value, _num(value))}
+
+
+def _s_discount(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        label, mult = rng.choice((("9折", "0.9"), ("8折", "0.8"), ("85折", "0.85"), ("75折", "0.75"), ("7折", "0.7"),
+                                  ("6折", "0.6"), ("5折", "0.5"), ("95折", "0.95"), ("88折", "0.88")))
+        price = rng.choice((rng.randint(3, 99) * 10 - 1, rng.randint(20, 999)))
+        value = price * Fraction(mult)
+        return {"price": str(price), "z": label, "line": _equation(f"{price} × {mult}", value, _money(value))}
+    p = rng.choice((10, 15, 20, 25, 30, 40, 50, 60))
+    price = rng.choice((rng.randint(2, 40) * 5, rng.randint(10, 300)))
+    value = price * (1 - Fraction(p, 100))
+    return {"price": str(price), "p": str(p), "line": _equation(f"{price} × (1 − {p}%)", value, _money(value))}
+
+
+def _s_split(rng: random.Random, lang: str) -> Slots:
+    total, k = rng.randint(60, 1500), rng.randint(2, 8)
+    value = Fraction(total, k)
+    return {"total": str(total), "k": str(k), "line": _equation(f"{total} ÷ {k}", value, _money(value))}
+
+
+def _s_pct_change(rng: random.Random, lang: str) -> Slots:
+    old = rng.randint(10, 400)
+    new = old + rng.randint(1, max(2, old // 2))
+    value = Fraction(new - old, old)
+    text = _num(value * 100) + "%"
+    return {"old": str(old), "new": str(new), "line": _equation(f"({new} − {old}) ÷ {old} × 100%", value, text)}
+
+
+# --- chitchat ---
+
+
+def _s_greet(rng: random.Random, lang: str) -> Slots:
+    greet, reply = rng.choice(ZH_GREETINGS if lang == "zh" else EN_GREETINGS)
+    return {"greet": greet, "greet_reply": reply,
+            "punct": rng.choice(("", "！", "~", "呀") if lang == "zh" else ("", "!", "!!", " :)")),
+            "addr": rng.choice(ZH_ADDRESS if lang == "zh" else EN_ADDRESS)}
+
+
+def _s_thanks(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        return {"thanks": rng.choice(ZH_THANKS) + rng.choice(ZH_THANKS_TAIL), "welcome": rng.choice(ZH_WELCOME)}
+    return {"thanks": rng.choice(EN_THANKS) + rng.choice(EN_THANKS_TAIL), "welcome": rng.choice(EN_WELCOME)}
+
+
+def _s_howru(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        return {"howru": rng.choice(("", "嘿，", "小助手，")) + rng.choice(ZH_HOWRU) + rng.choice(("", "？", "呀", "啊"))}
+    return {"howru": rng.choice(("", "Hey, ", "So ")) + "how are you " + rng.choice(EN_HOWRU_TAIL)}
+
+
+def _s_joke(rng: random.Random, lang: str) -> Slots:
+    kind, joke = rng.choice(ZH_JOKES if lang == "zh" else EN_JOKES)
+    return {"kind": kind, "joke": joke, "tail": rng.choice(ZH_TAILS[:4] if lang == "zh" else ("", "?", " pls"))}
+
+
+def _s_event(rng: random.Random, lang: str) -> Slots:
+    return {"event": rng.choice(ZH_EVENTS if lang == "zh" else EN_EVENTS),
+            "when": rng.choice(ZH_WHEN if lang == "zh" else EN_WHEN)}
+
+
+def _s_bad_day(rng: random.Random, lang: str) -> Slots:
+    bad, comfort = rng.choice(ZH_BAD_DAYS if lang == "zh" else EN_BAD_DAYS)
+    return {"bad": bad, "comfort": comfort}
+
+
+def _s_compliment(rng: random.Random, lang: str) -> Slots:
+    return {"comp": rng.choice(ZH_COMPLIMENTS if lang == "zh" else EN_COMPLIMENTS),
+            "tail": rng.choice(ZH_TAILS if lang == "zh" else EN_TAILS)}
+
+
+def _s_can_do_tail(rng: random.Random, lang: str) -> Slots:
+    return {"qtail": rng.choice(("", "？", "呀？", "啊") if lang == "zh" else ("", "?", " exactly?", " for me?"))}
+
+
+def _s_name_tail(rng: random.Random, lang: str) -> Slots:
+    return {"ntail": rng.choice(("", "？", "呀", "啊？") if lang == "zh" else ("", "?", " by the way?", ", assistant?"))}
+
+
+def _s_bored(rng: random.Random, lang: str) -> Slots:
+    return {"bored": rng.choice(ZH_BORED if lang == "zh" else EN_BORED),
+            "tail": rng.choice(("", "～", "。。。") if lang == "zh" else ("", "...", " :("))}
+
+
+def _s_goodnight(rng: random.Random, lang: str) -> Slots:
+    return {"night": rng.choice(ZH_GOODNIGHT if lang == "zh" else EN_GOODNIGHT),
+            "tail": rng.choice(("", "，小助手", "～", "，明天见") if lang == "zh"
+                               else ("", "!", ", assistant", ", see you tomorrow"))}
+
+
+def _s_birthday(rng: random.Random, lang: str) -> Slots:
+    return {"bday": rng.choice(ZH_BIRTHDAY if lang == "zh" else EN_BIRTHDAY),
+            "tail": rng.choice(("", "！", "，好开心", "～") if lang == "zh" else ("", "!", " :)", " 🎂"))}
+
+
+def _s_plan(rng: random.Random, lang: str) -> Slots:
+    return {"plan": rng.choice(ZH_PLANS if lang == "zh" else EN_PLANS),
+            "tail": rng.choice(("", "！", "哈哈") if lang == "zh" else ("", "!", " :D"))}
+
+
+# --- complex tasks ---
+
+
+def _task_sampler(zh: Sequence[str], en: Sequence[str], key: str = "task") -> Sampler:
+    def sample(rng: random.Random, lang: str) -> Slots:
+        return {key: rng.choice(zh if lang == "zh" else en)}
+
+    return sample
+
+
+SAMPLERS: dict[str, Sampler] = {
+    "room": _s_room, "ac_temp": _s_ac_temp, "ac_mode": _s_ac_mode, "light": _s_light, "room_pct": _s_room_pct,
+    "room_pct_high": _s_room_pct_high, "room_pct_low": _s_room_pct_low, "screen_pct": _s_screen_pct,
+    "curtain": _s_curtain, "volume": _s_volume, "volume_step": _s_volume_step, "toggle": _s_toggle,
+    "dnd_until": _s_dnd_until, "dnd_dur": _s_dnd_dur, "appliance": _s_appliance, "light_color": _s_light_color,
+    "water_temp": _s_water_temp, "door": _s_door,
+    "duration": _s_duration, "duration_task": _s_duration_task, "cook_timer": _s_cook_timer, "snooze": _s_snooze,
+    "time": _s_time, "time_morning": _s_time_morning, "clock_morning": _s_clock_morning, "time_task": _s_time_task,
+    "daily_task": _s_daily_task, "meeting_lead": _s_meeting_lead,
+    "weather": _s_weather, "world_city": _s_world_city,
+    **{f"conv_{kind}": _conversion_sampler(kind) for kind in CONVERSIONS},
+    "phrase": _s_phrase,
+    "mul": _s_mul, "add": _s_add, "sub": _s_sub, "div": _s_div, "square": _s_square, "sum3": _s_sum3,
+    "combo": _s_combo, "percent": _s_percent, "tip": _s_tip, "average": _s_average, "discount": _s_discount,
+    "split": _s_split, "pct_change": _s_pct_change,
+    "greet": _s_greet, "thanks": _s_thanks, "howru": _s_howru, "joke": _s_joke, "event": _s_event,
+    "bad_day": _s_bad_day, "compliment": _s_compliment, "can_do_tail": _s_can_do_tail,
+    "name_tail": _s_name_tail, "bored": _s_bored,
+    "goodnight": _s_goodnight, "birthday": _s_birthday, "plan": _s_plan,
+    "proof": _task_sampler(ZH_PROOF_TASKS, EN_PROOF_TASKS),
+    "analysis": _task_sampler(ZH_ANALYSIS_TASKS, EN_ANALYSIS_TASKS),
+    "planning": _task_sampler(ZH_PLAN_TASKS, EN_PLAN_TASKS),
+    "code": _task_sampler(ZH_CODE_TASKS, EN_CODE_TASKS),
+    "code_explain": _task_sampler(ZH_CODE_EXPLAIN, EN_CODE_EXPLAIN, key="etask"),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Templates: category -> lang -> phrasings. The position in the tuple is the group id (t01, ...),
+# so append new templates at the end to keep existing group ids stable.
+
+TEMPLATES: dict[str, dict[str, tuple[Template, ...]]] = {
+    "device_control": {
+        "zh": (
+            T("把{room}空调调到{temp}度", "好的，已为你把{room}空调调到 {temp} 度。", "ac_temp"),
+            T("帮我把{room}的灯{light_verb}", "好的，{room}的灯已{light_state}。", "light"),
+            T("{room}有点暗，灯调亮一点，调到{pct}%吧", "好的，{room}灯光亮度已调到 {pct}%。", "room_pct_high"),
+            T("能不能把{room}的窗帘{curtain_verb}", "好的，正在{curtain_verb}{room}的窗帘。", "curtain"),
+            T("音量调到{vol}", "好的，音量已调到 {vol}。", "volume"),
+            T("{device}声音太大了，调小{step}格", "好的，{device}音量已调低 {step} 格。", "volume_step"),
+            T("帮我{toggle_verb}一下{item}", "好的，{item}{toggle_state}。", "toggle"),
+            T("{item}{toggle_tail}", "{item}{toggle_state}。", "toggle"),
+            T("开启勿扰模式，到{until}", "好的，勿扰模式已开启，将在{until}自动关闭。", "dnd_until"),
+            T("我要开会了，开一下免打扰，{dur}后再关", "好的，勿扰模式已开启，{dur}后自动关闭。", "dnd_dur"),
+            T("麻烦把{room}的{appliance}{app_verb}", "好的，已{app_state}{room}的{appliance}。", "appliance"),
+            T("{room}{feel}，空调开{mode}，{temp}度", "好的，{room}空调已切换到{mode}模式，温度 {temp} 度。", "ac_mode"),
+            T("手机屏幕亮度调到{pct}%", "好的，屏幕亮度已调到 {pct}%。", "screen_pct"),
+            T("让扫地机器人去扫一下{room}", "好的，扫地机器人已出发去清扫{room}。", "room"),
+            T("把{room}的灯调成{color}", "好的，{room}灯光已切换为{color}。", "light_color"),
+            T("我要睡了，{room}的灯全关了吧", "好的，{room}的灯已全部关闭，晚安。", "room"),
+            T("热水器温度设成{wtemp}度", "好的，热水器温度已设为 {wtemp} 度。", "water_temp"),
+            T("请把{door}锁上{please}", "好的，{door}已上锁。", "door"),
+            T("把{room}窗帘开到{pct}%就行", "好的，{room}窗帘已打开到 {pct}%。", "room_pct"),
+        ),
+        "en": (
+            T("Set the {room} AC to {temp}", "Done. The {room} AC is set to {temp}°F.", "ac_temp"),
+            T("Turn {on_off} the {room} lights", "Okay, the {room} lights are {on_off}.", "light"),
+            T("dim the {room} lights to {pct} percent", "Sure, the {room} lights are now at {pct}%.", "room_pct_low"),
+            T("{Curtain_verb} the {room} {shade} please", "Okay, {curtain_ing} the {room} {shade}.", "curtain"),
+            T("Set the volume to {vol}", "Volume set to {vol}.", "volume"),
+            T("The {device} is way too loud, turn it down {step} notches",
+              "Turned the {device} down {step} steps.", "volume_step"),
+            T("Turn {on_off} {item}", "{Item_r} is now {on_off}.", "toggle"),
+            T("can you switch {item} {on_off}", "Done, {item_r} is {on_off}.", "toggle"),
+            T("Turn on Do Not Disturb until {until}", "Do Not Disturb is on until {until}.", "dnd_until"),
+            T("I'm heading into a meeting, silence my phone for {dur}",
+              "Okay, Do Not Disturb is on for {dur}.", "dnd_dur"),
+            T("Switch {on_off} the {appliance} in the {room}", "Done, the {room} {appliance} is {on_off}.",
+              "appliance"),
+            T("It's {feel} in the {room}, set the AC to {mode} at {temp}",
+              "Okay, the {room} AC is set to {mode} at {temp}°F.", "ac_mode"),
+            T("Screen brightness {pct}%", "Screen brightness set to {pct}%.", "screen_pct"),
+            T("Send the robot vacuum to the {room}", "The robot vacuum is on its way to the {room}.", "room"),
+            T("Change the {room} lights to {color}", "The {room} lights are set to {color}.", "light_color"),
+            T("going to bed, kill all the lights in the {room}", "All the {room} lights are off. Good night!", "room"),
+            T("Lock the {door}{please}", "The {door} is locked.", "door"),
+            T("Open the {room} blinds to {pct}%", "The {room} blinds are open to {pct}%.", "room_pct"),
+            T("Could you set the water heater to {wtemp} degrees?", "Sure, the water heater is set to {wtemp}°F.",
+              "water_temp"),
+        ),
+    },
+    "timer_reminder": {
+        "zh": (
+            T("设个{dur}的计时器", "好的，{dur}计时开始。", "duration"),
+            T("{dur}后提醒我{task}", "好的，{dur}后提醒你{task_r}。", "duration_task"),
+            T("{time}提醒我{task}", "好的，{time}我会提醒你{task_r}。", "time_task"),
+            T("帮我定个{time}的闹钟", "好的，已为你设置{time}的闹钟。", "time"),
+            T("{time}叫我起床", "好的，{time}叫你起床。", "time_morning"),
+            T("煮{food}，帮我倒计时{dur}", "好的，{dur}倒计时开始，到时间提醒你关火。", "cook_timer"),
+            T("把{time}的闹钟取消掉", "好的，已取消{time}的闹钟。", "time"),
+            T("工作日每天{time}叫我", "好的，已设置工作日 {clock} 的重复闹钟。", "clock_morning"),
+            T("别忘了{time}提醒我{task}", "记下了，{time}提醒你{task_r}。", "time_task"),
+            T("能不能{time}提醒我一下要{task}", "没问题，{time}会提醒你{task_r}。", "time_task"),
+            T("请在{time}提醒我{task}，谢谢", "好的，已添加提醒：{time}{task_r}。", "time_task"),
+            T("闹钟改到{time}", "好的，闹钟已改到{time}。", "time_morning"),
+            T("再让我睡{dur}，到点叫我", "好的，{dur}后叫你。", "snooze"),
+            T("每天{time}提醒我{task}", "好的，已设置每天 {clock} 的提醒：{task_r}。", "daily_task"),
+            T("我{time}有个会，提前{lead}提醒我", "好的，会在{time}的会议开始前{lead}提醒你。", "meeting_lead"),
+            T("计时{dur}，开始", "好的，{dur}倒计时已开始。", "duration"),
+        ),
+        "en": (
+            T("set a timer for {dur}", "Timer set for {dur}.", "duration"),
+            T("Remind me to {task} in {dur}", "Okay, I'll remind you to {task_r} in {dur}.", "duration_task"),
+            T("remind me to {task} at {time}", "Sure, I'll remind you to {task_r} at {time}.", "time_task"),
+            T("Set an alarm for {time}", "Alarm set for {time}.", "time"),
+            T("Wake me up at {time}", "Okay, I'll wake you up at {time}.", "time_morning"),
+            T("I'm boiling {food}, start {a_dur_adj} timer", "Starting {a_dur_adj} timer for the {food}.",
+              "cook_timer"),
+            T("Cancel the alarm for {time}", "Done, the alarm for {time} is cancelled.", "time"),
+            T("Set a weekday alarm for {time}", "Done — alarm set for {time} every weekday.", "clock_morning"),
+            T("Don't let me forget to {task} at {time}", "Got it — I'll remind you to {task_r} at {time}.",
+              "time_task"),
+            T("Can you remind me at {time} to {task}?", "Sure thing. Reminder set for {time}: {task_r}.",
+              "time_task"),
+            T("snooze {dur}", "Snoozing for {dur}.", "snooze"),
+            T("Move my alarm to {time}", "Your alarm is now set for {time}.", "time_morning"),
+            T("Every day at {time}, remind me to {task}", "Daily reminder set: {task_r} at {time}.", "daily_task"),
+            T("Remind me {lead} before my {time} meeting", "Okay, I'll remind you {lead} before your {time} meeting.",
+              "meeting_lead"),
+            T("{A_dur_adj} timer please", "Starting {a_dur_adj} timer now.", "duration"),
+            T("Please set a reminder in {dur} to {task}", "Done. I'll remind you to {task_r} in {dur}.",
+              "duration_task"),
+        ),
+    },
+    "lookup": {
+        "zh": (
+            T("{city}{day}天气怎么样", "正在为你查询{city}{day}的天气。", "weather"),
+            T("{day}{city}下雨吗", "正在为你查询{city}{day}的降雨情况。", "weather"),
+            T("查下{city}{day}多少度", "正在为你查询{city}{day}的气温。", "weather"),
+            T("{day}要去{city}出差，那边天气如何", "正在为你查询{city}{day}的天气。", "weather"),
+            T("{city}{day}需要带伞吗", "正在为你查询{city}{day}的天气预报。", "weather"),
+            T("请问{city}{day}的空气质量怎么样", "正在为你查询{city}{day}的空气质量。", "weather"),
+            T("{wcity}现在几点", "正在为你查询{wcity}的当前时间。", "world_city"),
+            T("帮我看看{wcity}那边现在几点了", "正在为你查询{wcity}的当地时间。", "world_city"),
+            T("我们这边和{wcity}时差多少", "正在为你查询本地与{wcity}的时差。", "world_city"),
+            T("{x}公里等于多少英里", "{result}。", "conv_km_mi"),
+            T("{x}英里是多少公里啊", "{result}。", "conv_mi_km"),
+            T("帮我换算一下，{x}摄氏度是多少华氏度", "换算结果：{result}。", "conv_c_f"),
+            T("{x}华氏度是多少摄氏度", "{result}。", "conv_f_c"),
+            T("{x}公斤换成磅是多少", "{result}。", "conv_kg_lb"),
+            T("{x}磅是几公斤", "{result}。", "conv_lb_kg"),
+            T("{x}厘米等于多少英寸", "{result}。", "conv_cm_in"),
+            T("{x}寸的屏幕对角线是多少厘米", "{result}。", "conv_in_cm"),
+            T("{x}升合多少加仑", "按美制加仑算，{result}。", "conv_l_gal"),
+            T("{x}加仑是多少升", "按美制加仑算，{result}。", "conv_gal_l"),
+        ),
+        "en": (
+            T("what's the weather in {city} {day}", "Checking {day_poss} weather in {city} for you.", "weather"),
+            T("Will it rain in {city} {day}?", "Let me check the rain forecast for {city} {day}.", "weather"),
+            T("how cold is it going to be in {city} {day}", "Looking up {day_poss} temperatures in {city}.",
+              "weather"),
+            T("I'm flying to {city}, what's the weather like there {day}?",
+              "Checking {day_poss} weather in {city} for you.", "weather"),
+            T("Do I need an umbrella in {city} {day}?", "Checking the forecast for {city} {day}.", "weather"),
+            T("What's the air quality in {city} {day}?", "Looking up {day_poss} air quality in {city}.", "weather"),
+            T("What time is it in {wcity}?", "Checking the current time in {wcity}.", "world_city"),
+            T("time in {wcity} right now", "Checking the local time in {wcity}.", "world_city"),
+            T("How many hours ahead of us is {wcity}?", "Checking the time difference between here and {wcity}.",
+              "world_city"),
+            T("how many miles is {x} km", "{Result}.", "conv_km_mi"),
+            T("Convert {xu} to kilometers", "{Result}.", "conv_mi_km"),
+            T("What's {x} degrees Celsius in Fahrenheit?", "{Result}.", "conv_c_f"),
+            T("{x}F in C?", "{Result}.", "conv_f_c"),
+            T("{x} kg to lbs", "{Result}.", "conv_kg_lb"),
+            T("How many kilos is {xu}?", "{Result}.", "conv_lb_kg"),
+            T("{x} cm in inches", "{Result}.", "conv_cm_in"),
+            T("How many centimeters is a {x}-inch screen?", "{Result} (diagonal).", "conv_in_cm"),
+            T("Convert {xu} to gallons", "In US gallons, {result}.", "conv_l_gal"),
+            T("how many liters in {xu}", "{Result} (US gallons).", "conv_gal_l"),
+        ),
+    },
+    "translation": {
+        "zh": (
+            T("“{zh_bare}”用英语怎么说", "英语可以说：{en}", "phrase"),
+            T("{zh_bare}，英文怎么讲", "英文是：{en}", "phrase"),
+            T("帮我翻译成英文：{zh}", "英文翻译：{en}", "phrase"),
+            T("“{en}”是什么意思", "意思是：{zh}", "phrase"),
+            T("{en_bare} 翻译成中文", "中文是：{zh}", "phrase"),
+            T("把“{zh}”翻译成日语", "日语是：{ja}", "phrase"),
+            T("日语里“{zh_bare}”怎么说", "日语可以说：{ja}", "phrase"),
+            T("“{zh_bare}”用法语怎么说", "法语可以说：{fr}", "phrase"),
+            T("请问“{en}”这句英文是什么意思？", "这句话的意思是：{zh}", "phrase"),
+            T("我想跟外国朋友说“{zh_bare}”，用英语怎么说比较地道？", "可以这样说：{en}", "phrase"),
+            T("能不能帮我把这句翻成英文：{zh}", "可以说：{en}", "phrase"),
+            T("下个月去法国玩，“{zh_bare}”法语怎么讲？", "法语是：{fr}", "phrase"),
+            T("去日本旅游要用，“{zh_bare}”日语怎么说", "日语可以这么说：{ja}", "phrase"),
+            T("英文“{en_bare}”怎么翻译", "翻译成中文是：{zh}", "phrase"),
+        ),
+        "en": (
+            T("How do you say \"{en_bare}\" in Chinese?", "In Chinese: {zh}", "phrase"),
+            T("Translate \"{zh}\" into English", "In English: {en}", "phrase"),
+            T("what does {zh_bare} mean", "It means \"{en}\"", "phrase"),
+            T("How would I say \"{en}\" in Japanese?", "In Japanese: {ja}", "phrase"),
+            T("\"{en}\" in French?", "In French: {fr}", "phrase"),
+            T("Can you translate this into Mandarin: {en}", "In Mandarin: {zh}", "phrase"),
+            T("My Chinese coworker texted me \"{zh}\", what does that mean?", "It means \"{en}\"", "phrase"),
+            T("quick French translation please: {en_lc}", "French: {fr}", "phrase"),
+            T("What's the Japanese for \"{en_bare}\"?", "Japanese: {ja}", "phrase"),
+            T("how to say {en_lc} in chinese", "Chinese: {zh}", "phrase"),
+            T("I'm in Paris next week. How do I say \"{en}\" in French?", "You can say: {fr}", "phrase"),
+            T("Translate to Simplified Chinese: {en}", "Simplified Chinese: {zh}", "phrase"),
+            T("Visiting Tokyo soon, how do I say \"{en_bare}\" in Japanese?", "You can say: {ja}", "phrase"),
+            T("what is {zh_bare} in english", "In English: {en}", "phrase"),
+        ),
+    },
+    "arithmetic": {
+        "zh": (
+            T("{a}乘以{b}等于多少", "{line}。", "mul"),
+            T("{a}加{b}是多少", "{line}。", "add"),
+            T("{a}减{b}等于几", "{line}。", "sub"),
+            T("{a}除以{b}是多少", "{line}。", "div"),
+            T("算一下{a}×{b}", "{line}。", "mul"),
+            T("{base}的{p}%是多少", "{line}。", "percent"),
+            T("在美国吃饭花了{bill}美元，给{p}%的小费要给多少", "小费：{line} 美元，合计 {total} 美元。", "tip"),
+            T("{nums}这几个数的平均数是多少", "平均数：{line}。", "average"),
+            T("{price}元的衣服打{z}，要付多少钱", "折后价：{line} 元。", "discount"),
+            T("{a}的平方是多少", "{line}。", "square"),
+            T("{a}加{b}的和再乘以{c}等于多少", "{line}。", "combo"),
+            T("聚餐一共花了{total}块，{k}个人AA，每人多少钱", "每人：{line} 元。", "split"),
+            T("股票从{old}涨到{new}，涨了百分之多少", "涨幅：{line}。", "pct_change"),
+            T("帮我算算{a}+{b}+{c}", "{line}。", "sum3"),
+        ),
+        "en": (
+            T("what's {a} times {b}", "{line}.", "mul"),
+            T("{a} plus {b}?", "{line}.", "add"),
+            T("What is {a} minus {b}?", "{line}.", "sub"),
+            T("{a} divided by {b}", "{line}.", "div"),
+            T("Calculate {a} * {b}", "{line}.", "mul"),
+            T("What's {p}% of {base}?", "{line}.", "percent"),
+            T("Our dinner bill was ${bill}. How much is a {p}% tip?",
+              "Tip: {line} dollars, for a total of ${total}.", "tip"),
+            T("What's the average of {nums}?", "Average: {line}.", "average"),
+            T("A ${price} jacket is {p}% off. What do I pay?", "Price after discount: {line} dollars.", "discount"),
+            T("{a} squared", "{line}.", "square"),
+            T("Add {a} and {b}, then multiply by {c}", "{line}.", "combo"),
+            T("split ${total} between {k} people", "Each person pays: {line} dollars.", "split"),
+            T("The price went from {old} to {new}. What's the percentage increase?", "Increase: {line}.",
+              "pct_change"),
+            T("how much is {a} + {b} + {c}", "{line}.", "sum3"),
+        ),
+    },
+    "chitchat": {
+        "zh": (
+            T("{greet}{punct}", "{greet_reply}", "greet"),
+            T("{addr}{greet}", "{greet_reply}", "greet"),
+            T("{thanks}", "{welcome}", "thanks"),
+            T("{howru}", "我挺好的，谢谢关心！你今天过得怎么样？", "howru"),
+            T("讲个{kind}笑话{tail}", "{joke}", "joke"),
+            T("好无聊，给我来个{kind}笑话", "来一个：{joke}", "joke"),
+            T("{when}要{event}了，好紧张", "别紧张，深呼吸！你已经准备了这么久，{event}一定会顺利的，加油！", "event"),
+            T("我{when}要{event}，给我打打气吧", "你一定可以的！祝{event}顺利，加油！", "event"),
+            T("今天{bad}，好累啊", "{comfort}", "bad_day"),
+            T("你真{comp}{tail}", "谢谢夸奖，我会继续努力的！", "compliment"),
+            T("你都会干些什么{qtail}", "我可以帮你控制家里的设备、设闹钟和提醒、查天气、做翻译和简单计算，随时吩咐！",
+              "can_do_tail"),
+            T("{bored}{tail}", "我在呢！想聊点什么？要不要听个笑话？", "bored"),
+            T("{night}{tail}", "晚安，做个好梦！", "goodnight"),
+            T("{bday}{tail}", "生日快乐！祝你新的一岁万事顺意。", "birthday"),
+            T("周末要去{plan}，好期待{tail}", "听起来很棒，祝你玩得开心！", "plan"),
+            T("你叫什么名字{ntail}", "我是你的手机助手，叫我小助手就好。", "name_tail"),
+        ),
+        "en": (
+            T("{greet}{punct}", "{greet_reply}", "greet"),
+            T("{greet}, {addr}", "{greet_reply}", "greet"),
+            T("{thanks}", "{welcome}", "thanks"),
+            T("{howru}", "I'm doing great, thanks for asking! How about you?", "howru"),
+            T("Tell me {kind}{tail}", "{joke}", "joke"),
+            T("I'm bored, got {kind} for me?", "Here's one: {joke}", "joke"),
+            T("I have a {event} {when} and I'm so nervous",
+              "You've got this! Take a deep breath — you've prepared well, and your {event} is going to go great.",
+              "event"),
+            T("Wish me luck, my {event} is {when}", "Good luck with your {event}! You've totally got this.", "event"),
+            T("Ugh, {bad} today", "{comfort}", "bad_day"),
+            T("You're so {comp}{tail}", "Aw, thank you! That made my day.", "compliment"),
+            T("What can you do{qtail}",
+              "I can control your smart home, set timers and reminders, check the weather, translate and do "
+              "quick math.",
+              "can_do_tail"),
+            T("{bored}{tail}", "I'm here! Want to chat, or shall I tell you a joke?", "bored"),
+            T("{night}{tail}", "Good night! Sleep well.", "goodnight"),
+            T("{bday}{tail}", "Happy birthday! Wishing you a wonderful year ahead.", "birthday"),
+            T("Going {plan} this weekend, so excited{tail}", "That sounds awesome — have a great time!", "plan"),
+            T("What's your name{ntail}", "I'm your on-device assistant. Just call me Assistant.", "name_tail"),
+        ),
+    },
+    "proof_derivation": {
+        "zh": (
+            T("{task}，每一步都要写清楚理由", None, "proof"),
+            T("能不能帮我{task}？课本上跳步太多，我没看懂，想要完整的过程", None, "proof"),
+            T("我在准备期末考试，请{task}，并说明每一步用到了哪个定理或性质", None, "proof"),
+            T("请严格地{task}，最后用通俗的话总结一下思路", None, "proof"),
+            T("{task}，用LaTeX写出完整过程", None, "proof"),
+            T("老师布置的作业：{task}。我卡在中间了，麻烦给出详细步骤，顺便指出容易出错的地方", None, "proof"),
+            T("帮我{task}，推完之后再举个具体的数值例子验证一下", None, "proof"),
+            T("我想彻底搞懂这个：{task}。请从定义出发一步一步推，不要跳步", None, "proof"),
+        ),
+        "en": (
+            T("Can you {task}? Please show every step and justify it.", None, "proof"),
+            T("{Task}, step by step and fully rigorous.", None, "proof"),
+            T("I'm studying for my final. Please {task} and say which theorem each step relies on.", None, "proof"),
+            T("Walk me through how to {task}. I want the full derivation, not just the final result.", None, "proof"),
+            T("{Task}. Write it up in LaTeX and finish with an intuitive summary.", None, "proof"),
+            T("my textbook skips a bunch of steps here: {task}. can you fill in all the details and point out "
+              "common mistakes", None, "proof"),
+            T("Please {task}, then sanity-check the result with a concrete numerical example.", None, "proof"),
+            T("Explain rigorously, starting from the definitions, how to {task}.", None, "proof"),
+        ),
+    },
+    "long_analysis": {
+        "zh": (
+            T("请{task}，要有数据支撑和具体案例", None, "analysis"),
+            T("帮我{task}，从经济、社会和政策三个角度展开，写得深入一点", None, "analysis"),
+            T("{task}，最后给出你的结论和建议", None, "analysis"),
+            T("我在写论文，需要你{task}，列出主要观点、反方论据和可以参考的文献方向", None, "analysis"),
+            T("能不能{task}？结构清晰一点，分小标题来写", None, "analysis"),
+            T("假设你是行业研究员，{task}，并预测未来三到五年的趋势", None, "analysis"),
+            T("给我{task}，正反两面都要讲到", None, "analysis"),
+            T("{task}。内容要全面，逻辑要严谨", None, "analysis"),
+        ),
+        "en": (
+            T("Please {task}, backed by data and concrete examples.", None, "analysis"),
+            T("Can you {task}? Cover the economic, social and policy angles in depth.", None, "analysis"),
+            T("{Task}, and end with your conclusions and recommendations.", None, "analysis"),
+            T("I'm writing a paper and need you to {task}. List the main arguments, the counterarguments and where "
+              "to look for sources.", None, "analysis"),
+            T("Could you {task}? Use clear section headings and go into real depth.", None, "analysis"),
+            T("Acting as an industry analyst, {task} and forecast the next three to five years.", None, "analysis"),
+            T("I'd like you to {task}. Make sure both sides get a fair hearing.", None, "analysis"),
+            T("{Task}. Be thorough and keep the argument well structured.", None, "analysis"),
+        ),
+    },
+    "planning": {
+        "zh": (
+            T("帮我{task}，安排得越具体越好", None, "planning"),
+            T("能不能{task}？把每个阶段的时间和花费都写清楚", None, "planning"),
+            T("请{task}，并说明为什么这样安排，再给一个备选方案", None, "planning"),
+            T("我想{task}，所有限制条件都要考虑到，给出一个能执行的方案", None, "planning"),
+            T("{task}，用表格列出来", None, "planning"),
+            T("麻烦你{task}，分阶段列出来，并标出风险点", None, "planning"),
+            T("好头疼，你能不能帮我{task}？", None, "planning"),
+            T("请你以专业顾问的身份{task}，考虑得周全一点", None, "planning"),
+        ),
+        "en": (
+            T("Can you put together {task}? Break it down day by day or week by week.", None, "planning"),
+            T("I need {task}. Include rough costs and a backup option for anything risky.", None, "planning"),
+            T("Please make {task}, and explain the trade-offs you made.", None, "planning"),
+            T("help me come up with {task}, be specific about timing and logistics", None, "planning"),
+            T("Could you draft {task}? List the constraints first, then the plan, then the risks.", None, "planning"),
+            T("I'm overwhelmed. Please create {task}, step by step.", None, "planning"),
+            T("Design {task} and lay it out as a table.", None, "planning"),
+            T("Work out {task}. Stick strictly to the constraints.", None, "planning"),
+        ),
+    },
+    "coding": {
+        "zh": (
+            T("请{task}，附上完整代码和单元测试", None, "code"),
+            T("帮我{task}，并分析时间和空间复杂度", None, "code"),
+            T("{task}。代码要有注释，讲清楚关键的设计取舍", None, "code"),
+            T("面试题：{task}。能给一份可以直接运行的代码吗？", None, "code"),
+            T("我在做项目，需要{task}，边界情况和异常处理都要考虑", None, "code"),
+            T("能不能{task}？顺便讲讲放到生产环境要注意哪些坑", None, "code"),
+            T("{task}，先讲思路再写代码，最后给几个测试用例", None, "code"),
+            T("详细讲讲{etask}，最好结合源码或伪代码来说明", None, "code_explain"),
+            T("我一直没搞懂{etask}，能不能从原理到实现完整讲一遍，再举个例子？", None, "code_explain"),
+        ),
+        "en": (
+            T("Please {task}, with full code and unit tests.", None, "code"),
+            T("Can you {task}? Also analyze the time and space complexity.", None, "code"),
+            T("{Task}. Comment the code and explain the key design decisions.", None, "code"),
+            T("Interview prep: {task}. I'd like code I can actually run.", None, "code"),
+            T("For a project I'm working on I need to {task}. Handle edge cases and errors properly.", None, "code"),
+            T("Could you {task}? And tell me what to watch out for in production.", None, "code"),
+            T("{Task}, explaining the approach first, then the code, then a few test cases.", None, "code"),
+            T("Explain in detail {etask}, ideally with pseudocode or real source snippets.", None, "code_explain"),
+            T("I've never really understood {etask}. Can you walk me through it from theory to implementation "
+              "with an example?", None, "code_explain"),
+        ),
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Generation
+
+
+def dedup_key(text: str) -> str:
+    """Key under which two queries count as duplicates.
+
+    Case-folded with all whitespace and punctuation removed. This is deliberately coarser than
+    the converter's duplicate check (case, runs of whitespace, trailing punctuation), so nothing
+    generated here is rejected downstream as a duplicate, and "早安" / "早安！" are not two records.
+    """
+    return "".join(ch for ch in text.casefold() if not (ch.isspace() or unicodedata.category(ch).startswith("P")))
+
+
+def category_quotas(n: int, cloud_share: float) -> dict[str, int]:
+    """Records per category: round(n * cloud_share) cloud records split evenly over the complex
+    categories, the rest evenly over the edge categories; remainders go to the first ones."""
+    n_cloud = round(n * cloud_share)
+    quotas: dict[str, int] = {}
+    for cats, total in ((EDGE_CATEGORIES, n - n_cloud), (CLOUD_CATEGORIES, n_cloud)):
+        base, rest = divmod(total, len(cats))
+        for i, cat in enumerate(cats):
+            quotas[cat] = base + (1 if i < rest else 0)
+    return quotas
+
+
+def language_quotas(category: str, quota: int) -> dict[str, int]:
+    """Split a category's quota ~50/50 over zh/en; the odd record alternates between languages
+    from one category to the next so the totals stay balanced."""
+    first = "zh" if CATEGORIES.index(category) % 2 == 0 else "en"
+    half, odd = divmod(quota, 2)
+    return {lang: half + (odd if lang == first else 0) for lang in LANGS}
+
+
+def _draw_group_size(rng: random.Random) -> int:
+    sizes = [s for s, _ in GROUP_SIZE_WEIGHTS]
+    weights = [w for _, w in GROUP_SIZE_WEIGHTS]
+    return rng.choices(sizes, weights=weights)[0]
+
+
+def _with_capitals(slots: Slots) -> Slots:
+    """Add 'Foo' for every slot 'foo', with the value's first letter upper-cased."""
+    out = dict(slots)
+    for key, value in slots.items():
+        out[key[:1].upper() + key[1:]] = value[:1].upper() + value[1:]
+    return out
+
+
+def _fill_template(rng: random.Random, category: str, lang: str, index: int, want: int,
+                   seen: set[str]) -> list[dict]:
+    """Draw up to `want` records from one template whose queries are not in `seen` (updated).
+
+    Fewer records than `want` means the template ran out of unused fills.
+    """
+    template = TEMPLATES[category][lang][index]
+    sampler = SAMPLERS[template.sampler]
+    group = f"{category}/{lang}/t{index + 1:02d}"
+    made: list[dict] = []
+    for _ in range(want):
+        for _attempt in range(MAX_DRAWS_PER_RECORD):
+            slots = _with_capitals(sampler(rng, lang))
+            query = template.query.format(**slots)
+            key = dedup_key(query)
+            if key not in seen:
+                break
+        else:
+            return made  # exhausted
+        if not MIN_QUERY_CHARS <= len(query) <= MAX_QUERY_CHARS:
+            raise RuntimeError(f"template {group} made a query of {len(query)} characters: {query!r}")
+        seen.add(key)
+        response = None if template.response is None else template.response.format(**slots)
+        made.append({"lang": lang, "category": category, "needs_cloud": category in CLOUD_CATEGORIES,
+                     "group": group, "query": query, "response": response})
+    return made
+
+
+def _build_stratum(rng: random.Random, category: str, lang: str, quota: int, seen: set[str]) -> list[dict]:
+    """Records of one (category, language): visit the templates in a seeded order, drawing a small
+    group (1-6, mostly 2-4) from each, pass after pass, until the quota is met.
+
+    Groups never grow beyond 6 while any template can still take records under that cap; only
+    when every template is full (6) or out of fills does the cap rise by 6 (large n). Extra
+    records then join the template's existing group, because a phrasing must never straddle
+    the train/test split.
+    """
+    n_templates = len(TEMPLATES[category][lang])
+    order = list(range(n_templates))
+    rng.shuffle(order)
+    sizes = [0] * n_templates
+    exhausted = [False] * n_templates
+    out: list[dict] = []
+    cap = MAX_GROUP_SIZE
+    while len(out) < quota:
+        progressed = False
+        for idx in order:
+            room = min(quota - len(out), cap - sizes[idx])
+            if room <= 0 or exhausted[idx]:
+                continue
+            want = min(_draw_group_size(rng), room)
+            made = _fill_template(rng, category, lang, idx, want, seen)
+            exhausted[idx] = len(made) < want
+            sizes[idx] += len(made)
+            out.extend(made)
+            progressed = progressed or bool(made)
+            if len(out) >= quota:
+                break
+        if not progressed:  # every template is exhausted or at the cap
+            if all(exhausted):
+                raise ValueError(
+                    f"cannot make {quota} distinct {lang} records for category {category!r}: its "
+                    f"{n_templates} templates ran out of unused slot fills after {len(out)}; lower --n")
+            cap += MAX_GROUP_SIZE
+    return out
+
+
+def generate_records(n: int, seed: int, cloud_share: float = 0.2) -> list[dict]:
+    """Generate `n` records, deterministically from `seed`.
+
+    Returns dicts with keys in FIELDS order, ids edge-0001... in (shuffled) file order.
+    Raises ValueError for a bad n / cloud_share or when n cannot be met without duplicates.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if n > 9999:
+        raise ValueError(f"n={n} exceeds the 4-digit id space (edge-0001..edge-9999)")
+    if not 0.0 <= cloud_share <= 1.0:
+        raise ValueError(f"cloud_share must be within [0, 1], got {cloud_share!r}")
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    records: list[dict] = []
+    for category, quota in category_quotas(n, cloud_share).items():
+        for lang, lang_quota in language_quotas(category, quota).items():
+            if lang_quota:
+                records.extend(_build_stratum(rng, category, lang, lang_quota, seen))
+    rng.shuffle(records)
+    return [{"id": f"edge-{i:04d}", **{k: rec[k] for k in FIELDS[1:]}} for i, rec in enumerate(records, 1)]
+
+
+def write_jsonl(records: list[dict], path: Path) -> None:
+    """Write one compact JSON object per line (UTF-8, not ASCII-escaped, keys in FIELDS order,
+    '\\n' line endings on every platform) so the file is byte-reproducible."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        for rec in records:
+            fh.write(json.dumps({k: rec[k] for k in FIELDS}, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m edgecloud.datagen",
+        description="Generate the seeded raw dataset of requests to an on-device assistant (JSONL).")
+    parser.add_argument("--n", type=int, default=500, help="number of records (default 500)")
+    parser.add_argument("--seed", type=int, default=20260210, help="random seed (default 20260210)")
+    parser.add_argument("--cloud-share", type=float, default=0.2,
+                        help="share of complex records that need the cloud (default 0.2)")
+    parser.add_argument("--out", type=Path, required=True, help="output .jsonl path")
+    args = parser.parse_args(argv)
+    try:
+        records = generate_records(args.n, args.seed, args.cloud_share)
+    except ValueError as exc:
+        parser.error(str(exc))
+    write_jsonl(records, args.out)
+    n_cloud = sum(r["needs_cloud"] for r in records)
+    n_groups = len({r["group"] for r in records})
+    print(f"wrote {len(records)} records ({n_cloud} needs_cloud, {n_groups} groups) to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Run profiles: a typed schema for params/*.yaml, validated when loaded.
+
+A mistake in a profile must stop the run at once with the file, the line and the key named,
+not hours later as a traceback from deep inside ms-swift. Unknown keys are rejected too:
+papermill only warns about parameters a notebook does not declare, so a typo would otherwise
+be silently ignored.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ParamsError
+from .paths import rel, resolve
+
+DEFAULT_SYSTEM_PROMPT = (
+    "你是运行在手机上的端侧助手。简单请求（设备控制、计时提醒、天气时间与单位换算、短语翻译、"
+    "简单计算、闲聊）请直接简洁回答；需要复杂推理的请求（多步证明推导、长篇分析、带约束的多日规划、"
+    "复杂代码）请只回复“转发云端”。"
+    " You are an on-device assistant: answer simple requests yourself, briefly; for requests that "
+    "need complex reasoning reply only with the forward-to-cloud message."
+)
+DEFAULT_FORWARD_REPLY = "转发云端（forward to cloud）：该请求需要复杂推理，已转交云端大模型处理。"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class SplitSizes(_Strict):
+    """Exact split sizes; `train: rest` takes every accepted record not in valid/test."""
+
+    train: int | Literal["rest"] = Field(400)
+    valid: int = Field(50, ge=1)
+    test: int = Field(50, ge=1)
+
+    @field_validator("train")
+    @classmethod
+    def _train_positive(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and v < 1:
+            raise ValueError("must be at least 1 (or 'rest')")
+        return v
+
+    def fixed_total(self) -> int:
+        return (self.train if isinstance(self.train, int) else 0) + self.valid + self.test
+
+
+class DataParams(_Strict):
+    dataset_name: str = "edge_swift_v1"
+    raw_files: list[str] = Field(default_factory=lambda: ["data/raw/edge_requests_v1.jsonl"], min_length=1)
+    format: Literal["auto", "query_response", "alpaca", "sharegpt", "messages"] = "auto"
+    split: SplitSizes = Field(default_factory=SplitSizes)
+    max_chars: int = Field(1024, ge=16, description="a request or reply longer than this is rejected as too_long")
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    forward_reply: str = DEFAULT_FORWARD_REPLY
+
+    @field_validator("forward_reply")
+    @classmethod
+    def _reply_is_detectable(cls, v: str) -> str:
+        from .routing import is_forward
+
+        if not is_forward(v):
+            raise ValueError(
+                "the gateway could not detect this reply as a forward: start it with 转发云端 or 'forward to cloud'"
+            )
+        return v
+
+
+class ModelParams(_Strict):
+    source: Literal["embedded", "modelscope", "huggingface", "local"] = "embedded"
+    id: str = "SmolLM2-135M-Instruct"
+    path: str | None = None
+    name: str = Field("smollm2-135m-instruct", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    model_type: str = "llama"
+    template: str = "chatml"
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    torch_dtype: Literal["float32", "bfloat16", "float16", "auto"] = "float32"
+    smoke_prompt: str = "What is the capital of France?"
+    max_new_tokens: int = Field(48, ge=1, le=4096)
+
+    @model_validator(mode="after")
+    def _source_needs(self) -> "ModelParams":
+        if self.source == "local" and not self.path:
+            raise ValueError("model.source is 'local' but model.path is not set: give the model folder")
+        return self
+
+
+class TrainParams(_Strict):
+    tuner_type: Literal["lora"] = "lora"
+    lora_rank: int = Field(8, ge=1)
+    lora_alpha: int = Field(32, ge=1)
+    target_modules: list[str] = Field(default_factory=lambda: ["all-linear"], min_length=1)
+    learning_rate: float = Field(1e-4, gt=0)
+    batch_size: int = Field(4, ge=1)
+    gradient_accumulation_steps: int = Field(1, ge=1)
+    max_length: int = Field(512, ge=16)
+    max_steps: int = Field(150, ge=1)
+    eval_steps: int = Field(50, ge=1)
+    save_steps: int = Field(50, ge=1)
+    torch_dtype: Literal["float32", "bfloat16", "float16"] = "bfloat16"
+    gradient_checkpointing: bool = False
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+
+
+class Params(_Strict):
+    run_name: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    seed: int = Field(20260210, ge=0)
+    data: DataParams = Field(default_factory=DataParams)
+    model: ModelParams = Field(default_factory=ModelParams)
+    train: TrainParams = Field(default_factory=TrainParams)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def sha256(self) -> str:
+        canon = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Map each key path of a YAML mapping to its 1-based line, so errors can point at the line."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node: Any, prefix: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = (*prefix, str(k.value))
+                lines[key] = k.start_mark.line + 1
+                walk(v, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                key = (*prefix, str(i))
+                lines[key] = v.start_mark.line + 1
+                walk(v, key)
+
+    try:
+        walk(yaml.compose(text), ())
+    except yaml.YAMLError:
+        pass
+    return lines
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """`data.split.train=300` -> (["data", "split", "train"], 300); values are parsed as YAML."""
+    if "=" not in item:
+        raise ParamsError(f"--set {item!r}: expected key=value, e.g. --set train.max_steps=20")
+    key, _, raw = item.partition("=")
+    key = key.strip()
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", key):
+        raise ParamsError(f"--set {item!r}: {key!r} is not a dotted key such as train.max_steps")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"--set {item!r}: the value is not valid YAML ({exc})") from None
+    return key.split("."), value
+
+
+def _apply_override(doc: dict[str, Any], path: list[str], value: Any, item: str) -> None:
+    node = doc
+    for part in path[:-1]:
+        nxt = node.setdefault(part, {})
+        if not isinstance(nxt, dict):
+            raise ParamsError(f"--set {item!r}: {part!r} is not a section, it cannot hold {path[-1]!r}")
+        node = nxt
+    node[path[-1]] = value
+
+
+def _format_errors(exc: ValidationError, source: str, lines: dict[tuple[str, ...], int],
+                   overridden: dict[tuple[str, ...], str]) -> str:
+    out = []
+    for err in exc.errors():
+        loc = tuple(str(p) for p in err["loc"])
+        key = ".".join(loc) or "(top level)"
+        where = source
+        from_set = [item for path, item in overridden.items()
+                    if path[: len(loc)] == loc or loc[: len(path)] == path]
+        if from_set:
+            where = f"--set {from_set[0]}"
+        else:
+            # the closest enclosing key that has a line
+            for n in range(len(loc), 0, -1):
+                if loc[:n] in lines:
+                    where = f"{source} line {lines[loc[:n]]}"
+                    break
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling; every key is listed in params/default.yaml)"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            if "input" in err and not isinstance(err["input"], (dict, list)):
+                msg += f" (got {err['input']!r})"
+        out.append(f"  - {where}: key '{key}': {msg}")
+    return f"Invalid params in {source}:\n" + "\n".join(out)
+
+
+def count_raw_records(path: Path) -> int:
+    """Upper bound of records in a raw file (lines, array items or CSV rows): a split can't exceed it."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as fh:
+            return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+    if suffix == ".json":
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return 0
+        return len(doc) if isinstance(doc, list) else 1
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def _check_against_data(p: Params, source: str) -> None:
+    total = 0
+    for i, f in enumerate(p.data.raw_files):
+        path = resolve(f)
+        if not path.is_file():
+            raise ParamsError(
+                f"Invalid params in {source}: key 'data.raw_files.{i}': file not found: {rel(path)} "
+                "(paths are relative to the workspace root)"
+            )
+        total += count_raw_records(path)
+    need = p.data.split.fixed_total() + (1 if p.data.split.train == "rest" else 0)
+    if need > total:
+        raise ParamsError(
+            f"Invalid params in {source}: key 'data.split': the split needs {need} records "
+            f"({p.data.split.model_dump()}) but data.raw_files hold only {total}; lower the sizes or add data"
+        )
+
+
+def load_params(path: str | Path, overrides: list[str] | tuple[str, ...] = (), check_data: bool = True) -> Params:
+    """Load and validate a params file, applying `key=value` overrides (validated the same way)."""
+    fpath = resolve(path)
+    source = rel(fpath)
+    if not fpath.is_file():
+        raise ParamsError(f"Params file not found: {source} (profiles live in params/, e.g. params/smoke.yaml)")
+    text = fpath.read_text(encoding="utf-8")
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise ParamsError(f"{source}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(doc, dict):
+        raise ParamsError(f"{source}: the top level must be a mapping of keys (run_name, data, model, train, ...)")
+    overridden: dict[tuple[str, ...], str] = {}
+    for item in overrides:
+        keypath, value = parse_override(item)
+        _apply_override(doc, keypath, value, item)
+        overridden[tuple(keypath)] = item
+    try:
+        params = Params.model_validate(doc)
+    except ValidationError as exc:
+        raise ParamsError(_format_errors(exc, source, _key_lines(text), overridden)) from None
+    if check_data:
+        _check_against_data(params, source)
+    return params

@@ -1,0 +1,55 @@
+"""The forward-to-cloud detector: one function shared by data conversion, evaluation and the gateway.
+
+The edge model is trained to reply with a message that starts with 转发云端 / "forward to cloud",
+but a model also paraphrases ("已转交云端大模型处理", "I'll route this to the cloud model").
+Evaluation and the gateway must agree on what counts as a forward, so both call `is_forward`.
+Near-misses must not count: a device reply about cloud storage ("照片已上传到云端"), the weather
+("多云"), forwarding an e-mail to a person, or a negated forward ("不需要转发云端").
+"""
+from __future__ import annotations
+
+import re
+
+FORWARD_MARKER_ZH = "转发云端"
+FORWARD_MARKER_EN = "forward to cloud"
+
+_CLOUD_ZH = r"(?:云端|云侧|云上|云服务|云模型|云端大模型|云端模型|云端服务)"
+_VERB_ZH = r"(?:转发|转交|交给|交由|转到|转至|提交给|路由到|路由至|移交)"
+_ZH = re.compile(
+    rf"(?:{_VERB_ZH}[^。，,.!！?？\n]{{0,6}}?{_CLOUD_ZH}"  # 转发给云端 / 已转交云端大模型
+    rf"|需要{_CLOUD_ZH}(?:来)?(?:处理|回答|完成|解答)"  # 需要云端处理
+    rf"|由{_CLOUD_ZH}(?:来)?(?:处理|回答|完成|解答))"  # 由云端大模型处理
+)
+_NEG_ZH = re.compile(r"(?:不|无需|不用|没有|未|别|无法|不能)(?:需要)?(?:再)?$")
+
+_OBJ_EN = r"(?:(?:this|it|that|your|the)\s+(?:request|question|task|query|problem|one)?\s*)?"
+_EN = re.compile(
+    r"\b(?:forward(?:ed|ing|s)?|rout(?:e|ed|es|ing)|escalat(?:e|ed|es|ing)|hand(?:ed|ing|s)?\s+(?:it\s+|this\s+)?off"
+    r"|pass(?:ed|es|ing)?|send(?:s|ing)?|sent|transfer(?:red|ring|s)?)\s+"
+    + _OBJ_EN
+    + r"(?:on\s+)?to\s+(?:the\s+)?cloud\b",
+    re.IGNORECASE,
+)
+_NEG_EN = re.compile(r"\b(?:no need to|don't|do not|won't|will not|not|never|cannot|can't|without)\s+(?:\w+\s+){0,2}$",
+                     re.IGNORECASE)
+
+
+def forward_match(reply: str | None) -> str | None:
+    """The text that marks `reply` as a forward to the cloud, or None when it does not forward."""
+    if not reply:
+        return None
+    text = " ".join(reply.split())
+    for pattern, negation in ((_ZH, _NEG_ZH), (_EN, _NEG_EN)):
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 16): m.start()]
+            if negation.search(before):
+                continue
+            return m.group(0)
+    if FORWARD_MARKER_ZH in text and not _NEG_ZH.search(text[: text.index(FORWARD_MARKER_ZH)][-16:]):
+        return FORWARD_MARKER_ZH
+    return None
+
+
+def is_forward(reply: str | None) -> bool:
+    """True when the edge model's reply hands the request to the cloud tier."""
+    return forward_match(reply) is not None

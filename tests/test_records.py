@@ -1,0 +1,91 @@
+"""Reading every supported raw format, and losing nothing when records are malformed."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from edgecloud.params import DEFAULT_FORWARD_REPLY
+from edgecloud.records import REASONS, convert_files, read_raw
+
+from conftest import FIXTURES
+
+FMT = FIXTURES / "formats"
+
+
+def convert(path, fmt="auto", max_chars=1024):
+    return convert_files([path], fmt, DEFAULT_FORWARD_REPLY, max_chars)
+
+
+def test_alpaca_jsonl_converts_with_labels_and_inferred_fields():
+    acc, rej, counts = convert(FMT / "alpaca.jsonl")
+    assert rej == [] and len(acc) == 3
+    assert acc[0].query == "把客厅的灯关掉" and acc[0].response.startswith("好的")
+    assert acc[1].query == "Translate into English\n早上好" and acc[1].needs_cloud is False
+    assert acc[0].lang == "zh" and acc[1].lang == "zh"  # any Chinese in the request makes it zh
+    assert acc[2].needs_cloud is True and acc[2].response == DEFAULT_FORWARD_REPLY
+    assert counts == {"tests/fixtures/formats/alpaca.jsonl": {"read": 3, "accepted": 3, "rejected": 0}}
+
+
+def test_sharegpt_json_array_converts_and_infers_forward_label_from_reply():
+    acc, rej, _ = convert(FMT / "sharegpt.json")
+    assert rej == [] and [e.category for e in acc] == ["arithmetic", "planning", "chitchat"]
+    assert [e.needs_cloud for e in acc] == [False, True, False]
+    assert acc[1].response == DEFAULT_FORWARD_REPLY  # the raw forward text is replaced by the fixed marker reply
+    assert acc[0].line == 1 and acc[2].line == 3
+    assert acc[0].lang == "en" and acc[2].lang == "zh"
+
+
+def test_query_response_csv_converts_with_string_labels():
+    acc, rej, _ = convert(FMT / "query_response.csv")
+    assert rej == []
+    assert [(e.id, e.needs_cloud) for e in acc] == [("qr-1", False), ("qr-2", False), ("qr-3", True)]
+    assert acc[0].line == 2  # CSV line numbers count the header
+
+
+def test_messages_jsonl_keeps_history_and_drops_foreign_system_prompt():
+    acc, rej, _ = convert(FMT / "messages.jsonl")
+    assert rej == []
+    assert acc[1].needs_cloud is True
+    assert acc[2].query == "Set a timer for 3 minutes"
+    assert acc[2].history == [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]
+    swift = acc[0].to_swift("SYSTEM")
+    assert [m["role"] for m in swift["messages"]] == ["system", "user", "assistant"]
+    assert swift["messages"][0]["content"] == "SYSTEM"
+
+
+def test_forced_format_rejects_records_of_another_format():
+    acc, rej, _ = convert(FMT / "messages.jsonl", fmt="alpaca")
+    assert acc == [] and {r.reason for r in rej} == {"missing_field"}
+
+
+def test_malformed_file_loses_nothing_and_names_every_reason():
+    acc, rej, counts = convert(FIXTURES / "malformed.jsonl")
+    c = counts["tests/fixtures/malformed.jsonl"]
+    assert c["read"] == 16 and c["accepted"] + c["rejected"] == c["read"]
+    assert [e.id for e in acc] == ["ok-1", "ok-2"]
+    by_line = {r.line: r.reason for r in rej}
+    assert by_line == {
+        2: "bad_json", 3: "not_an_object", 4: "unknown_format", 5: "bad_field_type", 6: "unknown_role",
+        7: "wrong_role_order", 8: "empty_request", 9: "empty_reply", 10: "bad_label", 11: "label_conflict",
+        12: "too_long", 13: "duplicate", 14: "duplicate", 15: "missing_field",
+    }
+    assert set(by_line.values()) == set(REASONS)  # the fixture covers every documented reason
+    dup = next(r for r in rej if r.line == 13)
+    assert "malformed.jsonl:1" in dup.detail
+    assert all(r.raw for r in rej)  # the raw text travels with the reject
+
+
+def test_json_file_that_does_not_parse_is_one_rejected_record(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"query": "a"}, oops]', encoding="utf-8")
+    acc, rej, counts = convert(bad)
+    assert acc == [] and len(rej) == 1 and rej[0].reason == "bad_json"
+    assert list(counts.values())[0] == {"read": 1, "accepted": 0, "rejected": 1}
+
+
+@pytest.mark.parametrize("name", ["alpaca.jsonl", "sharegpt.json", "query_response.csv", "messages.jsonl"])
+def test_raw_text_is_kept_for_every_format(name):
+    recs = list(read_raw(FMT / name))
+    assert recs and all(r.raw and r.error is None for r in recs)
+    assert all(isinstance(json.loads(r.raw), (dict, list)) or r.raw for r in recs)
