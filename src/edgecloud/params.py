@@ -20,14 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ParamsError
 from .paths import rel, resolve
 
+# Short on purpose: SmolLM2's tokenizer spends 2-3 tokens per Chinese character, and every token of the
+# system prompt is paid in every training example and every request (a long Chinese prompt alone
+# filled 250 tokens and made ms-swift drop most records as over max_length).
 DEFAULT_SYSTEM_PROMPT = (
-    "你是运行在手机上的端侧助手。简单请求（设备控制、计时提醒、天气时间与单位换算、短语翻译、"
-    "简单计算、闲聊）请直接简洁回答；需要复杂推理的请求（多步证明推导、长篇分析、带约束的多日规划、"
-    "复杂代码）请只回复“转发云端”。"
-    " You are an on-device assistant: answer simple requests yourself, briefly; for requests that "
-    "need complex reasoning reply only with the forward-to-cloud message."
+    "You are an on-device assistant. Answer simple requests yourself, briefly, in the user's language. "
+    "If a request needs complex reasoning (proofs, derivations, long analysis, multi-day plans, "
+    "non-trivial code), reply only: 转发云端 (forward to cloud)."
 )
-DEFAULT_FORWARD_REPLY = "转发云端（forward to cloud）：该请求需要复杂推理，已转交云端大模型处理。"
+DEFAULT_FORWARD_REPLY = "转发云端 (forward to cloud)"
 
 
 class _Strict(BaseModel):
