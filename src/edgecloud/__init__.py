@@ -10,5 +10,4 @@ import warnings as _warnings
 
 # Progress bars of model loading are noise in executed notebooks, logs and nbval; stages print their own progress.
 _os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-_os.environ.setdefault("TQDM_DISABLE", "1")
 _warnings.filterwarnings("ignore", message="IProgress not found")

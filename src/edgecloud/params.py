@@ -94,19 +94,48 @@ class ModelParams(_Strict):
 
 
 class TrainParams(_Strict):
+    """Every ms-swift `sft` argument the run uses (03_train saves the exact command line)."""
+
     tuner_type: Literal["lora"] = "lora"
     lora_rank: int = Field(8, ge=1)
     lora_alpha: int = Field(32, ge=1)
+    lora_dropout: float = Field(0.05, ge=0, lt=1)
     target_modules: list[str] = Field(default_factory=lambda: ["all-linear"], min_length=1)
     learning_rate: float = Field(1e-4, gt=0)
+    warmup_ratio: float = Field(0.05, ge=0, lt=1)
     batch_size: int = Field(4, ge=1)
     gradient_accumulation_steps: int = Field(1, ge=1)
     max_length: int = Field(512, ge=16)
     max_steps: int = Field(150, ge=1)
     eval_steps: int = Field(50, ge=1)
     save_steps: int = Field(50, ge=1)
+    logging_steps: int = Field(5, ge=1)
+    eval_on_start: bool = True
+    save_total_limit: int | None = Field(None, ge=1)
     torch_dtype: Literal["float32", "bfloat16", "float16"] = "bfloat16"
     gradient_checkpointing: bool = False
+    padding_free: bool = False
+    packing: bool = False
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    nproc_per_node: int = Field(1, ge=1, description="GPUs per node; >1 runs through ms-swift's torchrun launcher")
+    deepspeed: str | None = Field(None, description="ms-swift --deepspeed value, e.g. zero2 or zero3 (GPU only)")
+    extra_args: dict[str, str] = Field(default_factory=dict, description="any other `swift sft` argument")
+    min_free_disk_gb: float = Field(1.0, ge=0, description="preflight and run monitor: free space to keep")
+
+    @model_validator(mode="after")
+    def _steps_consistent(self) -> "TrainParams":
+        if self.eval_steps > self.max_steps:
+            raise ValueError(f"eval_steps={self.eval_steps} is larger than max_steps={self.max_steps}: no evaluation would run")
+        if self.save_steps > self.max_steps:
+            raise ValueError(f"save_steps={self.save_steps} is larger than max_steps={self.max_steps}: no checkpoint would be saved")
+        return self
+
+
+class EvalParams(_Strict):
+    """04_eval: greedy decoding of the base and the fine-tuned model on the test split."""
+
+    max_new_tokens: int = Field(64, ge=1, le=2048)
+    torch_dtype: Literal["float32", "bfloat16", "float16", "auto"] = "float32"
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
 
 
@@ -116,6 +145,7 @@ class Params(_Strict):
     data: DataParams = Field(default_factory=DataParams)
     model: ModelParams = Field(default_factory=ModelParams)
     train: TrainParams = Field(default_factory=TrainParams)
+    eval: EvalParams = Field(default_factory=EvalParams)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

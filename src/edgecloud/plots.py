@@ -52,3 +52,68 @@ def lengths(splits: dict[str, list[Example]]) -> "Figure":
     ax.set_title("请求长度分布")
     ax.legend()
     return fig
+
+
+def training_curves(train: list[dict], evals: list[dict], best_step: int | None = None) -> "Figure":
+    """Train and eval loss (left) and eval token accuracy (right) against the step."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(5.79, 2.6))
+    ax1.plot([r["step"] for r in train], [r["loss"] for r in train], label="train loss", color="#4C72B0", lw=1.2)
+    ax1.plot([r["step"] for r in evals], [r["eval_loss"] for r in evals], "o-", label="eval loss", color="#C44E52",
+             lw=1.2, ms=4)
+    ax1.set_xlabel("step")
+    ax1.set_ylabel("loss")
+    ax1.set_title("损失 loss")
+    ax2.plot([r["step"] for r in evals], [r["eval_token_acc"] for r in evals], "o-", color="#55A868", lw=1.2, ms=4)
+    ax2.set_xlabel("step")
+    ax2.set_ylabel("eval token_acc")
+    ax2.set_title("验证集 token 准确率")
+    if best_step is not None:
+        for ax in (ax1, ax2):
+            ax.axvline(best_step, color="grey", ls="--", lw=0.8)
+        ax1.annotate(f"best: step {best_step}", (best_step, ax1.get_ylim()[1]), ha="right", va="top", fontsize=7,
+                     color="grey")
+    ax1.legend()
+    return fig
+
+
+def confusion_matrices(routers: list[dict], names: list[str]) -> "Figure":
+    """One 2x2 confusion matrix per router (rows: true label, columns: decision)."""
+    import matplotlib.pyplot as plt
+
+    chosen = [r for r in routers if r["router"] in names]
+    fig, axes = plt.subplots(1, len(chosen), figsize=(5.79, 2.2))
+    axes = [axes] if len(chosen) == 1 else list(axes)
+    for ax, r in zip(axes, chosen):
+        m = [[r["tn"], r["fp"]], [r["fn"], r["tp"]]]
+        ax.imshow(m, cmap="Blues", vmin=0, vmax=max(max(row) for row in m) or 1)
+        for i in range(2):
+            for j in range(2):
+                ax.text(j, i, m[i][j], ha="center", va="center", fontsize=10,
+                        color="white" if m[i][j] > 0.6 * max(max(row) for row in m) else "black")
+        ax.set_xticks([0, 1], ["端侧\nedge", "云端\ncloud"])
+        ax.set_yticks([0, 1], ["edge", "cloud"])
+        ax.set_title(r["label"], fontsize=8)
+        ax.grid(False)
+        ax.set_xlabel("决策 decision", fontsize=7)
+    axes[0].set_ylabel("真实 label", fontsize=7)
+    return fig
+
+
+def tradeoff(routers: list[dict]) -> "Figure":
+    """Routing accuracy and edge-answer quality against the share of requests sent to the cloud."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    for r in routers:
+        ax.scatter(r["cloud_share"], r["accuracy"], s=40, zorder=3)
+        q = f", ROUGE-L {r['rouge_l']:.2f}" if r.get("rouge_l") is not None else ""
+        ax.annotate(r["label"] + q, (r["cloud_share"], r["accuracy"]), textcoords="offset points", xytext=(5, 4),
+                    fontsize=7)
+    ax.set_xlabel("云端请求占比 share of requests sent to the cloud (cost proxy)")
+    ax.set_ylabel("路由准确率 routing accuracy")
+    ax.set_xlim(-0.05, 1.25)
+    ax.set_ylim(0, 1.08)
+    ax.set_title("路由器的成本与准确率")
+    return fig

@@ -71,6 +71,7 @@ def convert_embedded(out_dir: Path, force: bool = False) -> tuple[Path, bool]:
     from transformers import AutoModelForCausalLM, AutoTokenizer
     import torch
 
+    quiet_transformers()
     tmp = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
@@ -154,9 +155,18 @@ def smoke_reply(model: Any, tok: Any, prompt: str, max_new_tokens: int, device: 
             "tokens_per_s": round(int(new.shape[0]) / latency, 1) if latency > 0 else None}
 
 
+def quiet_transformers() -> None:
+    """No weight-loading progress bars in notebooks, logs and nbval output."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 def load_model(folder: Path, dtype: str, device: str) -> tuple[Any, Any]:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    quiet_transformers()
 
     tok = AutoTokenizer.from_pretrained(folder)
     torch_dtype = "auto" if dtype == "auto" else getattr(torch, dtype)
@@ -214,3 +224,13 @@ def prepare(params: Params) -> dict[str, Any]:
     }
     write_json(report_path(params), report)
     return report
+
+
+def prepared_model_dir(params: Params) -> Path:
+    """The base model folder that 02_prepare resolved for this run (read from its report)."""
+    from .reports import read_json
+
+    path = report_path(params)
+    if not path.is_file():
+        raise EdgecloudError(f"{rel(path)} is missing: run 02_prepare first")
+    return resolve(read_json(path)["folder"])

@@ -35,9 +35,20 @@ def _prepare_products(p: Params) -> list:
     return [RunDirs(p.run_name).reports / f"model_prepare_{p.model.name}.json"]
 
 
+def _train_products(p: Params) -> list:
+    return [RunDirs(p.run_name).reports / f"swift_train_{p.run_name}_summary.json"]
+
+
+def _eval_products(p: Params) -> list:
+    return [RunDirs(p.run_name).reports / f"eval_{p.run_name}.json"]
+
+
 STAGES: list[Stage] = [
     Stage("01_convert", "Convert raw requests to ms-swift data", (), _convert_products),
     Stage("02_prepare", "Prepare the base model", (), _prepare_products),
+    Stage("03_train", "LoRA fine-tuning with ms-swift", ("01_convert", "02_prepare"), _train_products),
+    Stage("04_eval", "Routing and answer quality against baselines", ("01_convert", "02_prepare", "03_train"),
+          _eval_products),
 ]
 BY_NAME = {s.name: s for s in STAGES}
 

@@ -1,0 +1,408 @@
+"""Stage 03_train: LoRA fine-tuning with ms-swift (`swift sft`), with a preflight and a resumable run.
+
+The command line is built from params only and saved with the run. Training runs as a child
+process of ms-swift's own CLI (so multi-GPU comes from its torchrun launcher via NPROC_PER_NODE and
+DeepSpeed from `--deepspeed`); its output goes to reports/swift_train_<run>.log, and progress is
+read back from ms-swift's logging.jsonl while it runs. The child's whole process group is stopped
+when the notebook cell ends, fails or is interrupted.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .devices import pick_device
+from .errors import EdgecloudError
+from .params import Params
+from .paths import RunDirs, rel
+from .reports import describe, read_jsonl, write_json
+from .trainlog import TrainLog, best_checkpoint, parse_logging, table_rows
+
+STATE_NAME = "edgecloud_train_state.json"
+
+
+class PreflightError(EdgecloudError):
+    """Training would fail or silently lose data: stop before hours are spent."""
+
+
+class TrainError(EdgecloudError):
+    """`swift sft` exited with an error."""
+
+
+def train_dir(params: Params) -> Path:
+    return RunDirs(params.run_name).root / "train"
+
+
+def log_path(params: Params) -> Path:
+    return RunDirs(params.run_name).reports / f"swift_train_{params.run_name}.log"
+
+
+def train_fingerprint(params: Params, model_dir: Path) -> str:
+    """What makes two trainings the same run (data split, model and train params), for resume/skip."""
+    import hashlib
+
+    d = RunDirs(params.run_name).data
+    h = hashlib.sha256()
+    h.update(json.dumps({"train": params.to_dict()["train"], "seed": params.seed, "model": str(model_dir)},
+                        sort_keys=True).encode())
+    for name in ("train.jsonl", "valid.jsonl"):
+        h.update((d / name).read_bytes())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def swift_executable() -> list[str]:
+    """ms-swift's CLI from this environment (on macOS plain `swift` is Apple's compiler)."""
+    exe = Path(sys.executable).parent / "swift"
+    if exe.is_file():
+        return [str(exe)]
+    return [sys.executable, "-m", "swift.cli.main"]
+
+
+def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
+               resume_from: Path | None = None) -> list[str]:
+    t, m = params.train, params.model
+    data = RunDirs(params.run_name).data
+    args: dict[str, Any] = {
+        "model": model_dir, "model_type": m.model_type, "template": m.template, "check_model": "false",
+        "tuner_type": t.tuner_type, "lora_rank": t.lora_rank, "lora_alpha": t.lora_alpha,
+        "lora_dropout": t.lora_dropout, "target_modules": t.target_modules,
+        "dataset": data / "train.jsonl", "val_dataset": data / "valid.jsonl",
+        "max_length": t.max_length, "truncation_strategy": "delete",
+        "learning_rate": t.learning_rate, "warmup_ratio": t.warmup_ratio,
+        "per_device_train_batch_size": t.batch_size, "per_device_eval_batch_size": t.batch_size,
+        "gradient_accumulation_steps": t.gradient_accumulation_steps,
+        "max_steps": t.max_steps, "eval_steps": t.eval_steps, "save_steps": t.save_steps,
+        "logging_steps": t.logging_steps, "eval_on_start": str(t.eval_on_start).lower(),
+        "torch_dtype": t.torch_dtype, "gradient_checkpointing": str(t.gradient_checkpointing).lower(),
+        "padding_free": str(t.padding_free).lower(), "packing": str(t.packing).lower(),
+        "seed": params.seed, "data_seed": params.seed, "output_dir": out_dir, "add_version": "false",
+        "dataloader_num_workers": 0, "report_to": "none", "load_best_model_at_end": "false",
+    }
+    if t.save_total_limit is not None:
+        args["save_total_limit"] = t.save_total_limit
+    if device == "cpu":
+        args["use_cpu"] = "true"  # bf16 on CPU needs it ("Your setup doesn't support bf16/gpu" otherwise)
+    if t.deepspeed:
+        args["deepspeed"] = t.deepspeed
+    if resume_from is not None:
+        args["resume_from_checkpoint"] = resume_from
+    for k, v in t.extra_args.items():
+        args[k] = v
+    out: list[str] = ["sft"]
+    for k, v in args.items():
+        out.append(f"--{k}")
+        out.extend([str(x) for x in v] if isinstance(v, list) else [str(v)])
+    return out
+
+
+def child_env(params: Params, device: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    if params.model.source in ("embedded", "local"):
+        env["HF_HUB_OFFLINE"] = "1"  # a local folder: never wait on a hub
+    if params.train.nproc_per_node > 1:
+        env["NPROC_PER_NODE"] = str(params.train.nproc_per_node)
+    if device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    return env
+
+
+# ---------------------------------------------------------------------------------------------
+# Preflight
+
+
+def _token_lengths(rows: list[dict[str, Any]], tok: Any) -> list[int]:
+    lengths = []
+    for row in rows:
+        ids = tok.apply_chat_template(row["messages"], tokenize=True, enable_thinking=False)
+        ids = ids["input_ids"] if isinstance(ids, dict) or hasattr(ids, "keys") else ids
+        lengths.append(len(ids))
+    return lengths
+
+
+def param_counts(model_dir: Path, rank: int, targets: list[str]) -> tuple[int, int]:
+    """(base parameters, LoRA parameters the run will train), from the config alone (meta device):
+    LoRA adds r*(in+out) per targeted Linear; `all-linear` is every Linear but the output head."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    config = AutoConfig.from_pretrained(model_dir)
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(config)
+    base = sum(p.numel() for p in model.parameters())
+    lora = 0
+    for name, mod in model.named_modules():
+        if not isinstance(mod, torch.nn.Linear) or name.endswith("lm_head"):
+            continue
+        if "all-linear" in targets or name.split(".")[-1] in targets:
+            lora += rank * (mod.in_features + mod.out_features)
+    return base, lora
+
+
+def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
+    """Disk, temp space, memory and token lengths, checked before training starts."""
+    import psutil
+    from transformers import AutoConfig, AutoTokenizer
+
+    t = params.train
+    dirs = RunDirs(params.run_name)
+    problems: list[str] = []
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    lengths: dict[str, Any] = {}
+    over: dict[str, list[str]] = {}
+    for split in ("train", "valid"):
+        rows = read_jsonl(dirs.data / f"{split}.jsonl")
+        ls = _token_lengths(rows, tok)
+        lengths[split] = describe(ls)
+        over[split] = [r["id"] for r, n in zip(rows, ls) if n > t.max_length]
+    n_over = sum(len(v) for v in over.values())
+    if n_over:
+        problems.append(
+            f"{n_over} record(s) are longer than train.max_length={t.max_length} tokens "
+            f"(train: {len(over['train'])}, valid: {len(over['valid'])}; e.g. {(over['train'] + over['valid'])[:5]}). "
+            "ms-swift would drop them; raise train.max_length or shorten them (data.max_chars)")
+
+    n_params, trainable = param_counts(model_dir, t.lora_rank, t.target_modules)
+    # a checkpoint holds the adapter (fp32) + Adam's two moments + scheduler/rng state
+    ckpt_bytes = trainable * 4 * 3 + 2 * 2**20
+    n_ckpt = math.ceil(t.max_steps / t.save_steps)
+    kept = min(n_ckpt, t.save_total_limit) if t.save_total_limit else n_ckpt
+    need_disk = kept * ckpt_bytes + 50 * 2**20
+    reserve = int(t.min_free_disk_gb * 2**30)
+    out_root = dirs.root
+    out_root.mkdir(parents=True, exist_ok=True)
+    free_out = shutil.disk_usage(out_root).free
+    if free_out - need_disk < reserve:
+        problems.append(f"{rel(out_root)} has {free_out / 2**30:.2f} GiB free; checkpoints need "
+                        f"{need_disk / 2**20:.0f} MiB and train.min_free_disk_gb keeps {t.min_free_disk_gb} GiB free")
+    tmp = Path(tempfile.gettempdir())
+    free_tmp = shutil.disk_usage(tmp).free
+    if free_tmp < reserve:
+        problems.append(f"temporary folder {tmp} has {free_tmp / 2**30:.2f} GiB free (< {t.min_free_disk_gb} GiB): "
+                        "the datasets cache and tokenizer write there; free space or set TMPDIR")
+
+    config = AutoConfig.from_pretrained(model_dir)
+    hidden = getattr(config, "hidden_size", 1024)
+    layers = getattr(config, "num_hidden_layers", 24)
+    vocab = getattr(config, "vocab_size", 32000)
+    bytes_per = 2 if t.torch_dtype in ("bfloat16", "float16") else 4
+    # activations kept for backward: ~34 values per hidden unit per layer, plus the logits (rough, generous)
+    act = t.batch_size * t.max_length * (hidden * layers * 34 + vocab) * bytes_per
+    if t.gradient_checkpointing:
+        act = t.batch_size * t.max_length * (hidden * layers * 2 + vocab) * bytes_per
+    need_mem = n_params * bytes_per + trainable * 16 + act + 512 * 2**20
+    avail = psutil.virtual_memory().available
+    if need_mem > avail * 0.9:
+        problems.append(f"training needs about {need_mem / 2**30:.1f} GiB of memory, {avail / 2**30:.1f} GiB is "
+                        "available: lower train.batch_size or train.max_length, or turn on gradient_checkpointing")
+    report = {
+        "ok": not problems, "problems": problems,
+        "token_lengths": lengths, "max_length": t.max_length,
+        "over_max_length": {k: len(v) for k, v in over.items()}, "over_max_length_ids": over,
+        "base_params": n_params, "lora_trainable_params": trainable, "checkpoints": kept, "checkpoint_bytes_estimate": ckpt_bytes,
+        "disk_needed_bytes": need_disk, "disk_free_bytes": free_out, "tmp_dir": str(tmp), "tmp_free_bytes": free_tmp,
+        "memory_needed_bytes_estimate": need_mem, "memory_available_bytes": avail,
+        "min_free_disk_gb": t.min_free_disk_gb,
+    }
+    write_json(dirs.reports / f"train_preflight_{params.run_name}.json", report)
+    if problems:
+        raise PreflightError("Preflight stopped the training:\n  - " + "\n  - ".join(problems))
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+def checkpoints(out_dir: Path) -> dict[int, Path]:
+    out = {}
+    for p in out_dir.glob("checkpoint-*"):
+        if p.is_dir() and p.name.split("-", 1)[1].isdigit() and (p / "adapter_config.json").is_file():
+            out[int(p.name.split("-", 1)[1])] = p
+    return dict(sorted(out.items()))
+
+
+def _fmt_progress(rec: dict[str, Any]) -> str:
+    if "eval_loss" in rec:
+        return (f"  eval  step {rec.get('global_step/max_steps')}: eval_loss {rec['eval_loss']:.4f}  "
+                f"eval_token_acc {rec.get('eval_token_acc', float('nan')):.4f}")
+    return (f"  train step {rec.get('global_step/max_steps')}: loss {rec['loss']:.4f}  "
+            f"token_acc {rec.get('token_acc', float('nan')):.4f}  elapsed {rec.get('elapsed_time')}  "
+            f"left {rec.get('remaining_time')}")
+
+
+@dataclass
+class TrainRun:
+    out_dir: Path
+    command: list[str]
+    action: str  # trained | resumed | reused
+    returncode: int
+    duration_s: float
+    disk_free_min_bytes: int
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
+def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = print,
+                 poll_s: float = 2.0) -> TrainRun:
+    """Train, resume an interrupted run of the same fingerprint, or re-use a finished one."""
+    dirs = RunDirs(params.run_name).ensure()
+    out_dir = train_dir(params)
+    state_path = out_dir / STATE_NAME
+    fingerprint = train_fingerprint(params, model_dir)
+    state = json.loads(state_path.read_text()) if state_path.is_file() else {}
+    device = pick_device(params.train.device)
+    resume_from = None
+    if state.get("fingerprint") == fingerprint and state.get("status") == "done" and \
+            parse_logging(out_dir / "logging.jsonl").completed:
+        echo(f"Training of this data and these params already finished in {rel(out_dir)}: re-using it "
+             f"(delete the folder to train again).")
+        return TrainRun(out_dir, state["command"], "reused", 0, 0.0, shutil.disk_usage(out_dir).free)
+    if state.get("fingerprint") == fingerprint and checkpoints(out_dir):
+        resume_from = list(checkpoints(out_dir).values())[-1]
+        echo(f"Resuming the interrupted run from {rel(resume_from)}")
+    elif out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    cmd = swift_executable() + swift_args(params, model_dir, out_dir, device, resume_from)
+    env = child_env(params, device)
+    shown = " ".join(shlex.quote(c) for c in cmd)
+    (dirs.reports / f"swift_train_{params.run_name}_command.txt").write_text(shown + "\n", encoding="utf-8")
+    write_json(state_path, {"fingerprint": fingerprint, "status": "running", "command": cmd, "device": device})
+    echo(f"$ {shown}\n(log: {rel(log_path(params))})")
+
+    logging_path = out_dir / "logging.jsonl"
+    seen = 0
+    reserve = int(params.train.min_free_disk_gb * 2**30)
+    disk_min = shutil.disk_usage(out_dir).free
+    warned = False
+    t0 = time.perf_counter()
+    with log_path(params).open("a" if resume_from else "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                start_new_session=True)
+        try:
+            while True:
+                done = proc.poll() is not None
+                if logging_path.is_file():
+                    lines = logging_path.read_text(encoding="utf-8", errors="replace").splitlines()
+                    complete = lines if done else lines[:-1] if lines and not lines[-1].endswith("}") else lines
+                    for line in complete[seen:]:
+                        try:
+                            rec = json.loads(line)
+                        except json.JSONDecodeError:
+                            continue
+                        if "loss" in rec or "eval_loss" in rec:
+                            echo(_fmt_progress(rec))
+                    seen = max(seen, len(complete))
+                free = shutil.disk_usage(out_dir).free
+                disk_min = min(disk_min, free)
+                if free < reserve and not warned:
+                    echo(f"WARNING: free disk space fell to {free / 2**30:.2f} GiB (< {params.train.min_free_disk_gb} GiB)")
+                    warned = True
+                if done:
+                    break
+                time.sleep(poll_s)
+        finally:
+            _stop_group(proc)  # no child outlives the cell, even on KeyboardInterrupt
+    duration = time.perf_counter() - t0
+    if proc.returncode != 0:
+        tail = log_path(params).read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
+        raise TrainError(f"swift sft exited with code {proc.returncode}; last lines of {rel(log_path(params))}:\n"
+                         + "\n".join(tail))
+    write_json(state_path, {"fingerprint": fingerprint, "status": "done", "command": cmd, "device": device})
+    return TrainRun(out_dir, cmd, "resumed" if resume_from else "trained", proc.returncode, duration, disk_min)
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary
+
+
+def summarize(params: Params, run: TrainRun, preflight_report: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The reference table from logging.jsonl, the best checkpoint, and the summary files."""
+    dirs = RunDirs(params.run_name)
+    log: TrainLog = parse_logging(run.out_dir / "logging.jsonl")
+    ckpts = checkpoints(run.out_dir)
+    rows = table_rows(log)
+    best = best_checkpoint(log, list(ckpts))
+    best_path = ckpts.get(best["step"]) if best["step"] is not None else None
+    step0 = next((r for r in rows if r["step"] == 0), None)
+    final = log.final or {}
+    summary = {
+        "run_name": params.run_name,
+        "action": run.action,
+        "completed": log.completed,
+        "max_steps": log.max_steps,
+        "last_step": log.last_step,
+        "rows": rows,
+        "last_train_loss": log.train[-1]["loss"] if log.train else None,
+        "step0_eval_loss": step0["eval_loss"] if step0 else None,
+        "best": {**best, "checkpoint": rel(best_path) if best_path else None},
+        "swift_best_model_checkpoint": final.get("best_model_checkpoint"),
+        "checkpoints": {s: rel(p) for s, p in ckpts.items()},
+        "train_runtime_s": final.get("log_history", [{}])[-1].get("train_runtime") if final.get("log_history") else None,
+        "wall_time_s": round(run.duration_s, 1),
+        "dataset_token_lengths": {"train": final.get("train_dataset"), "valid": final.get("val_dataset")},
+        "trainable": final.get("model_parameter_info"),
+        "command": " ".join(shlex.quote(c) for c in run.command),
+        "disk_free_min_gb": round(run.disk_free_min_bytes / 2**30, 2),
+        "disk_low": run.disk_free_min_bytes < params.train.min_free_disk_gb * 2**30,
+        "skipped_log_lines": log.skipped_lines,
+        "preflight": {k: preflight_report[k] for k in ("over_max_length", "token_lengths", "disk_free_bytes")}
+        if preflight_report else None,
+        "params_sha256": params.sha256(),
+    }
+    if summary["best"]["eval_loss"] is not None and summary["step0_eval_loss"]:
+        summary["eval_loss_reduction"] = round(1 - summary["best"]["eval_loss"] / summary["step0_eval_loss"], 4)
+    base = dirs.reports / f"swift_train_{params.run_name}_summary"
+    write_json(base.with_suffix(".json"), summary)
+    base.with_suffix(".md").write_text(summary_markdown(summary), encoding="utf-8")
+    return summary
+
+
+def _num(v: Any, nd: int = 4) -> str:
+    return "-" if v is None else f"{v:.{nd}f}"
+
+
+def summary_markdown(s: dict[str, Any]) -> str:
+    lines = [f"# 训练摘要 Training summary ({s['run_name']})", "",
+             f"- 状态 status: {'completed' if s['completed'] else 'not completed'} ({s['action']}), "
+             f"last step {s['last_step']}/{s['max_steps']}",
+             f"- 最佳检查点 best checkpoint: `{s['best']['checkpoint']}` (step {s['best']['step']}, "
+             f"{s['best']['reason']})",
+             f"- step-0 eval loss {_num(s['step0_eval_loss'])} -> best eval loss {_num(s['best']['eval_loss'])}",
+             f"- wall time {s['wall_time_s']} s; lowest free disk during the run {s['disk_free_min_gb']} GiB", "",
+             "| 节点 step | train loss | eval loss | eval token_acc |", "|---|---:|---:|---:|"]
+    for r in s["rows"]:
+        mark = "**" if r["step"] == s["best"]["step"] and r["eval_loss"] is not None else ""
+        lines.append(f"| step {r['step']} | {_num(r['train_loss'])} | {mark}{_num(r['eval_loss'])}{mark} | "
+                     f"{mark}{_num(r['eval_token_acc'])}{mark} |")
+    lines += ["", "Command:", "", "```", s["command"], "```", ""]
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""03_train: the ms-swift command comes from params; the preflight refuses; a real smoke run trains."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from edgecloud import train
+from edgecloud.convert import convert
+from edgecloud.params import load_params
+from edgecloud.paths import MODELS_DIR, RunDirs
+from edgecloud.prepare import resolve_model
+
+
+@pytest.fixture
+def smoke(run_name):
+    """A converted smoke dataset in a throw-away run, and the (cached) embedded model folder."""
+    p = load_params("params/smoke.yaml", [f"run_name={run_name}"])
+    convert(p)
+    folder, _ = resolve_model(p.model)
+    return p, folder
+
+
+def args_dict(argv):
+    out, key = {}, None
+    for a in argv[1:]:
+        if a.startswith("--"):
+            key = a[2:]
+            out[key] = []
+        else:
+            out[key].append(a)
+    return {k: v[0] if len(v) == 1 else v for k, v in out.items()}
+
+
+def test_swift_command_comes_from_params(tmp_path):
+    p = load_params("params/default.yaml", ["train.extra_args={lr_scheduler_type: cosine}", "train.save_total_limit=2"])
+    argv = train.swift_args(p, tmp_path / "model", tmp_path / "out", "cpu")
+    a = args_dict(argv)
+    assert argv[0] == "sft"
+    t = p.train
+    assert a["lora_rank"] == str(t.lora_rank) and a["lora_alpha"] == str(t.lora_alpha)
+    assert a["target_modules"] == "all-linear" and a["learning_rate"] == str(t.learning_rate)
+    assert a["per_device_train_batch_size"] == str(t.batch_size) and a["max_length"] == str(t.max_length)
+    assert (a["max_steps"], a["eval_steps"], a["save_steps"]) == ("150", "50", "50")
+    assert a["torch_dtype"] == "bfloat16" and a["gradient_checkpointing"] == "false"
+    assert a["seed"] == str(p.seed) and a["eval_on_start"] == "true" and a["use_cpu"] == "true"
+    assert a["model_type"] == "llama" and a["template"] == "chatml" and a["check_model"] == "false"
+    assert a["dataset"].endswith("outputs/default/data/train.jsonl") and a["val_dataset"].endswith("valid.jsonl")
+    assert a["lr_scheduler_type"] == "cosine" and a["save_total_limit"] == "2"
+    assert "resume_from_checkpoint" not in a and "deepspeed" not in a
+    gpu = args_dict(train.swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50"))
+    assert "use_cpu" not in gpu and gpu["resume_from_checkpoint"].endswith("checkpoint-50")
+
+
+def test_multi_gpu_goes_through_ms_swift_launcher(tmp_path):
+    p = load_params("params/default.yaml", ["train.nproc_per_node=4", "train.deepspeed=zero2"])
+    assert args_dict(train.swift_args(p, tmp_path, tmp_path, "cuda"))["deepspeed"] == "zero2"
+    assert train.child_env(p, "cuda")["NPROC_PER_NODE"] == "4"
+    assert "NPROC_PER_NODE" not in train.child_env(load_params("params/default.yaml"), "cuda")
+
+
+def test_preflight_refuses_records_over_max_length(smoke):
+    p, folder = smoke
+    p.train.max_length = 100
+    with pytest.raises(train.PreflightError, match=r"record\(s\) are longer than train.max_length=100 tokens"):
+        train.preflight(p, folder)
+    report = json.loads((RunDirs(p.run_name).reports / f"train_preflight_{p.run_name}.json").read_text())
+    assert report["over_max_length"]["train"] > 0 and not report["ok"]
+
+
+def test_preflight_refuses_when_disk_would_run_short(smoke):
+    p, folder = smoke
+    p.train.min_free_disk_gb = 10**6
+    with pytest.raises(train.PreflightError, match=r"GiB free; checkpoints need .*min_free_disk_gb"):
+        train.preflight(p, folder)
+
+
+def test_preflight_passes_and_counts_lora_parameters(smoke):
+    p, folder = smoke
+    pf = train.preflight(p, folder)
+    assert pf["ok"] and pf["over_max_length"] == {"train": 0, "valid": 0}
+    # SmolLM2-135M, 30 layers, r=4 on q,k,v,o,gate,up,down: 4 * 30 * (1152+768+768+1152+2112+2112+2112) = 1,221,120
+    assert pf["lora_trainable_params"] == 1_221_120
+    assert pf["token_lengths"]["train"]["n"] == 40
+
+
+@pytest.mark.integration
+def test_real_swift_sft_smoke_run_produces_an_adapter_that_loads_and_generates(smoke):
+    p, folder = smoke
+    p.train.max_steps, p.train.eval_steps, p.train.save_steps = 2, 2, 2
+    lines: list[str] = []
+    run = train.run_training(p, folder, echo=lines.append)
+    assert run.action == "trained" and run.returncode == 0
+    assert any("eval  step 0/2" in l for l in lines) and any("eval  step 2/2" in l for l in lines)
+    summary = train.summarize(p, run)
+    assert summary["completed"] and [r["step"] for r in summary["rows"]] == [0, 2]
+    assert summary["best"]["checkpoint"].endswith("checkpoint-2")
+    assert (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}.log").stat().st_size > 0
+    assert "swift" in (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}_command.txt").read_text()
+
+    from edgecloud.evaluate import generate, load
+
+    model, tok = load(folder, train.checkpoints(run.out_dir)[2], "float32", "cpu")
+    row = json.loads((RunDirs(p.run_name).data / "test.jsonl").read_text().splitlines()[0])
+    pred = generate(model, tok, [row], max_new_tokens=8, device="cpu", echo=lines.append)[0]
+    assert pred["reply"].strip() and pred["new_tokens"] > 0
+
+    # the same data and params again: the finished run is re-used, not trained twice
+    again = train.run_training(p, folder, echo=lines.append)
+    assert again.action == "reused"
