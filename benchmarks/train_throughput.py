@@ -50,10 +50,8 @@ def mean_tokens(final: dict) -> float | None:
 
 def run_config(params, model_dir: Path, name: str, changes: dict, steps: int, work: Path) -> dict:
     p = params.model_copy(deep=True)
-    for k, v in changes.items():
-        setattr(p.train, k, v)
-    p.train.max_steps, p.train.eval_steps, p.train.save_steps, p.train.logging_steps = steps, steps, steps, 1
-    p.train.eval_on_start = False
+    p.train = p.train.model_copy(update={**changes, "max_steps": steps, "eval_steps": steps, "save_steps": steps,
+                                         "logging_steps": 1, "eval_on_start": False})
     out = work / re.sub(r"\W+", "_", name)
     device = pick_device(p.train.device)
     argv = train.swift_executable() + train.swift_args(p, model_dir, out, device)
