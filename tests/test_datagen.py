@@ -3,6 +3,8 @@
 The shipped files must be exactly what the committed script produces; the records must be valid,
 distinct, balanced, split-friendly (small paraphrase groups) and factually right (arithmetic, unit
 conversions, translations are checked against independent computations here, not the module's).
+Routing must not be solvable from surface cues: some simple requests mention complex-task words
+or are long, and many complex requests are phrased without those words (keyword lists below).
 """
 from __future__ import annotations
 
@@ -326,7 +328,7 @@ def test_translations_match_the_phrase_table(shipped):
     def bare(t):
         return t.rstrip("？?！!。. ")
 
-    rows = datagen.PHRASES
+    rows = datagen.PHRASES + datagen.TERMS + datagen.KW_SENTENCES
     targets = collections.Counter()
     for r in (r for r in shipped if r["category"] == "translation"):
         q, a = r["query"].casefold(), r["response"]
@@ -336,6 +338,113 @@ def test_translations_match_the_phrase_table(shipped):
         targets.update(dst for _, dst in hits)
     if len(shipped) >= 500:
         assert {"zh", "en", "ja", "fr"} <= set(targets)
+
+
+# ---------------------------------------------------------------------------------------------
+# Surface cues: neither keywords nor length may give the label away
+
+# Words a keyword router looks for (substring match, case-insensitive; "analy" covers analysis /
+# analyze, "optimi" optimize / optimization, "plan" planning). Both lists apply to every query,
+# since a Chinese request can quote an English word and the other way round.
+KEYWORDS_ZH = ("证明", "推导", "分析", "规划", "计划", "行程", "代码", "实现", "算法", "论文", "报告", "详细", "步骤",
+               "比较", "策略", "设计", "优化", "论述")
+KEYWORDS_EN = ("prove", "proof", "derive", "derivation", "analy", "plan", "itinerary", "implement", "code",
+               "algorithm", "essay", "report", "compare", "strategy", "design", "step by step", "optimi",
+               "in depth", "in-depth")
+LONG_CHARS = {"zh": 40, "en": 120}  # a request longer than this looks complex to a length rule
+
+
+def has_keyword(query: str) -> bool:
+    q = query.casefold()
+    return any(k in q for k in KEYWORDS_ZH + KEYWORDS_EN)
+
+
+def is_long(rec: dict) -> bool:
+    return len(rec["query"]) > LONG_CHARS[rec["lang"]]
+
+
+def cue_shares(recs: list[dict]) -> dict[str, float]:
+    edge = [r for r in recs if not r["needs_cloud"]]
+    cloud = [r for r in recs if r["needs_cloud"]]
+    return {"edge_with_keyword": sum(has_keyword(r["query"]) for r in edge) / len(edge),
+            "cloud_without_keyword": sum(not has_keyword(r["query"]) for r in cloud) / len(cloud),
+            "edge_long": sum(is_long(r) for r in edge) / len(edge)}
+
+
+def test_cue_checkers_can_fail():
+    assert has_keyword("提醒我明天上午10点交实验分析报告")
+    assert has_keyword("How do you say 'proof' in French?")
+    assert has_keyword("Planning a trip to Boston")  # case-insensitive stem
+    assert not has_keyword("为什么 1/n 的级数发散，而 1/n² 收敛？")
+    assert not has_keyword("Why can't you trisect an arbitrary angle with ruler and compass?")
+    assert is_long({"lang": "zh", "query": "长" * 41}) and not is_long({"lang": "zh", "query": "长" * 40})
+    assert is_long({"lang": "en", "query": "x" * 121}) and not is_long({"lang": "en", "query": "x" * 120})
+    old_style = [{"lang": "en", "needs_cloud": False, "query": "set a timer for 5 minutes"},
+                 {"lang": "en", "needs_cloud": True, "query": "Prove that √2 is irrational, step by step."}]
+    assert cue_shares(old_style) == {"edge_with_keyword": 0.0, "cloud_without_keyword": 0.0, "edge_long": 0.0}
+
+
+@pytest.fixture(scope="module", params=["v1", 1, 2], ids=["v1", "seed1", "seed2"])
+def recs500(request, v1) -> list[dict]:
+    return v1 if request.param == "v1" else datagen.generate_records(500, request.param)
+
+
+def test_keywords_do_not_give_the_label_away(recs500):
+    shares = cue_shares(recs500)
+    assert 0.12 <= shares["edge_with_keyword"] <= 0.25, shares
+    assert 0.35 <= shares["cloud_without_keyword"] <= 0.55, shares
+    # Spread: every category, in both languages, has records whose keywords mislead.
+    for cat in EDGE | CLOUD:
+        for lang in ("zh", "en"):
+            stratum = [r for r in recs500 if r["category"] == cat and r["lang"] == lang]
+            misleading = [r for r in stratum if has_keyword(r["query"]) != r["needs_cloud"]]
+            assert misleading, (cat, lang)
+
+
+def test_length_does_not_give_the_label_away(recs500):
+    shares = cue_shares(recs500)
+    assert shares["edge_long"] >= 0.10, shares
+    for cat in EDGE:
+        for lang in ("zh", "en"):
+            assert any(is_long(r) for r in recs500 if r["category"] == cat and r["lang"] == lang), (cat, lang)
+
+
+def test_a_keyword_or_length_rule_is_far_from_perfect(recs500):
+    """The thesis' heuristic baseline (forward on a keyword or a long request) must not ace the data."""
+    right = sum((has_keyword(r["query"]) or is_long(r)) == r["needs_cloud"] for r in recs500)
+    assert right / len(recs500) <= 0.85, right / len(recs500)
+
+
+def check_cue(cue: str, rec: dict) -> None:
+    if cue == datagen.KEYWORD:
+        assert not rec["needs_cloud"] and has_keyword(rec["query"]), rec
+    elif cue == datagen.LONG:
+        assert not rec["needs_cloud"] and is_long(rec) and not has_keyword(rec["query"]), rec
+    elif cue == datagen.PLAIN:
+        assert rec["needs_cloud"] and not has_keyword(rec["query"]), rec
+    else:
+        assert cue == datagen.TYPICAL, cue
+
+
+def test_every_template_keeps_its_cue():
+    """KEYWORD templates always mention a keyword, LONG ones are always long and keyword-free, PLAIN
+    (complex) ones never mention a keyword: for many fills of every such template."""
+    rng = random.Random(0)
+    n_checked = collections.Counter()
+    for cat, by_lang in datagen.TEMPLATES.items():
+        for lang, templates in by_lang.items():
+            for t in templates:
+                if t.cue == datagen.TYPICAL:
+                    continue
+                for _ in range(300):
+                    slots = datagen._with_capitals(datagen.SAMPLERS[t.sampler](rng, lang))
+                    check_cue(t.cue, {"lang": lang, "needs_cloud": cat in CLOUD, "query": t.query.format(**slots)})
+                n_checked[(t.cue, cat in CLOUD)] += 1
+    assert set(n_checked) == {(datagen.KEYWORD, False), (datagen.LONG, False), (datagen.PLAIN, True)}
+    # and the cue of a record's group, as generated
+    for r in datagen.generate_records(2000, 4):
+        cat, lang, t = r["group"].split("/")
+        check_cue(datagen.TEMPLATES[cat][lang][int(t[1:]) - 1].cue, r)
 
 
 # ---------------------------------------------------------------------------------------------

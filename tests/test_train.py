@@ -108,3 +108,23 @@ def test_real_swift_sft_smoke_run_produces_an_adapter_that_loads_and_generates(s
     # the same data and params again: the finished run is re-used, not trained twice
     again = train.run_training(p, folder, echo=lines.append)
     assert again.action == "reused"
+
+    # an interrupted run (state still "running", checkpoints on disk) resumes from its last checkpoint
+    state_path = run.out_dir / train.STATE_NAME
+    state = json.loads(state_path.read_text())
+    state_path.write_text(json.dumps({**state, "status": "running"}))
+    resumed = train.run_training(p, folder, echo=lines.append)
+    assert resumed.action == "resumed"
+    assert resumed.command[resumed.command.index("--resume_from_checkpoint") + 1].endswith("checkpoint-2")
+    assert json.loads(state_path.read_text())["status"] == "done"
+
+
+def test_a_failing_swift_run_names_its_log_and_leaves_no_process(smoke):
+    import psutil
+
+    p, folder = smoke
+    p.train.extra_args = {"lora_rank": "not-a-number"}  # ms-swift itself rejects this argument
+    with pytest.raises(train.TrainError, match=r"swift sft exited with code \d+; last lines of outputs/pytest-"):
+        train.run_training(p, folder, echo=lambda s: None)
+    me = psutil.Process()
+    assert not [c for c in me.children(recursive=True) if "swift" in " ".join(c.cmdline())]

@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override one parameter (validated like the file), e.g. --set train.max_steps=20")
     r.add_argument("--timeout", type=int, default=4 * 3600, help="per-cell execution timeout in seconds")
+    r.add_argument("--quiet", action="store_true", help="only one line per stage (cell output still goes to the log)")
 
     p = sub.add_parser("params", help="validate a params file and print the resolved parameters")
     p.add_argument("--params", required=True)
@@ -33,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
             from .runner import run
 
             only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
-            return run(args.params, args.overrides, only=only, from_stage=args.from_stage, timeout_s=args.timeout)
+            return run(args.params, args.overrides, only=only, from_stage=args.from_stage, timeout_s=args.timeout,
+                       echo_output=not args.quiet)
         if args.cmd == "params":
             from .params import load_params
 

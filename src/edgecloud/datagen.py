@@ -20,6 +20,31 @@ Edge records (``needs_cloud`` false) carry the reply a good on-device assistant 
 Complex records (``needs_cloud`` true) carry ``response: null``; the converter fills in the fixed
 forward-to-cloud reply. No edge reply ever mentions forwarding to the cloud.
 
+Surface cues do not give the label away
+---------------------------------------
+The thesis compares the fine-tuned router with a keyword/length heuristic (forward when a request
+contains a complex-task word such as prove/derive/analyze/plan/itinerary/code/algorithm/essay/
+report/compare/strategy/design/optimize, 证明/推导/分析/规划/计划/行程/代码/实现/算法/论文/报告/详细/步骤/比较/
+策略/设计/优化, or is longer than 40 Chinese / 120 English characters). If every complex request
+had such a word and every simple one lacked it, that heuristic would route perfectly and the
+comparison would say nothing. Real traffic is not like that: people mention their report while
+setting a reminder, ask how to say "algorithm" in French, tell a story before asking for the
+weather - and ask hard questions ("为什么 1/n 的级数发散？", "How should we spend a week in Yunnan
+with parents who can't walk far?") without naming the task. So every template has a ``cue``:
+
+* KEYWORD (edge): a simple request that mentions a complex-task word, with a correct simple reply;
+  18% of every edge (category, language) stratum;
+* LONG (edge): a simple request in chatty context, longer than 40 / 120 characters, with none of
+  those words; 12% of every edge stratum (so ~12-15% of edge records are long);
+* PLAIN (complex): a request that clearly needs multi-step reasoning, long writing, planning under
+  constraints or real programming, phrased without any of those words; 40% of every complex
+  stratum (with the typical templates that happen to lack one, about half of complex records);
+* TYPICAL: the rest, whose cues agree with the label.
+
+The shares are per stratum (round(quota * share), see ``cue_quotas``), so they hold for every
+category, both languages and every seed; at n=500 a keyword-or-length rule gets only ~70% right.
+Misleading templates are ordinary paraphrase groups like all others.
+
 Run ``python -m edgecloud.datagen --n 500 --seed 20260210 --out data/raw/edge_requests_v1.jsonl``.
 """
 from __future__ import annotations
@@ -50,6 +75,18 @@ MAX_DRAWS_PER_RECORD = 40
 # Bounds a generated query must respect (a template producing anything else is a bug here).
 MIN_QUERY_CHARS, MAX_QUERY_CHARS = 2, 220
 
+# Surface cues of a template (see the module docstring). TYPICAL: the cues agree with the label.
+# KEYWORD (edge): a simple request that mentions a complex-task word. LONG (edge): a simple request
+# in chatty context, longer than LONG_QUERY_CHARS, without such words. PLAIN (complex): a complex
+# request phrased without any such word.
+TYPICAL, KEYWORD, LONG, PLAIN = "typical", "keyword", "long", "plain"
+# Share of every (category, language) stratum drawn from the templates of each misleading cue;
+# the rest comes from TYPICAL templates. Per stratum the count is round(stratum quota * share).
+EDGE_CUE_SHARES = {KEYWORD: 0.18, LONG: 0.12}
+CLOUD_CUE_SHARES = {PLAIN: 0.40}
+# Lengths above which a request looks long (the thresholds of the length heuristic).
+LONG_QUERY_CHARS = {"zh": 40, "en": 120}
+
 Slots = dict[str, str]
 Sampler = Callable[[random.Random, str], Slots]
 
@@ -60,12 +97,15 @@ class Template:
 
     ``query`` and ``response`` are ``str.format`` patterns over the slots returned by the sampler
     named ``sampler``. A slot ``foo`` is also available as ``Foo`` (first letter upper-cased), for
-    slots that start a sentence. ``response`` is None for complex (cloud) templates.
+    slots that start a sentence. ``response`` is None for complex (cloud) templates. ``cue`` says
+    whether the phrasing's surface cues agree with its label (TYPICAL) or mislead (KEYWORD, LONG,
+    PLAIN); it decides which share of a stratum the template draws from, and is not written out.
     """
 
     query: str
     response: Optional[str]
     sampler: str
+    cue: str = TYPICAL
 
 
 T = Template  # short alias for the tables below
@@ -442,6 +482,220 @@ EN_CODE_EXPLAIN = (
 )
 
 # ---------------------------------------------------------------------------------------------
+# Confounder tables (see "Surface cues do not give the label away" in the module docstring).
+# Every entry of a KW_ table contains a complex-task keyword; the PLAIN_ tables contain none.
+
+# Work people do at a desk, named with a complex-sounding word ("我要写代码了").
+ZH_KW_ACTIVITIES = ("写代码", "改论文", "赶报告", "做数据分析", "写实验报告", "刷算法题", "写项目计划书", "改设计稿")
+EN_KW_WORK = ("code review", "lab report", "history essay", "data analysis", "project plan", "algorithms homework",
+              "design doc", "quarterly report", "strategy deck")
+# Documents with a deadline ("提醒我明天上午10点交实验分析报告").
+ZH_KW_DOCS = ("实验分析报告", "年度工作计划", "毕业论文初稿", "项目设计方案", "季度销售报告", "算法作业",
+              "代码评审意见", "旅行行程单", "市场分析材料", "系统优化方案")
+EN_KW_DOCS = ("project plan", "quarterly report", "design doc", "code changes", "lab report draft", "trip itinerary",
+              "marketing strategy deck", "data analysis notebook", "essay outline", "algorithm notes")
+# Daily habits: zh as said; en (as the user says it, as the assistant echoes it).
+ZH_KW_HABITS = ("刷一道算法题", "写半小时代码", "复盘今天的计划", "更新项目进度报告", "读一篇论文", "整理当天的分析笔记")
+EN_KW_HABITS = (("practice one algorithm problem", "practice one algorithm problem"),
+                ("update my meal plan", "update your meal plan"),
+                ("work on the code for my side project", "work on the code for your side project"),
+                ("review my study plan", "review your study plan"),
+                ("fill in my daily report", "fill in your daily report"),
+                ("go over my essay notes", "go over your essay notes"))
+ZH_KW_MEETINGS = ("项目报告会", "代码评审", "方案设计评审", "季度策略会", "论文组会")
+EN_KW_MEETINGS = ("design review", "strategy meeting", "code review", "project plan check-in", "report readout")
+ZH_KW_EVENTS = ("论文答辩", "做项目报告", "代码评审", "给领导汇报年度计划", "算法面试", "方案设计评审")
+EN_KW_EVENTS = ("design review", "algorithms exam", "code review", "strategy offsite", "project plan review",
+                "data analysis presentation")
+ZH_KW_TIRED = ("论文", "代码", "报告", "年度计划", "实验分析", "设计方案")  # "...写得好累"
+ZH_LAZY = ("在家躺平", "睡到自然醒", "追剧", "什么都不干", "去公园晒太阳")
+EN_LAZY = ("doing absolutely nothing", "sleeping in", "binge-watching a show", "reading in the park", "a very long nap")
+
+# Complex-sounding words with hand-checked translations (translation requests about them are simple).
+TERMS = (
+    {"zh": "算法", "en": "algorithm", "ja": "アルゴリズム", "fr": "algorithme"},
+    {"zh": "证明", "en": "proof", "ja": "証明", "fr": "preuve"},
+    {"zh": "分析", "en": "analysis", "ja": "分析", "fr": "analyse"},
+    {"zh": "报告", "en": "report", "ja": "報告書", "fr": "rapport"},
+    {"zh": "策略", "en": "strategy", "ja": "戦略", "fr": "stratégie"},
+    {"zh": "代码", "en": "code", "ja": "コード", "fr": "code"},
+    {"zh": "行程", "en": "itinerary", "ja": "旅程", "fr": "itinéraire"},
+    {"zh": "计划", "en": "plan", "ja": "計画", "fr": "plan"},
+    {"zh": "优化", "en": "optimization", "ja": "最適化", "fr": "optimisation"},
+)
+# Everyday sentences with a complex-sounding word on both sides, hand-checked (zh, en).
+KW_SENTENCES = (
+    {"zh": "我明天要交实验报告", "en": "I have to hand in my lab report tomorrow"},
+    {"zh": "这个算法太慢了", "en": "This algorithm is too slow"},
+    {"zh": "我们的旅行计划取消了", "en": "Our travel plans were canceled"},
+    {"zh": "请把代码发给我", "en": "Please send me the code"},
+    {"zh": "我同意你的分析", "en": "I agree with your analysis"},
+    {"zh": "这个设计很漂亮", "en": "This design is beautiful"},
+    {"zh": "这份报告写得很好", "en": "This report is very well written"},
+    {"zh": "我们比较一下这两个方案", "en": "Let's compare these two options"},
+    {"zh": "老板很喜欢这个策略", "en": "The boss really likes this strategy"},
+    {"zh": "这是我们的行程", "en": "Here is our itinerary"},
+    {"zh": "这个证明我看不懂", "en": "I don't understand this proof"},
+    {"zh": "计划有变，我们改天再约", "en": "There's been a change of plans, let's meet another day"},
+)
+
+# Long, chatty context before a simple request (no keywords).
+EN_PLAIN_TASKS = tuple(t for t in EN_TASKS if "report" not in t[0] and "plan" not in t[0])  # "plants"
+OVEN_C = ("150", "160", "170", "175", "180", "190", "200", "220", "230", "250")
+OVEN_F = ("300", "325", "350", "375", "400", "425", "450")
+ZH_LONG_DAYS = ("今天真是累坏了，早上赶地铁差点迟到，中午又被客户催了好几次，晚上回来还得自己做饭",
+                "这一周过得太糟心了，周一手机摔坏了，周三又淋了一场大雨，今天钱包还差点丢了",
+                "孩子昨晚闹了一整夜没睡好，今天上班一直打瞌睡，下班路上又堵了一个多小时",
+                "刚搬完家，从早上八点忙到晚上九点，箱子还堆了一地，腰也快直不起来了")
+ZH_LONG_ASKS = (("陪我聊会儿天吧", "辛苦啦！我在呢，想聊点什么都可以。"),
+                ("说点好听的安慰安慰我", "抱抱你！你已经做得很好了，今晚好好休息，明天又是新的一天。"),
+                ("你说我是不是该早点睡", "当然啦，累了一天，早点睡才能把精力补回来。晚安！"))
+EN_LONG_DAYS = ("I had the longest day: my train was late, my boss moved every deadline up, and I still had to cook "
+                "dinner when I got home",
+                "Today was a mess, I spilled coffee on my laptop this morning, missed the bus, and then got soaked "
+                "walking home in the rain",
+                "My kids were up three times last night, the dog chewed my favorite shoes, and I sat in traffic for "
+                "an hour this afternoon",
+                "We finally finished moving into the new apartment after twelve hours of carrying boxes up four "
+                "flights of stairs")
+EN_LONG_ASKS = (("can you just chat with me for a bit?", "Of course! That sounds exhausting — I'm here. What's on "
+                 "your mind?"),
+                ("say something nice to cheer me up?", "You made it through all of that, and that's worth being "
+                 "proud of. Be kind to yourself tonight."),
+                ("should I just go to bed early?", "Honestly, yes — an early night sounds like exactly what you "
+                 "need. Sleep well!"))
+
+# Complex requests phrased without any complex-task keyword: questions, imperatives and
+# multi-constraint situations that still need multi-step reasoning, long writing or real code.
+ZH_PLAIN_PROOF = (
+    "为什么 1/n 的级数发散，而 1/n² 收敛？", "为什么√2不可能写成两个整数之比？", "素数为什么会有无穷多个？",
+    "为什么不能用尺规把任意角三等分？", "为什么0.999…循环等于1？", "一元二次方程的求根公式是怎么来的？",
+    "实数和整数都有无穷多个，凭什么说实数更“多”？", "为什么 e^(iπ) + 1 = 0 成立？",
+    "凭什么说五次方程没有一般的根式解？", "为什么 n³ − n 总能被6整除？", "为什么任意三角形的内角和都是180度？",
+    "蒙提霍尔问题里，为什么换门赢的概率是三分之二？", "为什么 e^x 的导数还是它自己？",
+)
+EN_PLAIN_PROOF = (
+    "Why can't you trisect an arbitrary angle with ruler and compass?",
+    "Why does the sum of 1/n diverge while the sum of 1/n² converges?",
+    "Why can't the square root of 2 be written as a fraction?", "How do we know there are infinitely many primes?",
+    "Why is 0.999... exactly equal to 1?", "Why does e^(iπ) + 1 = 0 hold?",
+    "Why is there no general formula for solving quintic equations?",
+    "Why are there more real numbers than whole numbers if both are infinite?",
+    "Why is n³ − n always divisible by 6?", "Why does switching doors win two thirds of the time in the Monty Hall "
+    "problem?", "Why is e^x its own derivative?", "Why do the angles of every triangle add up to 180 degrees?",
+    "Where does the quadratic formula actually come from?",
+)
+ZH_PLAIN_WALK = ("为什么前n个奇数之和总是完全平方数", "公钥加密是怎么让两个陌生人在公开信道上约定密钥的",
+                 "为什么闭区间上的连续函数一定能取到最大值", "球的体积公式是怎么来的", "为什么RSA解密能还原出明文",
+                 "为什么五次方程没有一般的求根公式")
+EN_PLAIN_WALK = ("how public-key crypto lets two strangers agree on a secret",
+                 "why the sum of the first n odd numbers is always a perfect square",
+                 "why a continuous function on a closed interval must reach a maximum",
+                 "where the volume formula for a sphere comes from", "why RSA decryption undoes the encryption",
+                 "why a general quintic can't be solved with radicals")
+ZH_PLAIN_ISSUES = (
+    "如果利率连续五年保持在8%，房价和就业会怎样？", "为什么日本经济在九十年代之后停滞了这么久？",
+    "人口老龄化会给中国的养老金体系带来哪些长期影响？", "远程办公会不会让一线城市的房价跌下来？",
+    "短视频到底在怎样改变青少年的注意力和学习习惯？", "为什么同样是发达国家，北欧的贫富差距比美国小得多？",
+    "全民基本收入在中国行得通吗？利弊各是什么？", "人工智能普及以后，哪些职业最先受冲击，社会该怎么应对？",
+    "为什么星巴克在中国越来越难做了？", "美联储加息是怎么一步步影响到新兴市场的汇率和股市的？",
+    "核电和风电光伏，哪条路更能帮中国做到碳中和？", "为什么有的城市收拥堵费成功了，有的却推行不下去？",
+)
+EN_PLAIN_ISSUES = (
+    "What would happen to house prices and jobs if interest rates stayed at 8% for five years?",
+    "Why did Japan's economy stagnate for so long after 1990?",
+    "How would a four-day work week change productivity, wages and family life?",
+    "Why do the Nordic countries have so much less inequality than the US?",
+    "Could a universal basic income actually work, and who would pay for it?",
+    "What caused the 2008 financial crisis, and did the rules written afterwards fix the problem?",
+    "How are short-video apps changing the way teenagers pay attention and learn?",
+    "Which jobs will AI hit first, and how should governments respond?",
+    "Why did congestion pricing succeed in Stockholm but stall in so many other cities?",
+    "Is nuclear power or wind and solar the better bet for reaching net zero?",
+    "How did streaming change the economics of the music industry?",
+    "What does an aging population mean for public pensions over the next thirty years?",
+)
+ZH_PLAIN_WRITING = (
+    "帮我写一份三千字的毕业典礼致辞", "写一篇关于乡村振兴的时评，两千字左右",
+    "给我写一篇五千字的小说，主题是一个机器人学会了说谎", "写一篇关于故乡的散文，要有真情实感，两千字以上",
+    "帮我写一篇三千字的读后感，书是《活着》", "替我写一份公司十周年庆典上的董事长讲话稿，大概四千字",
+    "写一篇给高三学生的励志演讲稿，两千五百字左右", "以“城市与孤独”为题写一篇三千字的杂文",
+)
+EN_PLAIN_WRITING = (
+    "write a 3,000-word commencement speech for a nursing school graduation",
+    "write a short story of about 4,000 words about a robot that learns to lie",
+    "write a long-form feature on how remote work is reshaping small towns",
+    "write a 1,500-word eulogy for my grandfather that captures his humor and his years as a fisherman",
+    "write a 2,500-word op-ed arguing for or against banning phones in schools",
+    "write a 3,000-word book review of Orwell's 1984 that ties it to today's world",
+    "write a keynote speech of about 5,000 words for our company's tenth anniversary",
+)
+ZH_PLAIN_TRIPS = (
+    "我下个月带爸妈去云南玩一周，他们腿脚不太好，预算一万，怎么安排合适？",
+    "五一想带两个孩子和老人去成都玩四天，每天去哪儿、住哪儿好？",
+    "还有四个月办婚礼，预算15万，120位客人，接下来每个月该做些什么？",
+    "我想半年内把雅思从5.5提到7分，每天只有晚上两小时，该怎么安排学习？",
+    "公司30个人要办一场两天一夜的年会，预算5万，从场地到流程帮我安排一下",
+    "想从成都自驾去拉萨，一共十天，怕高反，每天开到哪里、住哪里合适？",
+    "我月薪8000，房租2500，欠了两万信用卡，怎么在一年内还清？",
+    "下学期五门课加每周20小时实习，还要准备两个比赛，时间怎么排？",
+    "我想三个月内减掉10斤，每周只能去三次健身房，腰还有旧伤，怎么练怎么吃？",
+    "暑假带孩子坐火车玩法国、瑞士和意大利，两周时间，每人预算3万，路线怎么走？",
+    "一家四口下周去三亚五天，小的才两岁，每天的活动和吃住怎么安排？",
+    "我要在八个月内边上班边转行做数据工作，每个月该学些什么？",
+)
+EN_PLAIN_TRIPS = (
+    "Five days in Japan for two people on $3,000, and one of us is vegetarian. Where should we go each day?",
+    "I have six weeks until the GRE and only evenings and Sundays free. How should I split my study time?",
+    "My parents can't walk far and we have a week in Yunnan on 10,000 yuan. How should we spend it?",
+    "We're getting married in five months with a $25k budget and 100 guests. What has to happen each month?",
+    "How do I go from couch to marathon in 16 weeks running only four days a week with a bad knee?",
+    "Two weeks backpacking Thailand and Vietnam in the rainy season for under $1,500: what route makes sense?",
+    "I take home $4,200 a month and owe $8,000 on credit cards. How do I become debt-free within a year?",
+    "How can I fit five courses, a 20-hour internship and two hackathons into one semester?",
+    "How should we run a two-day offsite for 30 people on $20k, with team building and an awards dinner?",
+    "How should I spend the next eight months switching into data science without quitting my job?",
+    "We have seven days in Utah's national parks with two toddlers and a grandparent who can't hike far. How "
+    "should we split the days?",
+    "How do I feed a family of four gluten-free for a week on $150, with a shopping list and a dinner for each "
+    "night?",
+)
+ZH_PLAIN_BUILDS = (
+    "用 Python 写一个带重试和限速的网页爬虫", "用 Go 写一个支持 Raft 复制的键值存储",
+    "用 C++ 写一棵红黑树，插入和删除都要有", "用 Rust 写一个支持 keep-alive 的 HTTP 服务器",
+    "用 React 写一个能分页、搜索、排序的表格组件", "写一个能解析加减乘除和括号的计算器，不许用 eval",
+    "用 PyTorch 从零写一个 Transformer，并在小数据集上把训练跑通", "用 Python 写一个支持断点续传的多线程下载器",
+    "写一个带过期时间的 LRU 缓存，get 和 put 都要 O(1)", "用 TypeScript 写一个支持撤销和重做的文本编辑器内核",
+    "用 Java 写一个线程安全的有界阻塞队列", "写个脚本把几千张照片按拍摄日期自动归档，重名文件和损坏文件都要处理好",
+)
+EN_PLAIN_BUILDS = (
+    "write a Python web scraper with retries and rate limiting", "build a thread-safe bounded blocking queue in Java",
+    "write a red-black tree in C++ with insert and delete", "write a Go key-value store that replicates with Raft",
+    "write a small HTTP/1.1 server in Rust that supports keep-alive",
+    "build a React table with pagination, search and sorting",
+    "write a parser for arithmetic expressions with parentheses and operator precedence, without using eval",
+    "write a Transformer from scratch in PyTorch and train it on a toy dataset",
+    "write a multi-threaded Python downloader that can resume interrupted downloads",
+    "write an LRU cache with per-entry expiry where get and put are both O(1)",
+    "set up a GitHub Actions pipeline that builds a Docker image, runs the tests against Postgres and deploys to "
+    "Kubernetes",
+    "build an undo/redo engine for a collaborative text editor in TypeScript",
+)
+ZH_PLAIN_DEBUG = (
+    "数据库的 MVCC 是怎么做到读写互不阻塞的？", "我的 Java 服务每隔几小时就 Full GC 一次，一卡好几秒，该怎么排查？",
+    "Raft 是怎么保证各个节点日志一致的？", "Python 的 GIL 到底是怎么工作的，为什么多线程跑 CPU 密集任务反而更慢？",
+    "React 的 Fiber 架构是怎么调度渲染的？", "线上 Node 服务内存一直涨，几个小时就崩，怎么定位？",
+)
+EN_PLAIN_DEBUG = (
+    "How does PostgreSQL let readers and writers avoid blocking each other?",
+    "My Node service leaks memory under load and crashes every few hours. How do I track this down?",
+    "How does Raft keep the logs on every node consistent?",
+    "Why does multithreading make my CPU-bound Python slower, and what actually happens inside the GIL?",
+    "How does React's Fiber architecture schedule rendering work?",
+    "Our Java service freezes for seconds during full GCs every few hours. How do I find the cause?",
+)
+
+# ---------------------------------------------------------------------------------------------
 # Number formatting (exact arithmetic with Fraction, half-up rounding to 2 decimals)
 
 
@@ -707,12 +961,13 @@ def _en_unit(unit: str, value: str) -> str:
     return singular if Fraction(value) == 1 else plural
 
 
-def _conversion_sampler(kind: str) -> Sampler:
-    """Sampler for converting unit a to unit b ('km_mi'): the source value and the exact reply."""
+def _conversion_sampler(kind: str, values: Optional[Sequence[str]] = None) -> Sampler:
+    """Sampler for converting unit a to unit b ('km_mi'): the source value (from `values`, default
+    CONVERSION_VALUES of the source unit) and the exact reply."""
     src, dst = kind.split("_")
 
     def sample(rng: random.Random, lang: str) -> Slots:
-        x = rng.choice(CONVERSION_VALUES[src])
+        x = rng.choice(values or CONVERSION_VALUES[src])
         y = CONVERSIONS[kind](Fraction(x))
         y_text = _num(y)
         exact = Fraction(y_text) == y
@@ -946,6 +1201,91 @@ SAMPLERS: dict[str, Sampler] = {
     "code": _task_sampler(ZH_CODE_TASKS, EN_CODE_TASKS),
     "code_explain": _task_sampler(ZH_CODE_EXPLAIN, EN_CODE_EXPLAIN, key="etask"),
 }
+
+# --- confounders ---
+
+
+def _s_none(rng: random.Random, lang: str) -> Slots:
+    return {}
+
+
+def _adding(base: Sampler, **tables: tuple[Sequence[str], Sequence[str]]) -> Sampler:
+    """Sampler `base` plus one slot per keyword argument, drawn from its (zh, en) table (in order)."""
+    def sample(rng: random.Random, lang: str) -> Slots:
+        slots = dict(base(rng, lang))
+        for key, (zh, en) in tables.items():
+            slots[key] = rng.choice(zh if lang == "zh" else en)
+        return slots
+
+    return sample
+
+
+def _s_kw_habit(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        text, clock = _zh_time(rng, with_day=False)
+        return {"time": text, "clock": clock, "habit": rng.choice(ZH_KW_HABITS)}
+    habit, habit_r = rng.choice(EN_KW_HABITS)
+    return {"time": _en_time(rng, with_day=False), "habit": habit, "habit_r": habit_r}
+
+
+def _s_plain_time_task(rng: random.Random, lang: str) -> Slots:
+    task, task_r = rng.choice(ZH_TASKS if lang == "zh" else EN_PLAIN_TASKS)
+    return {**_s_time(rng, lang), "task": task, "task_r": task_r}
+
+
+def _s_ac_cool(rng: random.Random, lang: str) -> Slots:
+    """An AC room and a temperature someone who feels hot would ask for."""
+    temp = rng.randint(20, 26) if lang == "zh" else rng.randint(66, 74)
+    return {"room": _pick(rng, AC_ROOMS, lang), "temp": str(temp)}
+
+
+def _s_diff(rng: random.Random, lang: str) -> Slots:
+    a = rng.randint(50, 500)
+    b = rng.randint(10, a - 1)
+    return {"a": str(a), "b": str(b), "d": str(a - b), "line": f"{a} − {b} = {a - b}"}
+
+
+def _s_term(rng: random.Random, lang: str) -> Slots:
+    row = rng.choice(TERMS)
+    return {f"term_{k}": v for k, v in row.items()}
+
+
+def _s_kw_sentence(rng: random.Random, lang: str) -> Slots:
+    row = rng.choice(KW_SENTENCES)
+    return {"s_zh": row["zh"], "s_en": row["en"]}
+
+
+def _s_long_day(rng: random.Random, lang: str) -> Slots:
+    ask, reply = rng.choice(ZH_LONG_ASKS if lang == "zh" else EN_LONG_ASKS)
+    return {"ctx": rng.choice(ZH_LONG_DAYS if lang == "zh" else EN_LONG_DAYS), "ask": ask, "ask_reply": reply}
+
+
+_KW_ACT = (ZH_KW_ACTIVITIES, EN_KW_WORK)
+_KW_DOC = (ZH_KW_DOCS, EN_KW_DOCS)
+
+SAMPLERS.update({
+    "kw_room_act": _adding(_s_room, act=_KW_ACT), "kw_dnd_act": _adding(_s_dnd_dur, act=_KW_ACT),
+    "kw_ac_act": _adding(_s_ac_temp, act=_KW_ACT), "kw_vol_act": _adding(_s_volume, act=_KW_ACT),
+    "kw_curtain_act": _adding(_s_curtain, act=_KW_ACT), "kw_color_doc": _adding(_s_light_color, doc=_KW_DOC),
+    "kw_time_doc": _adding(_s_time, doc=_KW_DOC), "kw_dur_doc": _adding(_s_duration, doc=_KW_DOC),
+    "kw_dur_act": _adding(_s_duration, act=_KW_ACT), "kw_habit": _s_kw_habit,
+    "kw_meeting": _adding(_s_meeting_lead, meeting=(ZH_KW_MEETINGS, EN_KW_MEETINGS)),
+    "term": _s_term, "kw_sentence": _s_kw_sentence, "diff": _s_diff,
+    "kw_tired_joke": _adding(_s_joke, tired=(ZH_KW_TIRED, EN_KW_WORK)),
+    "kw_doc_tail": _adding(_s_none, doc=_KW_DOC, tail=(ZH_TAILS, EN_TAILS)),
+    "kw_event": _adding(_s_none, kw_event=(ZH_KW_EVENTS, EN_KW_EVENTS), when=(ZH_WHEN, EN_WHEN)),
+    "kw_lazy": _adding(_s_none, lazy=(ZH_LAZY, EN_LAZY), tail=(ZH_TAILS, EN_TAILS)),
+    "plain_time_task": _s_plain_time_task, "ac_cool": _s_ac_cool, "long_day": _s_long_day,
+    "long_day_joke": _adding(_s_joke, ctx=(ZH_LONG_DAYS, EN_LONG_DAYS)),
+    "conv_c_f_oven": _conversion_sampler("c_f", OVEN_C), "conv_f_c_oven": _conversion_sampler("f_c", OVEN_F),
+    "plain_proof": _task_sampler(ZH_PLAIN_PROOF, EN_PLAIN_PROOF, key="q"),
+    "plain_walk": _task_sampler(ZH_PLAIN_WALK, EN_PLAIN_WALK, key="walk"),
+    "plain_issue": _task_sampler(ZH_PLAIN_ISSUES, EN_PLAIN_ISSUES, key="q"),
+    "plain_writing": _task_sampler(ZH_PLAIN_WRITING, EN_PLAIN_WRITING, key="w"),
+    "plain_trip": _task_sampler(ZH_PLAIN_TRIPS, EN_PLAIN_TRIPS, key="q"),
+    "plain_build": _task_sampler(ZH_PLAIN_BUILDS, EN_PLAIN_BUILDS, key="w"),
+    "plain_debug": _task_sampler(ZH_PLAIN_DEBUG, EN_PLAIN_DEBUG, key="q"),
+})
 
 # ---------------------------------------------------------------------------------------------
 # Templates: category -> lang -> phrasings. The position in the tuple is the group id (t01, ...),
@@ -1300,6 +1640,262 @@ TEMPLATES: dict[str, dict[str, tuple[Template, ...]]] = {
     },
 }
 
+# Confounder templates, appended to TEMPLATES below (so the ids of the groups above stay put).
+# KEYWORD: a simple request that mentions a complex-task word; LONG: a simple request wrapped in
+# chatty context, longer than 40 (zh) / 120 (en) characters, without such words; PLAIN: a complex
+# request phrased without any of them. Each cue's share of a stratum is fixed by CUE_SHARES.
+K, L, P = KEYWORD, LONG, PLAIN
+CONFOUNDER_TEMPLATES: dict[str, dict[str, tuple[Template, ...]]] = {
+    "device_control": {
+        "zh": (
+            T("打开{room}的灯，我要{act}了", "好的，{room}的灯已打开。", "kw_room_act", K),
+            T("我要专心{act}，开一下免打扰，{dur}后再关", "好的，勿扰模式已开启，{dur}后自动关闭。", "kw_dnd_act", K),
+            T("{room}空调调到{temp}度，一会儿要在里面{act}", "好的，已为你把{room}空调调到 {temp} 度。", "kw_ac_act", K),
+            T("把音量调到{vol}，我要开始{act}了", "好的，音量已调到 {vol}。", "kw_vol_act", K),
+            T("按我设计好的灯光场景，把{room}的灯调成{color}", "好的，{room}灯光已切换为{color}。", "light_color", K),
+            T("把{room}的窗帘{curtain_verb}，我准备{act}", "好的，正在{curtain_verb}{room}的窗帘。", "kw_curtain_act", K),
+            T("我刚下班回到家，外面热得要命，整个人都快中暑了，麻烦先把{room}的空调打开，调到{temp}度吧",
+              "好的，{room}空调已打开，温度调到 {temp} 度。", "ac_cool", L),
+            T("孩子好不容易才睡着，我怕一会儿有电话打进来把他吵醒，帮我开一下勿扰模式，{dur}之后再自动关掉",
+              "好的，勿扰模式已开启，{dur}后自动关闭。", "dnd_dur", L),
+            T("家里来了几个老朋友，准备一起看场电影，想要一点氛围感，麻烦把{room}的灯调成{color}，谢谢",
+              "好的，{room}灯光已切换为{color}。", "light_color", L),
+        ),
+        "en": (
+            T("Turn on the {room} lights, I need to finish my {act}", "Okay, the {room} lights are on.",
+              "kw_room_act", K),
+            T("Silence my phone for {dur}, I have to focus on this {act}", "Okay, Do Not Disturb is on for {dur}.",
+              "kw_dnd_act", K),
+            T("Set the {room} AC to {temp}, I'll be working on my {act} in there",
+              "Done. The {room} AC is set to {temp}°F.", "kw_ac_act", K),
+            T("Change the {room} lights to {color} so I can read through the {doc}",
+              "The {room} lights are set to {color}.", "kw_color_doc", K),
+            T("{Curtain_verb} the {room} {shade}, I'm about to present my {act} on a video call",
+              "Okay, {curtain_ing} the {room} {shade}.", "kw_curtain_act", K),
+            T("Set the volume to {vol} while I work through this {act}", "Volume set to {vol}.", "kw_vol_act", K),
+            T("My parents are coming over for dinner tonight and I want the place to feel cozy when they walk in, "
+              "so could you set the {room} lights to {color}?", "The {room} lights are set to {color}.",
+              "light_color", L),
+            T("I just got back from a long run and I'm absolutely drenched in sweat, so please set the {room} AC to "
+              "{temp} before I melt into the couch", "Done. The {room} AC is set to {temp}°F.", "ac_cool", L),
+            T("The baby finally fell asleep after an hour of crying, so please silence my phone for {dur} so nobody's "
+              "call wakes her up again", "Okay, Do Not Disturb is on for {dur}.", "dnd_dur", L),
+        ),
+    },
+    "timer_reminder": {
+        "zh": (
+            T("提醒我{time}交{doc}", "好的，{time}提醒你交{doc}。", "kw_time_doc", K),
+            T("{dur}后提醒我看一下{doc}", "好的，{dur}后提醒你看{doc}。", "kw_dur_doc", K),
+            T("设个{dur}的番茄钟，我要专心{act}", "好的，{dur}番茄钟开始，专心{act}吧！", "kw_dur_act", K),
+            T("以后每天{time}叫我{habit}", "好的，以后每天 {clock} 提醒你{habit}。", "kw_habit", K),
+            T("我{time}有个{meeting}，提前{lead}提醒我", "好的，会在{time}的{meeting}开始前{lead}提醒你。",
+              "kw_meeting", K),
+            T("我最近老是忘记吃药，医生反复叮嘱一定要按时吃，你每天{time}提醒我一下吃药好不好，拜托啦",
+              "好的，已设置每天 {clock} 的提醒：吃药。", "daily_task", L),
+            T("明天一早要赶飞机，我特别怕睡过头错过航班，帮我定个{time}的闹钟，到时候记得多响几次",
+              "好的，已为你设置{time}的闹钟。", "clock_morning", L),
+            T("锅里煮着{food}，我要出门去楼下取个东西，可能会耽误一会儿，帮我倒计时{dur}，到点一定要叫我",
+              "好的，{dur}倒计时开始，到时间提醒你关火。", "cook_timer", L),
+        ),
+        "en": (
+            T("Remind me at {time} to review the {doc}", "Sure, I'll remind you to review the {doc} at {time}.",
+              "kw_time_doc", K),
+            T("Start {a_dur_adj} focus timer, I need to get through this {act}",
+              "Starting {a_dur_adj} timer. Good luck with the {act}!", "kw_dur_act", K),
+            T("Remind me in {dur} to send the {doc} to my boss",
+              "Okay, I'll remind you to send the {doc} to your boss in {dur}.", "kw_dur_doc", K),
+            T("Nudge me daily at {time} to {habit}", "Daily reminder set: {habit_r} at {time}.", "kw_habit", K),
+            T("Remind me {lead} before my {time} {meeting}",
+              "Okay, I'll remind you {lead} before your {time} {meeting}.", "kw_meeting", K),
+            T("I have a terrible habit of forgetting things when work gets busy, so could you please remind me to "
+              "{task} at {time}? Thanks so much.", "Sure, I'll remind you to {task_r} at {time}.",
+              "plain_time_task", L),
+            T("I've got {food} on the stove and I'm about to hop in the shower, so please start {a_dur_adj} timer "
+              "and make it loud enough to hear", "Starting {a_dur_adj} timer for the {food}.", "cook_timer", L),
+            T("Tomorrow is my first day at the new job and I'm terrified of oversleeping, so please set an alarm "
+              "for {time} and make it a loud one", "Alarm set for {time}.", "clock_morning", L),
+        ),
+    },
+    "lookup": {
+        "zh": (
+            T("我的出差行程是{day}去{city}，那边天气怎么样", "正在为你查询{city}{day}的天气。", "weather", K),
+            T("露营计划要看天气，{city}{day}会下雨吗", "正在为你查询{city}{day}的降雨情况。", "weather", K),
+            T("写报告要用，{x}公里等于多少英里", "{result}。", "conv_km_mi", K),
+            T("做旅行规划要用：{wcity}和我们这边时差多少", "正在为你查询本地与{wcity}的时差。", "world_city", K),
+            T("实验报告里写的是{x}摄氏度，换成华氏度是多少", "{result}。", "conv_c_f", K),
+            T("帮我查下{city}{day}的天气，我好定一下行程", "正在为你查询{city}{day}的天气。", "weather", K),
+            T("我下周要带孩子去{city}玩几天，行李还没收拾好，不知道该带厚衣服还是薄衣服，那边下周天气怎么样？",
+              "正在为你查询{city}下周的天气。", "weather", L),
+            T("我有个好朋友在{wcity}读书，我想给她打个视频电话，又怕吵到她睡觉，不知道她那边现在几点了？",
+              "正在为你查询{wcity}的当前时间。", "world_city", L),
+            T("这个烤蛋糕的食谱是从国外网站上抄来的，写着预热到{x}华氏度，我家烤箱只有摄氏度，该调到多少度？",
+              "{result}。", "conv_f_c_oven", L),
+        ),
+        "en": (
+            T("Planning a trip to {city}, will it rain there {day}?",
+              "Let me check the rain forecast for {city} {day}.", "weather", K),
+            T("For my lab report: what's {x} degrees Celsius in Fahrenheit?", "{Result}.", "conv_c_f", K),
+            T("Quick one for a design review: how many centimeters is a {x}-inch screen?", "{Result} (diagonal).",
+              "conv_in_cm", K),
+            T("Our itinerary has us in {wcity} next. What time is it there now?",
+              "Checking the current time in {wcity}.", "world_city", K),
+            T("I need this for a report: convert {xu} to kilometers", "{Result}.", "conv_mi_km", K),
+            T("Finalizing our plans, so what's the weather in {city} {day}?",
+              "Checking {day_poss} weather in {city} for you.", "weather", K),
+            T("I'm flying to {city} {day} for a two-day meeting and have no idea what to pack, so what's the "
+              "weather going to be like there?", "Checking {day_poss} weather in {city} for you.", "weather", L),
+            T("My sister just moved to {wcity} for work and I keep calling her at the wrong time of day, so what "
+              "time is it over there right now?", "Checking the current time in {wcity}.", "world_city", L),
+            T("I'm following a European recipe that says to preheat the oven to {x} degrees Celsius, but my oven "
+              "only shows Fahrenheit. What's that in Fahrenheit?", "{Result}.", "conv_c_f_oven", L),
+        ),
+    },
+    "translation": {
+        "zh": (
+            T("“{term_zh}”用英语怎么说", "“{term_zh}”的英文是 {term_en}。", "term", K),
+            T("{term_en} 用中文怎么说", "{term_en} 的中文是“{term_zh}”。", "term", K),
+            T("我在日本公司上班，“{term_zh}”用日语怎么说？", "日语是“{term_ja}”。", "term", K),
+            T("“{term_zh}”这个词法语怎么讲", "法语是 {term_fr}。", "term", K),
+            T("发邮件要用，“{s_zh}”英文怎么写", "可以这样写：{s_en}", "kw_sentence", K),
+            T("老板发来一句“{s_en}”，翻译成中文是什么？", "中文意思是：{s_zh}", "kw_sentence", K),
+            T("我下个月第一次去日本旅游，日语一句都不会，想先学几句常用的，“{zh_bare}”用日语怎么说？",
+              "日语可以说：{ja}", "phrase", L),
+            T("周末要请几个外国同事来家里吃饭，我英语不太好，想提前准备几句，“{zh_bare}”用英语怎么说才自然？",
+              "可以这样说：{en}", "phrase", L),
+        ),
+        "en": (
+            T("How do you say '{term_en}' in French?", "In French, '{term_en}' is « {term_fr} ».", "term", K),
+            T("What's the Chinese word for '{term_en}'?", "In Chinese: {term_zh}", "term", K),
+            T("What's '{term_en}' in Japanese?", "In Japanese: {term_ja}", "term", K),
+            T("How would I say \"{s_en}\" in Chinese?", "In Chinese: {s_zh}", "kw_sentence", K),
+            T("Translate this for my coworker in Shanghai: {s_en}", "In Chinese: {s_zh}", "kw_sentence", K),
+            T("My girlfriend's grandmother only speaks French and I'm meeting her for the first time this weekend, "
+              "so how do I say \"{en_bare}\" in French?", "You can say: {fr}", "phrase", L),
+            T("I'm starting a new job in Shanghai next month and my Mandarin is really rusty, so could you tell me "
+              "how to say \"{en_bare}\" in Chinese?", "In Chinese: {zh}", "phrase", L),
+        ),
+    },
+    "arithmetic": {
+        "zh": (
+            T("帮我算一下季度报告里的销售额：{a}万比{b}万多多少？", "{line}，多 {d} 万。", "diff", K),
+            T("写实验报告要用，{a}乘以{b}等于多少", "{line}。", "mul", K),
+            T("项目预算规划：一共{total}元，平均分给{k}个小组，每组多少钱", "每组：{line} 元。", "split", K),
+            T("这道算法题卡住了，先帮我算一下{a}的平方", "{line}。", "square", K),
+            T("做数据分析要用，{nums}的平均数是多少", "平均数：{line}。", "average", K),
+            T("按存钱计划每天存{a}元，存{b}天一共多少钱", "一共：{line} 元。", "mul", K),
+            T("今天和几个老同学一起去吃了顿火锅，一共花了{total}块钱，我们{k}个人说好了AA，你帮我算算每个人该转多少钱",
+              "每人：{line} 元。", "split", L),
+            T("我在商场看中一件{price}块钱的羽绒服，店员说今天全场打{z}，我想知道打完折到底要付多少钱",
+              "折后价：{line} 元。", "discount", L),
+        ),
+        "en": (
+            T("I need {p}% of {base} for a report I'm writing", "{line}.", "percent", K),
+            T("Quick check while I debug this code: what's {a} times {b}?", "{line}.", "mul", K),
+            T("Our trip plan budgets ${total} for {k} people. How much is that per person?",
+              "Each person pays: {line} dollars.", "split", K),
+            T("Sales went from {old} to {new} this quarter. What's the percentage increase? It's for my analysis.",
+              "Increase: {line}.", "pct_change", K),
+            T("Compare {a} and {b} for me: how much bigger is the first one?",
+              "{line}, so the first is bigger by {d}.", "diff", K),
+            T("My essay has three sections of {a}, {b} and {c} words. What's the total?", "{line} words.", "sum3", K),
+            T("We just finished a long dinner with some old friends from college and the bill came to ${bill}, so "
+              "how much should we leave if we tip {p}%?", "Tip: {line} dollars, for a total of ${total}.", "tip", L),
+            T("I'm tallying up what I spent this week and it was ${a} on groceries, ${b} on gas and ${c} on eating "
+              "out, so what's my total for the whole week?", "{line} dollars.", "sum3", L),
+        ),
+    },
+    "chitchat": {
+        "zh": (
+            T("{tired}写得好累，给我讲个笑话吧", "{joke}", "kw_tired_joke", K),
+            T("刚熬夜把{doc}赶完，累死了{tail}", "辛苦啦！赶完就好，今天早点休息，好好补个觉。", "kw_doc_tail", K),
+            T("{when}要{kw_event}了，心里好慌", "别慌，深呼吸！你已经准备了这么久，一定会顺利的，加油！", "kw_event", K),
+            T("终于把{doc}交上去了{tail}", "恭喜恭喜！辛苦了这么久，好好犒劳一下自己吧。", "kw_doc_tail", K),
+            T("我周末的计划就是{lazy}{tail}", "听起来很惬意，好好享受吧！", "kw_lazy", K),
+            T("{ctx}，{ask}", "{ask_reply}", "long_day", L),
+            T("{ctx}，给我讲个笑话吧", "辛苦啦，给你讲个笑话放松一下：{joke}", "long_day_joke", L),
+        ),
+        "en": (
+            T("Writing this {tired} is exhausting, tell me a joke{tail}", "Here's one to cheer you up: {joke}",
+              "kw_tired_joke", K),
+            T("Just pulled an all-nighter on my {doc}{tail}",
+              "That's rough! Grab some sleep when you can — you've earned it.", "kw_doc_tail", K),
+            T("Big {kw_event} {when}, wish me luck", "Good luck with your {kw_event}! You've totally got this.",
+              "kw_event", K),
+            T("Finally submitted my {doc}{tail}", "Congratulations! That's a big weight off — go celebrate.",
+              "kw_doc_tail", K),
+            T("My big plan for the weekend is {lazy}{tail}", "Sounds perfect — enjoy it!", "kw_lazy", K),
+            T("{Ctx}, {ask}", "{ask_reply}", "long_day", L),
+            T("{Ctx}. Tell me a joke?", "Sorry about your day! Here's one: {joke}", "long_day_joke", L),
+        ),
+    },
+    "proof_derivation": {
+        "zh": (
+            T("{q}", None, "plain_proof", P),
+            T("我一直想不通：{q}", None, "plain_proof", P),
+            T("{q}别只给结论，要讲清楚为什么", None, "plain_proof", P),
+            T("{q}假设我只记得高中数学", None, "plain_proof", P),
+            T("给我讲明白{walk}", None, "plain_walk", P),
+        ),
+        "en": (
+            T("{q}", None, "plain_proof", P),
+            T("I've never really understood this. {q}", None, "plain_proof", P),
+            T("{q} Don't just state it, convince me.", None, "plain_proof", P),
+            T("{q} Assume I only remember high-school math.", None, "plain_proof", P),
+            T("Walk me through {walk}", None, "plain_walk", P),
+        ),
+    },
+    "long_analysis": {
+        "zh": (
+            T("{q}", None, "plain_issue", P),
+            T("最近一直在想：{q}", None, "plain_issue", P),
+            T("{q}多讲讲背后的原因和可能的后果", None, "plain_issue", P),
+            T("{w}", None, "plain_writing", P),
+            T("{w}，文笔要好一点，别写成套话", None, "plain_writing", P),
+        ),
+        "en": (
+            T("{q}", None, "plain_issue", P),
+            T("Something I keep wondering about: {q}", None, "plain_issue", P),
+            T("{q} Walk me through the causes and the likely knock-on effects.", None, "plain_issue", P),
+            T("{W}", None, "plain_writing", P),
+            T("Could you {w}? It has to be moving, not generic.", None, "plain_writing", P),
+        ),
+    },
+    "planning": {
+        "zh": (
+            T("{q}", None, "plain_trip", P),
+            T("求助！{q}", None, "plain_trip", P),
+            T("{q}麻烦排得具体一点，时间和花费都要有", None, "plain_trip", P),
+            T("{q}帮我想想，要考虑周全", None, "plain_trip", P),
+        ),
+        "en": (
+            T("{q}", None, "plain_trip", P),
+            T("Need help: {q}", None, "plain_trip", P),
+            T("{q} Be concrete about days, times and costs.", None, "plain_trip", P),
+            T("{q} Think it through properly, there's a lot to juggle.", None, "plain_trip", P),
+        ),
+    },
+    "coding": {
+        "zh": (
+            T("{w}", None, "plain_build", P),
+            T("帮个忙：{w}", None, "plain_build", P),
+            T("{w}，要能直接跑起来，再附上测试", None, "plain_build", P),
+            T("{q}", None, "plain_debug", P),
+            T("{q}最好能讲到源码层面", None, "plain_debug", P),
+        ),
+        "en": (
+            T("{W}", None, "plain_build", P),
+            T("Can you {w}?", None, "plain_build", P),
+            T("{W}. It should run as is, with tests.", None, "plain_build", P),
+            T("{q}", None, "plain_debug", P),
+            T("{q} Go down to the source level if you can.", None, "plain_debug", P),
+        ),
+    },
+}
+for _category, _by_lang in CONFOUNDER_TEMPLATES.items():
+    for _lang, _extra in _by_lang.items():
+        TEMPLATES[_category][_lang] += _extra
+del K, L, P, _category, _by_lang, _lang, _extra
+
 # ---------------------------------------------------------------------------------------------
 # Generation
 
@@ -1376,20 +1972,41 @@ def _fill_template(rng: random.Random, category: str, lang: str, index: int, wan
     return made
 
 
+def cue_quotas(category: str, quota: int) -> dict[str, int]:
+    """Records of one (category, language) stratum per cue: round(quota * share) for each
+    misleading cue of the category's kind (EDGE_CUE_SHARES / CLOUD_CUE_SHARES), the rest TYPICAL."""
+    shares = CLOUD_CUE_SHARES if category in CLOUD_CATEGORIES else EDGE_CUE_SHARES
+    quotas = {cue: round(quota * share) for cue, share in shares.items()}
+    return {TYPICAL: quota - sum(quotas.values()), **quotas}
+
+
 def _build_stratum(rng: random.Random, category: str, lang: str, quota: int, seen: set[str]) -> list[dict]:
-    """Records of one (category, language): visit the templates in a seeded order, drawing a small
-    group (1-6, mostly 2-4) from each, pass after pass, until the quota is met.
+    """Records of one (category, language): each cue's quota (cue_quotas) from that cue's templates."""
+    templates = TEMPLATES[category][lang]
+    out: list[dict] = []
+    for cue, cue_quota in cue_quotas(category, quota).items():
+        if cue_quota:
+            indices = [i for i, t in enumerate(templates) if t.cue == cue]
+            if not indices:
+                raise RuntimeError(f"no {cue} templates for {category}/{lang}")
+            out.extend(_build_pool(rng, category, lang, indices, cue_quota, seen))
+    return out
+
+
+def _build_pool(rng: random.Random, category: str, lang: str, indices: list[int], quota: int,
+                seen: set[str]) -> list[dict]:
+    """`quota` records from the templates `indices` of one (category, language): visit them in a
+    seeded order, drawing a small group (1-6, mostly 2-4) from each, pass after pass.
 
     Groups never grow beyond 6 while any template can still take records under that cap; only
     when every template is full (6) or out of fills does the cap rise by 6 (large n). Extra
     records then join the template's existing group, because a phrasing must never straddle
     the train/test split.
     """
-    n_templates = len(TEMPLATES[category][lang])
-    order = list(range(n_templates))
+    order = list(indices)
     rng.shuffle(order)
-    sizes = [0] * n_templates
-    exhausted = [False] * n_templates
+    sizes = dict.fromkeys(order, 0)
+    exhausted = dict.fromkeys(order, False)
     out: list[dict] = []
     cap = MAX_GROUP_SIZE
     while len(out) < quota:
@@ -1407,10 +2024,11 @@ def _build_stratum(rng: random.Random, category: str, lang: str, quota: int, see
             if len(out) >= quota:
                 break
         if not progressed:  # every template is exhausted or at the cap
-            if all(exhausted):
+            if all(exhausted.values()):
+                cue = TEMPLATES[category][lang][order[0]].cue
                 raise ValueError(
-                    f"cannot make {quota} distinct {lang} records for category {category!r}: its "
-                    f"{n_templates} templates ran out of unused slot fills after {len(out)}; lower --n")
+                    f"cannot make {quota} distinct {lang} records for category {category!r} from its "
+                    f"{len(order)} {cue} templates: they ran out of unused slot fills after {len(out)}; lower --n")
             cap += MAX_GROUP_SIZE
     return out
 

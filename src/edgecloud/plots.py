@@ -102,18 +102,26 @@ def confusion_matrices(routers: list[dict], names: list[str]) -> "Figure":
 
 
 def tradeoff(routers: list[dict]) -> "Figure":
-    """Routing accuracy and edge-answer quality against the share of requests sent to the cloud."""
+    """Routing accuracy (left) and edge-answer ROUGE-L (right) against the share sent to the cloud.
+    Distinct markers keep routers that land on the same point apart; the legend names them."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots()
-    for r in routers:
-        ax.scatter(r["cloud_share"], r["accuracy"], s=40, zorder=3)
-        q = f", ROUGE-L {r['rouge_l']:.2f}" if r.get("rouge_l") is not None else ""
-        ax.annotate(r["label"] + q, (r["cloud_share"], r["accuracy"]), textcoords="offset points", xytext=(5, 4),
-                    fontsize=7)
-    ax.set_xlabel("云端请求占比 share of requests sent to the cloud (cost proxy)")
-    ax.set_ylabel("路由准确率 routing accuracy")
-    ax.set_xlim(-0.05, 1.25)
-    ax.set_ylim(0, 1.08)
-    ax.set_title("路由器的成本与准确率")
+    markers = ["s", "D", "^", "o", "*"]
+    sizes = [70, 55, 60, 45, 120]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(5.79, 3.0))
+    for i, r in enumerate(routers):
+        style = dict(marker=markers[i % 5], s=sizes[i % 5], color=f"C{i}", alpha=0.85, zorder=3 + i, label=r["label"])
+        ax1.scatter(r["cloud_share"], r["accuracy"], **style)
+        if r.get("rouge_l") is not None:
+            ax2.scatter(r["cloud_share"], r["rouge_l"], **style)
+    for ax in (ax1, ax2):
+        ax.set_xlim(-0.05, 1.05)
+        ax.set_xlabel("云端占比 cloud share")
+    ax1.set_ylim(0, 1.05)
+    ax1.set_ylabel("路由准确率 routing accuracy")
+    ax2.set_ylim(0, 1.05)
+    ax2.set_ylabel("端侧回答 ROUGE-L")
+    handles, labels = ax1.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=7)
+    fig.suptitle("路由器的成本、准确率与端侧回答质量", fontsize=10)
     return fig

@@ -87,12 +87,33 @@ def kernel_name() -> str:
     return KERNEL_NAME if KERNEL_NAME in specs else "python3"
 
 
+class _Tee:
+    """Cell output of a running stage goes to its log file and, indented, to the terminal."""
+
+    def __init__(self, log: TextIO, out: TextIO | None):
+        self.log, self.out, self._bol = log, out, True
+
+    def write(self, text: str) -> int:
+        self.log.write(text)
+        if self.out is not None:
+            for ch in text.splitlines(keepends=True):
+                self.out.write(("    " if self._bol else "") + ch)
+                self._bol = ch.endswith("\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.log.flush()
+        if self.out is not None:
+            self.out.flush()
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def run(params_file: str, overrides: list[str] | None = None, only: list[str] | None = None,
-        from_stage: str | None = None, timeout_s: int = 4 * 3600, out: TextIO = sys.stdout) -> int:
+        from_stage: str | None = None, timeout_s: int = 4 * 3600, out: TextIO = sys.stdout,
+        echo_output: bool = True) -> int:
     """Run the selected stages in order; return 0 on success, 1 when a stage failed."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -130,10 +151,11 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
         t0 = time.perf_counter()
         try:
             with log.open("w", encoding="utf-8") as fh:
+                tee = _Tee(fh, out if echo_output else None)
                 pm.execute_notebook(
                     str(st.notebook), str(out_nb), kernel_name=manifest["kernel"],
                     parameters={"params_file": params_rel, "overrides": overrides},
-                    cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, stdout_file=fh, stderr_file=fh,
+                    cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, stdout_file=tee, stderr_file=tee,
                     execution_timeout=timeout_s, report_mode=False)
             rec["status"] = "ok"
         except PapermillExecutionError as exc:
