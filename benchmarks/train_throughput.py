@@ -54,7 +54,7 @@ def run_config(params, model_dir: Path, name: str, changes: dict, steps: int, wo
                                          "logging_steps": 1, "eval_on_start": False})
     out = work / re.sub(r"\W+", "_", name)
     device = pick_device(p.train.device)
-    argv = train.swift_executable() + train.swift_args(p, model_dir, out, device)
+    argv = train.swift_executable(p) + train.swift_args(p, model_dir, out, device)
     argv += ["--eval_strategy", "no", "--save_strategy", "no"]
     t0 = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, env=train.child_env(p, device), timeout=3600)

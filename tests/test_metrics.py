@@ -66,3 +66,23 @@ def test_heuristic_router_keywords_and_fitted_length():
     fitted = HeuristicRouter.fit(queries, [False, False, True, True])
     assert 12 <= fitted.max_len["en"] < 50
     assert [fitted.forward(q) for q in queries] == [False, False, True, True]
+
+
+def test_router_score_on_hand_made_predictions():
+    from edgecloud.evaluate import score
+
+    rows = [{"needs_cloud": False}, {"needs_cloud": False}, {"needs_cloud": True}, {"needs_cloud": False}]
+    preds = [
+        {"needs_cloud": False, "reply": "好的，已打开客厅的灯。", "reference": "好的，已打开客厅的灯。", "latency_s": 1.0, "new_tokens": 10},
+        {"needs_cloud": False, "reply": "转发云端 (forward to cloud)", "reference": "3 + 4 = 7.", "latency_s": 2.0, "new_tokens": 8},
+        {"needs_cloud": True, "reply": "转发云端 (forward to cloud)", "reference": None, "latency_s": 3.0, "new_tokens": 8},
+        {"needs_cloud": False, "reply": "", "reference": "Hello!", "latency_s": 4.0, "new_tokens": 0},
+    ]
+    forwarded = [False, True, True, False]
+    s = score("finetuned", rows, forwarded, preds, preds)
+    assert (s["tp"], s["fp"], s["fn"], s["tn"]) == (1, 1, 0, 2) and s["accuracy"] == 0.75
+    # quality only over edge requests kept at the edge: the exact reply (1.0) and the empty one (0.0)
+    assert s["edge_answered"] == 2 and s["rouge_l"] == 0.5 and s["char_f1"] == 0.5
+    assert s["non_empty_rate"] == 0.75 and s["p50_s"] == 2.5 and s["tokens_per_s"] == 2.6
+    cloud = score("always_cloud", rows, [True] * 4, None, None)
+    assert cloud["cloud_share"] == 1.0 and cloud["rouge_l"] is None and cloud["p50_s"] is None

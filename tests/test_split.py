@@ -84,3 +84,16 @@ def test_resolve_sizes_rest_too_few_and_too_many():
 def test_apportion_sums_exactly():
     shares = apportion(50, {("a",): 333, ("b",): 333, ("c",): 334})
     assert sum(shares.values()) == 50 and max(shares.values()) - min(shares.values()) <= 1
+
+
+def test_label_ratio_of_a_split_follows_the_data():
+    """Apportioning by label first: 20 % cloud data gives exactly 20 % cloud in valid and test."""
+    exs = []
+    for i in range(500):
+        cloud = i % 5 == 0
+        cat = ("proof", "plan", "code", "essay")[i % 4] if cloud else ("dev", "timer", "look", "tr", "calc", "chat")[i % 6]
+        exs.append(Example(id=f"e{i:04d}", lang="en", category=cat, needs_cloud=cloud, group=f"g{i}", query=f"q{i}",
+                           response="r", source="x", line=i))
+    res = split_examples(exs, {"train": 400, "valid": 50, "test": 50}, seed=0)
+    assert sum(e.needs_cloud for e in res.splits["test"]) == 10
+    assert sum(e.needs_cloud for e in res.splits["valid"]) == 10

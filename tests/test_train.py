@@ -35,8 +35,8 @@ def args_dict(argv):
 def test_swift_command_comes_from_params(tmp_path):
     p = load_params("params/default.yaml", ["train.extra_args={lr_scheduler_type: cosine}", "train.save_total_limit=2"])
     argv = train.swift_args(p, tmp_path / "model", tmp_path / "out", "cpu")
-    a = args_dict(argv)
-    assert argv[0] == "sft"
+    a = args_dict(["sft", *argv])
+    assert train.swift_executable(p)[-2:] == ["-m", "swift.cli.sft"]  # the module `swift sft` runs
     t = p.train
     assert a["lora_rank"] == str(t.lora_rank) and a["lora_alpha"] == str(t.lora_alpha)
     assert a["target_modules"] == "all-linear" and a["learning_rate"] == str(t.learning_rate)
@@ -48,13 +48,15 @@ def test_swift_command_comes_from_params(tmp_path):
     assert a["dataset"].endswith("outputs/default/data/train.jsonl") and a["val_dataset"].endswith("valid.jsonl")
     assert a["lr_scheduler_type"] == "cosine" and a["save_total_limit"] == "2"
     assert "resume_from_checkpoint" not in a and "deepspeed" not in a
-    gpu = args_dict(train.swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50"))
+    gpu = args_dict(["sft", *train.swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50")])
     assert "use_cpu" not in gpu and gpu["resume_from_checkpoint"].endswith("checkpoint-50")
 
 
 def test_multi_gpu_goes_through_ms_swift_launcher(tmp_path):
     p = load_params("params/default.yaml", ["train.nproc_per_node=4", "train.deepspeed=zero2"])
-    assert args_dict(train.swift_args(p, tmp_path, tmp_path, "cuda"))["deepspeed"] == "zero2"
+    argv = train.swift_args(p, tmp_path, tmp_path, "cuda")
+    assert argv[0] == "sft" and args_dict(argv)["deepspeed"] == "zero2"
+    assert train.swift_executable(p)[0].endswith("swift")  # ms-swift's CLI, which starts torchrun
     assert train.child_env(p, "cuda")["NPROC_PER_NODE"] == "4"
     assert "NPROC_PER_NODE" not in train.child_env(load_params("params/default.yaml"), "cuda")
 
@@ -128,3 +130,38 @@ def test_a_failing_swift_run_names_its_log_and_leaves_no_process(smoke):
         train.run_training(p, folder, echo=lambda s: None)
     me = psutil.Process()
     assert not [c for c in me.children(recursive=True) if "swift" in " ".join(c.cmdline())]
+
+
+@pytest.mark.integration
+def test_trainer_dies_with_a_killed_kernel(smoke):
+    """A notebook kernel killed mid-training (papermill timeout, a crash) must not leave ms-swift running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    p, folder = smoke
+    script = (f"from edgecloud.params import load_params; from edgecloud import train; from pathlib import Path\n"
+              f"p = load_params('params/smoke.yaml', ['run_name={p.run_name}', 'train.max_steps=200', "
+              f"'train.eval_steps=200', 'train.save_steps=200'])\n"
+              f"train.run_training(p, Path({str(folder)!r}))\n")
+    kernel = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        trainer = None
+        for _ in range(120):
+            kids = psutil.Process(kernel.pid).children(recursive=True)
+            trainer = next((k for k in kids if "swift.cli.sft" in " ".join(k.cmdline())), None)
+            if trainer:
+                break
+            time.sleep(0.5)
+        assert trainer is not None, "the trainer never started"
+        os.kill(kernel.pid, signal.SIGKILL)
+        kernel.wait()
+        gone, alive = psutil.wait_procs([trainer], timeout=30)
+        assert not alive, "ms-swift outlived the process that started it"
+    finally:
+        if kernel.poll() is None:
+            kernel.kill()

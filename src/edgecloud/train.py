@@ -65,12 +65,26 @@ def train_fingerprint(params: Params, model_dir: Path) -> str:
 # Command line
 
 
-def swift_executable() -> list[str]:
-    """ms-swift's CLI from this environment (on macOS plain `swift` is Apple's compiler)."""
-    exe = Path(sys.executable).parent / "swift"
-    if exe.is_file():
-        return [str(exe)]
-    return [sys.executable, "-m", "swift.cli.main"]
+def swift_executable(params: Params) -> list[str]:
+    """How to start `swift sft` from this environment.
+
+    One process: the module ms-swift's CLI itself runs (`python .../swift/cli/sft.py`), started
+    directly so that it can be tied to the notebook's lifetime. Several GPUs: ms-swift's own CLI,
+    which launches torchrun from NPROC_PER_NODE. Never a bare `swift` from PATH: on macOS that is
+    Apple's compiler.
+    """
+    if params.train.nproc_per_node > 1:
+        exe = Path(sys.executable).parent / "swift"
+        return [str(exe)] if exe.is_file() else [sys.executable, "-m", "swift.cli.main"]
+    return [sys.executable, "-m", "swift.cli.sft"]
+
+
+def _die_with_parent() -> None:
+    """Linux: the trainer gets SIGTERM if the process that started it dies (a killed kernel)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
@@ -103,7 +117,7 @@ def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
         args["resume_from_checkpoint"] = resume_from
     for k, v in t.extra_args.items():
         args[k] = v
-    out: list[str] = ["sft"]
+    out: list[str] = ["sft"] if params.train.nproc_per_node > 1 else []
     for k, v in args.items():
         out.append(f"--{k}")
         out.extend([str(x) for x in v] if isinstance(v, list) else [str(v)])
@@ -292,7 +306,7 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    cmd = swift_executable() + swift_args(params, model_dir, out_dir, device, resume_from)
+    cmd = swift_executable(params) + swift_args(params, model_dir, out_dir, device, resume_from)
     env = child_env(params, device)
     shown = " ".join(shlex.quote(c) for c in cmd)
     (dirs.reports / f"swift_train_{params.run_name}_command.txt").write_text(shown + "\n", encoding="utf-8")
@@ -307,7 +321,7 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
     t0 = time.perf_counter()
     with log_path(params).open("a" if resume_from else "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_die_with_parent)
         try:
             while True:
                 done = proc.poll() is not None
