@@ -40,7 +40,7 @@ test: sysdeps venv
 
 ## lab: open JupyterLab on the workspace with the venv's kernel (127.0.0.1 only)
 lab: sysdeps venv
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## notebooks: re-pair notebooks/*.ipynb with their py:percent sources after editing either
 notebooks: venv

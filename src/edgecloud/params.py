@@ -139,6 +139,57 @@ class EvalParams(_Strict):
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
 
 
+class CloudParams(_Strict):
+    """The cloud tier: any OpenAI-compatible endpoint; offline, a local stand-in (the base model)."""
+
+    mode: Literal["local_standin", "remote", "none"] = "local_standin"
+    base_url: str | None = Field(None, description="remote: OpenAI base URL including /v1")
+    model: str | None = None
+    api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+                                    description="NAME of the environment variable holding the key (never the key)")
+    label: str = "本地云端替身 local stand-in for the cloud LLM (base model, no adapter)"
+
+    @model_validator(mode="after")
+    def _remote_needs(self) -> "CloudParams":
+        if self.mode == "remote" and not (self.base_url and self.model):
+            raise ValueError("deploy.cloud.mode is 'remote': set deploy.cloud.base_url and deploy.cloud.model")
+        return self
+
+
+class DeployParams(_Strict):
+    """05_deploy / 06_e2e: swift deploy of the edge model (+ cloud stand-in) behind the gateway, on loopback."""
+
+    host: Literal["127.0.0.1"] = "127.0.0.1"
+    gateway_port: int = Field(8200, ge=1024, le=65535)
+    edge_port: int = Field(8201, ge=1024, le=65535)
+    cloud_port: int = Field(8202, ge=1024, le=65535)
+    infer_backend: Literal["transformers"] = "transformers"
+    startup_timeout_s: float = Field(240, gt=0)
+    edge_timeout_s: float = Field(60, gt=0)
+    cloud_timeout_s: float = Field(120, gt=0)
+    max_new_tokens: int = Field(64, ge=1)
+    api_keys_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+                                     description="NAME of the env var with comma-separated client bearer keys")
+    cloud: CloudParams = Field(default_factory=CloudParams)
+
+    @model_validator(mode="after")
+    def _distinct_ports(self) -> "DeployParams":
+        ports = [self.gateway_port, self.edge_port, self.cloud_port]
+        if len(set(ports)) != 3:
+            raise ValueError(f"gateway_port, edge_port and cloud_port must differ (got {ports})")
+        return self
+
+
+class E2EParams(_Strict):
+    """06_e2e: fixed client cases through the backend API, and a real headless browser."""
+
+    cases_file: str = "data/e2e/cases.jsonl"
+    browser: bool = True
+    chromium_path: str = "/usr/bin/chromium"
+    browser_cases: list[str] = Field(default_factory=list, description="case ids sent from the browser; "
+                                     "empty = the first edge and the first complex case")
+
+
 class Params(_Strict):
     run_name: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     seed: int = Field(20260210, ge=0)
@@ -146,6 +197,8 @@ class Params(_Strict):
     model: ModelParams = Field(default_factory=ModelParams)
     train: TrainParams = Field(default_factory=TrainParams)
     eval: EvalParams = Field(default_factory=EvalParams)
+    deploy: DeployParams = Field(default_factory=DeployParams)
+    e2e: E2EParams = Field(default_factory=E2EParams)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -43,12 +43,22 @@ def _eval_products(p: Params) -> list:
     return [RunDirs(p.run_name).reports / f"eval_{p.run_name}.json"]
 
 
+def _deploy_products(p: Params) -> list:
+    return [RunDirs(p.run_name).reports / f"edge_gateway_smoke_{p.run_name}.json"]
+
+
+def _e2e_products(p: Params) -> list:
+    return [RunDirs(p.run_name).reports / f"client_web_e2e_{p.run_name}.json"]
+
+
 STAGES: list[Stage] = [
     Stage("01_convert", "Convert raw requests to ms-swift data", (), _convert_products),
     Stage("02_prepare", "Prepare the base model", (), _prepare_products),
     Stage("03_train", "LoRA fine-tuning with ms-swift", ("01_convert", "02_prepare"), _train_products),
     Stage("04_eval", "Routing and answer quality against baselines", ("01_convert", "02_prepare", "03_train"),
           _eval_products),
+    Stage("05_deploy", "swift deploy + edge gateway smoke test", ("02_prepare", "03_train"), _deploy_products),
+    Stage("06_e2e", "Fixed client cases and a real browser", ("02_prepare", "03_train"), _e2e_products),
 ]
 BY_NAME = {s.name: s for s in STAGES}
 
