@@ -10,7 +10,6 @@ from edgecloud.errors import DataError
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
 
-from conftest import FIXTURES
 
 
 def read_jsonl(path):

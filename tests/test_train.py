@@ -8,7 +8,7 @@ import pytest
 from edgecloud import train
 from edgecloud.convert import convert
 from edgecloud.params import load_params
-from edgecloud.paths import MODELS_DIR, RunDirs
+from edgecloud.paths import RunDirs
 from edgecloud.prepare import resolve_model
 
 

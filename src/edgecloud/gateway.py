@@ -304,6 +304,9 @@ def _reply_of(resp: httpx.Response) -> tuple[str, dict[str, Any] | None, str] | 
         usage = resp.json().get("usage")
     except (ValueError, KeyError, IndexError, TypeError):
         return "malformed response (not an OpenAI chat.completion)"
+    if isinstance(text, str):
+        # a reply cut at max_tokens can end inside a multi-byte character, decoded as U+FFFD
+        text = text.rstrip("\ufffd")
     if not isinstance(text, str) or not text.strip():
         return "empty reply"
     return text, usage if isinstance(usage, dict) else None, choice.get("finish_reason") or "stop"

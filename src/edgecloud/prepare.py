@@ -183,7 +183,7 @@ def prepare(params: Params) -> dict[str, Any]:
     import torch
 
     mp = params.model
-    dirs = RunDirs(params.run_name).ensure()
+    RunDirs(params.run_name).ensure()
     t0 = time.perf_counter()
     folder, cached = resolve_model(mp)
     resolve_s = time.perf_counter() - t0

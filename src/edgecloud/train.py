@@ -13,7 +13,6 @@ import math
 import os
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .devices import pick_device
+from .procs import die_with_parent, stop_process_group
 from .errors import EdgecloudError
 from .params import Params
 from .paths import RunDirs, rel
@@ -77,14 +77,6 @@ def swift_executable(params: Params) -> list[str]:
         exe = Path(sys.executable).parent / "swift"
         return [str(exe)] if exe.is_file() else [sys.executable, "-m", "swift.cli.main"]
     return [sys.executable, "-m", "swift.cli.sft"]
-
-
-def _die_with_parent() -> None:
-    """Linux: the trainer gets SIGTERM if the process that started it dies (a killed kernel)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
@@ -270,20 +262,6 @@ class TrainRun:
     disk_free_min_bytes: int
 
 
-def _stop_group(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-
-
 def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = print,
                  poll_s: float = 2.0) -> TrainRun:
     """Train, resume an interrupted run of the same fingerprint, or re-use a finished one."""
@@ -321,7 +299,7 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
     t0 = time.perf_counter()
     with log_path(params).open("a" if resume_from else "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                start_new_session=True, preexec_fn=_die_with_parent)
+                                start_new_session=True, preexec_fn=die_with_parent)
         try:
             while True:
                 done = proc.poll() is not None
@@ -345,7 +323,7 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
                     break
                 time.sleep(poll_s)
         finally:
-            _stop_group(proc)  # no child outlives the cell, even on KeyboardInterrupt
+            stop_process_group(proc)  # no child outlives the cell, even on KeyboardInterrupt
     duration = time.perf_counter() - t0
     if proc.returncode != 0:
         tail = log_path(params).read_text(encoding="utf-8", errors="replace").splitlines()[-25:]

@@ -1,0 +1,260 @@
+"""05_deploy: the serving stack starts from params, answers through the gateway, and leaves nothing running.
+
+Real processes: `swift deploy` of the smoke model with a 1-step adapter trained once for this module,
+the local cloud stand-in and the gateway, on free loopback ports.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+
+import httpx
+import psutil
+import pytest
+
+from edgecloud import train
+from edgecloud.convert import convert
+from edgecloud.params import load_params
+from edgecloud.paths import FIGURES_DIR, OUTPUTS_DIR, ROOT, RunDirs
+from edgecloud.prepare import resolve_model
+from edgecloud.smoke import report_paths, run_smoke
+from edgecloud.stack import StackError, deploy_args, gateway_config, port_is_free, running_stack
+
+
+def free_ports(n: int) -> list[int]:
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A throw-away smoke run with a real `swift sft` adapter (trained once for the module) and the base model
+    folder. One step without evaluation: the stack needs a valid adapter, not a good one, and on a busy
+    2-core machine each step or evaluation costs 20-50 s (the best checkpoint falls back to the last)."""
+    name = f"pytest-stack-{uuid.uuid4().hex[:8]}"
+    p = load_params("params/smoke.yaml", [f"run_name={name}", "train.max_steps=1", "train.eval_steps=1",
+                                          "train.save_steps=1", "train.eval_on_start=false",
+                                          "train.extra_args={eval_strategy: 'no'}"])
+    convert(p)
+    folder, _ = resolve_model(p.model)
+    run = train.run_training(p, folder, echo=lambda s: None)
+    train.summarize(p, run)
+    yield name, folder
+    for base in (OUTPUTS_DIR, FIGURES_DIR):
+        shutil.rmtree(base / name, ignore_errors=True)
+
+
+def stack_params(name: str, *extra: str):
+    gw, edge, cloud = free_ports(3)
+    return load_params("params/smoke.yaml", [
+        f"run_name={name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}", f"deploy.cloud_port={cloud}",
+        "deploy.max_new_tokens=12", "deploy.startup_timeout_s=150", *extra])
+
+
+def alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def listeners(ports) -> list:
+    return [c for c in psutil.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN and c.laddr.port in ports]
+
+
+def stack_children() -> list[psutil.Process]:
+    out = []
+    for c in psutil.Process().children(recursive=True):
+        try:
+            if any(k in " ".join(c.cmdline()) for k in ("swift.cli.deploy", "edgecloud.gateway")):
+                out.append(c)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# From params (no processes)
+
+
+def test_deploy_command_comes_from_params(tmp_path):
+    p = load_params("params/smoke.yaml", ["deploy.max_new_tokens=32"])
+    argv = deploy_args(p, tmp_path / "model", 9001, "edge-name", tmp_path / "ckpt")
+    a = dict(zip(argv[::2], argv[1::2]))
+    assert a["--model"].endswith("model") and a["--adapters"].endswith("ckpt")
+    assert (a["--model_type"], a["--template"], a["--infer_backend"]) == ("llama", "chatml", "transformers")
+    assert (a["--host"], a["--port"], a["--served_model_name"]) == ("127.0.0.1", "9001", "edge-name")
+    assert a["--max_new_tokens"] == "32" and a["--temperature"] == "0"
+    assert a["--torch_dtype"] == "float32"  # what 04_eval scored, not the training dtype from args.json
+    assert "--check_model" not in a  # an sft-only argument: swift deploy refuses it
+    assert "--adapters" not in deploy_args(p, tmp_path, 9002, "cloud", None)
+
+
+def test_gateway_config_from_params_holds_key_names_only():
+    p = load_params("params/smoke.yaml", ["deploy.api_keys_env=CLIENT_KEYS"])
+    cfg = gateway_config(p)
+    d = p.deploy
+    assert cfg["port"] == d.gateway_port and cfg["edge_base_url"] == f"http://127.0.0.1:{d.edge_port}/v1"
+    assert cfg["cloud_base_url"] == f"http://127.0.0.1:{d.cloud_port}/v1" and "standin" in cfg["cloud_model"]
+    assert cfg["cloud_label"] == d.cloud.label and cfg["edge_system_prompt"] == p.data.system_prompt
+    assert cfg["api_keys_env"] == "CLIENT_KEYS" and cfg["max_tokens_default"] == d.max_new_tokens
+    remote = gateway_config(load_params("params/smoke.yaml", [
+        "deploy.cloud.mode=remote", "deploy.cloud.base_url=https://api.example.com/v1", "deploy.cloud.model=big",
+        "deploy.cloud.api_key_env=CLOUD_KEY"]))
+    assert (remote["cloud_base_url"], remote["cloud_model"], remote["cloud_api_key_env"]) == \
+        ("https://api.example.com/v1", "big", "CLOUD_KEY")
+    assert "stand-in" not in remote["cloud_label"]
+    none = gateway_config(load_params("params/smoke.yaml", ["deploy.cloud.mode=none"]))
+    assert none["cloud_base_url"] is None and none["cloud_model"] is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Real processes
+
+
+@pytest.mark.integration
+def test_stack_serves_through_the_gateway_and_leaves_nothing_running(trained, monkeypatch):
+    name, folder = trained
+    monkeypatch.setenv("EDGECLOUD_TEST_CLIENT_KEYS", "sekret-client-key")
+    p = stack_params(name, "deploy.api_keys_env=EDGECLOUD_TEST_CLIENT_KEYS")
+    lines: list[str] = []
+    with running_stack(p, echo=lines.append, model_dir=folder) as s:
+        pids, ports = dict(s.pids), dict(s.ports)
+        assert set(pids) == {"edge", "cloud", "gateway"} and all(alive(pid) for pid in pids.values())
+        assert set(s.started_s) == {"edge", "cloud", "gateway", "stack"}
+        assert s.gateway_url == f"http://127.0.0.1:{p.deploy.gateway_port}" and s.cloud_label == p.deploy.cloud.label
+        health = httpx.get(f"{s.gateway_url}/healthz", timeout=10).json()
+        assert health["status"] == "ok" and health["edge"]["ok"] and health["cloud"]["ok"]
+        served = httpx.get(f"{s.edge_url}/models", timeout=10).json()["data"]
+        assert [m["id"] for m in served] == [s.served_model]
+
+        headers = {"Authorization": "Bearer sekret-client-key"}
+        resp = httpx.post(f"{s.gateway_url}/v1/chat/completions", headers=headers, timeout=120,
+                          json={"messages": [{"role": "user", "content": "打开客厅的灯"}]})
+        assert resp.status_code == 200
+        body = resp.json()
+        assert body["choices"][0]["message"]["content"].strip()
+        assert body["edgecloud"]["tier"] in ("edge", "cloud") and body["edgecloud"]["status"]
+        assert httpx.post(f"{s.gateway_url}/v1/chat/completions", timeout=30,  # no key: refused
+                          json={"messages": [{"role": "user", "content": "hi"}]}).status_code == 401
+
+        report = run_smoke(p, s, echo=lines.append)
+
+        # the key stays in the environment: not in the config file, not passed to the model servers
+        assert "sekret" not in s.gateway_config.read_text()
+        assert "EDGECLOUD_TEST_CLIENT_KEYS" not in psutil.Process(pids["edge"]).environ()
+        assert psutil.Process(pids["gateway"]).environ()["EDGECLOUD_TEST_CLIENT_KEYS"] == "sekret-client-key"
+
+    assert report["ok"], report["problems"]
+    saved = json.loads(report_paths(p)["json"].read_text(encoding="utf-8"))
+    assert [r["name"] for r in saved["requests"]] == ["edge", "complex", "bad"]
+    bad = saved["requests"][2]
+    assert (bad["http_status"], bad["error_code"]) == (400, "missing_messages")
+    for r in saved["requests"][:2]:
+        assert r["http_status"] == 200 and r["reply"].strip() and r["tier"] and r["status"] and r["latency_s"] > 0
+    md = report_paths(p)["md"].read_text(encoding="utf-8")
+    assert "网关冒烟测试 gateway smoke test" in md and "通过 PASS" in md and "sekret" not in md
+    logs = RunDirs(name).reports
+    assert (logs / f"swift_deploy_{name}.log").stat().st_size > 0
+    assert (logs / f"swift_deploy_{name}_cloud.log").stat().st_size > 0
+
+    # after the with block: no process of the stack, nothing listening on its ports
+    time.sleep(0.5)
+    assert not [n for n, pid in pids.items() if alive(pid)]
+    assert not listeners(ports.values()) and all(port_is_free("127.0.0.1", port) for port in ports.values())
+    assert not stack_children()
+    assert any("stopped" in line for line in lines)
+
+
+@pytest.mark.integration
+def test_a_taken_port_fails_fast_naming_the_params_key(trained):
+    name, folder = trained
+    p = stack_params(name)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", p.deploy.edge_port))
+        s.listen()
+        t0 = time.perf_counter()
+        with pytest.raises(StackError, match=rf"{p.deploy.edge_port} \(deploy.edge_port, for the edge\)"):
+            with running_stack(p, echo=lambda m: None, model_dir=folder):
+                pass
+        assert time.perf_counter() - t0 < 10
+    assert not stack_children()
+
+
+@pytest.mark.integration
+def test_a_broken_adapter_stops_everything_and_names_the_log(trained, tmp_path):
+    name, folder = trained
+    ckpt = next((RunDirs(name).root / "train").glob("checkpoint-*"))
+    broken = shutil.copytree(ckpt, tmp_path / "broken-checkpoint")
+    (broken / "adapter_model.safetensors").write_bytes(b"not a safetensors file")
+    p = stack_params(name)
+    with pytest.raises(StackError) as err:
+        with running_stack(p, echo=lambda m: None, model_dir=folder, adapter=broken):
+            pytest.fail("the stack must not come up with a broken adapter")
+    msg = str(err.value)
+    assert "edge (deploy.edge_port=" in msg and "exited with code" in msg
+    assert f"outputs/{name}/reports/swift_deploy_{name}.log" in msg and len(msg.splitlines()) > 5  # the log tail
+    time.sleep(0.5)
+    assert not stack_children()
+    assert not listeners([p.deploy.gateway_port, p.deploy.edge_port, p.deploy.cloud_port])
+
+
+@pytest.mark.integration
+def test_no_health_before_the_deadline_stops_everything(trained):
+    name, folder = trained
+    p = stack_params(name, "deploy.startup_timeout_s=3", "deploy.cloud.mode=none")
+    with pytest.raises(StackError, match=r"did not answer .* within deploy.startup_timeout_s=3 s; last lines of "):
+        with running_stack(p, echo=lambda m: None, model_dir=folder):
+            pass
+    time.sleep(0.5)
+    assert not stack_children()
+
+
+@pytest.mark.integration
+def test_the_stack_dies_with_a_killed_kernel(trained, tmp_path):
+    """A notebook kernel killed while the stack runs (papermill timeout, a crash) must not leave servers."""
+    name, folder = trained
+    p = stack_params(name, "deploy.cloud.mode=none")
+    d = p.deploy
+    script = tmp_path / "kernel.py"
+    script.write_text(textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from edgecloud.params import load_params
+        from edgecloud.stack import running_stack
+        p = load_params("params/smoke.yaml", {[f"run_name={name}", f"deploy.gateway_port={d.gateway_port}",
+                                               f"deploy.edge_port={d.edge_port}", "deploy.cloud.mode=none"]!r})
+        with running_stack(p, echo=lambda m: None, model_dir=Path({str(folder)!r})) as s:
+            print(" ".join(str(pid) for pid in s.pids.values()), flush=True)
+            time.sleep(600)
+    """))
+    kernel = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(x) for x in kernel.stdout.readline().split()]
+        assert len(pids) == 2 and all(alive(pid) for pid in pids)
+        os.kill(kernel.pid, signal.SIGKILL)  # no finally, no atexit: only PR_SET_PDEATHSIG is left
+        kernel.wait()
+        deadline = time.time() + 30
+        while time.time() < deadline and any(alive(pid) for pid in pids):
+            time.sleep(0.5)
+        assert not [pid for pid in pids if alive(pid)]
+        assert not listeners([d.gateway_port, d.edge_port])
+    finally:
+        if kernel.poll() is None:
+            kernel.kill()
+            kernel.wait()
