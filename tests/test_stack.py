@@ -258,3 +258,23 @@ def test_the_stack_dies_with_a_killed_kernel(trained, tmp_path):
         if kernel.poll() is None:
             kernel.kill()
             kernel.wait()
+
+
+def test_a_port_in_time_wait_is_waited_for_not_silently_moved(monkeypatch):
+    """ms-swift moves to another port when a plain bind fails (TIME_WAIT after a stack stopped): wait instead."""
+    from edgecloud import stack as st
+
+    calls = {"n": 0}
+
+    def bindable(port):
+        calls["n"] += 1
+        return calls["n"] > 2  # busy for the first two looks, like a port leaving TIME_WAIT
+
+    monkeypatch.setattr(st, "port_bindable_plain", bindable)
+    lines = []
+    part = type("P", (), {"name": "edge", "port": 8999, "port_key": "deploy.edge_port"})()
+    st.wait_for_time_wait([part], lines.append, limit_s=10)
+    assert lines and "TIME_WAIT" in lines[0] and calls["n"] == 3
+    calls["n"] = -100
+    with pytest.raises(st.StackError, match=r"8999 \(deploy.edge_port\) still not free after 1 s"):
+        st.wait_for_time_wait([part], lines.append, limit_s=1)

@@ -161,6 +161,33 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+def port_bindable_plain(port: int) -> bool:
+    """Whether ms-swift will take this port: its find_free_port binds ('', port) WITHOUT SO_REUSEADDR and
+    silently moves to the next port when that fails, which a port in TIME_WAIT (left by a stack that
+    just stopped) makes it do."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("", port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_for_time_wait(parts: list["Part"], echo: Callable[[str], None], limit_s: float = 90) -> None:
+    """Wait (up to `limit_s`) until the swift deploy ports leave TIME_WAIT, so ms-swift keeps its port."""
+    t0 = time.perf_counter()
+    pending = [p for p in parts if p.name != "gateway" and not port_bindable_plain(p.port)]
+    if pending:
+        echo("waiting for port(s) " + ", ".join(str(p.port) for p in pending)
+             + " to leave TIME_WAIT (a stack on them just stopped) ...")
+    while pending and time.perf_counter() - t0 < limit_s:
+        time.sleep(1)
+        pending = [p for p in pending if not port_bindable_plain(p.port)]
+    if pending:
+        raise StackError("port(s) " + ", ".join(f"{p.port} ({p.port_key})" for p in pending)
+                         + f" still not free after {limit_s:.0f} s; choose other ports with --set")
+
+
 def _listening_ports(pid: int) -> set[int]:
     """TCP ports a process and its descendants listen on."""
     import psutil
@@ -387,6 +414,7 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
     device = pick_device(params.model.device)
     parts = _parts(params, model_dir, adapter, device)
     _check_inputs(params, model_dir, adapter, parts)
+    wait_for_time_wait(parts, echo)
 
     cfg = gateway_config(params)
     cfg_path = deploy_dir(params) / "gateway.json"
