@@ -141,11 +141,14 @@ def test_missing_chromium_says_run_make_sysdeps(tmp_path):
 # A real run: the gateway over HTTP, the API path, then headless Chromium on the web page
 
 
+SEEN: dict = {}  # SEEN["edge"]: the requests the edge upstream of the `gateway_url` fixture received
+
+
 @pytest.fixture
 def gateway_url():
     """The unmodified gateway with an edge that forwards exactly the complex cases, and a cloud tier."""
     complex_queries = {c["query"] for c in e2e.load_cases(CASES_FILE) if c["expected_tier"] == "cloud"}
-    edge_app, _ = rule_upstream("edge-e2e", lambda q: DEFAULT_FORWARD_REPLY if q in complex_queries else EDGE_ANSWER)
+    edge_app, SEEN["edge"] = rule_upstream("edge-e2e", lambda q: DEFAULT_FORWARD_REPLY if q in complex_queries else EDGE_ANSWER)
     cloud_app, cloud_requests = rule_upstream("cloud-e2e", lambda q: CLOUD_ANSWER)
     servers = [ServerThread(edge_app).start(), ServerThread(cloud_app).start()]
     config = GatewayConfig(edge_base_url=f"{servers[0].url}/v1", edge_model="edge-e2e",
@@ -188,6 +191,7 @@ def test_cases_through_the_api_and_the_web_page_in_headless_chromium(gateway_url
     async def in_a_running_loop():  # as in a Jupyter kernel, where Playwright's sync API cannot run directly
         return run_browser_check(params, gateway_url, cases, api_results=results)
 
+    n_api = len(SEEN["edge"])
     browser = asyncio.run(in_a_running_loop())
     assert _browser_processes() == [], "a browser or driver process outlived the check"
 
@@ -199,6 +203,10 @@ def test_cases_through_the_api_and_the_web_page_in_headless_chromium(gateway_url
     assert all(c["agrees_with_api_run"] and c["latency_matches"] for c in browser["cases"])
     assert cloud_case["latency_badge"].endswith(" ms")
     assert browser["console_errors"] == []
+    # the page sent each case alone (no earlier turns), as the API path does
+    from_page = SEEN["edge"][n_api:]
+    assert len(from_page) == 2 and browser["history_sent"] is False
+    assert all([m["role"] for m in r["messages"]] == ["system", "user"] for r in from_page)
     shot = ROOT / browser["screenshot"]
     assert shot == ROOT / "figures" / run_name / "06_web_client.png"
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000

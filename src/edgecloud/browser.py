@@ -140,6 +140,10 @@ def _check_web_client(gateway_url: str, cases: list[dict[str, Any]], screenshot:
                 pass
             if api_key:  # the key field sits in a closed <details>; set it the way a user's typing would end up
                 page.eval_on_selector("#apikey", "(el, key) => { el.value = key; }", api_key)
+            # each case alone, as on the API path: the model was fine-tuned on single requests, and earlier
+            # turns as history changed its routing decision in a first run
+            page.eval_on_selector("#context", "el => { el.checked = false; }")
+            out["history_sent"] = False
             for case in cases:
                 out["cases"].append(_send_one(page, case, timeout_ms, api_by_id.get(case["id"])))
             page.screenshot(path=str(screenshot))
