@@ -19,7 +19,6 @@ from typing import Any, Callable, Iterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -27,6 +26,8 @@ from edgecloud.errors import EdgecloudError, ParamsError
 from edgecloud.gateway import GatewayConfig, create_app, load_config, main
 from edgecloud.params import DEFAULT_FORWARD_REPLY, DEFAULT_SYSTEM_PROMPT
 from edgecloud.routing import is_forward
+
+from gateway_servers import ServerThread
 
 from conftest import ROOT
 
@@ -82,36 +83,6 @@ class Upstream:
             return {"object": "list", "data": [{"id": self.model, "object": "model"}]}
 
         return app
-
-
-class ServerThread:
-    """uvicorn serving `app` in a thread on a socket bound to a free loopback port."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on",
-                                timeout_graceful_shutdown=2)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("test server did not start")
-            time.sleep(0.01)
-
-    def request_stop(self) -> None:
-        self.server.should_exit = True
-
-    def stop(self) -> None:
-        self.request_stop()
-        self.thread.join(timeout=10)
-        self.sock.close()
-        assert not self.thread.is_alive(), "test server thread outlived its test"
 
 
 @pytest.fixture
