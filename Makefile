@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /'
 
-## sysdeps: Debian packages the figures need (CJK fonts); skipped with a note when not root on Debian
+## sysdeps: Debian packages: CJK fonts (figures), chromium (06_e2e), TeX Live + ctex (the thesis); a note when not root
 sysdeps:
 	@bash scripts/install_system_deps.sh
 
@@ -34,6 +34,10 @@ venv: $(STAMP)
 run: sysdeps venv
 	$(PY) -m edgecloud run --params $(PARAMS)
 
+## publish: copy figures, tables and number macros of PARAMS' run into the thesis (publish.thesis_dir) and compile it
+publish: sysdeps venv
+	$(PY) -m edgecloud publish --params $(PARAMS)
+
 ## test: pytest (unit + integration) and nbval on the notebooks, smoke profile
 test: sysdeps venv
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
@@ -51,4 +55,4 @@ clean:
 	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name .gitkeep -exec rm -rf {} +
 	find figures -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-.PHONY: help sysdeps venv run test lab notebooks clean
+.PHONY: help sysdeps venv run publish test lab notebooks clean

@@ -190,6 +190,38 @@ class E2EParams(_Strict):
                                      "empty = the first edge and the first complex case")
 
 
+class PublishRule(_Strict):
+    """One line of the publishing map: generated files whose name matches `pattern` go to thesis folder `to`."""
+
+    pattern: str = Field(description="glob on the file name in figures/<run>/, e.g. 03_* or edge_numbers.*")
+    to: str = Field(description="folder inside the thesis, e.g. generated/chapter2")
+
+    @field_validator("to")
+    @classmethod
+    def _inside_thesis(cls, v: str) -> str:
+        if Path(v).is_absolute() or ".." in Path(v).parts:
+            raise ValueError(f"{v!r} must be a folder inside the thesis (relative, without ..)")
+        return v
+
+
+def _default_publish_map() -> list[PublishRule]:
+    return [PublishRule(pattern="edge_numbers.*", to="generated"),
+            PublishRule(pattern="0[1-4]_*", to="generated/chapter2"),
+            PublishRule(pattern="0[5-9]_*", to="generated/chapter5")]
+
+
+class PublishParams(_Strict):
+    """Thesis publishing: which generated figure/table/number file goes to which thesis folder."""
+
+    thesis_dir: str = Field("thesis", description="the thesis folder (relative to the workspace root or absolute); "
+                            "`python -m edgecloud publish --thesis-dir` overrides it")
+    map: list[PublishRule] = Field(default_factory=_default_publish_map, min_length=1,
+                                   description="the first rule whose pattern matches a file decides its folder")
+    after_run: bool = Field(True, description="`run` publishes and writes the summary report when it ends")
+    compile: bool = Field(True, description="compile the thesis with latexmk after publishing (when main_tex exists)")
+    main_tex: str = Field("main.tex", description="the thesis' root LaTeX file, relative to thesis_dir")
+
+
 class Params(_Strict):
     run_name: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     seed: int = Field(20260210, ge=0)
@@ -199,6 +231,7 @@ class Params(_Strict):
     eval: EvalParams = Field(default_factory=EvalParams)
     deploy: DeployParams = Field(default_factory=DeployParams)
     e2e: E2EParams = Field(default_factory=E2EParams)
+    publish: PublishParams = Field(default_factory=PublishParams)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -42,7 +42,8 @@ def save_figure(fig: "matplotlib.figure.Figure", out_dir: Path, name: str) -> di
 
 
 def latex_escape(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#"),
+    for a, b in (("✓", "是"), ("✗", "否"),  # the thesis' Latin font has no check marks
+                 ("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#"),
                  ("$", r"\$"), ("{", r"\{"), ("}", r"\}")):
         text = text.replace(a, b)
     return text
@@ -54,9 +55,18 @@ def to_latex(df: pd.DataFrame, caption: str, label: str) -> str:
     shown.columns = [latex_escape(str(c)) for c in shown.columns]
     shown = shown.map(lambda v: latex_escape(str(v)))
     align = "".join("r" if pd.api.types.is_numeric_dtype(df[c]) else "l" for c in df.columns)
-    return shown.style.hide(axis="index").to_latex(
+    tex = shown.style.hide(axis="index").to_latex(
         hrules=True, caption=latex_escape(caption), label=label, column_format=align, position="htbp",
         position_float="centering")
+    return _shrink_to_fit(tex)
+
+
+def _shrink_to_fit(tex: str) -> str:
+    """Scale the tabular down to the line width only when it is wider (a table with many columns would
+    otherwise run into the margin); needs graphicx, which any thesis with figures loads."""
+    start, end = tex.index("\\begin{tabular}"), tex.index("\\end{tabular}") + len("\\end{tabular}")
+    return (tex[:start] + "\\setbox0=\\hbox{%\n" + tex[start:end] + "}%\n"
+            "\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\box0}\\else\\box0\\fi\n" + tex[end:].lstrip("\n"))
 
 
 def to_markdown(df: pd.DataFrame) -> str:

@@ -1,0 +1,210 @@
+"""The run's key numbers as LaTeX macros and JSON, read from the stage reports.
+
+The abstract and the conclusion cite numbers such as the best eval loss; typed by hand they drift
+from the run the moment it is repeated. Here each number is read from the report a stage wrote,
+formatted once, and written twice: `edge_numbers.tex` (one `\\newcommand` per number, with a comment
+naming the report and key it comes from) and `edge_numbers.json` (the same text plus the raw value),
+so LaTeX, Markdown and the summary report all show the same digits. A number whose report is
+missing (its stage has not run) is written as a visible `??` and marked missing, never guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .params import Params
+from .paths import RunDirs, rel
+from .reports import read_json, write_json
+
+MISSING_TEX = r"\textbf{??}"
+MACRO_NAME = re.compile(r"^Edge[A-Za-z]+$")  # LaTeX control words are letters only
+
+
+@dataclass(frozen=True)
+class Number:
+    name: str            # macro name without the backslash, letters only
+    report: str          # key of report_paths()
+    key: str             # where in the report, for the reader (also the getter's documentation)
+    get: Callable[[Any], Any]
+    fmt: str             # int | float2 | float3 | float4 | pct | pct1 | text | seconds | minutes | millions
+    description: str
+
+
+def report_paths(params: Params) -> dict[str, Path]:
+    """The reports the numbers (and the summary) are read from, by short name."""
+    d, run = RunDirs(params.run_name), params.run_name
+    return {
+        "manifest": d.manifest,
+        "data_check": d.reports / "edge_swift_data_check.json",
+        "model": d.reports / f"model_prepare_{params.model.name}.json",
+        "preflight": d.reports / f"train_preflight_{run}.json",
+        "train": d.reports / f"swift_train_{run}_summary.json",
+        "eval": d.reports / f"eval_{run}.json",
+        "deploy": d.reports / f"edge_gateway_smoke_{run}.json",
+        "e2e": d.reports / f"client_web_e2e_{run}.json",
+        "edge_bench": d.reports / f"edge_bench_{run}.json",
+    }
+
+
+def _router(name: str, field: str) -> Callable[[Any], Any]:
+    def get(r: dict[str, Any]) -> Any:
+        return next(x for x in r["routers"] if x["router"] == name)[field]
+    return get
+
+
+def _best_row(field: str) -> Callable[[Any], Any]:
+    def get(r: dict[str, Any]) -> Any:
+        return next(x for x in r["rows"] if x["step"] == r["best"]["step"])[field]
+    return get
+
+
+NUMBERS: list[Number] = [
+    Number("EdgeRunName", "manifest", "run_name", lambda r: r["run_name"], "text", "run name"),
+    Number("EdgeDatasetName", "data_check", "dataset_name", lambda r: r["dataset_name"], "text", "dataset name"),
+    Number("EdgeDataTotal", "data_check", "splits.total", lambda r: r["splits"]["total"], "int", "records after conversion"),
+    Number("EdgeDataTrain", "data_check", "splits.train", lambda r: r["splits"]["train"], "int", "train records"),
+    Number("EdgeDataValid", "data_check", "splits.valid", lambda r: r["splits"]["valid"], "int", "validation records"),
+    Number("EdgeDataTest", "data_check", "splits.test", lambda r: r["splits"]["test"], "int", "test records"),
+    Number("EdgeDataRejected", "data_check", "rejected", lambda r: r["rejected"], "int", "records rejected"),
+    Number("EdgeParseRate", "data_check", "parse_success_rate", lambda r: r["parse_success_rate"], "pct1",
+           "parse success rate"),
+    Number("EdgeBaseModel", "model", "id", lambda r: r["id"], "text", "base model"),
+    Number("EdgeBaseParams", "model", "parameters", lambda r: r["parameters"], "millions", "base model parameters"),
+    Number("EdgeTrainSteps", "train", "last_step", lambda r: r["last_step"], "int", "training steps run"),
+    Number("EdgeBestStep", "train", "best.step", lambda r: r["best"]["step"], "int", "best checkpoint step"),
+    Number("EdgeBestEvalLoss", "train", "best.eval_loss", lambda r: r["best"]["eval_loss"], "float4",
+           "eval loss of the best checkpoint"),
+    Number("EdgeBestEvalTokenAcc", "train", "rows[best].eval_token_acc", _best_row("eval_token_acc"), "float4",
+           "eval token accuracy of the best checkpoint"),
+    Number("EdgeStepZeroEvalLoss", "train", "step0_eval_loss", lambda r: r["step0_eval_loss"], "float4",
+           "eval loss before training"),
+    Number("EdgeEvalLossReduction", "train", "eval_loss_reduction", lambda r: r["eval_loss_reduction"], "pct",
+           "eval loss reduction from step 0 to the best checkpoint"),
+    Number("EdgeTrainWallMinutes", "train", "wall_time_s", lambda r: r["wall_time_s"], "minutes", "training wall time"),
+    Number("EdgeTestRecords", "eval", "test_records", lambda r: r["test_records"], "int", "test records evaluated"),
+    Number("EdgeTestComplex", "eval", "test_cloud", lambda r: r["test_cloud"], "int", "test records that need the cloud"),
+    Number("EdgeFinetunedRoutingAcc", "eval", "routers[finetuned].accuracy", _router("finetuned", "accuracy"), "pct",
+           "routing accuracy, fine-tuned"),
+    Number("EdgeFinetunedForwardFscore", "eval", "routers[finetuned].f1", _router("finetuned", "f1"), "float3",
+           "forward F1, fine-tuned"),
+    Number("EdgeFinetunedForwardRecall", "eval", "routers[finetuned].recall", _router("finetuned", "recall"), "pct",
+           "forward recall, fine-tuned"),
+    Number("EdgeFinetunedRougeL", "eval", "routers[finetuned].rouge_l", _router("finetuned", "rouge_l"), "float3",
+           "edge-answer ROUGE-L, fine-tuned"),
+    Number("EdgeBaseRoutingAcc", "eval", "routers[base_prompted].accuracy", _router("base_prompted", "accuracy"), "pct",
+           "routing accuracy, base model with the routing prompt"),
+    Number("EdgeBaseRougeL", "eval", "routers[base_prompted].rouge_l", _router("base_prompted", "rouge_l"), "float3",
+           "edge-answer ROUGE-L, base model"),
+    Number("EdgeHeuristicRoutingAcc", "eval", "routers[heuristic].accuracy", _router("heuristic", "accuracy"), "pct",
+           "routing accuracy, keyword/length heuristic"),
+    Number("EdgeAlwaysEdgeRoutingAcc", "eval", "routers[always_edge].accuracy", _router("always_edge", "accuracy"),
+           "pct", "routing accuracy, always-edge"),
+    Number("EdgeGatewayStartupSeconds", "deploy", "startup_s.stack", lambda r: r["startup_s"]["stack"], "seconds",
+           "time until the whole stack was healthy"),
+    Number("EdgeEndToEndCases", "e2e", "summary.cases", lambda r: r["summary"]["cases"], "int", "end-to-end cases"),
+    Number("EdgeEndToEndNonEmpty", "e2e", "summary.non_empty", lambda r: r["summary"]["non_empty"], "int",
+           "end-to-end non-empty replies"),
+    Number("EdgeEndToEndNonEmptyRate", "e2e", "summary.non_empty_rate", lambda r: r["summary"]["non_empty_rate"],
+           "pct", "end-to-end non-empty rate"),
+    Number("EdgeEndToEndComplex", "e2e", "summary.complex_cases", lambda r: r["summary"]["complex_cases"], "int",
+           "end-to-end complex-reasoning cases"),
+    Number("EdgeEndToEndForwardHits", "e2e", "summary.complex_forward_hits",
+           lambda r: r["summary"]["complex_forward_hits"], "int", "complex cases answered 转发云端 / forwarded"),
+    Number("EdgeEndToEndRoutingAcc", "e2e", "summary.routing_accuracy", lambda r: r["summary"]["routing_accuracy"],
+           "pct", "end-to-end routing accuracy"),
+    Number("EdgeEndToEndLatencyMedianSeconds", "e2e", "summary.latency_ms.client.p50",
+           lambda r: r["summary"]["latency_ms"]["client"]["p50"] / 1000, "seconds", "end-to-end p50 latency"),
+]
+
+
+def _tex_escape(text: str) -> str:
+    from .publish import latex_escape
+
+    return latex_escape(text)
+
+
+def format_value(value: Any, fmt: str) -> tuple[str, str]:
+    """(display text, LaTeX text) of a value."""
+    if fmt == "text":
+        return str(value), _tex_escape(str(value))
+    if fmt == "int":
+        return f"{int(value)}", f"{int(value)}"
+    if fmt.startswith("float"):
+        s = f"{float(value):.{int(fmt[-1])}f}"
+        return s, s
+    if fmt in ("pct", "pct1"):
+        digits = 1 if fmt == "pct1" else 0
+        s = f"{100 * float(value):.{digits}f}"
+        return f"{s}%", rf"{s}\%"
+    if fmt == "seconds":
+        s = f"{float(value):.1f}"
+        return f"{s} s", rf"{s}\,s"
+    if fmt == "minutes":
+        s = f"{float(value) / 60:.1f}"
+        return f"{s} min", rf"{s}\,min"
+    if fmt == "millions":
+        s = f"{float(value) / 1e6:.1f}"
+        return f"{s}M", f"{s}M"
+    raise ValueError(f"unknown number format {fmt!r}")
+
+
+def collect(params: Params) -> dict[str, dict[str, Any]]:
+    """Every key number: value, display/LaTeX text, source report and key; missing ones say why."""
+    paths = report_paths(params)
+    loaded: dict[str, Any] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for n in NUMBERS:
+        if not MACRO_NAME.match(n.name):
+            raise ValueError(f"{n.name!r} is not a valid macro name (letters only, starting with Edge)")
+        path = paths[n.report]
+        entry: dict[str, Any] = {"description": n.description, "source": rel(path), "key": n.key}
+        if n.report not in loaded:
+            loaded[n.report] = read_json(path) if path.is_file() else None
+        report = loaded[n.report]
+        try:
+            value = n.get(report) if report is not None else None
+        except (KeyError, StopIteration, TypeError, IndexError):
+            value = None
+        if value is None:
+            why = "report missing" if report is None else f"key {n.key} missing or empty in the report"
+            entry.update(value=None, text=None, tex=MISSING_TEX, missing=why)
+        else:
+            text, tex = format_value(value, n.fmt)
+            entry.update(value=value, text=text, tex=tex, missing=None)
+        out[n.name] = entry
+    return out
+
+
+def render_tex(numbers: dict[str, dict[str, Any]], header: str) -> str:
+    lines = [f"% {line}" for line in header.splitlines()]
+    for name, e in numbers.items():
+        note = f"missing: {e['missing']} ({e['source']})" if e["missing"] else f"{e['source']} : {e['key']}"
+        lines.append(f"\\newcommand{{\\{name}}}{{{e['tex']}}} % {e['description']}; {note}")
+    return "\n".join(lines) + "\n"
+
+
+def parse_tex(text: str) -> dict[str, str]:
+    """Macro name -> LaTeX body of a generated file (what the tests compare with the JSON)."""
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.*)\} % ", line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def write_numbers(params: Params, out_dir: Path | None = None) -> dict[str, Path]:
+    """Write edge_numbers.tex and edge_numbers.json into figures/<run>/ (or out_dir)."""
+    out_dir = out_dir or RunDirs(params.run_name).figures
+    out_dir.mkdir(parents=True, exist_ok=True)
+    numbers = collect(params)
+    header = (f"Key numbers of run '{params.run_name}', generated by edgecloud from the stage reports.\n"
+              "Do not edit: every run rewrites this file. Each line names the report and key of its number;\n"
+              f"a number shown as ?? has no report yet (its stage has not run). {len(numbers)} macros.")
+    paths = {"tex": out_dir / "edge_numbers.tex", "json": out_dir / "edge_numbers.json"}
+    paths["tex"].write_text(render_tex(numbers, header), encoding="utf-8")
+    # no timestamp: re-writing the same numbers gives the same bytes, so publishing stays idempotent
+    write_json(paths["json"], {"run_name": params.run_name, "params_sha256": params.sha256(), "numbers": numbers})
+    return paths

@@ -1,0 +1,294 @@
+"""Publish a run into the thesis: copy figures, tables and number macros, never touch the author's text.
+
+`python -m edgecloud publish` (and the end of `run`) copies every generated file of figures/<run>/
+into the thesis folder, into the chapter folder the params' publishing map names, and writes an
+appendix `generated/edgecloud_all.tex` that shows every table and figure (so a new result is visible
+in the PDF before the author places it in a chapter). It keeps a manifest in the thesis
+(`.edgecloud-sync.json`: each file it wrote, with its checksum) and only ever overwrites a file that
+is in that manifest and unchanged since it wrote it: a file the author made or edited is refused and
+reported, never replaced. Each publish writes a sync report (every file, checksum, new / changed /
+unchanged / refused / unmapped / stale) to outputs/<run>/reports/thesis_sync_<run>.json and .md, and
+can compile the thesis with latexmk + xelatex.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import EdgecloudError
+from .numbers import write_numbers
+from .params import Params
+from .paths import RunDirs, rel, resolve
+from .procs import die_with_parent
+from .reports import read_json, sha256_file, write_json
+
+SYNC_MANIFEST = ".edgecloud-sync.json"
+ALL_ARTIFACTS = "edgecloud_all.tex"
+FIGURE_EXTS = (".pdf", ".png")
+COMPILE_TIMEOUT_S = 600
+
+
+class PublishError(EdgecloudError):
+    pass
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def sync_report_path(params: Params) -> Path:
+    return RunDirs(params.run_name).reports / f"thesis_sync_{params.run_name}.json"
+
+
+def thesis_dir_for(params: Params, override: str | Path | None = None) -> Path:
+    d = resolve(override if override is not None else params.publish.thesis_dir)
+    if not d.is_dir():
+        raise PublishError(f"thesis folder {d} does not exist: create it, or set publish.thesis_dir in the params "
+                           "file (or --thesis-dir) to your thesis folder; the sample thesis is thesis/ in this repo")
+    return d
+
+
+def destination(params: Params, name: str) -> str | None:
+    """Folder (relative to the thesis) of a generated file, by the first matching rule; None if unmapped."""
+    for rule in params.publish.map:
+        if fnmatch.fnmatchcase(name, rule.pattern):
+            return rule.to.strip("/")
+    return None
+
+
+def sources(params: Params) -> list[Path]:
+    """The generated files of the run (figures/<run>/), number macros included."""
+    fig = RunDirs(params.run_name).figures
+    return sorted(p for p in fig.iterdir() if p.is_file() and not p.name.startswith(".")) if fig.is_dir() else []
+
+
+def load_sync_manifest(thesis: Path) -> dict[str, Any]:
+    path = thesis / SYNC_MANIFEST
+    if not path.is_file():
+        return {"files": {}}
+    try:
+        data = read_json(path)
+    except ValueError as exc:
+        raise PublishError(f"{path} is not valid JSON ({exc}): it records which thesis files edgecloud wrote; "
+                           "restore it from version control (deleting it makes every generated file 'foreign')") from None
+    if not isinstance(data.get("files"), dict):
+        raise PublishError(f"{path}: key 'files' missing; restore the file from version control")
+    return data
+
+
+def _sha_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def decide(dest: Path, dest_rel: str, new_sha: str, manifest: dict[str, Any]) -> tuple[str, str | None]:
+    """(status, reason) for writing a file with checksum new_sha to dest."""
+    if not dest.exists():
+        return "new", None
+    record = manifest["files"].get(dest_rel)
+    if record is None:
+        return "refused", "the file exists and edgecloud did not write it (not in .edgecloud-sync.json)"
+    current = sha256_file(dest)
+    if current != record["sha256"]:
+        return "refused", "edited in the thesis since edgecloud wrote it (checksum differs from .edgecloud-sync.json)"
+    return ("unchanged", None) if current == new_sha else ("changed", None)
+
+
+def _tex_path(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def render_all_artifacts(params: Params, placed: list[tuple[str, str]]) -> str:
+    """LaTeX appendix showing every published table and figure (dest paths relative to the thesis)."""
+    from .publish import latex_escape
+
+    tables = [d for _, d in placed if d.endswith(".tex") and not d.endswith("edge_numbers.tex")]
+    figs: dict[str, str] = {}
+    for _, d in placed:  # one figure per stem: the PDF (vector) when there is one, else the PNG
+        stem, ext = os.path.splitext(d)
+        if ext in FIGURE_EXTS and (ext == ".pdf" or stem not in figs):
+            figs[stem] = d
+    lines = [f"% Generated by edgecloud publish for run '{params.run_name}': every table and figure of the run.",
+             "% Do not edit; `\\input` it where the thesis should show them (the sample puts it in an appendix).",
+             "{\\renewcommand{\\label}[1]{}% the chapters may use the same tables with their labels"]
+    for i, t in enumerate(tables, 1):
+        lines.append(f"\\input{{{_tex_path(os.path.splitext(t)[0])}}}")
+        if i % 3 == 0:
+            lines.append("\\clearpage")
+    lines.append("\\clearpage")
+    for i, (stem, f) in enumerate(sorted(figs.items()), 1):
+        name = latex_escape(Path(stem).name)
+        lines += ["\\begin{figure}[htbp]\\centering",
+                  f"\\includegraphics[width=\\linewidth,height=0.4\\textheight,keepaspectratio]{{{_tex_path(f)}}}",
+                  f"\\caption{{{name}（运行 {latex_escape(params.run_name)}）}}", "\\end{figure}"]
+        if i % 2 == 0:
+            lines.append("\\clearpage")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _write(dest: Path, data: bytes) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".edgecloud-tmp")
+    tmp.write_bytes(data)
+    tmp.replace(dest)
+
+
+def sync(params: Params, thesis: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """Copy the run's generated files into the thesis; return the sync report (not yet compiled)."""
+    write_numbers(params)
+    manifest = load_sync_manifest(thesis)
+    rows: list[dict[str, Any]] = []
+    placed: list[tuple[str, str]] = []
+    planned: list[tuple[str, str, bytes]] = []  # (source label, dest_rel, bytes)
+    for src in sources(params):
+        folder = destination(params, src.name)
+        if folder is None:
+            rows.append({"source": rel(src), "dest": None, "sha256": sha256_file(src), "status": "unmapped",
+                         "reason": "no rule of publish.map matches this file name"})
+            continue
+        dest_rel = f"{folder}/{src.name}"
+        planned.append((rel(src), dest_rel, src.read_bytes()))
+        placed.append((rel(src), dest_rel))
+    if planned:
+        gen_folder = destination(params, "edge_numbers.tex") or "generated"
+        planned.append(("(generated: every table and figure)", f"{gen_folder}/{ALL_ARTIFACTS}",
+                        render_all_artifacts(params, placed).encode("utf-8")))
+
+    for label, dest_rel, data in planned:
+        dest = thesis / dest_rel
+        sha = _sha_bytes(data)
+        status, reason = decide(dest, dest_rel, sha, manifest)
+        if status in ("new", "changed"):
+            _write(dest, data)
+            manifest["files"][dest_rel] = {"sha256": sha, "source": label, "run_name": params.run_name,
+                                           "written_utc": _now()}
+        elif status == "unchanged":
+            manifest["files"][dest_rel]["run_name"] = params.run_name
+        rows.append({"source": label, "dest": dest_rel, "sha256": sha, "status": status, "reason": reason})
+
+    produced = {dest_rel for _, dest_rel, _ in planned}
+    for dest_rel, record in sorted(manifest["files"].items()):
+        if dest_rel not in produced and (thesis / dest_rel).exists():
+            rows.append({"source": record.get("source"), "dest": dest_rel, "sha256": record["sha256"], "status": "stale",
+                         "reason": f"written by an earlier publish (run {record.get('run_name')}); this run does not "
+                                   "produce it; left in place"})
+    manifest.update(tool="edgecloud", note="Files edgecloud wrote into this thesis, with their checksums. "
+                    "edgecloud only overwrites a file listed here whose checksum still matches.")
+    write_json(thesis / SYNC_MANIFEST, manifest)
+
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    report = {"run_name": params.run_name, "thesis_dir": rel(thesis), "created_utc": _now(), "files": rows,
+              "counts": counts, "compile": None}
+    echo(f"published run {params.run_name!r} into {rel(thesis)}: "
+         + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    for r in rows:
+        if r["status"] == "refused":
+            echo(f"  refused {r['dest']}: {r['reason']}")
+    return report
+
+
+def latex_errors(log_text: str, limit: int = 8) -> list[str]:
+    """The error lines of a TeX log (`! ...`, or `file:line: ...` with -file-line-error) and the line after."""
+    lines = log_text.splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if line.startswith("!") or re.match(r"^\S+\.(tex|sty|cls):\d+: ", line):
+            out.append(" ".join(x.strip() for x in lines[i:i + 2]))
+    return out[:limit]
+
+
+def compile_thesis(thesis: Path, main_tex: str, echo: Callable[[str], None] = print,
+                   timeout_s: float = COMPILE_TIMEOUT_S) -> dict[str, Any]:
+    """latexmk -xelatex into thesis/build/; returns ok, pdf, seconds, log and the first TeX errors."""
+    main = thesis / main_tex
+    if not main.is_file():
+        return {"ok": False, "pdf": None, "seconds": 0.0, "log": None,
+                "error": f"{rel(main)} not found: set publish.main_tex to the thesis' root .tex file"}
+    if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
+        return {"ok": False, "pdf": None, "seconds": 0.0, "log": None,
+                "error": "latexmk/xelatex not installed: run `make sysdeps` (Debian: latexmk texlive-xetex "
+                         "texlive-lang-chinese texlive-latex-recommended)"}
+    build = thesis / "build"
+    cmd = ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+           f"-outdir={build}", main.name]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0"),
+           "FORCE_SOURCE_DATE": "1"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=main.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env, start_new_session=True, preexec_fn=die_with_parent)
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return {"ok": False, "pdf": None, "seconds": round(time.perf_counter() - t0, 1), "log": None,
+                "error": f"latexmk did not finish in {timeout_s:.0f} s"}
+    seconds = round(time.perf_counter() - t0, 1)
+    stem = Path(main_tex).stem
+    log = build / f"{stem}.log"
+    pdf = build / f"{stem}.pdf"
+    ok = proc.returncode == 0 and pdf.is_file()
+    errors = latex_errors(log.read_text(encoding="utf-8", errors="replace")) if log.is_file() else []
+    result = {"ok": ok, "pdf": rel(pdf) if pdf.is_file() else None, "seconds": seconds,
+              "log": rel(log) if log.is_file() else None,
+              "error": None if ok else ("; ".join(errors) or out[-2000:])}
+    echo(f"compiled {rel(main)} -> {result['pdf']} in {seconds} s" if ok
+         else f"compiling {rel(main)} failed: {result['error']} (log: {result['log']})")
+    return result
+
+
+def recorded_inputs(thesis: Path, main_tex: str) -> set[str]:
+    """Files the last compile read (latexmk's -recorder .fls), relative to the thesis folder."""
+    fls = thesis / "build" / f"{Path(main_tex).stem}.fls"
+    found = set()
+    if fls.is_file():
+        for line in fls.read_text(encoding="utf-8", errors="replace").splitlines():
+            m = re.match(r"^INPUT (.+)$", line)
+            if m:
+                p = Path(m.group(1))
+                p = p if p.is_absolute() else (thesis / p)
+                try:
+                    found.add(p.resolve().relative_to(thesis.resolve()).as_posix())
+                except ValueError:
+                    continue
+    return found
+
+
+def render_sync_markdown(report: dict[str, Any]) -> str:
+    lines = [f"# 论文同步 Thesis sync — run `{report['run_name']}`", "",
+             f"- thesis: `{report['thesis_dir']}`", f"- time (UTC): {report['created_utc']}",
+             "- counts: " + ", ".join(f"{s} {n}" for s, n in sorted(report["counts"].items()))]
+    c = report.get("compile")
+    if c:
+        lines.append(f"- compile: {'ok' if c['ok'] else 'FAILED'} ({c['seconds']} s), PDF `{c['pdf']}`"
+                     + (f", error: {c['error']}" if c.get("error") else ""))
+    lines += ["", "| file in the thesis | source | status | sha256 | note |", "|---|---|---|---|---|"]
+    for r in report["files"]:
+        lines.append(f"| `{r['dest'] or '-'}` | `{r['source']}` | {r['status']} | {r['sha256'][:12]} | {r['reason'] or ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def publish(params: Params, thesis_dir: str | Path | None = None, compile: bool | None = None,
+            echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """Sync the run into the thesis, optionally compile it, write the sync report; return the report."""
+    thesis = thesis_dir_for(params, thesis_dir)
+    report = sync(params, thesis, echo)
+    do_compile = params.publish.compile if compile is None else compile
+    if do_compile:
+        report["compile"] = compile_thesis(thesis, params.publish.main_tex, echo)
+    path = sync_report_path(params)
+    write_json(path, report)
+    path.with_suffix(".md").write_text(render_sync_markdown(report), encoding="utf-8")
+    return report
