@@ -31,6 +31,8 @@ def run(run_name):
     df = pd.DataFrame({"节点 step": ["step 50", "step 100"], "eval loss": ["1.2543", "**1.1574**"]})
     publish.save_table(df, d.figures, "03_train", caption="训练过程 training", label="tab:train")
     publish.save_table(df, d.figures, "06_e2e", caption="联测 e2e", label="tab:e2e")
+    wide = pd.DataFrame({f"很长的列名 column {i}": ["0.123456 / 0.654321", "✓"] for i in range(11)})
+    publish.save_table(wide, d.figures, "04_routers", caption="宽表 wide", label="tab:eval-routers")
     _figure(d.figures, "03_training_curves")
     (d.figures / "06_web_client.png").write_bytes(publish_png())
     yield p
@@ -187,6 +189,10 @@ def test_sample_thesis_compiles_with_every_generated_table_figure_and_number(run
     text = subprocess.run(["pdftotext", str(skeleton / "build" / "main.pdf"), "-"], capture_output=True,
                           text=True).stdout
     assert "1.1574" in text and "82%" in text  # numbers from the macros, in the abstract and chapter 2
+    overfull = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)",
+                          (skeleton / "build" / "main.log").read_text(encoding="utf-8", errors="replace"))
+    assert not [w for w in overfull if float(w) > 5], f"a table runs into the margin: {overfull}"
+    assert "Missing character" not in (skeleton / "build" / "main.log").read_text(encoding="utf-8", errors="replace")
     # parts of the chapters this run did not generate show as a visible box instead of breaking the build
     assert "generated/chapter2/01_split.tex 尚未生成" in text and "generated/chapter2/03_train.tex" not in text
 

@@ -61,7 +61,7 @@ def _best_row(field: str) -> Callable[[Any], Any]:
 
 
 NUMBERS: list[Number] = [
-    Number("EdgeRunName", "manifest", "run_name", lambda r: r["run_name"], "text", "run name"),
+    Number("EdgeRunName", "data_check", "run_name", lambda r: r["run_name"], "text", "run name"),
     Number("EdgeDatasetName", "data_check", "dataset_name", lambda r: r["dataset_name"], "text", "dataset name"),
     Number("EdgeDataTotal", "data_check", "splits.total", lambda r: r["splits"]["total"], "int", "records after conversion"),
     Number("EdgeDataTrain", "data_check", "splits.train", lambda r: r["splits"]["train"], "int", "train records"),
