@@ -202,3 +202,11 @@ def test_a_latex_error_is_reported_with_file_and_line(run, skeleton):
     (skeleton / "chapters" / "conclusion.tex").write_text("\\chapter{结论}\n\\undefinedcommand\n", encoding="utf-8")
     res = thesis.compile_thesis(skeleton, "main.tex", echo=lambda s: None)
     assert not res["ok"] and "conclusion.tex:2" in res["error"] and "Undefined control sequence" in res["error"]
+
+
+def test_figure_style_width_is_the_sample_thesis_text_width():
+    style = (ROOT / "src" / "edgecloud" / "styles" / "thesis.mplstyle").read_text(encoding="utf-8")
+    width_in = float(re.search(r"^figure\.figsize:\s*([\d.]+)", style, re.M).group(1))
+    main = (ROOT / "thesis" / "main.tex").read_text(encoding="utf-8")
+    textwidth_pt = float(re.search(r"textwidth=([\d.]+)pt", main).group(1))
+    assert abs(width_in * 72.27 - textwidth_pt) < 1.0  # figures go in at 1:1, fonts keep their size

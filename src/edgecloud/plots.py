@@ -18,7 +18,7 @@ def categories(splits: dict[str, list[Example]]) -> "Figure":
     """Records per category, stacked by split; cloud categories marked, so the balance is visible."""
     import matplotlib.pyplot as plt
 
-    rows = [(e.category + (" ☁" if e.needs_cloud else ""), s) for s in SPLITS for e in splits[s]]
+    rows = [(e.category + (" [云]" if e.needs_cloud else ""), s) for s in SPLITS for e in splits[s]]
     df = pd.DataFrame(rows, columns=["category", "split"])
     table = df.pivot_table(index="category", columns="split", aggfunc="size", fill_value=0)
     table = table.reindex(columns=list(SPLITS), fill_value=0).sort_values("train")
@@ -28,7 +28,7 @@ def categories(splits: dict[str, list[Example]]) -> "Figure":
         ax.barh(table.index, table[s], left=left, label=s, color=SPLIT_COLOURS[s])
         left = table[s] if left is None else left + table[s]
     ax.set_xlabel("记录数 records")
-    ax.set_title("各类别记录数（☁ = 需转发云端）")
+    ax.set_title("各类别记录数（[云] = 需转发云端 needs cloud）")
     ax.grid(axis="x", alpha=0.3)
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right")
