@@ -258,12 +258,12 @@ def cases_table(results: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def latency_figure(results: list[dict[str, Any]]) -> "Figure":
-    """Client-measured latency of each case, coloured by the tier that answered; complex cases marked ☁."""
+    """Client-measured latency of each case, coloured by the tier that answered; complex cases marked [云]."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     fig, ax = plt.subplots()
-    labels = [r["id"].removeprefix("e2e-") + (" ☁" if r["expected_tier"] == "cloud" else "") for r in results]
+    labels = [r["id"].removeprefix("e2e-") + (" [云]" if r["expected_tier"] == "cloud" else "") for r in results]
     values = [(r.get("latency_ms_client") or 0) / 1000 for r in results]
     colours = [TIER_COLOURS.get(r.get("tier"), TIER_COLOURS[None]) for r in results]
     ax.bar(range(len(results)), values, color=colours)
@@ -272,7 +272,7 @@ def latency_figure(results: list[dict[str, Any]]) -> "Figure":
         ax.scatter([i for i, _ in gateway], [v for _, v in gateway], marker="_", s=120, color="black", zorder=3,
                    label="网关报告 gateway-reported")
     ax.set_xticks(range(len(results)), labels, rotation=0)
-    ax.set_xlabel("用例 case（☁ = 复杂推理 complex）")
+    ax.set_xlabel("用例 case（[云] = 复杂推理 complex）")
     ax.set_ylabel("延迟 latency (s)")
     ax.set_title("联测用例延迟（按回答层着色）")
     handles = [Patch(color=TIER_COLOURS["edge"], label="端侧 edge"), Patch(color=TIER_COLOURS["cloud"], label="云端 cloud")]
