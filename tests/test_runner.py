@@ -36,6 +36,11 @@ def test_run_only_convert_writes_notebook_and_manifest(run_name):
     assert injected and run_name in "".join(injected[0]["source"])
     assert (dirs.reports / "edge_swift_data_check.json").is_file()
     assert (dirs.figures / "01_categories.png").is_file() and (dirs.figures / "01_split.tex").is_file()
+    # the end of the run: the summary report and its HTML (with the executed notebook)
+    m = json.loads(dirs.manifest.read_text())
+    assert m["report"] == {"summary": f"outputs/{run_name}/reports/summary_{run_name}.md",
+                           "html": f"outputs/{run_name}/reports/summary_{run_name}.html"}
+    assert (ROOT / m["report"]["summary"]).is_file() and (ROOT / m["report"]["html"]).is_file()
 
 
 @pytest.mark.integration
@@ -46,6 +51,7 @@ def test_failing_stage_is_named_with_its_error_and_the_run_stops(run_name):
     r = cli("run", "--params", "params/smoke.yaml", "--set", f"run_name={run_name}",
             "--set", f"data.raw_files=[{bad}]", "--set", "data.split={train: 1, valid: 1, test: 1}")
     assert r.returncode == 1
+    assert f"summary: outputs/{run_name}/reports/summary_{run_name}.md" in r.stdout  # written for a failed run too
     assert "01_convert: FAILED" in r.stdout and "DataError: 0 of 5 raw records were accepted" in r.stdout
     assert f"outputs/{run_name}/notebooks/01_convert.ipynb" in r.stdout
     assert "02_prepare" not in r.stdout.split("FAILED", 1)[1]  # stopped at the first failure

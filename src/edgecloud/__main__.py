@@ -26,6 +26,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--params", required=True)
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
 
+    pub = sub.add_parser("publish", help="copy the run's figures, tables and number macros into the thesis and "
+                         "compile it (publish.* in the params)")
+    pub.add_argument("--params", required=True)
+    pub.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    pub.add_argument("--thesis-dir", help="thesis folder (default: publish.thesis_dir, the sample thesis/)")
+    pub.add_argument("--no-compile", action="store_true", help="copy only, do not run latexmk")
+
+    rep = sub.add_parser("report", help="write outputs/<run>/reports/summary_<run>.md and .html from the run's reports")
+    rep.add_argument("--params", required=True)
+    rep.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+
     sub.add_parser("stages", help="list the stages and their notebooks")
 
     args = ap.parse_args(argv)
@@ -36,6 +47,25 @@ def main(argv: list[str] | None = None) -> int:
             only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
             return run(args.params, args.overrides, only=only, from_stage=args.from_stage, timeout_s=args.timeout,
                        echo_output=not args.quiet)
+        if args.cmd == "publish":
+            from .params import load_params
+            from .paths import rel
+            from .thesis import publish, sync_report_path
+
+            params = load_params(args.params, args.overrides)
+            report = publish(params, args.thesis_dir, compile=False if args.no_compile else None)
+            print(f"sync report: {rel(sync_report_path(params).with_suffix('.md'))}")
+            failed = report["counts"].get("refused") or (report["compile"] and not report["compile"]["ok"])
+            return 1 if failed else 0
+        if args.cmd == "report":
+            from .params import load_params
+            from .summary import write_html, write_summary
+
+            params = load_params(args.params, args.overrides)
+            print(f"summary: {write_summary(params)}")
+            html = write_html(params)
+            print(f"html: {html}" if html else "html: no executed notebook in this run yet")
+            return 0
         if args.cmd == "params":
             from .params import load_params
 

@@ -161,14 +161,18 @@ def collect(params: Params) -> dict[str, dict[str, Any]]:
         path = paths[n.report]
         entry: dict[str, Any] = {"description": n.description, "source": rel(path), "key": n.key}
         if n.report not in loaded:
-            loaded[n.report] = read_json(path) if path.is_file() else None
+            try:
+                loaded[n.report] = read_json(path) if path.is_file() else None
+            except ValueError:  # a damaged report: its numbers show as missing, the summary lists it as a risk
+                loaded[n.report] = None
         report = loaded[n.report]
         try:
             value = n.get(report) if report is not None else None
         except (KeyError, StopIteration, TypeError, IndexError):
             value = None
         if value is None:
-            why = "report missing" if report is None else f"key {n.key} missing or empty in the report"
+            why = ("report missing or unreadable" if report is None
+                   else f"key {n.key} missing or empty in the report")
             entry.update(value=None, text=None, tex=MISSING_TEX, missing=why)
         else:
             text, tex = format_value(value, n.fmt)

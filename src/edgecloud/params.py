@@ -217,7 +217,8 @@ class PublishParams(_Strict):
                             "`python -m edgecloud publish --thesis-dir` overrides it")
     map: list[PublishRule] = Field(default_factory=_default_publish_map, min_length=1,
                                    description="the first rule whose pattern matches a file decides its folder")
-    after_run: bool = Field(True, description="`run` publishes and writes the summary report when it ends")
+    skeleton: str | None = Field(None, description="when thesis_dir does not exist yet, it starts as a copy of this "
+                                 "thesis folder (e.g. the sample thesis/), so a profile can publish into its own copy")
     compile: bool = Field(True, description="compile the thesis with latexmk after publishing (when main_tex exists)")
     main_tex: str = Field("main.tex", description="the thesis' root LaTeX file, relative to thesis_dir")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import EdgecloudError
-from .params import load_params
+from .params import Params, load_params
 from .paths import NOTEBOOKS_DIR, ROOT, RunDirs, rel, resolve
 from .reports import read_json, write_json
 from .stages import Stage, available_stages, get_stage
@@ -111,6 +111,18 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def finish(params: Params, out: TextIO = sys.stdout) -> dict[str, Any]:
+    """After the stages, pass or fail: the run report (it lists the risks, a failed stage among them) and
+    its HTML with every executed notebook."""
+    from .summary import write_html, write_summary
+
+    done = {"summary": rel(write_summary(params))}
+    html = write_html(params)
+    done["html"] = rel(html) if html else None
+    print(f"summary: {done['summary']}" + (f", html: {done['html']}" if html else ""), file=out, flush=True)
+    return done
+
+
 def run(params_file: str, overrides: list[str] | None = None, only: list[str] | None = None,
         from_stage: str | None = None, timeout_s: int = 4 * 3600, out: TextIO = sys.stdout,
         echo_output: bool = True) -> int:
@@ -177,6 +189,8 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
         print(f"[{i}/{len(stages)}] {st.name}: ok ({rec['duration_s']} s)", file=out, flush=True)
 
     manifest.update(status=status, ended_utc=_now())
+    write_json(dirs.manifest, manifest)
+    manifest["report"] = finish(params, out)
     write_json(dirs.manifest, manifest)
     print(f"Run {params.run_name!r}: {status}; manifest {rel(dirs.manifest)}", file=out, flush=True)
     return 0 if status == "ok" else 1

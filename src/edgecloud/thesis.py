@@ -1,6 +1,6 @@
 """Publish a run into the thesis: copy figures, tables and number macros, never touch the author's text.
 
-`python -m edgecloud publish` (and the end of `run`) copies every generated file of figures/<run>/
+08_publish (and `python -m edgecloud publish`) copies every generated file of figures/<run>/
 into the thesis folder, into the chapter folder the params' publishing map names, and writes an
 appendix `generated/edgecloud_all.tex` that shows every table and figure (so a new result is visible
 in the PDF before the author places it in a chapter). It keeps a manifest in the thesis
@@ -50,6 +50,13 @@ def sync_report_path(params: Params) -> Path:
 
 def thesis_dir_for(params: Params, override: str | Path | None = None) -> Path:
     d = resolve(override if override is not None else params.publish.thesis_dir)
+    skeleton = params.publish.skeleton
+    if not d.exists() and skeleton and override is None:
+        src = resolve(skeleton)
+        if not (src / params.publish.main_tex).is_file():
+            raise PublishError(f"publish.skeleton {skeleton!r}: {rel(src / params.publish.main_tex)} not found; "
+                               "point it at a thesis folder (the sample is thesis/)")
+        shutil.copytree(src, d, ignore=shutil.ignore_patterns("generated", "build", SYNC_MANIFEST, "missfont.log"))
     if not d.is_dir():
         raise PublishError(f"thesis folder {d} does not exist: create it, or set publish.thesis_dir in the params "
                            "file (or --thesis-dir) to your thesis folder; the sample thesis is thesis/ in this repo")
@@ -264,6 +271,27 @@ def recorded_inputs(thesis: Path, main_tex: str) -> set[str]:
                 except ValueError:
                     continue
     return found
+
+
+def render_pages(pdf: Path, out_dir: Path, first: int = 1, last: int = 4, dpi: int = 60) -> list[Path]:
+    """PNG images of some PDF pages (poppler's pdftoppm), to look at the thesis from a notebook."""
+    if shutil.which("pdftoppm") is None:
+        raise PublishError("pdftoppm not found: run `make sysdeps` (Debian package poppler-utils)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("page-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(first), "-l", str(last), str(pdf),
+                    str(out_dir / "page")], check=True, capture_output=True, timeout=120)
+    return sorted(out_dir.glob("page-*.png"))
+
+
+def refused_message(report: dict[str, Any]) -> str | None:
+    refused = [r for r in report["files"] if r["status"] == "refused"]
+    if not refused:
+        return None
+    items = "\n".join(f"  {r['dest']}: {r['reason']}" for r in refused)
+    return (f"{len(refused)} file(s) were not written because edgecloud would overwrite a file it does not own:\n"
+            f"{items}\nRename or move your file (or, if it is an old generated copy, delete it) and publish again.")
 
 
 def render_sync_markdown(report: dict[str, Any]) -> str:
