@@ -62,3 +62,11 @@ def test_the_smoke_run_summary_lists_only_files_that_exist(smoke):
         assert st.name in md
     html = write_html(smoke)
     assert html is not None and html.stat().st_size > 10_000
+
+
+def test_the_markdown_chapter_links_resolve_after_publishing(smoke):
+    dst = thesis.thesis_dir_for(smoke)
+    md = (dst / "chapter_5_edge_cloud_architecture.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)\s]+)\)", md)
+    assert len(links) >= 4
+    assert not [link for link in links if not (dst / link).is_file()]
