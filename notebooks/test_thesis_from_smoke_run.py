@@ -61,7 +61,10 @@ def test_the_smoke_run_summary_lists_only_files_that_exist(smoke):
     for st in STAGES[:6]:
         assert st.name in md
     html = write_html(smoke)
-    assert html is not None and html.stat().st_size > 10_000
+    executed = list(RunDirs(smoke.run_name).notebooks.glob("*.ipynb"))  # the runner's; nbval runs in place
+    assert (html is None) == (not executed)
+    if html is not None:
+        assert html.stat().st_size > 10_000
 
 
 def test_the_markdown_chapter_links_resolve_after_publishing(smoke):
