@@ -156,6 +156,14 @@ class CloudParams(_Strict):
         return self
 
 
+# Edge variants made by 07_edge_bench (edgecloud.edge.variants describes each); used by deploy.edge_variant
+# and the edge_bench section below.
+EDGE_VARIANTS = ("torch-fp32", "torch-bf16", "torch-int8", "ort-fp32", "ort-int8", "gguf-f16", "gguf-q8_0",
+                 "gguf-q4_k_m", "gguf-q4_0", "genai-int8", "genai-int4")
+EdgeVariantName = Literal["torch-fp32", "torch-bf16", "torch-int8", "ort-fp32", "ort-int8", "gguf-f16", "gguf-q8_0",
+                          "gguf-q4_k_m", "gguf-q4_0", "genai-int8", "genai-int4"]
+
+
 class DeployParams(_Strict):
     """05_deploy / 06_e2e: swift deploy of the edge model (+ cloud stand-in) behind the gateway, on loopback."""
 
@@ -171,6 +179,10 @@ class DeployParams(_Strict):
     api_keys_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
                                      description="NAME of the env var with comma-separated client bearer keys")
     cloud: CloudParams = Field(default_factory=CloudParams)
+    # --- edge tier from an exported edge variant (07_edge_bench) instead of `swift deploy` ----------
+    edge_variant: EdgeVariantName | None = Field(None, description="serve this 07_edge_bench variant as the edge tier "
+                                                 "(python -m edgecloud.edge.server); null = swift deploy")
+    edge_threads: int = Field(2, ge=1, description="CPU threads of the edge variant server")
 
     @model_validator(mode="after")
     def _distinct_ports(self) -> "DeployParams":
@@ -178,6 +190,32 @@ class DeployParams(_Strict):
         if len(set(ports)) != 3:
             raise ValueError(f"gateway_port, edge_port and cloud_port must differ (got {ports})")
         return self
+
+
+# ---------------------------------------------------------------------------------------------
+# 07_edge_bench (issue 6): edge variants of the fine-tuned model (deploy.edge_variant serves one)
+
+
+class EdgeBenchParams(_Strict):
+    """07_edge_bench: export the merged fine-tuned model to edge variants and measure them in one run."""
+
+    variants: list[EdgeVariantName] = Field(default_factory=lambda: list(EDGE_VARIANTS), min_length=1,
+                                            description="torch-fp32 (the baseline) is always measured too")
+    threads: int = Field(2, ge=1, description="CPU threads every runtime may use")
+    repeats: int = Field(3, ge=1, description="speed passes per variant (interleaved); medians and spread")
+    speed_prompts: int = Field(4, ge=1, description="test prompts of spread lengths for TTFT and decode speed")
+    decode_tokens: int = Field(64, ge=2, description="tokens generated per speed prompt (EOS ignored)")
+    batch_size: int = Field(4, ge=1, description="the small batch of the throughput measurement")
+    max_new_tokens: int = Field(64, ge=1, description="quality pass on the whole test split, greedy")
+    within_points: float = Field(1.0, ge=0, description="recommendation: routing accuracy within this many points of fp32")
+    worker_timeout_s: float = Field(1800, gt=0, description="one variant's measurement process")
+    torch_int8_skip: list[str] = Field(default_factory=list, description="Linear modules left in fp32, e.g. [lm_head]")
+    ort_int8_per_channel: bool = True
+    ort_int8_skip: list[str] = Field(default_factory=list, description="MatMul nodes (name substrings) left in fp32")
+    genai_int4_accuracy_level: int = Field(4, ge=0, le=4, description="builder int4_accuracy_level (4: int8 activations)")
+    bar_speedup: float = Field(6.0, gt=0, description="issue 6 bar: decode tokens/s vs torch-fp32")
+    bar_size_ratio: float = Field(3.5, gt=0, description="issue 6 bar: torch-fp32 size / variant size")
+    bar_agreement: float = Field(0.9, ge=0, le=1, description="issue 6 bar: teacher-forced agreement with fp32")
 
 
 class E2EParams(_Strict):
@@ -233,6 +271,7 @@ class Params(_Strict):
     deploy: DeployParams = Field(default_factory=DeployParams)
     e2e: E2EParams = Field(default_factory=E2EParams)
     publish: PublishParams = Field(default_factory=PublishParams)
+    edge_bench: EdgeBenchParams = Field(default_factory=EdgeBenchParams)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

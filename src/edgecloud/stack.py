@@ -97,6 +97,41 @@ def deploy_command(params: Params, model_dir: Path, port: int, served_name: str,
     return [sys.executable, "-m", "swift.cli.deploy", *deploy_args(params, model_dir, port, served_name, adapter)]
 
 
+# --- edge tier from a 07_edge_bench variant (deploy.edge_variant) ------------------------------
+
+
+def edge_variant_command(params: Params, port: int, served_name: str) -> list[str]:
+    """The package's OpenAI-compatible server over the exported variant (same served name as swift deploy,
+    so the gateway config does not change)."""
+    from .edge.variants import edge_dir, get_variant
+
+    d = params.deploy
+    folder = get_variant(d.edge_variant).folder(params.run_name)
+    return [sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(folder),
+            "--tokenizer", str(edge_dir(params.run_name) / "merged"), "--port", str(port),
+            "--served-model-name", served_name, "--threads", str(d.edge_threads),
+            "--max-tokens-default", str(d.max_new_tokens)]
+
+
+def edge_variant_log(params: Params) -> Path:
+    return RunDirs(params.run_name).reports / f"edge_server_{params.run_name}_{params.deploy.edge_variant}.log"
+
+
+def _check_edge_variant(params: Params) -> None:
+    from .edge.backends import VARIANT_META
+    from .edge.variants import get_variant, runtime_missing
+
+    name = params.deploy.edge_variant
+    folder = get_variant(name).folder(params.run_name)
+    if not (folder / VARIANT_META).is_file():
+        raise StackError(f"deploy.edge_variant={name}: {rel(folder)} holds no exported variant; run 07_edge_bench "
+                         f"first with {name} in edge_bench.variants (python -m edgecloud run --params <profile> "
+                         "--only 07_edge_bench)")
+    missing = runtime_missing(name)
+    if missing:
+        raise StackError(f"deploy.edge_variant={name}: {missing}")
+
+
 def gateway_config(params: Params) -> dict[str, Any]:
     """The GatewayConfig of the run; secrets only by environment-variable NAME."""
     d = params.deploy
@@ -323,7 +358,10 @@ def _parts(params: Params, model_dir: Path, adapter: Path, device: str) -> list[
     d, host = params.deploy, params.deploy.host
     names, logs = served_names(params), log_paths(params)
     env = swift_env(params, device)
-    parts = [Part("edge", deploy_command(params, model_dir, d.edge_port, names["edge"], adapter), env, logs["edge"],
+    edge_cmd = (deploy_command(params, model_dir, d.edge_port, names["edge"], adapter) if d.edge_variant is None
+                else edge_variant_command(params, d.edge_port, names["edge"]))
+    edge_log = logs["edge"] if d.edge_variant is None else edge_variant_log(params)
+    parts = [Part("edge", edge_cmd, env, edge_log,
                   d.edge_port, "deploy.edge_port", f"http://{host}:{d.edge_port}/v1/models", names["edge"])]
     if d.cloud.mode == "local_standin":
         parts.append(Part("cloud", deploy_command(params, model_dir, d.cloud_port, names["cloud"], None), env,
@@ -343,6 +381,8 @@ def _check_inputs(params: Params, model_dir: Path, adapter: Path, parts: list[Pa
     if not (adapter / "adapter_config.json").is_file():
         raise StackError(f"the adapter {rel(adapter)} has no adapter_config.json: run 03_train first "
                          "(the best checkpoint is read from its summary)")
+    if params.deploy.edge_variant is not None:
+        _check_edge_variant(params)
     busy = [p for p in parts if not port_is_free(params.deploy.host, p.port)]
     if busy:
         raise StackError("port(s) already in use: " + ", ".join(f"{p.port} ({p.port_key}, for the {p.name})"

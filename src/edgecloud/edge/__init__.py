@@ -1,0 +1,9 @@
+"""Edge variants of the fine-tuned model (07_edge_bench): merge, export, run, measure, serve.
+
+- `variants`: the catalogue (name -> runtime, format, how it is made), one place for every name;
+- `merge`: best LoRA adapter + base -> one fp32 transformers folder;
+- `export`: that folder -> each variant's files (torch, ONNX Runtime, GGUF, onnxruntime-genai);
+- `backends`: the small interface every runtime implements (load, generate, stream, score);
+- `bench`: the measurement (speed in a fresh process per variant, quality on the test split);
+- `server`: an OpenAI-compatible server over any backend, the gateway's edge tier.
+"""

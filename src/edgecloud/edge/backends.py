@@ -1,0 +1,365 @@
+"""One small interface for every edge runtime: load, stream, generate, score.
+
+A backend works on token ids only: the caller applies the chat template and decodes with the
+model's own tokenizer, so every runtime sees exactly the same prompt and is judged on exactly the
+same token sequence, and a benchmark worker never has to import transformers (or torch) for a
+runtime that does not need it. Decoding is greedy. A new runtime (Apple's Core ML / Neural Engine,
+say) is one more subclass: `load` from its variant folder, `stream` token ids, and `forced_argmax`
+for the teacher-forced agreement; `generate` and `generate_batch` have generic defaults.
+"""
+from __future__ import annotations
+
+import json
+import time
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, ClassVar, Iterator, Sequence
+
+VARIANT_META = "variant.json"
+
+
+class Backend(ABC):
+    """A loaded edge model. `threads` is the number of CPU threads the runtime may use."""
+
+    name: ClassVar[str]
+    batched: ClassVar[bool] = False  # generate_batch runs one forward pass for the whole batch
+
+    def __init__(self, folder: Path, meta: dict[str, Any], threads: int):
+        self.folder, self.meta, self.threads = Path(folder), meta, threads
+
+    @classmethod
+    def load(cls, folder: Path, threads: int = 2) -> "Backend":
+        meta = read_meta(folder)
+        return cls(folder, meta, threads)
+
+    @abstractmethod
+    def stream(self, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (),
+               ignore_eos: bool = False) -> Iterator[int]:
+        """Yield greedy next tokens one at a time (a stop token ends the stream and is not yielded)."""
+
+    @abstractmethod
+    def forced_argmax(self, prompt: Sequence[int], reply: Sequence[int]) -> list[int]:
+        """Teacher forcing: the argmax next token at each position of `reply`, with `prompt + reply[:i]` as input."""
+
+    def generate(self, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (),
+                 ignore_eos: bool = False) -> list[int]:
+        return list(self.stream(ids, max_new_tokens, stop_ids, ignore_eos))
+
+    def generate_batch(self, batch: Sequence[Sequence[int]], max_new_tokens: int) -> list[list[int]]:
+        """Fixed-length replies (EOS ignored) for a batch; the default runs them one after another."""
+        return [self.generate(ids, max_new_tokens, ignore_eos=True) for ids in batch]
+
+    def close(self) -> None:
+        pass
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    path = Path(folder) / VARIANT_META
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: the variant was not exported (run 07_edge_bench)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _stop(tok: int, stop_ids: Sequence[int], ignore_eos: bool) -> bool:
+    return not ignore_eos and tok in stop_ids
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch (transformers model, own KV-cache loop)
+
+
+class TorchBackend(Backend):
+    """fp32 / bf16 from a transformers folder; int8 = torch's dynamic quantization of the Linear layers."""
+
+    name = "torch"
+    batched = True
+
+    def __init__(self, folder: Path, meta: dict[str, Any], threads: int):
+        super().__init__(folder, meta, threads)
+        import torch
+        from transformers import AutoConfig, AutoModelForCausalLM
+
+        from ..prepare import quiet_transformers
+
+        quiet_transformers()
+        torch.set_num_threads(threads)
+        self.torch = torch
+        weights = (Path(folder) / meta["weights"]).resolve()
+        precision = meta["precision"]
+        if precision in ("fp32", "bf16"):
+            dtype = torch.float32 if precision == "fp32" else torch.bfloat16
+            self.model = AutoModelForCausalLM.from_pretrained(weights, dtype=dtype).eval()
+        elif precision == "int8":
+            config = AutoConfig.from_pretrained(weights)
+            model = AutoModelForCausalLM.from_config(config, dtype=torch.float32).eval()
+            model = quantize_dynamic_int8(model, meta.get("int8_skip", []))
+            load_int8(model, Path(folder) / meta["int8_state"])
+            self.model = model
+        else:
+            raise ValueError(f"torch backend: unknown precision {precision!r} in {folder / VARIANT_META}")
+
+    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False):
+        torch = self.torch
+        with torch.inference_mode():
+            x = torch.tensor([list(ids)])
+            past = None
+            for _ in range(max_new_tokens):
+                out = self.model(input_ids=x, past_key_values=past, use_cache=True)
+                past = out.past_key_values
+                tok = int(out.logits[0, -1].argmax())
+                if _stop(tok, stop_ids, ignore_eos):
+                    return
+                yield tok
+                x = torch.tensor([[tok]])
+
+    def forced_argmax(self, prompt, reply):
+        torch = self.torch
+        with torch.inference_mode():
+            logits = self.model(input_ids=torch.tensor([list(prompt) + list(reply)])).logits[0]
+        n = len(prompt)
+        return [int(t) for t in logits[n - 1: n - 1 + len(reply)].argmax(-1)]
+
+    def generate_batch(self, batch, max_new_tokens):
+        torch = self.torch
+        width = max(len(b) for b in batch)
+        pad = 0
+        ids = torch.tensor([[pad] * (width - len(b)) + list(b) for b in batch])
+        mask = torch.tensor([[0] * (width - len(b)) + [1] * len(b) for b in batch])
+        with torch.inference_mode():
+            out = self.model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens,
+                                      min_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad)
+        return [row[width:].tolist() for row in out]
+
+
+def quantize_dynamic_int8(model: Any, skip: Sequence[str] = ()) -> Any:
+    """torch.ao dynamic int8 (per channel) of every nn.Linear except the modules named in `skip` (e.g. lm_head)."""
+    import torch
+    from torch.ao.quantization import quantize_dynamic
+
+    from torch.ao.quantization import per_channel_dynamic_qconfig
+
+    # per output channel: one scale per row (per-tensor int8 leaves this model's replies unusable)
+    spec = {n: per_channel_dynamic_qconfig for n, m in model.named_modules()
+            if isinstance(m, torch.nn.Linear) and n not in set(skip)}
+    return quantize_dynamic(model, spec, dtype=torch.qint8)
+
+
+def save_int8(model: Any, path: Path) -> None:
+    """A dynamically quantized model as safetensors: int8 weights with their scale and zero point per
+    quantized Linear, every other tensor as it is (torch.save cannot pickle the packed parameters here)."""
+    import torch
+    from safetensors.torch import save_file
+
+    tensors: dict[str, Any] = {}
+    quantized = set()
+    for name, m in model.named_modules():
+        if isinstance(m, torch.ao.nn.quantized.dynamic.Linear):
+            w, b = m._packed_params._weight_bias()
+            tensors[f"{name}.qweight"] = w.int_repr().contiguous()
+            tensors[f"{name}.qscale"] = w.q_per_channel_scales().contiguous()
+            tensors[f"{name}.qzero"] = w.q_per_channel_zero_points().contiguous()
+            if b is not None:
+                tensors[f"{name}.bias"] = b.detach().contiguous()
+            quantized.add(name)
+    for key, t in model.state_dict().items():
+        if isinstance(t, torch.Tensor) and not t.is_quantized and key.rsplit(".", 1)[0] not in quantized \
+                and not any(key.startswith(q + ".") for q in quantized):
+            tensors.setdefault(key, t.detach().clone().contiguous())
+    save_file(tensors, str(path))
+
+
+def load_int8(model: Any, path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    tensors = load_file(str(path))
+    for name, m in model.named_modules():
+        if isinstance(m, torch.ao.nn.quantized.dynamic.Linear):
+            q = torch._make_per_channel_quantized_tensor(tensors.pop(f"{name}.qweight"), tensors.pop(f"{name}.qscale"),
+                                                          tensors.pop(f"{name}.qzero"), 0)
+            m.set_weight_bias(q, tensors.pop(f"{name}.bias", None))
+    # the quantized modules' own _load_from_state_dict expects packed keys: copy the plain tensors directly
+    with torch.no_grad():
+        for key, t in [*model.named_parameters(), *((k, b) for k, b in model.named_buffers() if k in tensors)]:
+            if key not in tensors:
+                raise ValueError(f"{path} lacks tensor {key!r}: re-export the torch-int8 variant")
+            t.copy_(tensors[key])
+
+
+# ---------------------------------------------------------------------------------------------
+# ONNX Runtime (own incremental loop over a decoder graph with past/present key-values)
+
+
+class OrtBackend(Backend):
+    """A decoder ONNX graph (inputs input_ids, attention_mask, past_key_values.N.key/value; outputs logits,
+    present.N.key/value) run by a plain onnxruntime InferenceSession, greedy, past fed back each step."""
+
+    name = "ort"
+
+    def __init__(self, folder: Path, meta: dict[str, Any], threads: int):
+        super().__init__(folder, meta, threads)
+        import numpy as np
+        import onnxruntime as ort
+
+        self.np = np
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        so.log_severity_level = 3
+        self.session = ort.InferenceSession(str(Path(folder) / meta["onnx"]), so, providers=["CPUExecutionProvider"])
+        inputs = {i.name: i for i in self.session.get_inputs()}
+        self.past_names = sorted((n for n in inputs if n.startswith("past_key_values.")),
+                                 key=lambda n: (int(n.split(".")[1]), n.split(".")[2]))
+        self.present_names = [n.replace("past_key_values.", "present.") for n in self.past_names]
+        self.input_names = set(inputs)
+        shape = inputs[self.past_names[0]].shape  # [batch, kv_heads, past_len, head_dim] (dims may be symbolic)
+        self.kv_heads = shape[1] if isinstance(shape[1], int) else int(meta["kv_heads"])
+        self.head_dim = shape[3] if isinstance(shape[3], int) else int(meta["head_dim"])
+        self.kv_dtype = np.float16 if "float16" in inputs[self.past_names[0]].type else np.float32
+
+    def _feeds(self, ids: list[int], past: list[Any] | None, past_len: int) -> dict[str, Any]:
+        np = self.np
+        feeds: dict[str, Any] = {"input_ids": np.array([ids], dtype=np.int64)}
+        total = past_len + len(ids)
+        if "attention_mask" in self.input_names:
+            feeds["attention_mask"] = np.ones((1, total), dtype=np.int64)
+        if "position_ids" in self.input_names:
+            feeds["position_ids"] = np.arange(past_len, total, dtype=np.int64)[None, :]
+        if past is None:
+            empty = np.zeros((1, self.kv_heads, 0, self.head_dim), dtype=self.kv_dtype)
+            past = [empty] * len(self.past_names)
+        feeds.update(zip(self.past_names, past))
+        return feeds
+
+    def _run(self, ids: list[int], past: list[Any] | None, past_len: int) -> tuple[Any, list[Any]]:
+        outs = self.session.run(["logits", *self.present_names], self._feeds(ids, past, past_len))
+        return outs[0], outs[1:]
+
+    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False):
+        x, past, past_len = list(ids), None, 0
+        for _ in range(max_new_tokens):
+            logits, past = self._run(x, past, past_len)
+            past_len += len(x)
+            tok = int(logits[0, -1].argmax())
+            if _stop(tok, stop_ids, ignore_eos):
+                return
+            yield tok
+            x = [tok]
+
+    def forced_argmax(self, prompt, reply):
+        logits, _ = self._run(list(prompt) + list(reply), None, 0)
+        n = len(prompt)
+        return [int(t) for t in logits[0, n - 1: n - 1 + len(reply)].argmax(-1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# llama.cpp (llama-cpp-python over a GGUF file)
+
+
+class LlamaCppBackend(Backend):
+    name = "llamacpp"
+
+    def __init__(self, folder: Path, meta: dict[str, Any], threads: int):
+        super().__init__(folder, meta, threads)
+        import llama_cpp
+        import numpy as np
+
+        self.np, self.lib = np, llama_cpp
+        self.llm = llama_cpp.Llama(model_path=str(Path(folder) / meta["gguf"]), n_ctx=int(meta.get("n_ctx", 2048)),
+                                   n_threads=threads, n_threads_batch=threads, n_batch=512, verbose=False,
+                                   seed=0)
+
+    def _argmax_last(self) -> int:
+        # Llama.eval keeps no scores unless logits_all: read the last output row from the context
+        ptr = self.lib.llama_get_logits_ith(self.llm._ctx.ctx, -1)
+        return int(self.np.argmax(self.np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),))))
+
+    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False):
+        self.llm.reset()
+        self.llm.eval(list(ids))
+        for i in range(max_new_tokens):
+            tok = self._argmax_last()
+            if _stop(tok, stop_ids, ignore_eos):
+                return
+            yield tok
+            if i + 1 < max_new_tokens:
+                self.llm.eval([tok])
+
+    def forced_argmax(self, prompt, reply):
+        self.llm.reset()
+        self.llm.eval(list(prompt))
+        out = []
+        for tok in reply:
+            out.append(self._argmax_last())
+            self.llm.eval([int(tok)])
+        return out
+
+    def close(self) -> None:
+        self.llm.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# onnxruntime-genai (its own generator loop and KV cache)
+
+
+class GenaiBackend(Backend):
+    name = "genai"
+
+    def __init__(self, folder: Path, meta: dict[str, Any], threads: int):
+        super().__init__(folder, meta, threads)
+        import numpy as np
+        import onnxruntime_genai as og
+
+        self.np, self.og = np, og
+        self.model = og.Model(str(folder))
+
+    def _generator(self, max_length: int) -> Any:
+        params = self.og.GeneratorParams(self.model)
+        params.set_search_options(do_sample=False, max_length=max_length, batch_size=1)
+        return self.og.Generator(self.model, params)
+
+    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False):
+        gen = self._generator(len(ids) + max_new_tokens)
+        gen.append_tokens(self.np.array([list(ids)], dtype=self.np.int32))
+        for _ in range(max_new_tokens):
+            logits = gen.get_logits()
+            tok = int(self.np.argmax(logits[0, -1]))
+            if _stop(tok, stop_ids, ignore_eos):
+                return
+            yield tok
+            gen.append_tokens(self.np.array([[tok]], dtype=self.np.int32))
+
+    def forced_argmax(self, prompt, reply):
+        gen = self._generator(len(prompt) + len(reply) + 1)
+        gen.append_tokens(self.np.array([list(prompt)], dtype=self.np.int32))
+        out = []
+        for tok in reply:
+            out.append(int(self.np.argmax(gen.get_logits()[0, -1])))
+            gen.append_tokens(self.np.array([[int(tok)]], dtype=self.np.int32))
+        return out
+
+
+BACKENDS: dict[str, type[Backend]] = {b.name: b for b in (TorchBackend, OrtBackend, LlamaCppBackend, GenaiBackend)}
+
+
+def load_backend(folder: Path, threads: int = 2) -> Backend:
+    """Load whatever variant `folder` holds (its variant.json names the backend)."""
+    meta = read_meta(folder)
+    return BACKENDS[meta["backend"]].load(folder, threads)
+
+
+def timed_stream(backend: Backend, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (),
+                 ignore_eos: bool = False) -> dict[str, Any]:
+    """Tokens with time to first token and decode speed (tokens after the first / time after the first)."""
+    t0 = time.perf_counter()
+    tokens: list[int] = []
+    t_first = None
+    for tok in backend.stream(ids, max_new_tokens, stop_ids, ignore_eos):
+        if t_first is None:
+            t_first = time.perf_counter()
+        tokens.append(tok)
+    t_end = time.perf_counter()
+    ttft = (t_first - t0) if t_first is not None else None
+    decode_s = (t_end - t_first) if t_first is not None else 0.0
+    return {"tokens": tokens, "ttft_s": ttft, "total_s": t_end - t0,
+            "decode_tokens_per_s": (len(tokens) - 1) / decode_s if len(tokens) > 1 and decode_s > 0 else None}

@@ -1,0 +1,390 @@
+"""The edge benchmark: every variant measured on the same machine, in one run, by the same code.
+
+Speed and memory are measured in a fresh process per variant and pass (`python -m edgecloud.edge.bench
+--worker`), so the peak RSS is that runtime's own and no variant warms another's caches; passes are
+interleaved (fp32, bf16, ..., fp32, bf16, ...) so a neighbour's load on this shared CPU falls on all
+variants alike, and speed-ups are the median of per-pass ratios against torch-fp32. The quality pass
+runs once per variant (greedy decoding is deterministic): the whole test split through the same
+forward detector as 04_eval, and teacher-forced next-token agreement with fp32 on the reference replies.
+
+The worker gets token ids and returns token ids: tokenising and decoding happen here, with the model's
+own tokenizer, so every runtime is scored on identical input.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from .. import metrics
+from ..params import Params
+from ..paths import RunDirs, rel
+from ..procs import die_with_parent, stop_process_group
+from ..reports import read_jsonl, write_json
+from ..routing import forward_match
+from .variants import BASELINE, VARIANTS, edge_dir
+
+
+# ---------------------------------------------------------------------------------------------
+# Arithmetic on recorded timings (pure, tested)
+
+
+def spread(values: Sequence[float | None]) -> dict[str, Any]:
+    """Median with min, max and count of the values that exist (a pass that produced none is left out)."""
+    vals = [float(v) for v in values if v is not None]
+    if not vals:
+        return {"median": None, "min": None, "max": None, "n": 0}
+    return {"median": statistics.median(vals), "min": min(vals), "max": max(vals), "n": len(vals)}
+
+
+def paired_ratio(variant: Sequence[float | None], baseline: Sequence[float | None]) -> dict[str, Any]:
+    """Per-pass ratio variant/baseline (same pass, same prompts), then its spread: robust to load drifting
+    between passes, which moves both numbers of a pass together."""
+    return spread([v / b for v, b in zip(variant, baseline) if v is not None and b])
+
+
+def agreement(base: Sequence[Sequence[int]], other: Sequence[Sequence[int]]) -> dict[str, Any]:
+    """Share of teacher-forced positions where the variant's argmax equals fp32's."""
+    if len(base) != len(other):
+        raise ValueError("agreement needs the same records for both variants")
+    total = sum(len(b) for b in base)
+    same = sum(x == y for b, o in zip(base, other) for x, y in zip(b, o))
+    return {"matches": same, "positions": total, "rate": same / total if total else None}
+
+
+def pick_speed_prompts(lengths: Sequence[int], k: int) -> list[int]:
+    """Indices of `k` prompts spread over the length range (shortest to longest, evenly by rank)."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    if k >= len(order):
+        return order
+    if k == 1:
+        return [order[len(order) // 2]]
+    return [order[round(j * (len(order) - 1) / (k - 1))] for j in range(k)]
+
+
+def recommend(rows: list[dict[str, Any]], within_points: float) -> dict[str, Any]:
+    """The fastest measured variant (median decode tokens/s) whose routing accuracy is within
+    `within_points` percentage points of torch-fp32's."""
+    base = next((r for r in rows if r["variant"] == BASELINE and r["status"] == "ok"), None)
+    if base is None:
+        return {"variant": None, "reason": f"{BASELINE} was not measured"}
+    limit = base["routing_accuracy"] - within_points / 100
+    ok = [r for r in rows if r["status"] == "ok" and r["decode_tps"]["median"] is not None
+          and r["routing_accuracy"] >= limit - 1e-9]
+    best = max(ok, key=lambda r: r["decode_tps"]["median"])
+    return {"variant": best["variant"], "rule": f"fastest decode tokens/s with routing accuracy >= "
+            f"{limit:.3f} ({BASELINE} {base['routing_accuracy']:.3f} - {within_points:g} point(s))",
+            "candidates": [r["variant"] for r in ok]}
+
+
+def bars(row: dict[str, Any], params: Params) -> dict[str, Any]:
+    """Issue 6's bars for one variant, each with its number and threshold."""
+    eb = params.edge_bench
+    speed = row["speedup"]["median"]
+    checks = {
+        "speedup": {"value": speed, "bar": eb.bar_speedup, "met": speed is not None and speed >= eb.bar_speedup},
+        "size_ratio": {"value": row["size_ratio"], "bar": eb.bar_size_ratio,
+                       "met": row["size_ratio"] is not None and row["size_ratio"] >= eb.bar_size_ratio},
+        "routing_within_points": {"value": row["routing_delta_points"], "bar": eb.within_points,
+                                  "met": row["routing_delta_points"] is not None
+                                  and row["routing_delta_points"] >= -eb.within_points - 1e-9},
+        "agreement": {"value": row["agreement"]["rate"], "bar": eb.bar_agreement,
+                      "met": row["agreement"]["rate"] is not None and row["agreement"]["rate"] >= eb.bar_agreement},
+    }
+    return {"all_met": all(c["met"] for c in checks.values()), **checks}
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker (one variant, one pass, in its own process)
+
+
+def proc_status_mb(field: str) -> float | None:
+    """VmHWM (peak) or VmRSS of this process in MB. Not getrusage's ru_maxrss: on Linux that survives exec,
+    so a worker started by a big parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    if field == "VmHWM":  # other systems: ru_maxrss (KB on Linux, bytes on macOS)
+        r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return r / (1 << 20) if sys.platform == "darwin" else r / 1024
+    return None
+
+
+def worker(task: dict[str, Any]) -> dict[str, Any]:
+    from .backends import load_backend, timed_stream
+
+    rss0 = proc_status_mb("VmRSS")
+    t0 = time.perf_counter()
+    backend = load_backend(Path(task["folder"]), task["threads"])
+    load_s = time.perf_counter() - t0
+    out: dict[str, Any] = {"load_s": load_s, "rss_before_load_mb": rss0, "rss_after_load_mb": proc_status_mb("VmRSS")}
+    stop = task["stop_ids"]
+    backend.generate(task["speed"][0], 4, stop, ignore_eos=True)  # warm-up (allocations, kernels), not timed
+    runs = [timed_stream(backend, ids, task["decode_tokens"], stop, ignore_eos=True) for ids in task["speed"]]
+    out["speed"] = [{"prompt_tokens": len(ids), "new_tokens": len(r["tokens"]), "ttft_s": r["ttft_s"],
+                     "decode_tokens_per_s": r["decode_tokens_per_s"]} for ids, r in zip(task["speed"], runs)]
+    out["first_tokens"] = runs[0]["tokens"][:16]
+    batch = task["batch"]
+    t0 = time.perf_counter()
+    replies = backend.generate_batch(batch, task["decode_tokens"])
+    dt = time.perf_counter() - t0
+    out["batch"] = {"size": len(batch), "batched": backend.batched, "seconds": dt,
+                    "tokens": sum(len(r) for r in replies), "tokens_per_s": sum(len(r) for r in replies) / dt}
+    if task.get("quality"):
+        q = []
+        for rec in task["quality"]:
+            t0 = time.perf_counter()
+            ids = backend.generate(rec["prompt"], task["max_new_tokens"], stop)
+            q.append({"tokens": ids, "latency_s": time.perf_counter() - t0,
+                      "forced": backend.forced_argmax(rec["prompt"], rec["reply"])})
+        out["quality"] = q
+    backend.close()
+    out["peak_rss_mb"] = proc_status_mb("VmHWM")
+    return out
+
+
+def run_worker(task: dict[str, Any], timeout_s: float, log: Path) -> dict[str, Any]:
+    """One worker process, tied to this one (it dies with us) and stopped as a group on any exit."""
+    with tempfile.TemporaryDirectory(prefix="edge-bench-") as tmp:
+        tin, tout = Path(tmp) / "task.json", Path(tmp) / "result.json"
+        tin.write_text(json.dumps(task), encoding="utf-8")
+        env = {**os.environ, "OMP_NUM_THREADS": str(task["threads"]), "HF_HUB_OFFLINE": "1",
+               "TOKENIZERS_PARALLELISM": "false"}
+        with log.open("a", encoding="utf-8") as fh:
+            proc = subprocess.Popen([sys.executable, "-m", "edgecloud.edge.bench", "--worker", str(tin), str(tout)],
+                                    stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                    start_new_session=True, preexec_fn=die_with_parent)
+            try:
+                rc = proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                rc = None
+            finally:
+                stop_process_group(proc, grace_s=5)
+        if rc != 0 or not tout.is_file():
+            tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-12:])
+            what = "timed out" if rc is None else f"exited with code {rc}"
+            raise RuntimeError(f"worker for {task['variant']} {what}; log {rel(log)}:\n{tail}")
+        return json.loads(tout.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def machine() -> dict[str, Any]:
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    flags = ""
+    try:
+        flags = next((l for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")), "")
+    except OSError:
+        pass
+    return {"cpu_model": model, "logical_cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version(),
+            "isa": [f for f in ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile") if f" {f}" in flags]}
+
+
+def versions() -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("torch", "transformers", "peft", "onnx", "onnxruntime", "onnxruntime-genai", "llama-cpp-python"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def encode(tok: Any, rows: list[dict[str, Any]], eos: int) -> list[dict[str, Any]]:
+    """Prompt ids (edge system prompt + user turn, generation prompt) and reference-reply ids (+ end of turn)."""
+    out = []
+    for r in rows:
+        prompt = tok.apply_chat_template([r["messages"][0], r["messages"][-2]], add_generation_prompt=True,
+                                         tokenize=True, return_dict=True)["input_ids"]
+        reply = tok(r["messages"][-1]["content"], add_special_tokens=False)["input_ids"] + [eos]
+        out.append({"id": r["id"], "prompt": list(prompt), "reply": reply})
+    return out
+
+
+def stop_ids(tok: Any, merged: Path) -> list[int]:
+    ids = {tok.eos_token_id, tok.convert_tokens_to_ids("<|im_end|>")}
+    cfg = merged / "generation_config.json"
+    if cfg.is_file():
+        eos = json.loads(cfg.read_text()).get("eos_token_id")
+        ids |= set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+    return sorted(i for i in ids if isinstance(i, int) and i >= 0)
+
+
+def score_quality(rows: list[dict[str, Any]], replies: list[str]) -> dict[str, Any]:
+    """04_eval's scoring: routing by the shared detector, ROUGE-L of edge replies kept at the edge."""
+    forwarded = [forward_match(t) is not None for t in replies]
+    routing = metrics.routing([r["needs_cloud"] for r in rows], forwarded)
+    pairs = [(t, r["messages"][-1]["content"]) for r, t, f in zip(rows, replies, forwarded)
+             if not r["needs_cloud"] and not f]
+    q = metrics.quality(pairs)
+    return {"routing_accuracy": routing["accuracy"], "forward_f1": routing["f1"], "routing": routing,
+            "rouge_l": q["rouge_l"], "char_f1": q["char_f1"], "edge_answered": q["n"],
+            "non_empty_rate": sum(bool(t.strip()) for t in replies) / len(replies) if replies else None}
+
+
+def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(merged)
+    eb = params.edge_bench
+    rows = read_jsonl(RunDirs(params.run_name).data / "test.jsonl")
+    stops = stop_ids(tok, merged)
+    enc = encode(tok, rows, stops[0] if tok.convert_tokens_to_ids("<|im_end|>") not in stops
+                 else tok.convert_tokens_to_ids("<|im_end|>"))
+    pick = pick_speed_prompts([len(e["prompt"]) for e in enc], eb.speed_prompts)
+    return {"tok": tok, "rows": rows, "enc": enc, "stop_ids": stops, "speed_idx": pick,
+            "batch_idx": pick_speed_prompts([len(e["prompt"]) for e in enc], eb.batch_size)}
+
+
+def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """Merge, export, measure; write reports/edge_bench_<run>.json and return it."""
+    from ..evaluate import best_adapter
+    from ..prepare import prepared_model_dir
+    from .export import export_all
+    from .merge import merge_adapter
+
+    eb = params.edge_bench
+    root = edge_dir(params.run_name)
+    adapter = best_adapter(params)
+    merged = root / "merged"
+    echo(f"merge {rel(adapter)} into {prepared_model_dir(params).name} -> {rel(merged)}")
+    merge = merge_adapter(prepared_model_dir(params), adapter, merged)
+    names = [BASELINE] + [v for v in eb.variants if v != BASELINE]
+    opts = {"torch_int8_skip": eb.torch_int8_skip, "ort_int8_per_channel": eb.ort_int8_per_channel,
+            "ort_int8_skip": eb.ort_int8_skip, "genai_int4_accuracy_level": eb.genai_int4_accuracy_level}
+    echo("export:")
+    exported = export_all(names, merged, root / "variants", eb.threads, opts, echo)
+
+    inp = bench_inputs(params, merged)
+    enc = inp["enc"]
+    base_task = {"threads": eb.threads, "stop_ids": inp["stop_ids"], "decode_tokens": eb.decode_tokens,
+                 "max_new_tokens": eb.max_new_tokens,
+                 "speed": [enc[i]["prompt"] for i in inp["speed_idx"]],
+                 "batch": [enc[i]["prompt"] for i in inp["batch_idx"]]}
+    log = RunDirs(params.run_name).reports / f"edge_bench_{params.run_name}.log"
+    log.write_text("", encoding="utf-8")
+    passes: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
+    failed: dict[str, str] = {}
+    live = [n for n in names if exported[n]["status"] == "ok"]
+    for r in range(eb.repeats):
+        for name in live:
+            if name in failed:
+                continue
+            task = {**base_task, "variant": name, "folder": str(root / "variants" / name),
+                    "quality": [{"prompt": e["prompt"], "reply": e["reply"]} for e in enc] if r == 0 else None}
+            try:
+                res = run_worker(task, eb.worker_timeout_s, log)
+            except RuntimeError as exc:
+                failed[name] = str(exc)
+                echo(f"  pass {r + 1}/{eb.repeats} {name}: FAILED ({str(exc).splitlines()[0]})")
+                continue
+            passes[name].append(res)
+            tps = spread([s["decode_tokens_per_s"] for s in res["speed"]])["median"]
+            echo(f"  pass {r + 1}/{eb.repeats} {name}: load {res['load_s']:.1f} s, decode {tps:.1f} tok/s, "
+                 f"peak {res['peak_rss_mb']:.0f} MB")
+    report = summarize(params, names, exported, passes, failed, inp)
+    report.update({"merge": merge, "machine": {**machine(), "threads": eb.threads}, "versions": versions(),
+                   "log": rel(log)})
+    write_json(RunDirs(params.run_name).reports / f"edge_bench_{params.run_name}.json", report)
+    return report
+
+
+def summarize(params: Params, names: list[str], exported: dict[str, dict[str, Any]],
+              passes: dict[str, list[dict[str, Any]]], failed: dict[str, str], inp: dict[str, Any]) -> dict[str, Any]:
+    eb = params.edge_bench
+    tok, rows, enc = inp["tok"], inp["rows"], inp["enc"]
+
+    def pass_median(p: dict[str, Any], key: str) -> float | None:
+        return spread([s[key] for s in p["speed"]])["median"]
+
+    base_passes = passes.get(BASELINE, [])
+    base_tps = [pass_median(p, "decode_tokens_per_s") for p in base_passes]
+    base_forced = [q["forced"] for q in base_passes[0]["quality"]] if base_passes else None
+    base_size = exported[BASELINE].get("size_bytes")
+    out_rows = []
+    for name in names:
+        ex = exported[name]
+        row: dict[str, Any] = {"variant": name, "label": VARIANTS[name].label, "backend": VARIANTS[name].backend}
+        if ex["status"] != "ok" or name in failed or not passes[name]:
+            row.update(status=ex["status"] if ex["status"] != "ok" else "failed",
+                       reason=ex.get("reason") or failed.get(name, "no pass finished"))
+            out_rows.append(row)
+            continue
+        ps = passes[name]
+        q = ps[0]["quality"]
+        replies = [tok.decode(x["tokens"], skip_special_tokens=True).strip() for x in q]
+        tps = [pass_median(p, "decode_tokens_per_s") for p in ps]
+        row.update({
+            "status": "ok", "tool": ex["tool"], "size_mb": ex["size_bytes"] / 1e6,
+            "size_ratio": base_size / ex["size_bytes"] if base_size else None,
+            "load_s": spread([p["load_s"] for p in ps]),
+            "peak_rss_mb": spread([p["peak_rss_mb"] for p in ps]),
+            "ttft_ms": spread([1000 * pass_median(p, "ttft_s") for p in ps]),
+            "decode_tps": spread(tps),
+            "batch_tps": spread([p["batch"]["tokens_per_s"] for p in ps]), "batch_mode":
+                f"batch {ps[0]['batch']['size']}, " + ("one batched forward" if ps[0]["batch"]["batched"]
+                                                      else "sequential (runtime serves one sequence at a time)"),
+            "speedup": paired_ratio(tps, base_tps),
+            "first_tokens": ps[0]["first_tokens"],
+            **score_quality(rows, replies),
+            "latency_p50_s": metrics.percentile([x["latency_s"] for x in q], 50),
+            "agreement": agreement(base_forced, [x["forced"] for x in q]) if base_forced else
+            {"matches": None, "positions": None, "rate": None},
+            "replies": [{"id": e["id"], "reply": t} for e, t in zip(enc, replies)],
+        })
+        out_rows.append(row)
+    base_row = next((r for r in out_rows if r["variant"] == BASELINE and r["status"] == "ok"), None)
+    for row in out_rows:
+        if row["status"] == "ok":
+            row["routing_delta_points"] = (100 * (row["routing_accuracy"] - base_row["routing_accuracy"])
+                                           if base_row else None)
+            row["bars"] = bars(row, params) if base_row else None
+    rec = recommend(out_rows, eb.within_points)
+    return {
+        "run_name": params.run_name, "baseline": BASELINE, "test_records": len(rows),
+        "test_cloud": sum(r["needs_cloud"] for r in rows),
+        "settings": eb.model_dump(mode="json"),
+        "speed_prompt_tokens": [len(enc[i]["prompt"]) for i in inp["speed_idx"]],
+        "batch_prompt_tokens": [len(enc[i]["prompt"]) for i in inp["batch_idx"]],
+        "variants": out_rows, "recommendation": rec,
+        "recommended_bars": next((r["bars"] for r in out_rows if r["variant"] == rec.get("variant")), None),
+        "params_sha256": params.sha256(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) == 3 and args[0] == "--worker":
+        task = json.loads(Path(args[1]).read_text(encoding="utf-8"))
+        Path(args[2]).write_text(json.dumps(worker(task)), encoding="utf-8")
+        return 0
+    print("usage: python -m edgecloud.edge.bench --worker TASK.json RESULT.json "
+          "(the benchmark itself runs from 07_edge_bench or benchmarks/edge_bench.py)", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

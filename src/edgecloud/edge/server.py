@@ -1,0 +1,147 @@
+"""An OpenAI-compatible server over any edge backend: the gateway's edge tier without `swift deploy`.
+
+`python -m edgecloud.edge.server --variant-dir DIR --tokenizer MERGED --port N --served-model-name NAME`
+serves `GET /v1/models`, `POST /v1/chat/completions` (also `stream: true`, as server-sent events) and
+`GET /health`, on 127.0.0.1 only. The chat template is the model's own (transformers tokenizer), decoding
+is greedy (a sampling temperature from the client is accepted and ignored: the benchmark measured the
+greedy model), and one request runs at a time (the runtimes are given all the threads).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+HOST = "127.0.0.1"
+
+
+class EdgeModel:
+    """Backend + tokenizer + the stop tokens: messages in, text out."""
+
+    def __init__(self, variant_dir: Path, tokenizer_dir: Path, threads: int, max_tokens_default: int):
+        from transformers import AutoTokenizer
+
+        from .backends import load_backend
+        from .bench import stop_ids
+
+        self.tok = AutoTokenizer.from_pretrained(tokenizer_dir)
+        self.stop = stop_ids(self.tok, tokenizer_dir)
+        self.backend = load_backend(variant_dir, threads)
+        self.max_tokens_default = max_tokens_default
+        self.lock = threading.Lock()
+
+    def prompt(self, messages: list[dict[str, str]]) -> list[int]:
+        return list(self.tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
+                                                 return_dict=True)["input_ids"])
+
+    def stream_text(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[tuple[str, int, bool]]:
+        """(text delta, tokens so far, finished by a stop token) as tokens arrive; deltas never split a character."""
+        ids = self.prompt(messages)
+        tokens: list[int] = []
+        sent = ""
+        with self.lock:
+            for tok in self.backend.stream(ids, max_tokens, self.stop):
+                tokens.append(tok)
+                text = self.tok.decode(tokens, skip_special_tokens=True)
+                if text.endswith("\ufffd"):
+                    continue
+                yield text[len(sent):], len(tokens), False
+                sent = text
+        text = self.tok.decode(tokens, skip_special_tokens=True)
+        yield text[len(sent):], len(tokens), len(tokens) < max_tokens
+
+
+def _error(status: int, message: str, code: str) -> Any:
+    return JSONResponse({"error": {"message": message, "type": "invalid_request_error", "code": code}}, status)
+
+
+def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
+    app = FastAPI(title=f"edge variant {variant}")
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"ok": True, "variant": variant, "model": served_name}
+
+    @app.get("/v1/models")
+    def models() -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": served_name, "object": "model", "owned_by": f"edgecloud:{variant}"}]}
+
+    @app.post("/v1/chat/completions")
+    async def chat(request: Request) -> Any:
+        try:
+            body = await request.json()
+        except (ValueError, json.JSONDecodeError):
+            return _error(400, "the body is not JSON", "invalid_json")
+        messages = body.get("messages") if isinstance(body, dict) else None
+        if not isinstance(messages, list) or not messages or not all(
+                isinstance(m, dict) and isinstance(m.get("content"), str) and m.get("role") in
+                ("system", "user", "assistant") for m in messages):
+            return _error(400, "messages must be a non-empty list of {role, content}", "invalid_messages")
+        max_tokens = body.get("max_tokens") or body.get("max_completion_tokens") or model.max_tokens_default
+        if not isinstance(max_tokens, int) or max_tokens < 1:
+            return _error(400, "max_tokens must be a positive integer", "invalid_max_tokens")
+        cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+        prompt_tokens = len(model.prompt(messages))
+        if body.get("stream"):
+            def events() -> Iterator[str]:
+                head = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": served_name}
+                yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {"role": "assistant"},
+                                                                  "finish_reason": None}]}) + "\n\n"
+                stopped = False
+                for delta, _, stopped in model.stream_text(messages, max_tokens):
+                    if delta:
+                        yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {"content": delta},
+                                                                          "finish_reason": None}]},
+                                                    ensure_ascii=False) + "\n\n"
+                yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {},
+                                                                  "finish_reason": "stop" if stopped else "length"}]}) + "\n\n"
+                yield "data: [DONE]\n\n"
+
+            return StreamingResponse(events(), media_type="text/event-stream")
+
+        def run() -> tuple[str, int, bool]:
+            text, n, stopped = "", 0, False
+            for delta, n, stopped in model.stream_text(messages, max_tokens):
+                text += delta
+            return text, n, stopped
+
+        text, n, stopped = await asyncio.to_thread(run)
+        return {"id": cid, "object": "chat.completion", "created": created, "model": served_name,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text.strip()},
+                             "finish_reason": "stop" if stopped else "length"}],
+                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": n, "total_tokens": prompt_tokens + n}}
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--variant-dir", required=True, type=Path, help="an exported variant (holds variant.json)")
+    ap.add_argument("--tokenizer", required=True, type=Path, help="folder with the tokenizer and chat template")
+    ap.add_argument("--port", required=True, type=int)
+    ap.add_argument("--served-model-name", required=True)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-tokens-default", type=int, default=64)
+    args = ap.parse_args(argv)
+    import uvicorn
+
+    from .backends import read_meta
+
+    variant = read_meta(args.variant_dir)["variant"]
+    model = EdgeModel(args.variant_dir, args.tokenizer, args.threads, args.max_tokens_default)
+    print(f"edge variant {variant} from {args.variant_dir} as {args.served_model_name!r} on {HOST}:{args.port}",
+          flush=True)
+    uvicorn.run(create_app(model, args.served_model_name, variant), host=HOST, port=args.port, log_level="warning",
+                access_log=False)
+
+
+if __name__ == "__main__":
+    main()

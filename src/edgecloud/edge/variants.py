@@ -1,0 +1,63 @@
+"""The catalogue of edge variants: each name says which runtime runs it and how it is made.
+
+Names are used in params (`edge_bench.variants`, `deploy.edge_variant`), folders and reports, so
+they are declared once here. A variant's runtime may be missing on a machine (llama-cpp-python,
+onnxruntime-genai): `runtime_missing` says so with the reason, and the benchmark reports it as
+skipped rather than dropping it.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..params import EDGE_VARIANTS
+from ..paths import RunDirs
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    backend: str  # torch | ort | llamacpp | genai (backends.BACKENDS)
+    precision: str  # fp32, bf16, int8, f16, q8_0, q4_k_m, q4_0, int4
+    label: str
+    modules: tuple[str, ...]  # Python modules the runtime needs
+
+    def folder(self, run_name: str) -> Path:
+        return edge_dir(run_name) / "variants" / self.name
+
+
+VARIANTS: dict[str, Variant] = {v.name: v for v in [
+    Variant("torch-fp32", "torch", "fp32", "PyTorch fp32 (baseline)", ("torch",)),
+    Variant("torch-bf16", "torch", "bf16", "PyTorch bf16", ("torch",)),
+    Variant("torch-int8", "torch", "int8", "PyTorch dynamic int8", ("torch",)),
+    Variant("ort-fp32", "ort", "fp32", "ONNX Runtime fp32", ("onnxruntime", "onnxruntime_genai")),
+    Variant("ort-int8", "ort", "int8", "ONNX Runtime int8 (dynamic)", ("onnxruntime", "onnxruntime_genai", "onnx")),
+    Variant("gguf-f16", "llamacpp", "f16", "llama.cpp F16", ("llama_cpp",)),
+    Variant("gguf-q8_0", "llamacpp", "q8_0", "llama.cpp Q8_0", ("llama_cpp",)),
+    Variant("gguf-q4_k_m", "llamacpp", "q4_k_m", "llama.cpp Q4_K_M", ("llama_cpp",)),
+    Variant("gguf-q4_0", "llamacpp", "q4_0", "llama.cpp Q4_0", ("llama_cpp",)),
+    Variant("genai-int8", "genai", "int8", "onnxruntime-genai int8", ("onnxruntime_genai",)),
+    Variant("genai-int4", "genai", "int4", "onnxruntime-genai int4", ("onnxruntime_genai",)),
+]}
+assert tuple(VARIANTS) == EDGE_VARIANTS, "params.EDGE_VARIANTS and the catalogue must list the same variants"
+BASELINE = "torch-fp32"
+INSTALL_HINT = "run `make venv` (requirements.txt pins onnxruntime, onnxruntime-genai, onnx and llama-cpp-python)"
+
+
+def edge_dir(run_name: str) -> Path:
+    return RunDirs(run_name).root / "edge"
+
+
+def get_variant(name: str) -> Variant:
+    if name not in VARIANTS:
+        raise KeyError(f"unknown edge variant {name!r}; variants are {', '.join(VARIANTS)}")
+    return VARIANTS[name]
+
+
+def runtime_missing(name: str) -> str | None:
+    """Why the variant cannot run here (a module not installed), or None when it can."""
+    missing = [m for m in get_variant(name).modules if importlib.util.find_spec(m) is None]
+    if missing:
+        return f"Python module(s) {', '.join(missing)} not installed: {INSTALL_HINT}"
+    return None
