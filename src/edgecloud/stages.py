@@ -55,6 +55,10 @@ def _publish_products(p: Params) -> list:
     return [RunDirs(p.run_name).reports / f"thesis_sync_{p.run_name}.json"]
 
 
+def _edge_bench_products(p: Params) -> list:
+    return [RunDirs(p.run_name).reports / f"edge_bench_{p.run_name}.json"]
+
+
 STAGES: list[Stage] = [
     Stage("01_convert", "Convert raw requests to ms-swift data", (), _convert_products),
     Stage("02_prepare", "Prepare the base model", (), _prepare_products),
@@ -63,6 +67,8 @@ STAGES: list[Stage] = [
           _eval_products),
     Stage("05_deploy", "swift deploy + edge gateway smoke test", ("02_prepare", "03_train"), _deploy_products),
     Stage("06_e2e", "Fixed client cases and a real browser", ("02_prepare", "03_train"), _e2e_products),
+    Stage("07_edge_bench", "Edge variants (ONNX Runtime, INT8, GGUF) measured for speed and quality",
+          ("01_convert", "02_prepare", "03_train"), _edge_bench_products),
     Stage("08_publish", "Figures, tables and numbers into the thesis; compile it", ("01_convert",), _publish_products),
 ]
 BY_NAME = {s.name: s for s in STAGES}
