@@ -28,7 +28,7 @@ class Number:
     report: str          # key of report_paths()
     key: str             # where in the report, for the reader (also the getter's documentation)
     get: Callable[[Any], Any]
-    fmt: str             # int | float2 | float3 | float4 | pct | pct1 | text | seconds | minutes | millions
+    fmt: str             # int | float1..4 | pct | pct1 | text | seconds | minutes | millions | times
     description: str
 
 
@@ -57,6 +57,21 @@ def _router(name: str, field: str) -> Callable[[Any], Any]:
 def _best_row(field: str) -> Callable[[Any], Any]:
     def get(r: dict[str, Any]) -> Any:
         return next(x for x in r["rows"] if x["step"] == r["best"]["step"])[field]
+    return get
+
+
+def _recommended(field: str, sub: str | None = None) -> Callable[[Any], Any]:
+    """A field of the edge benchmark's recommended variant (07_edge_bench)."""
+    def get(r: dict[str, Any]) -> Any:
+        row = next(x for x in r["variants"] if x["variant"] == r["recommendation"]["variant"])
+        return row[field][sub] if sub else row[field]
+    return get
+
+
+def _baseline(field: str, sub: str | None = None) -> Callable[[Any], Any]:
+    def get(r: dict[str, Any]) -> Any:
+        row = next(x for x in r["variants"] if x["variant"] == r["baseline"])
+        return row[field][sub] if sub else row[field]
     return get
 
 
@@ -116,6 +131,20 @@ NUMBERS: list[Number] = [
            "pct", "end-to-end routing accuracy"),
     Number("EdgeEndToEndLatencyMedianSeconds", "e2e", "summary.latency_ms.client.p50",
            lambda r: r["summary"]["latency_ms"]["client"]["p50"] / 1000, "seconds", "end-to-end p50 latency"),
+    Number("EdgeBenchRecommended", "edge_bench", "variants[recommended].label", _recommended("label"), "text",
+           "recommended edge variant (fastest within the routing bar)"),
+    Number("EdgeBenchSpeedup", "edge_bench", "variants[recommended].speedup.median", _recommended("speedup", "median"),
+           "times", "decode speed-up of the recommended variant over PyTorch fp32"),
+    Number("EdgeBenchSizeRatio", "edge_bench", "variants[recommended].size_ratio", _recommended("size_ratio"), "times",
+           "how many times smaller on disk than PyTorch fp32"),
+    Number("EdgeBenchDecodeTps", "edge_bench", "variants[recommended].decode_tps.median",
+           _recommended("decode_tps", "median"), "float1", "decode tokens/s of the recommended variant"),
+    Number("EdgeBenchBaselineDecodeTps", "edge_bench", "variants[baseline].decode_tps.median",
+           _baseline("decode_tps", "median"), "float1", "decode tokens/s of PyTorch fp32"),
+    Number("EdgeBenchRoutingAcc", "edge_bench", "variants[recommended].routing_accuracy",
+           _recommended("routing_accuracy"), "pct", "routing accuracy of the recommended variant"),
+    Number("EdgeBenchAgreement", "edge_bench", "variants[recommended].agreement.rate",
+           _recommended("agreement", "rate"), "pct1", "teacher-forced next-token agreement with fp32"),
 ]
 
 
@@ -138,6 +167,9 @@ def format_value(value: Any, fmt: str) -> tuple[str, str]:
         digits = 1 if fmt == "pct1" else 0
         s = f"{100 * float(value):.{digits}f}"
         return f"{s}%", rf"{s}\%"
+    if fmt == "times":
+        s = f"{float(value):.1f}"
+        return f"{s}x", rf"{s}$\times$"
     if fmt == "seconds":
         s = f"{float(value):.1f}"
         return f"{s} s", rf"{s}\,s"
