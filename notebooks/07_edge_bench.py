@@ -94,7 +94,11 @@ publish.save_figure(fig, dirs.figures, "07_speed_quality")
 # %%
 rec = report["recommendation"]
 print(f"recommended edge variant: {rec['variant']} ({rec.get('rule', rec.get('reason'))})")
+print(f"variants meeting all four bars: {', '.join(report['meeting_all_bars']) or 'none'}")
 edge_report.bars_table(report)
+
+# %%
+edge_report.all_bars_table(report)
 
 # %%
 replies = pd.DataFrame({r["variant"]: [x["reply"] for x in r["replies"][:6]]

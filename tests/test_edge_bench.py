@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from edgecloud.edge.bench import agreement, bars, paired_ratio, pick_speed_prompts, recommend, score_quality, spread
-from edgecloud.edge.report import bars_table, table
+from edgecloud.edge.report import all_bars_table, bars_table, table
 from edgecloud.params import Params
 
 
@@ -92,3 +92,7 @@ def test_table_lists_skipped_variants_with_their_reason():
     assert t.loc[0, "tokens/s"] == "24.0 (20.0–26.0)"
     assert "skipped: Python module(s) llama_cpp" in t.loc[1, "agree"]
     assert bars_table(report).loc[0, "met"] == "NO"
+    base["bars"] = bars({**base, "speedup": {"median": 6.5}, "size_ratio": 3.6, "routing_delta_points": 0.0}, Params())
+    t = all_bars_table(report)
+    assert list(t["variant"]) == ["torch-fp32"] and t.loc[0, "all met"] == "yes"
+    assert t.loc[0, "decode speed-up vs fp32 (×)"] == "6.50 ✓"

@@ -371,6 +371,9 @@ def summarize(params: Params, names: list[str], exported: dict[str, dict[str, An
         "batch_prompt_tokens": [len(enc[i]["prompt"]) for i in inp["batch_idx"]],
         "variants": out_rows, "recommendation": rec,
         "recommended_bars": next((r["bars"] for r in out_rows if r["variant"] == rec.get("variant")), None),
+        # the recommendation follows the rule (speed within the routing tolerance); this lists every
+        # variant that meets all four bars, so a near-tie in speed is visible next to it
+        "meeting_all_bars": [r["variant"] for r in out_rows if r["status"] == "ok" and (r.get("bars") or {}).get("all_met")],
         "params_sha256": params.sha256(),
     }
 

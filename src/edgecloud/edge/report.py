@@ -44,13 +44,28 @@ def table(report: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+BAR_LABELS = {"speedup": "decode speed-up vs fp32 (×)", "size_ratio": "fp32 size / size (×)",
+              "routing_within_points": "routing accuracy − fp32 (points)", "agreement": "teacher-forced agreement"}
+
+
 def bars_table(report: dict[str, Any]) -> pd.DataFrame:
     """Issue 6's bars for the recommended variant: value, bar, met."""
     b = report.get("recommended_bars") or {}
-    labels = {"speedup": "decode speed-up vs fp32 (×)", "size_ratio": "fp32 size / size (×)",
-              "routing_within_points": "routing accuracy − fp32 (points)", "agreement": "teacher-forced agreement"}
-    return pd.DataFrame([{"bar": labels[k], "value": _num(b[k]["value"], ".3f"), "threshold": f"{b[k]['bar']:g}",
-                          "met": "yes" if b[k]["met"] else "NO"} for k in labels if k in b])
+    return pd.DataFrame([{"bar": label, "value": _num(b[k]["value"], ".3f"), "threshold": f"{b[k]['bar']:g}",
+                          "met": "yes" if b[k]["met"] else "NO"} for k, label in BAR_LABELS.items() if k in b])
+
+
+def all_bars_table(report: dict[str, Any]) -> pd.DataFrame:
+    """Every measured variant against the four bars (value, and ✓ where the bar is met)."""
+    rows = []
+    for r in report["variants"]:
+        if r["status"] != "ok" or not r.get("bars"):
+            continue
+        b = r["bars"]
+        rows.append({"variant": r["variant"], **{label: _num(b[k]["value"], ".2f") + (" ✓" if b[k]["met"] else "")
+                                                 for k, label in BAR_LABELS.items()},
+                     "all met": "yes" if b["all_met"] else "no"})
+    return pd.DataFrame(rows)
 
 
 def speed_quality(report: dict[str, Any]) -> "Figure":
