@@ -28,7 +28,7 @@ from edgecloud.edge.export import export_variant
 from edgecloud.edge.merge import merge_adapter
 from edgecloud.edge.variants import VARIANTS, edge_dir, runtime_missing
 from edgecloud.params import load_params
-from edgecloud.paths import FIGURES_DIR, OUTPUTS_DIR
+from edgecloud.paths import FIGURES_DIR, OUTPUTS_DIR, RunDirs
 from edgecloud.prepare import resolve_model
 
 N = 12
@@ -50,6 +50,7 @@ def exported():
 
     name = f"pytest-edge-{uuid.uuid4().hex[:8]}"
     p = load_params("params/smoke.yaml", [f"run_name={name}"])
+    RunDirs(name).ensure()
     base, _ = resolve_model(p.model)
     adapter = OUTPUTS_DIR / name / "adapter"
     torch.manual_seed(0)
@@ -155,7 +156,8 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
         f"run_name={p.run_name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}",
         f"deploy.cloud_port={_free_ports(1)[0]}", "deploy.cloud.mode=none", f"deploy.edge_variant={variant}",
         "deploy.max_new_tokens=8", "deploy.startup_timeout_s=120"])
-    with running_stack(params, echo=lambda m: None, adapter=OUTPUTS_DIR / p.run_name / "adapter") as stack:
+    with running_stack(params, echo=lambda m: None, model_dir=resolve_model(p.model)[0],
+                       adapter=OUTPUTS_DIR / p.run_name / "adapter") as stack:
         pids = list(stack.pids.values())
         assert "edgecloud.edge.server" in " ".join(stack.parts["edge"].command)
         r = httpx.post(f"{stack.gateway_url}/v1/chat/completions", timeout=60, trust_env=False,
