@@ -6,7 +6,9 @@ processes at most, each in its own process group, tied to this process (PR_SET_P
 stopped as whole groups on exit, on error, on KeyboardInterrupt and, as a last resort, at
 interpreter exit: no model server may outlive the notebook cell or the test that started it.
 
-- edge: base model + best LoRA adapter (03_train), greedy, on `deploy.edge_port`;
+- edge: base model + best LoRA adapter (03_train), greedy, on `deploy.edge_port`; with
+  `deploy.edge_variant` set, instead the package's OpenAI-compatible server over that exported
+  07_edge_bench variant (`python -m edgecloud.edge.server`, same port and served name);
 - cloud: `deploy.cloud.mode` `local_standin` is the base model without adapter on
   `deploy.cloud_port` (labelled `deploy.cloud.label`, never mistaken for a real cloud LLM),
   `remote` an OpenAI-compatible endpoint from params (its key stays in the environment variable
