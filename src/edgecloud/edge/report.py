@@ -72,6 +72,7 @@ def speed_quality(report: dict[str, Any]) -> "Figure":
     """Decode tokens/s (log scale) against routing accuracy (left) and teacher-forced agreement (right);
     marker area ~ size on disk; the recommended variant ringed."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
 
     ok = [r for r in report["variants"] if r["status"] == "ok"]
     rec = report["recommendation"].get("variant")
@@ -88,6 +89,9 @@ def speed_quality(report: dict[str, Any]) -> "Figure":
                        edgecolors="black" if r["variant"] == rec else "none", linewidths=1.5)
             ax.annotate(r["variant"], (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
         ax.set_xscale("log")
+        ax.xaxis.set_major_locator(FixedLocator([10, 20, 50, 100, 200, 500]))
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("解码速度 decode tokens/s (batch 1)")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
