@@ -245,6 +245,7 @@ class PublishRule(_Strict):
 def _default_publish_map() -> list[PublishRule]:
     return [PublishRule(pattern="edge_numbers.*", to="generated"),
             PublishRule(pattern="0[1-4]_*", to="generated/chapter2"),
+            PublishRule(pattern="07_*", to="generated/chapter2"),  # the edge model's speed: its own chapter
             PublishRule(pattern="0[5-9]_*", to="generated/chapter5")]
 
 
