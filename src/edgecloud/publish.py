@@ -42,7 +42,7 @@ def save_figure(fig: "matplotlib.figure.Figure", out_dir: Path, name: str) -> di
 
 
 def latex_escape(text: str) -> str:
-    for a, b in (("✓", "是"), ("✗", "否"),  # the thesis' Latin font has no check marks
+    for a, b in (("✓", "是"), ("✗", "否"), ("★", "*"),  # the thesis' Latin font has no check marks or stars
                  ("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#"),
                  ("$", r"\$"), ("{", r"\{"), ("}", r"\}")):
         text = text.replace(a, b)
