@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import copy
 import re
+import shutil
 
 import nbformat
 import pytest
@@ -310,17 +311,18 @@ def test_thesis_sync_and_edge_bench_are_shown_when_present(full_run):
                    "status": "refused", "reason": "edited by hand in the thesis"}],
         "counts": {"changed": 1, "refused": 1},
         "compile": {"ok": False, "pdf": None, "seconds": 1.2, "log": "thesis/build/main.log", "error": "Undefined control sequence"}})
-    write_json(d.reports / f"edge_bench_{params.run_name}.json", {
-        "variants": [{"variant": "torch-fp32", "size_mb": 513.0, "tokens_per_s": 14.2, "routing_accuracy": 0.9},
-                     {"variant": "gguf-q4_0", "size_mb": 91.5, "tokens_per_s": 61.3, "routing_accuracy": 0.8}],
-        "recommendation": {"variant": "gguf-q4_0", "reason": "fastest within 10% of the baseline's accuracy"}})
+    shutil.copy(ROOT / "tests" / "fixtures" / "run_reports" / "edge_bench.json",  # the default run's, trimmed
+                d.reports / f"edge_bench_{params.run_name}.json")
     md = write_summary(params).read_text(encoding="utf-8")
     sync = section(md, "论文同步状态")
     assert "`thesis/generated/chapter2/03_train.tex`：changed" in sync
     assert "refused（edited by hand in the thesis）" in sync
     assert "**失败 failed**：Undefined control sequence" in sync
-    assert table_row(md, "gguf-q4_0") == ["91.5", "61.3", "0.8"]
-    assert "`gguf-q4_0`（fastest within 10% of the baseline's accuracy）" in md
+    bench = section(md, "关键指标").split("### 端侧变体基准", 1)[1]
+    assert "| gguf-q8_0 | 145 | 266 |" in bench and "| genai-int8 ★ | 267 |" in bench
+    assert "| fp32 size / size (×) | 2.015 | 3.5 | NO |" in bench  # the recommended variant misses the size bar
+    assert "variants meeting every bar: `gguf-q8_0`, `gguf-q4_k_m`" in bench
+    assert "`genai-int8`" in section(md, "本次结论")
     assert not has_risk(risks(params), "端侧变体基准未执行")
 
 

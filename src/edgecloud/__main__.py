@@ -59,12 +59,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if failed else 0
         if args.cmd == "report":
             from .params import load_params
+            from .paths import rel
             from .summary import write_html, write_summary
 
             params = load_params(args.params, args.overrides)
-            print(f"summary: {write_summary(params)}")
+            print(f"summary: {rel(write_summary(params))}")
             html = write_html(params)
-            print(f"html: {html}" if html else "html: no executed notebook in this run yet")
+            print(f"html: {rel(html)}" if html else "html: no executed notebook in this run yet")
             return 0
         if args.cmd == "params":
             from .params import load_params

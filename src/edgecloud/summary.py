@@ -534,23 +534,28 @@ def _section_bench(f: Facts) -> list[str]:
         return [title, "", f"_报告无法读取 report unreadable: `{f.sources['edge_bench']}` ({f.unreadable['edge_bench']})_", ""]
     if not isinstance(b, dict):
         return [title, "", f"_尚无报告 no report (`{f.sources['edge_bench']}`)：端侧变体基准 edge-variant benchmark 未运行。_", ""]
-    variants = b.get("variants")
-    if isinstance(variants, dict):  # {name: {...}} as well as [{...}]
-        variants = [{"variant": k, **(v if isinstance(v, dict) else {"value": v})} for k, v in variants.items()]
-    rows_in = [_flat(v) for v in variants or [] if isinstance(v, dict)]
-    out = [title, ""]
-    if rows_in:
-        cols: list[str] = []
-        for r in rows_in:
-            cols += [k for k in r if k not in cols]
-        key = next((c for c in ("variant", "name", "id") if c in cols), None)
-        cols = ([key] if key else []) + [c for c in cols if c != key][:11]
-        out += _table(cols, [[_bench_cell(r.get(c)) for c in cols] for r in rows_in])
-    else:
-        out.append("_报告中没有变体 the report lists no variants._")
+    from .edge import report as bench_report
+    from .publish import to_markdown
+
+    try:  # the same table as the thesis' 07_edge_variants, from the same report
+        variants, bars = bench_report.table(b), bench_report.bars_table(b)
+    except (KeyError, TypeError, AttributeError) as exc:
+        return [title, "", f"_报告格式不符 report not in the 07_edge_bench format (`{f.sources['edge_bench']}`: "
+                           f"{type(exc).__name__} {exc})_", ""]
+    machine = b.get("machine") or {}
+    out = [title, "", f"机器 machine: {machine.get('cpu_model', '-')}，{machine.get('threads', '-')} 线程 threads；"
+                      "中位数（最小–最大）medians (min–max) over the passes；★ = 推荐 recommended。", ""]
+    out += to_markdown(variants).rstrip("\n").split("\n")
     rec = _bench_recommendation(b)
-    out += ["", f"- 推荐 recommendation: {rec}" if rec else "- 报告未给出推荐 no recommendation in the report", ""]
-    return out
+    out += ["", f"- 推荐 recommendation: {rec}" if rec else "- 报告未给出推荐 no recommendation in the report"]
+    if len(bars):
+        out += ["", "推荐变体与 issue 6 的门槛 bars of the recommended variant:", ""]
+        out += to_markdown(bars).rstrip("\n").split("\n")
+    meeting = b.get("meeting_all_bars")
+    if meeting is not None:
+        out += ["", "- 满足全部门槛的变体 variants meeting every bar: "
+                + (", ".join(f"`{m}`" for m in meeting) if meeting else "无 none")]
+    return out + [""]
 
 
 def _section_best(f: Facts) -> list[str]:
