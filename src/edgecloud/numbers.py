@@ -60,17 +60,11 @@ def _best_row(field: str) -> Callable[[Any], Any]:
     return get
 
 
-def _recommended(field: str, sub: str | None = None) -> Callable[[Any], Any]:
-    """A field of the edge benchmark's recommended variant (07_edge_bench)."""
+def _variant(which: str, field: str, sub: str | None = None) -> Callable[[Any], Any]:
+    """A field of one variant of the edge benchmark (07_edge_bench): the recommended one or the baseline."""
     def get(r: dict[str, Any]) -> Any:
-        row = next(x for x in r["variants"] if x["variant"] == r["recommendation"]["variant"])
-        return row[field][sub] if sub else row[field]
-    return get
-
-
-def _baseline(field: str, sub: str | None = None) -> Callable[[Any], Any]:
-    def get(r: dict[str, Any]) -> Any:
-        row = next(x for x in r["variants"] if x["variant"] == r["baseline"])
+        name = r["recommendation"]["variant"] if which == "recommended" else r["baseline"]
+        row = next(x for x in r["variants"] if x["variant"] == name)
         return row[field][sub] if sub else row[field]
     return get
 
@@ -131,20 +125,23 @@ NUMBERS: list[Number] = [
            "pct", "end-to-end routing accuracy"),
     Number("EdgeEndToEndLatencyMedianSeconds", "e2e", "summary.latency_ms.client.p50",
            lambda r: r["summary"]["latency_ms"]["client"]["p50"] / 1000, "seconds", "end-to-end p50 latency"),
-    Number("EdgeBenchRecommended", "edge_bench", "variants[recommended].label", _recommended("label"), "text",
+    Number("EdgeBenchRecommended", "edge_bench", "variants[recommended].label",
+           _variant("recommended", "label"), "text",
            "recommended edge variant (fastest within the routing bar)"),
-    Number("EdgeBenchSpeedup", "edge_bench", "variants[recommended].speedup.median", _recommended("speedup", "median"),
+    Number("EdgeBenchSpeedup", "edge_bench", "variants[recommended].speedup.median",
+           _variant("recommended", "speedup", "median"),
            "times", "decode speed-up of the recommended variant over PyTorch fp32"),
-    Number("EdgeBenchSizeRatio", "edge_bench", "variants[recommended].size_ratio", _recommended("size_ratio"), "times",
+    Number("EdgeBenchSizeRatio", "edge_bench", "variants[recommended].size_ratio",
+           _variant("recommended", "size_ratio"), "times",
            "how many times smaller on disk than PyTorch fp32"),
     Number("EdgeBenchDecodeTps", "edge_bench", "variants[recommended].decode_tps.median",
-           _recommended("decode_tps", "median"), "float1", "decode tokens/s of the recommended variant"),
+           _variant("recommended", "decode_tps", "median"), "float1", "decode tokens/s of the recommended variant"),
     Number("EdgeBenchBaselineDecodeTps", "edge_bench", "variants[baseline].decode_tps.median",
-           _baseline("decode_tps", "median"), "float1", "decode tokens/s of PyTorch fp32"),
+           _variant("baseline", "decode_tps", "median"), "float1", "decode tokens/s of PyTorch fp32"),
     Number("EdgeBenchRoutingAcc", "edge_bench", "variants[recommended].routing_accuracy",
-           _recommended("routing_accuracy"), "pct", "routing accuracy of the recommended variant"),
+           _variant("recommended", "routing_accuracy"), "pct", "routing accuracy of the recommended variant"),
     Number("EdgeBenchAgreement", "edge_bench", "variants[recommended].agreement.rate",
-           _recommended("agreement", "rate"), "pct1", "teacher-forced next-token agreement with fp32"),
+           _variant("recommended", "agreement", "rate"), "pct1", "teacher-forced next-token agreement with fp32"),
 ]
 
 

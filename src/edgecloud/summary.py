@@ -509,24 +509,6 @@ def _bench_recommendation(bench: dict[str, Any]) -> str | None:
     return None
 
 
-def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in d.items():
-        if isinstance(v, dict) and not prefix:
-            out.update(_flat(v, f"{k}."))
-        elif not isinstance(v, (dict, list)):
-            out[f"{prefix}{k}"] = v
-    return out
-
-
-def _bench_cell(v: Any) -> str:
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return "-" if v is None else str(v)
-
-
 def _section_bench(f: Facts) -> list[str]:
     b = f.reports.get("edge_bench")
     title = "### 端侧变体基准 edge-variant benchmark"
