@@ -96,3 +96,21 @@ fig = plots.training_curves(log.train, log.evals, summary["best"]["step"])
 publish.save_figure(fig, dirs.figures, "03_training_curves")
 print(f"eval loss: step 0 {summary['step0_eval_loss']} -> best {summary['best']['eval_loss']} "
       f"(reduction {summary.get('eval_loss_reduction')}); lowest free disk {summary['disk_free_min_gb']} GiB")
+
+# %% [markdown]
+# ## The routing decision at every checkpoint, and the deployed checkpoint
+# Each request of the validation split gets the routing score (`edgecloud.routing`: the margin of the
+# forward reply's first token over the model's own best other first token, one forward pass). Per
+# checkpoint: ROC AUC, accuracy of greedy decoding (score > 0) and of the calibrated threshold (the
+# middle of the widest score interval with the best validation accuracy, capped at 0). The deployed
+# checkpoint is the best on validation routing; the reference picked by eval loss. 04_eval, the
+# gateway and 07 read the choice from `reports/routing_calibration_<run>.json`; the test split is
+# never used here.
+
+# %%
+from edgecloud import calibrate
+
+cal = calibrate.calibrate(P, model_dir)
+publish.save_table(calibrate.checkpoint_table(cal), dirs.figures, "03_routing_checkpoints",
+                   caption="各检查点验证集路由（部署检查点按验证集路由准确率选择）", label="tab:routing-checkpoints")
+print(calibrate.calibration_markdown(cal))

@@ -25,6 +25,26 @@ def test_routing_degenerate_routers():
         metrics.routing([True], [])
 
 
+def test_routing_has_wilson_intervals_and_keeps_its_keys():
+    labels = [True, True, True, False, False, False, False, False]
+    forwarded = [True, True, False, True, False, False, False, False]
+    r = metrics.routing(labels, forwarded)
+    assert {"n", "tp", "fp", "fn", "tn", "accuracy", "precision", "recall", "f1", "cloud_share"} <= set(r)
+    assert r["accuracy_ci"] == pytest.approx(list(metrics.wilson(6, 8)))
+    assert r["recall_ci"] == pytest.approx(list(metrics.wilson(2, 3)))
+    assert r["precision_ci"] == pytest.approx(list(metrics.wilson(2, 3)))
+    assert r["cloud_share_ci"] == pytest.approx(list(metrics.wilson(3, 8)))
+    for key in ("accuracy", "recall", "precision", "cloud_share"):
+        lo, hi = r[f"{key}_ci"]
+        assert 0 <= lo < r[key] < hi <= 1
+    # 9 of 10 right: the textbook Wilson interval
+    nine = metrics.routing([True] + [False] * 9, [False] * 10)
+    assert nine["accuracy_ci"] == pytest.approx([0.596, 0.982], abs=1e-3)
+    # a router that never forwards has no precision to estimate: [None, None] (null in the JSON report)
+    assert nine["precision_ci"] == [None, None] and nine["precision"] == 0.0
+    assert nine["cloud_share_ci"][0] == 0.0 and nine["recall_ci"] == [0.0, pytest.approx(0.7935, abs=1e-4)]
+
+
 def test_tokens_split_chinese_into_characters_and_latin_into_words():
     assert metrics.tokens("好的，已打开 Wi-Fi 3.5 度") == ["好", "的", "已", "打", "开", "wi", "fi", "3.5", "度"]
 

@@ -89,3 +89,74 @@ def test_raw_text_is_kept_for_every_format(name):
     recs = list(read_raw(FMT / name))
     assert recs and all(r.raw and r.error is None for r in recs)
     assert all(isinstance(json.loads(r.raw), (dict, list)) or r.raw for r in recs)
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_messages_record_ending_in_the_request_takes_reply_and_label_from_its_fields(tmp_path):
+    """The generator's conversation layout: history, then the final user turn; `response` and
+    `needs_cloud` belong to that final turn."""
+    raw = write_jsonl(tmp_path / "conv.jsonl", [
+        {"id": "c-1", "lang": "zh", "category": "timer_reminder", "needs_cloud": False, "group": "g1",
+         "messages": [{"role": "user", "content": "证明√2是无理数"},
+                      {"role": "assistant", "content": DEFAULT_FORWARD_REPLY},
+                      {"role": "user", "content": "5分钟后提醒我喝水"}],
+         "response": "好的，5分钟后提醒你喝水。"},
+        {"id": "c-2", "lang": "en", "category": "proof_derivation", "needs_cloud": True, "group": "g2",
+         "messages": [{"role": "user", "content": "Turn on the kitchen lights"},
+                      {"role": "assistant", "content": "Okay, the kitchen lights are on."},
+                      {"role": "user", "content": "Prove that √2 is irrational."}],
+         "response": None},
+        {"id": "c-3", "category": "chitchat", "needs_cloud": False,
+         "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"},
+                      {"role": "user", "content": "Thanks"}]},
+    ])
+    acc, rej, _ = convert(raw)
+    assert [e.id for e in acc] == ["c-1", "c-2"]
+    edge, cloud = acc
+    assert edge.query == "5分钟后提醒我喝水" and edge.needs_cloud is False
+    assert edge.response == "好的，5分钟后提醒你喝水。"
+    assert edge.history == [{"role": "user", "content": "证明√2是无理数"},
+                            {"role": "assistant", "content": DEFAULT_FORWARD_REPLY}]
+    assert cloud.query == "Prove that √2 is irrational." and cloud.needs_cloud is True
+    assert cloud.response == DEFAULT_FORWARD_REPLY and len(cloud.history) == 2
+    swift = edge.to_swift("SYSTEM")
+    assert [m["role"] for m in swift["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+    assert swift["messages"][-1]["content"] == "好的，5分钟后提醒你喝水。"
+    # an edge request with neither a final assistant turn nor `response` still has no reply
+    assert len(rej) == 1 and rej[0].line == 3 and rej[0].reason == "empty_reply"
+
+
+def test_forwarding_history_turns_get_the_configured_forward_reply(tmp_path):
+    raw = write_jsonl(tmp_path / "conv.jsonl", [
+        {"needs_cloud": False,
+         "messages": [{"role": "user", "content": "推导一下求根公式"}, {"role": "assistant", "content": "转发云端"},
+                      {"role": "user", "content": "几点了"}, {"role": "assistant", "content": "现在是下午3点。"},
+                      {"role": "user", "content": "关灯"}],
+         "response": "好的，灯已关闭。"},
+    ])
+    acc, rej, _ = convert_files([raw], "auto", "FORWARD!", 1024)
+    assert rej == []
+    assert [m["content"] for m in acc[0].history] == ["推导一下求根公式", "FORWARD!", "几点了", "现在是下午3点。"]
+
+
+def test_same_request_after_a_different_history_is_not_a_duplicate(tmp_path):
+    def conv(rid, first, reply, final):
+        return {"id": rid, "needs_cloud": False, "response": "Timer set for 5 minutes.",
+                "messages": [{"role": "user", "content": first}, {"role": "assistant", "content": reply},
+                             {"role": "user", "content": final}]}
+
+    raw = write_jsonl(tmp_path / "conv.jsonl", [
+        {"id": "p-1", "query": "Set a timer for 5 minutes", "response": "Timer set for 5 minutes."},
+        conv("h-1", "Hi", "Hello!", "Set a timer for 5 minutes"),
+        conv("h-2", "Prove that √2 is irrational.", DEFAULT_FORWARD_REPLY, "Set a timer for 5 minutes"),
+        conv("h-3", "hi", "Hello!", "set a timer for 5 minutes!"),  # h-1 again, up to case and punctuation
+        {"id": "p-2", "query": "set a timer for 5 minutes.", "response": "Timer set for 5 minutes."},
+    ])
+    acc, rej, _ = convert(raw)
+    assert [e.id for e in acc] == ["p-1", "h-1", "h-2"]
+    assert [(r.line, r.reason) for r in rej] == [(4, "duplicate"), (5, "duplicate")]
+    assert "conv.jsonl:2" in rej[0].detail and "conv.jsonl:1" in rej[1].detail

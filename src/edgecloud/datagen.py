@@ -6,10 +6,10 @@ The thesis fine-tunes a small on-device model to answer simple requests itself a
 "转发云端 / forward to cloud" for complex ones. The raw data it learns from must be
 
 * realistic: many genuinely different phrasings per intent, in natural Simplified Chinese and
-  English, with slot fills (rooms, cities, times, numbers, phrases, topics);
+  English, with slot fills (rooms, cities, times, numbers, phrases, topics, claims, programs);
 * correct: arithmetic and unit-conversion replies are computed exactly (``fractions``), and
-  translations come from a hand-checked phrase table, so the model is not taught wrong facts;
-* reproducible: the committed script regenerates the committed files byte for byte. Only
+  translations come from hand-checked phrase tables, so the model is not taught wrong facts;
+* reproducible: the committed script regenerates the committed file byte for byte. Only
   ``random.Random(seed)`` is used - never the global RNG, the clock, or ``hash()`` of strings
   (which depends on PYTHONHASHSEED) - and every table is a tuple iterated in a fixed order;
 * split-friendly: every record carries a ``group`` naming the phrasing template it came from.
@@ -27,25 +27,57 @@ contains a complex-task word such as prove/derive/analyze/plan/itinerary/code/al
 report/compare/strategy/design/optimize, 证明/推导/分析/规划/计划/行程/代码/实现/算法/论文/报告/详细/步骤/比较/
 策略/设计/优化, or is longer than 40 Chinese / 120 English characters). If every complex request
 had such a word and every simple one lacked it, that heuristic would route perfectly and the
-comparison would say nothing. Real traffic is not like that: people mention their report while
-setting a reminder, ask how to say "algorithm" in French, tell a story before asking for the
-weather - and ask hard questions ("为什么 1/n 的级数发散？", "How should we spend a week in Yunnan
-with parents who can't walk far?") without naming the task. So every template has a ``cue``:
+comparison would say nothing - and a model trained on such data learns the words and the length,
+not the task: it forwards "translate 'proof'" and keeps "Prove that √2 is irrational." at the
+edge. Real traffic is not like that: people mention their report while setting a reminder, ask how
+to say "algorithm" in French, tell a story before asking for the weather - and ask hard questions
+in one short line ("推导一下二次方程求根公式", "quicksort in Rust?") or without naming the task
+("为什么 1/n 的级数发散？"). So every template has a ``cue``:
 
-* KEYWORD (edge): a simple request that mentions a complex-task word, with a correct simple reply;
-  18% of every edge (category, language) stratum;
+* KEYWORD (edge): a simple request that mentions a complex-task word in one of many roles (the
+  document a reminder is about, the work a timer or a lamp is for, a word being translated, the
+  homework a multiplication comes from, "比较" meaning "rather", good or bad news in chit-chat),
+  with a correct simple reply; 25% of every edge (category, language) stratum;
 * LONG (edge): a simple request in chatty context, longer than 40 / 120 characters, with none of
-  those words; 12% of every edge stratum (so ~12-15% of edge records are long);
+  those words; 12% of every edge stratum;
 * PLAIN (complex): a request that clearly needs multi-step reasoning, long writing, planning under
-  constraints or real programming, phrased without any of those words; 40% of every complex
-  stratum (with the typical templates that happen to lack one, about half of complex records);
-* TYPICAL: the rest, whose cues agree with the label.
+  constraints or real programming, phrased without any of those words; 30% of every complex stratum;
+* SHORT (complex): a complex request no longer than 40 / 120 characters, usually far shorter
+  (median about 15 / 50): bare claims and terse imperatives ("证明{claim}", "Derive {deriv}.",
+  "用{lang}写个{prog}", "Plan a {n}-day trip to {place} for {who}.", "分析一下{topic}"), casual
+  one-liners and the odd typo ("推倒一下...", "proove that ..."), with or without a keyword, drawn
+  from large tables of claims, derivations, algorithms, programs, topics, places and goals;
+  35% of every complex stratum (with the PLAIN questions, most complex requests are short);
+* TYPICAL: the rest, whose cues agree with the label. Typical edge templates also name hard
+  subjects without asking for them (translate "勾股定理", review your quicksort notes), and
+  several are a few characters long ("48*26", "timer 3 minutes").
 
 The shares are per stratum (round(quota * share), see ``cue_quotas``), so they hold for every
-category, both languages and every seed; at n=500 a keyword-or-length rule gets only ~70% right.
-Misleading templates are ordinary paraphrase groups like all others.
+category, both languages and every seed; at n=1000 a keyword-or-length rule gets only ~61% right
+(keywords alone ~68%, below always-edge's 80%). Misleading templates are ordinary paraphrase
+groups like all others.
 
-Run ``python -m edgecloud.datagen --n 500 --seed 20260210 --out data/raw/edge_requests_v1.jsonl``.
+Conversations
+-------------
+The edge model sees the chat so far and must route the LAST user turn. So round(quota * 0.2) records
+of every stratum (``CONVERSATION_SHARE``) carry 1-2 earlier exchanges (user + assistant) before
+their request: usually a forwarded complex request (assistant: the forward reply) before a simple
+one, usually a simple exchange (with its correct reply) before a complex one, sometimes two
+exchanges of either kind, about one exchange in seven in the other language. Label, category,
+group and reply are those of the final request. These records use the ms-swift messages layout
+with the metadata (``CONVERSATION_FIELDS``: ``messages`` ends with the final user turn, ``response``
+is its reply, null when it forwards); single requests keep the plain layout (``FIELDS``). History
+phrasings (``HISTORY_TEMPLATES``) are never final requests, and no history request repeats any
+other request of the file, so no test request is trained on as someone else's history.
+
+Files
+-----
+``data/raw/edge_requests_v2.jsonl`` is made by this version:
+``python -m edgecloud.datagen --n 1000 --seed 20260210 --out data/raw/edge_requests_v2.jsonl``.
+``data/raw/edge_requests_v1.jsonl`` (500 records) and ``data/raw/edge_requests_smoke.jsonl`` (60)
+were made by the previous version (git commit 36e4528: single requests only, no SHORT cue,
+KEYWORD 18% / PLAIN 40%) and are kept unchanged because earlier runs refer to them; this version
+no longer reproduces them (``git show 36e4528:src/edgecloud/datagen.py`` does).
 """
 from __future__ import annotations
 
@@ -62,6 +94,12 @@ from typing import Callable, Optional, Sequence
 # Dataset shape
 
 FIELDS = ("id", "lang", "category", "needs_cloud", "group", "query", "response")
+# A conversation record (earlier turns before the final request) uses ms-swift's messages layout:
+# `messages` ends with the final user turn; `response` is the reply to that turn (None: forward).
+CONVERSATION_FIELDS = ("id", "lang", "category", "needs_cloud", "group", "messages", "response")
+# The reply of a forwarded turn in a conversation's history (= edgecloud.params.DEFAULT_FORWARD_REPLY;
+# the converter replaces it by data.forward_reply).
+FORWARD_REPLY = "转发云端 (forward to cloud)"
 LANGS = ("zh", "en")
 EDGE_CATEGORIES = ("device_control", "timer_reminder", "lookup", "translation", "arithmetic", "chitchat")
 CLOUD_CATEGORIES = ("proof_derivation", "long_analysis", "planning", "coding")
@@ -78,12 +116,20 @@ MIN_QUERY_CHARS, MAX_QUERY_CHARS = 2, 220
 # Surface cues of a template (see the module docstring). TYPICAL: the cues agree with the label.
 # KEYWORD (edge): a simple request that mentions a complex-task word. LONG (edge): a simple request
 # in chatty context, longer than LONG_QUERY_CHARS, without such words. PLAIN (complex): a complex
-# request phrased without any such word.
-TYPICAL, KEYWORD, LONG, PLAIN = "typical", "keyword", "long", "plain"
+# request phrased without any such word. SHORT (complex): a complex request no longer than
+# LONG_QUERY_CHARS, usually far shorter ("证明√2是无理数", "Derive the quadratic formula.").
+TYPICAL, KEYWORD, LONG, PLAIN, SHORT = "typical", "keyword", "long", "plain", "short"
 # Share of every (category, language) stratum drawn from the templates of each misleading cue;
 # the rest comes from TYPICAL templates. Per stratum the count is round(stratum quota * share).
-EDGE_CUE_SHARES = {KEYWORD: 0.18, LONG: 0.12}
-CLOUD_CUE_SHARES = {PLAIN: 0.40}
+EDGE_CUE_SHARES = {KEYWORD: 0.25, LONG: 0.12}
+CLOUD_CUE_SHARES = {PLAIN: 0.30, SHORT: 0.35}
+# Share of every (category, language) stratum whose final request gets 1-2 earlier turns.
+CONVERSATION_SHARE = 0.2
+# Earlier turns of a conversation: P(two pairs rather than one); P(the pair just before the final
+# request is complex) when the final request is simple / complex; P(a pair is in the other language).
+HISTORY_TWO_PAIRS = 0.35
+HISTORY_LAST_COMPLEX = {False: 0.6, True: 0.25}
+HISTORY_OTHER_LANG = 0.15
 # Lengths above which a request looks long (the thresholds of the length heuristic).
 LONG_QUERY_CHARS = {"zh": 40, "en": 120}
 
@@ -99,7 +145,7 @@ class Template:
     named ``sampler``. A slot ``foo`` is also available as ``Foo`` (first letter upper-cased), for
     slots that start a sentence. ``response`` is None for complex (cloud) templates. ``cue`` says
     whether the phrasing's surface cues agree with its label (TYPICAL) or mislead (KEYWORD, LONG,
-    PLAIN); it decides which share of a stratum the template draws from, and is not written out.
+    PLAIN, SHORT); it decides which share of a stratum the template draws from, and is not written out.
     """
 
     query: str
@@ -373,6 +419,12 @@ ZH_PROOF_TASKS = (
     "推导线性回归最小二乘解的正规方程", "推导高斯分布均值和方差的最大似然估计", "用康托尔对角线法证明实数集不可数",
     "推导 softmax 加交叉熵损失对 logits 的梯度", "从牛顿万有引力定律推导圆轨道情形下的开普勒第三定律",
     "从导数的定义出发证明 sin x 的导数是 cos x", "证明费马小定理", "从递推式推导归并排序的时间复杂度是 O(n log n)",
+    "证明调和级数发散", "证明单调有界数列必收敛", "用反证法证明√3是无理数", "推导单摆在小角度下的周期公式",
+    "推导斜抛运动的最大射程公式", "证明辗转相除法一定能求出最大公约数", "推导等额本息房贷的月供公式",
+    "证明实对称矩阵的特征值都是实数", "推导二项分布的期望和方差", "证明中国剩余定理", "推导逻辑回归交叉熵损失的梯度",
+    "证明闭区间上的连续函数一定能取到最大值", "推导斐波那契数列的通项公式",
+    "证明任意六个人里一定有三个人互相认识或者互不认识", "推导齐奥尔科夫斯基火箭方程", "证明拉格朗日中值定理",
+    "推导卡尔曼滤波的预测和更新公式", "证明有n个节点的树恰好有n−1条边",
 )
 EN_PROOF_TASKS = (
     "prove that √2 is irrational", "prove that there are infinitely many primes", "derive the quadratic formula",
@@ -387,6 +439,19 @@ EN_PROOF_TASKS = (
     "derive Kepler's third law for circular orbits from Newton's law of gravitation",
     "prove from first principles that the derivative of sin x is cos x", "prove Fermat's little theorem",
     "derive merge sort's O(n log n) running time from its recurrence",
+    "prove that the harmonic series diverges", "prove that a bounded monotone sequence converges",
+    "prove by contradiction that √3 is irrational", "derive the small-angle period of a simple pendulum",
+    "derive the maximum range of a projectile", "prove that the Euclidean algorithm computes the gcd",
+    "derive the monthly payment formula for a fixed-rate mortgage",
+    "prove that a real symmetric matrix has real eigenvalues",
+    "derive the mean and variance of a binomial distribution", "prove the Chinese remainder theorem",
+    "derive the gradient of the logistic regression loss",
+    "prove that a continuous function on a closed interval attains its maximum",
+    "derive Binet's closed form for the Fibonacci numbers",
+    "prove that any six people include three mutual friends or three mutual strangers",
+    "derive the Tsiolkovsky rocket equation", "prove the mean value theorem",
+    "derive the predict and update equations of the Kalman filter",
+    "prove that a tree with n nodes has exactly n − 1 edges",
 )
 ZH_ANALYSIS_TASKS = (
     "比较凯恩斯主义和货币主义在应对通货膨胀上的政策主张", "分析特斯拉近五年的竞争战略",
@@ -397,6 +462,12 @@ ZH_ANALYSIS_TASKS = (
     "评估全民基本收入（UBI）的可行性与利弊", "分析星巴克在中国市场的本土化战略及其面临的竞争",
     "写一篇关于乡村振兴与城镇化关系的深度评论", "对比核电与可再生能源在实现碳中和目标中的作用",
     "分析2008年金融危机的成因以及之后金融监管的变化",
+    "分析拼多多是怎么在阿里和京东之间杀出来的", "比较日本失去的三十年和中国当前经济形势的异同",
+    "分析新能源汽车价格战对整条产业链的影响", "写一篇三千字的文章，讨论延迟退休政策的利弊",
+    "分析外卖平台的抽成模式对商家和骑手的影响", "分析英伟达为什么能在AI芯片市场形成垄断，这种优势能维持多久",
+    "深入分析生育率持续下降的原因和可能的对策", "比较中日韩三国应对少子化的政策及其效果",
+    "分析直播带货从爆发到降温的过程和原因", "评估欧盟碳边境调节机制对中国出口企业的影响",
+    "分析县域经济未来十年的发展机会和瓶颈", "分析大模型对高等教育的冲击以及高校该如何应对",
 )
 EN_ANALYSIS_TASKS = (
     "compare Keynesian and monetarist approaches to fighting inflation",
@@ -414,6 +485,18 @@ EN_ANALYSIS_TASKS = (
     "analyze the causes of the 2008 financial crisis and how regulation changed afterwards",
     "compare the healthcare systems of the UK, Germany and the US on cost and outcomes",
     "analyze why congestion pricing worked in some cities and failed in others",
+    "analyze how Shein and Temu disrupted fast fashion and online retail",
+    "compare Japan's lost decades with China's current slowdown",
+    "analyze how the EV price war is reshaping the car industry's supply chain",
+    "write a 3,000-word essay on the pros and cons of raising the retirement age",
+    "analyze how food-delivery apps' commissions affect restaurants and couriers",
+    "analyze why Nvidia came to dominate AI chips and whether that lead can last",
+    "analyze in depth why birth rates keep falling in rich countries and what might help",
+    "compare how Japan, South Korea and Italy are handling shrinking populations",
+    "analyze the collapse of Silicon Valley Bank and what it says about bank regulation",
+    "assess how the EU's carbon border tax will affect exporters in developing countries",
+    "analyze how large language models are changing higher education",
+    "compare rent control and housing vouchers as answers to unaffordable cities",
 )
 ZH_PLAN_TASKS = (
     "规划一次5天4晚的日本关西之旅，两个人总预算1.2万元，其中一人吃素",
@@ -429,6 +512,11 @@ ZH_PLAN_TASKS = (
     "排一下下学期的时间表：5门课、每周20小时实习，还要准备两个竞赛",
     "策划一个30人公司的两天一夜年会，预算5万元，要有团建和颁奖环节",
     "制定一个三个月还清2万元信用卡欠款的计划，月收入8000，房租2500",
+    "规划一次北疆10天自驾游，两大两小，孩子一个5岁一个8岁，预算2万", "帮我排一个三个月考过日语N2的学习计划，每天只有一个半小时",
+    "规划一次11月的冰岛8天环岛自驾，想看极光但怕路况不好", "制定一个半年存下5万块的计划，月薪1.2万，每月房贷4000",
+    "安排一次20人的三天两夜团建，预算4万，要照顾到不爱运动的同事", "规划一次带爸妈的北京5日游，妈妈有高血压，不想太赶",
+    "给我排一份秋招准备计划，还剩两个月，要刷题、改简历、准备面试", "规划一次去杭州的两天一夜周末游，坐高铁，还要带一只狗",
+    "制定一个从零开始12周跑完半马的训练计划，每周最多跑4次", "安排一次清迈7天亲子游，孩子3岁，每天下午要午睡",
 )
 EN_PLAN_TASKS = (
     "a 5-day Japan itinerary for two on a $3,000 budget, where one of us is vegetarian",
@@ -444,6 +532,16 @@ EN_PLAN_TASKS = (
     "a two-week backpacking route through Thailand and Vietnam for under $1,500 in the rainy season",
     "a week of gluten-free meal prep and a grocery list for a family of four under $150",
     "a plan to pay off $8,000 of credit card debt within a year on $4,200 a month take-home pay",
+    "a 10-day Iceland ring-road itinerary in November for two nervous winter drivers",
+    "a 12-week half-marathon plan for a beginner who can run at most four days a week",
+    "a 5-day Rome itinerary for parents in their seventies who need a rest every afternoon",
+    "a three-month plan to pass the JLPT N3 with 90 minutes of study a day",
+    "a six-month plan to save $10,000 on $5,500 a month with $2,000 rent",
+    "a two-month plan to get ready for software engineering interviews while working full time",
+    "a 3-day offsite for 20 people on $15,000 that works for people who hate team sports",
+    "a week-long Costa Rica itinerary for a family with a 3-year-old who naps every afternoon",
+    "a car-free weekend in Chicago with a dog, arriving by train on Friday night",
+    "an 8-week plan to move apartments, start a new job and still finish my night-school course",
 )
 ZH_CODE_TASKS = (
     "用Python实现一个带过期时间（TTL）的LRU缓存，get和put都要O(1)", "写一个支持并发、限速和URL去重的网页爬虫",
@@ -453,6 +551,12 @@ ZH_CODE_TASKS = (
     "用React写一个带分页、搜索和排序的表格组件", "基于令牌桶算法实现一个限流中间件",
     "用PyTorch从零实现一个Transformer编码器", "写一个能处理嵌套列表的Markdown转HTML工具",
     "实现一个支持前缀搜索和自动补全的Trie", "用Python写一个支持断点续传的多线程下载器",
+    "用Python实现一个支持撤销和重做的文本编辑器后端", "用C实现一个简单的内存池分配器",
+    "用Go写一个支持超时和重试的HTTP客户端库", "实现一个基于倒排索引的迷你搜索引擎，结果按相关度排序",
+    "用Python写一个回溯加剪枝的数独求解器", "用JavaScript写一个带碰撞检测的贪吃蛇游戏",
+    "实现一个支持 . 和 * 的正则表达式匹配器", "用Rust实现一个能优雅关闭的线程池",
+    "写一个把CSV导入SQLite并自动推断列类型的工具", "实现一个带虚拟节点的一致性哈希环",
+    "不用sklearn，用Python实现K-means聚类", "写一个支持多房间的WebSocket聊天服务器",
 )
 EN_CODE_TASKS = (
     "implement an LRU cache with TTL in Python with O(1) get and put",
@@ -468,40 +572,226 @@ EN_CODE_TASKS = (
     "write a Markdown-to-HTML converter that handles nested lists",
     "implement a trie with prefix search and autocomplete",
     "write a multi-threaded file downloader in Python that can resume interrupted downloads",
+    "implement an undo/redo text-editor backend in Python", "write a simple memory-pool allocator in C",
+    "write an HTTP client library in Go with timeouts and retries",
+    "build a tiny search engine on an inverted index with relevance ranking",
+    "write a sudoku solver in Python using backtracking with pruning",
+    "write a snake game in JavaScript with collision detection",
+    "implement a regex matcher that supports . and *", "implement a thread pool in Rust with graceful shutdown",
+    "write a tool that loads a CSV into SQLite and infers the column types",
+    "implement a consistent-hash ring with virtual nodes",
+    "implement k-means clustering in Python without scikit-learn",
+    "write a multi-room WebSocket chat server",
 )
 ZH_CODE_EXPLAIN = (
     "SQL查询优化器是怎么选择执行计划的", "数据库的MVCC是怎么实现的", "Raft协议是如何保证日志一致性的",
     "Python的GIL是怎么工作的、对多线程有什么影响", "Java的G1垃圾回收器是怎么工作的", "React的Fiber架构是怎么调度渲染的",
     "为什么数据库索引普遍用B+树",
+    "Kafka是怎么保证消息不丢、不重复的", "Redis的持久化和主从复制是怎么实现的", "Go的调度器GMP模型是怎么工作的",
+    "HTTPS握手的全过程是怎样的",
 )
 EN_CODE_EXPLAIN = (
     "how a SQL query optimizer chooses an execution plan", "how MVCC works in PostgreSQL",
     "how Raft keeps replicated logs consistent", "how Python's GIL works and what it means for multithreading",
     "how Java's G1 garbage collector works", "how React's Fiber architecture schedules rendering",
     "why databases use B+ trees for indexes",
+    "how Kafka avoids losing or duplicating messages", "how Redis persistence and replication work",
+    "how Go's scheduler maps goroutines onto OS threads", "what exactly happens during a TLS handshake",
 )
+
+# Short complex requests (SHORT cue): terse slots, so a request like "证明√2是无理数" or "Derive the
+# quadratic formula." stays far under the length thresholds. zh facts read as statements ("为什么{fact}？"),
+# zh theorems as names ("证明{theorem}"); en facts are that-clauses ("Prove that {fact}."), en theorems
+# noun phrases ("Prove {theorem}."), en derivations noun phrases with their article ("Derive {deriv}.").
+ZH_FACTS = (
+    "√2是无理数", "√3是无理数", "log₂3是无理数", "e是无理数", "√2+√3是无理数", "素数有无穷多个",
+    "形如4k+3的素数有无穷多个", "三角形内角和是180度", "1+2+…+n=n(n+1)/2", "1²+2²+…+n²=n(n+1)(2n+1)/6",
+    "前n个奇数之和等于n²", "n³−n总能被6整除", "5ⁿ−1总能被4整除", "整数的平方除以4只能余0或1", "相邻两个整数互质",
+    "实数集不可数", "有理数集是可数的", "0.999…=1", "调和级数发散", "1/n²的级数收敛", "单调有界数列必收敛",
+    "闭区间上的连续函数有最大值", "eˣ≥1+x", "ln x≤x−1", "x>0时sin x<x", "对称矩阵的特征值都是实数",
+    "矩阵乘法满足结合律", "可逆矩阵的行列式不为零", "任意两个有理数之间都有无理数", "n≥4时n!>2ⁿ",
+    "任意六个人里必有三人互相认识或互不认识", "停机问题不可判定", "正多面体只有五种", "n个节点的树有n−1条边",
+    "每个大于1的整数都能唯一分解成素数的乘积", "圆周角等于同弧所对圆心角的一半", "三角形两边之和大于第三边",
+)
+ZH_THEOREMS = (
+    "勾股定理", "柯西-施瓦茨不等式", "均值不等式", "伯努利不等式", "费马小定理", "威尔逊定理", "介值定理", "罗尔定理",
+    "拉格朗日中值定理", "算术基本定理", "群论里的拉格朗日定理", "抽屉原理", "欧拉多面体公式", "二项式定理",
+    "中国剩余定理", "马尔可夫不等式", "切比雪夫不等式", "夹逼定理", "裴蜀定理", "托勒密定理", "握手定理", "余弦定理",
+    "正弦定理", "康托尔定理", "大数定律", "中心极限定理",
+)
+ZH_CLAIMS = ZH_FACTS + ZH_THEOREMS
+ZH_DERIVATIONS = (
+    "一元二次方程的求根公式", "等比数列求和公式", "等差数列求和公式", "球的体积公式", "圆锥的体积公式", "单摆的周期公式",
+    "斜抛运动的射程公式", "开普勒第三定律", "第一宇宙速度", "地球的逃逸速度", "复利公式", "贝叶斯公式", "海伦公式",
+    "两角和的正弦公式", "二倍角公式", "sin x的导数", "ln x的导数", "xⁿ的导数", "分部积分公式", "eˣ的泰勒展开",
+    "欧拉公式", "牛顿迭代法的公式", "逻辑回归的梯度", "softmax交叉熵的梯度", "两层神经网络的反向传播",
+    "最小二乘的正规方程", "正态分布的最大似然估计", "二项分布的方差", "泊松分布的期望和方差", "指数分布的期望",
+    "斐波那契数列的通项公式", "归并排序的时间复杂度", "快速排序的平均复杂度", "理想气体状态方程", "弹簧振子的运动方程",
+    "RC电路的充电曲线", "火箭方程", "质能方程E=mc²", "洛伦兹变换", "卡尔曼滤波的更新公式", "PCA的主成分方向",
+    "线性回归的闭式解", "等额本息的月供公式", "Black-Scholes公式", "曲线的弧长公式", "圆的面积公式",
+)
+EN_FACTS = (
+    "√2 is irrational", "sqrt(3) is irrational", "log2(3) is irrational", "e is irrational", "√2 + √3 is irrational",
+    "there are infinitely many primes", "there are infinitely many primes of the form 4k+3",
+    "the angles of a triangle add up to 180°", "1 + 2 + … + n = n(n+1)/2", "1² + 2² + … + n² = n(n+1)(2n+1)/6",
+    "the sum of the first n odd numbers is n²", "n³ − n is always divisible by 6", "5^n − 1 is divisible by 4",
+    "every square is 0 or 1 mod 4", "consecutive integers are coprime", "the reals are uncountable",
+    "the rationals are countable", "0.999... = 1", "the harmonic series diverges", "the sum of 1/n² converges",
+    "a bounded monotone sequence converges", "e^x ≥ 1 + x for every real x", "ln x ≤ x − 1 for x > 0",
+    "sin x < x for x > 0", "a continuous function on [a, b] has a maximum",
+    "a real symmetric matrix has real eigenvalues", "matrix multiplication is associative",
+    "an invertible matrix has a nonzero determinant", "there's an irrational between any two rationals",
+    "n! > 2^n for n ≥ 4", "the halting problem is undecidable", "there are only five Platonic solids",
+    "every integer above 1 factors uniquely into primes", "the Euclidean algorithm returns the gcd",
+    "any six people include three mutual friends or three mutual strangers", "a tree with n nodes has n − 1 edges",
+    "an inscribed angle is half the central angle on the same arc",
+)
+EN_THEOREMS = (
+    "the Pythagorean theorem", "the Cauchy–Schwarz inequality", "the AM–GM inequality", "Bernoulli's inequality",
+    "the triangle inequality", "Fermat's little theorem", "Wilson's theorem", "the intermediate value theorem",
+    "Rolle's theorem", "the mean value theorem", "Lagrange's theorem for finite groups", "the pigeonhole principle",
+    "Euler's formula for polyhedra", "the fundamental theorem of arithmetic", "the binomial theorem",
+    "the Chinese remainder theorem", "Markov's inequality", "Chebyshev's inequality", "the squeeze theorem",
+    "Bézout's identity", "Ptolemy's theorem", "the handshake lemma", "the law of cosines", "Cantor's theorem",
+    "the law of large numbers", "the central limit theorem",
+)
+EN_DERIVATIONS = (
+    "the quadratic formula", "the sum of a geometric series", "the sum of an arithmetic series",
+    "the volume of a sphere", "the volume of a cone", "the period of a simple pendulum", "the range of a projectile",
+    "Kepler's third law", "Earth's escape velocity", "the orbital speed of a satellite",
+    "the compound interest formula",
+    "Bayes' rule", "Heron's formula", "the angle-sum formula for sine", "the double-angle formulas",
+    "the derivative of sin x", "the derivative of ln x", "the power rule", "integration by parts",
+    "the Taylor series of e^x", "Euler's formula", "Newton's method", "the gradient of logistic regression",
+    "the softmax cross-entropy gradient", "backprop for a two-layer network", "the normal equations",
+    "the MLE of a Gaussian's mean and variance", "the variance of a binomial distribution",
+    "the mean and variance of a Poisson distribution", "the mean of an exponential distribution",
+    "Binet's formula for Fibonacci numbers", "merge sort's running time", "quicksort's average running time",
+    "the ideal gas law from kinetic theory", "the equation of motion of a mass on a spring",
+    "the charging curve of an RC circuit", "the rocket equation", "E = mc²", "the Lorentz transformation",
+    "the Kalman filter update", "the principal components of PCA", "the closed-form solution of linear regression",
+    "the monthly payment on a fixed-rate mortgage", "the Black–Scholes formula", "the arc length formula",
+    "the area of a circle by integration",
+)
+# Coding: languages, algorithms / data structures, programs (nouns) and what a program does (verb phrases).
+CODE_LANGS = ("Python", "Java", "C++", "Go", "Rust", "JavaScript", "TypeScript", "C", "Kotlin", "Swift", "C#")
+ZH_ALGOS = (
+    "快速排序", "归并排序", "堆排序", "二分查找", "LRU缓存", "LFU缓存", "KMP字符串匹配", "Dijkstra最短路", "A*寻路",
+    "并查集", "红黑树", "AVL树", "B+树", "跳表", "布隆过滤器", "一致性哈希", "拓扑排序", "Kruskal最小生成树",
+    "线段树", "字典树", "最小堆", "哈夫曼编码", "K-means聚类", "决策树", "朴素贝叶斯分类器", "N皇后回溯",
+    "最长公共子序列", "0-1背包", "大整数乘法", "矩阵快速幂", "Bellman-Ford", "Floyd最短路", "Rabin-Karp",
+    "线程池", "令牌桶限流", "生产者消费者队列", "简易正则引擎", "LSM树",
+)
+EN_ALGOS = (
+    "quicksort", "merge sort", "heapsort", "binary search", "an LRU cache", "an LFU cache", "KMP string matching",
+    "Dijkstra's algorithm", "A* pathfinding", "union-find", "a red-black tree", "an AVL tree", "a B+ tree",
+    "a skip list", "a Bloom filter", "consistent hashing", "topological sort", "Kruskal's algorithm",
+    "a segment tree", "a trie", "a min-heap", "Huffman coding", "k-means", "a decision tree", "naive Bayes",
+    "N-Queens with backtracking", "longest common subsequence", "0/1 knapsack", "big-integer multiplication",
+    "Bellman-Ford", "Floyd–Warshall", "Rabin-Karp", "a thread pool", "a token-bucket rate limiter",
+    "a producer-consumer queue", "a tiny regex engine", "an LSM tree",
+)
+ZH_PROGS = (
+    "贪吃蛇游戏", "五子棋", "俄罗斯方块", "扫雷", "2048小游戏", "井字棋AI", "命令行记账本", "多人聊天室", "短链接服务",
+    "待办事项应用", "Markdown编辑器", "数独求解器", "迷宫生成器", "带括号的计算器", "文件同步工具", "密码管理器",
+    "网页爬虫", "查天气的聊天机器人", "简易区块链", "图片批量压缩工具", "RSS阅读器", "迷你搜索引擎", "象棋走子校验器",
+)
+EN_PROGS = (
+    "snake game", "tic-tac-toe AI", "command-line budget tracker", "URL shortener", "multi-user chat server",
+    "to-do app with a REST API", "Minesweeper clone", "sudoku solver", "2048 clone", "web scraper", "JSON parser",
+    "Markdown editor", "maze generator", "file sync tool", "password manager CLI", "Discord weather bot",
+    "toy blockchain", "image resizer CLI", "RSS reader", "tiny search engine", "Tetris clone", "chess move validator",
+)
+ZH_PROG_TASKS = (
+    "解数独", "批量重命名照片", "找出电脑里的重复文件", "自动整理下载文件夹", "监控网页价格变化", "合并几百个Excel表",
+    "生成迷宫再自己走出来", "模拟银行排队", "给照片批量加水印", "每天定时备份数据库", "把PDF里的表格抠出来",
+    "解N皇后问题", "生成随机密码并检查强度", "每天自动发日报邮件", "抓股票行情再画成K线图", "检测图片里的人脸",
+)
+EN_PROG_DOES = (
+    "solves sudoku puzzles", "finds the shortest path through a maze", "renames photos by the date they were taken",
+    "never loses at tic-tac-toe", "finds duplicate files on my drive", "converts Markdown to HTML",
+    "simulates a bank queue", "emails me when a product's price drops", "merges overlapping calendar events",
+    "prints summary stats for every column of a CSV", "compresses files with Huffman coding",
+    "solves the N-queens puzzle", "plays Conway's Game of Life in the terminal", "backs up a folder to S3 every night",
+    "generates a maze and then solves it", "watermarks a folder of images", "pulls stock prices and plots them",
+)
+# Analysis topics (noun phrases that fit "分析一下{topic}" / "Analyze {topic}.").
+ZH_TOPICS = (
+    "人口老龄化", "房地产市场走势", "美联储加息", "新能源汽车价格战", "AI对就业的冲击", "日本失去的三十年",
+    "瑞幸的商业模式", "拼多多的崛起", "远程办公的长期影响", "中国出口结构变化", "内卷现象", "延迟退休政策",
+    "县城经济", "直播带货的兴衰", "共享单车这门生意", "生育率持续走低", "中美科技竞争", "欧盟碳关税",
+    "比特币的长期价值", "大模型对教育的影响", "高考制度", "预制菜行业", "外卖平台抽成", "年轻人不买房",
+    "全球供应链重构", "台积电的护城河", "英伟达的垄断", "特斯拉的降价策略", "短剧行业爆发", "存款利率下调",
+    "城投债风险", "光伏产能过剩", "新茶饮的扩张", "跨境电商出海", "低空经济", "银发经济", "中概股回港上市",
+    "网约车司机过剩", "房贷提前还款潮", "小红书的商业化",
+)
+EN_TOPICS = (
+    "population aging in Europe", "the US housing affordability crisis", "the Fed's rate hikes", "the EV price war",
+    "AI's effect on white-collar jobs", "Japan's lost decades", "the gig economy", "Brexit's economic impact",
+    "remote work's long-term effects", "Nvidia's grip on AI chips", "TikTok's business model",
+    "the decline of shopping malls", "US student debt", "rising inequality", "the four-day work week",
+    "the streaming wars", "Costco's business model", "China's property slump", "the rise of Shein and Temu",
+    "deglobalization", "Bitcoin as an asset class", "social media and teen mental health", "the collapse of FTX",
+    "the Silicon Valley Bank failure", "carbon taxes", "rent control", "nuclear power's comeback",
+    "the chip supply chain", "falling birth rates in East Asia", "the opioid crisis",
+    "the return of industrial policy", "the US trade deficit with China", "the decline of local newspapers",
+    "private equity buying up vet clinics", "the rise of weight-loss drugs like Ozempic",
+    "college tuition inflation", "Boeing's quality problems", "the electric grid's readiness for EVs",
+    "the creator economy", "Europe's energy crisis after 2022",
+)
+# Planning: places, who travels (constraints), and goals with a deadline.
+ZH_PLACES = ("西安", "大理", "桂林", "北疆", "北海道", "清迈", "冰岛", "川西", "潮汕", "青甘大环线", "巴黎", "新加坡",
+             "西双版纳", "厦门", "重庆", "京都", "首尔", "张家界", "敦煌", "海南", "黄山", "香港", "普吉岛", "瑞士")
+ZH_TRIP_CONSTRAINTS = ("带两个老人", "带一岁的宝宝", "预算三千", "两个人预算一万", "一个人穷游", "全程不坐飞机",
+                       "老人腿脚不好", "同行有人坐轮椅", "要带狗", "只坐公共交通", "全家六口人", "我们都吃素",
+                       "每天开车不超过4小时", "孩子5岁，怕累")
+ZH_GOALS = ("三个月减重10斤", "半年考过日语N2", "一年存下5万块", "两个月准备好秋招", "12周跑完半马",
+            "三个月把雅思考到7分", "一个月内搬家加装修", "半年还清3万网贷", "8个月考研上岸", "一学期把GPA拉到3.5",
+            "一个暑假学会Python并找到实习", "四个月准备好婚礼")
+EN_PLACES = ("Kyoto", "Iceland", "Lisbon", "the Scottish Highlands", "Yellowstone", "Bali",
+             "New Zealand's South Island", "Mexico City", "Patagonia", "Vietnam", "Rome", "Morocco", "Banff", "Tokyo",
+             "Seoul", "Costa Rica", "Ireland", "the Amalfi Coast", "Croatia", "Hawaii's Big Island")
+EN_TRIP_FOR = ("a family with a toddler", "two people on $1,500", "a wheelchair user", "a vegan couple",
+               "a solo traveler on a tight budget", "grandparents who can't walk far", "four friends who don't drive",
+               "six people and one car", "someone who gets carsick", "a couple with a dog")
+EN_TRIP_WITH = ("a toddler", "my elderly parents", "$1,200 total", "no car", "two teenagers who hate museums",
+                "a wheelchair user", "our dog", "a vegan and a celiac", "a newborn", "a bad knee")
+EN_GOALS = ("lose 10 pounds in three months", "pass the JLPT N3 by December", "save $10k in a year",
+            "run a half marathon in 12 weeks", "learn enough Spanish for a trip in four months",
+            "prep for coding interviews in 8 weeks", "finish my thesis by May while working part-time",
+            "pay off $6k of credit card debt this year", "get my GRE to 325 in 10 weeks",
+            "move to Berlin in six months", "train for a 100-mile bike ride by August",
+            "get my wedding organized in four months")
 
 # ---------------------------------------------------------------------------------------------
 # Confounder tables (see "Surface cues do not give the label away" in the module docstring).
 # Every entry of a KW_ table contains a complex-task keyword; the PLAIN_ tables contain none.
 
 # Work people do at a desk, named with a complex-sounding word ("我要写代码了").
-ZH_KW_ACTIVITIES = ("写代码", "改论文", "赶报告", "做数据分析", "写实验报告", "刷算法题", "写项目计划书", "改设计稿")
+ZH_KW_ACTIVITIES = ("写代码", "改论文", "赶报告", "做数据分析", "写实验报告", "刷算法题", "写项目计划书", "改设计稿",
+                    "推导公式", "写证明题", "做市场分析", "写年终报告", "排下周的工作计划", "优化代码", "做毕业设计")
 EN_KW_WORK = ("code review", "lab report", "history essay", "data analysis", "project plan", "algorithms homework",
-              "design doc", "quarterly report", "strategy deck")
+              "design doc", "quarterly report", "strategy deck", "market analysis", "year-end report", "sprint plan",
+              "code refactor", "capstone design", "philosophy essay", "pricing strategy")
 # Documents with a deadline ("提醒我明天上午10点交实验分析报告").
 ZH_KW_DOCS = ("实验分析报告", "年度工作计划", "毕业论文初稿", "项目设计方案", "季度销售报告", "算法作业",
-              "代码评审意见", "旅行行程单", "市场分析材料", "系统优化方案")
+              "代码评审意见", "旅行行程单", "市场分析材料", "系统优化方案", "开题报告", "课程论文", "竞品分析",
+              "装修设计图", "证明题作业", "公式推导笔记")
 EN_KW_DOCS = ("project plan", "quarterly report", "design doc", "code changes", "lab report draft", "trip itinerary",
-              "marketing strategy deck", "data analysis notebook", "essay outline", "algorithm notes")
+              "marketing strategy deck", "data analysis notebook", "essay outline", "algorithm notes",
+              "proof homework", "essay draft", "sprint plan", "competitor analysis", "pricing strategy memo",
+              "research report")
 # Daily habits: zh as said; en (as the user says it, as the assistant echoes it).
-ZH_KW_HABITS = ("刷一道算法题", "写半小时代码", "复盘今天的计划", "更新项目进度报告", "读一篇论文", "整理当天的分析笔记")
+ZH_KW_HABITS = ("刷一道算法题", "写半小时代码", "复盘今天的计划", "更新项目进度报告", "读一篇论文", "整理当天的分析笔记",
+                "写一页论文", "做一道证明题", "背一个算法模板")
 EN_KW_HABITS = (("practice one algorithm problem", "practice one algorithm problem"),
                 ("update my meal plan", "update your meal plan"),
                 ("work on the code for my side project", "work on the code for your side project"),
                 ("review my study plan", "review your study plan"),
                 ("fill in my daily report", "fill in your daily report"),
-                ("go over my essay notes", "go over your essay notes"))
+                ("go over my essay notes", "go over your essay notes"),
+                ("write 300 words of my essay", "write 300 words of your essay"),
+                ("do one proof from the problem set", "do one proof from the problem set"))
 ZH_KW_MEETINGS = ("项目报告会", "代码评审", "方案设计评审", "季度策略会", "论文组会")
 EN_KW_MEETINGS = ("design review", "strategy meeting", "code review", "project plan check-in", "report readout")
 ZH_KW_EVENTS = ("论文答辩", "做项目报告", "代码评审", "给领导汇报年度计划", "算法面试", "方案设计评审")
@@ -522,6 +812,15 @@ TERMS = (
     {"zh": "行程", "en": "itinerary", "ja": "旅程", "fr": "itinéraire"},
     {"zh": "计划", "en": "plan", "ja": "計画", "fr": "plan"},
     {"zh": "优化", "en": "optimization", "ja": "最適化", "fr": "optimisation"},
+    {"zh": "代码审查", "en": "code review", "ja": "コードレビュー", "fr": "revue de code"},
+    {"zh": "项目计划", "en": "project plan", "ja": "プロジェクト計画", "fr": "plan de projet"},
+    {"zh": "数据分析", "en": "data analysis", "ja": "データ分析", "fr": "analyse de données"},
+    {"zh": "营销策略", "en": "marketing strategy", "ja": "マーケティング戦略", "fr": "stratégie marketing"},
+    {"zh": "源代码", "en": "source code", "ja": "ソースコード", "fr": "code source"},
+    {"zh": "排序算法", "en": "sorting algorithm", "ja": "ソートアルゴリズム", "fr": "algorithme de tri"},
+    {"zh": "年度报告", "en": "annual report", "ja": "年次報告書", "fr": "rapport annuel"},
+    {"zh": "设计文档", "en": "design document", "ja": "設計書", "fr": "document de conception"},
+    {"zh": "性能优化", "en": "performance optimization", "ja": "パフォーマンス最適化", "fr": "optimisation des performances"},
 )
 # Everyday sentences with a complex-sounding word on both sides, hand-checked (zh, en).
 KW_SENTENCES = (
@@ -537,6 +836,66 @@ KW_SENTENCES = (
     {"zh": "这是我们的行程", "en": "Here is our itinerary"},
     {"zh": "这个证明我看不懂", "en": "I don't understand this proof"},
     {"zh": "计划有变，我们改天再约", "en": "There's been a change of plans, let's meet another day"},
+    {"zh": "我的报告明天截止", "en": "My report is due tomorrow"},
+    {"zh": "代码已经上线了", "en": "The code is already live"},
+    {"zh": "你能证明吗？", "en": "Can you prove it?"},
+    {"zh": "周末有什么计划？", "en": "Any plans for the weekend?"},
+    {"zh": "这个设计太复杂了", "en": "This design is too complicated"},
+    {"zh": "我们需要一个新的策略", "en": "We need a new strategy"},
+    {"zh": "行程已经发到你邮箱了", "en": "I've emailed you the itinerary"},
+    {"zh": "分析结果出来了吗？", "en": "Are the analysis results out yet?"},
+    {"zh": "我在学算法", "en": "I'm learning algorithms"},
+)
+# Technical and academic names (zh, en) without any complex-task keyword: translating them, studying
+# them or chatting about them is simple, though the same names fill complex requests elsewhere.
+JARGON = (
+    {"zh": "勾股定理", "en": "Pythagorean theorem"}, {"zh": "费马大定理", "en": "Fermat's Last Theorem"},
+    {"zh": "费马小定理", "en": "Fermat's little theorem"}, {"zh": "中值定理", "en": "mean value theorem"},
+    {"zh": "二项式定理", "en": "binomial theorem"}, {"zh": "余弦定理", "en": "law of cosines"},
+    {"zh": "贝叶斯定理", "en": "Bayes' theorem"}, {"zh": "中国剩余定理", "en": "Chinese remainder theorem"},
+    {"zh": "抽屉原理", "en": "pigeonhole principle"}, {"zh": "大数定律", "en": "law of large numbers"},
+    {"zh": "中心极限定理", "en": "central limit theorem"}, {"zh": "求根公式", "en": "quadratic formula"},
+    {"zh": "泰勒展开", "en": "Taylor expansion"}, {"zh": "牛顿第二定律", "en": "Newton's second law"},
+    {"zh": "数学归纳法", "en": "mathematical induction"}, {"zh": "微积分", "en": "calculus"},
+    {"zh": "线性代数", "en": "linear algebra"}, {"zh": "二分查找", "en": "binary search"},
+    {"zh": "快速排序", "en": "quicksort"}, {"zh": "哈希表", "en": "hash table"}, {"zh": "链表", "en": "linked list"},
+    {"zh": "递归", "en": "recursion"}, {"zh": "梯度下降", "en": "gradient descent"},
+    {"zh": "神经网络", "en": "neural network"}, {"zh": "机器学习", "en": "machine learning"},
+    {"zh": "死锁", "en": "deadlock"}, {"zh": "虚拟内存", "en": "virtual memory"}, {"zh": "区块链", "en": "blockchain"},
+    {"zh": "通货膨胀", "en": "inflation"}, {"zh": "量化宽松", "en": "quantitative easing"},
+    {"zh": "供应链", "en": "supply chain"}, {"zh": "人口老龄化", "en": "population aging"},
+)
+# News people share in chitchat that mentions a complex-task word: (what they say, a kind reply).
+ZH_KW_NEWS = (
+    ("代码终于跑通了", "太棒了！折腾这么久终于跑通，值得庆祝一下。"),
+    ("开题报告过了", "恭喜！开了个好头，接下来会越来越顺的。"),
+    ("论文终于被录用了", "太厉害了，恭喜恭喜！这么久的努力终于有了回报。"),
+    ("年终报告被老板表扬了", "恭喜你！努力被看见的感觉真好。"),
+    ("方案设计一次就过了", "厉害！一次过可不容易，给自己点个赞。"),
+    ("算法面试过了", "恭喜恭喜！准备了这么久，终于拿下了！"),
+    ("旅行计划终于定下来了", "太好了，定下来就安心了，祝你玩得开心！"),
+    ("代码又报错了，烦死了", "先深呼吸，起来走两步，回来说不定一眼就看出问题了。"),
+    ("报告被打回来重写", "辛苦了，别灰心，改完一定会更好的。"),
+    ("论文被拒稿了", "抱抱你，被拒稿太常见了，改一改换个地方投，一定有机会。"),
+    ("周末的计划全泡汤了", "好可惜呀，计划赶不上变化，下次补回来！"),
+    ("做了一晚上证明题一道都没做出来", "辛苦了，卡住的时候先睡一觉，第二天常常就有思路了。"),
+    ("抖音的算法也太懂我了", "哈哈，看来它把你的喜好摸透了，刷的时候别熬夜哦。"),
+)
+EN_KW_NEWS = (
+    ("My code finally compiles", "Woohoo! That first clean build feels amazing."),
+    ("My essay got an A", "Congrats! All that work paid off."),
+    ("Our project plan got approved", "Nice! Congrats to you and the team."),
+    ("I aced my algorithms exam", "Amazing — congrats, you earned it!"),
+    ("My strategy deck went over really well", "That's great! Nice work."),
+    ("The report is finally done", "Congrats! Go enjoy a well-deserved break."),
+    ("Just finished the proof for my homework", "Nice work! That's a satisfying feeling."),
+    ("My code broke again and I'm so done", "Ugh, sorry. Take a short break — fresh eyes help a lot."),
+    ("My weekend plans fell through", "Bummer! Maybe a lazy weekend is just what you need."),
+    ("My report got sent back for rewrites", "That's frustrating. The second draft is usually the better one, though!"),
+    ("Spent three hours on one proof and got nowhere",
+     "That's rough. Sleep on it — ideas often show up the next morning."),
+    ("The YouTube algorithm keeps showing me cat videos",
+     "Honestly, the algorithm has good taste. Cat videos are the best."),
 )
 
 # Long, chatty context before a simple request (no keywords).
@@ -573,6 +932,9 @@ ZH_PLAIN_PROOF = (
     "实数和整数都有无穷多个，凭什么说实数更“多”？", "为什么 e^(iπ) + 1 = 0 成立？",
     "凭什么说五次方程没有一般的根式解？", "为什么 n³ − n 总能被6整除？", "为什么任意三角形的内角和都是180度？",
     "蒙提霍尔问题里，为什么换门赢的概率是三分之二？", "为什么 e^x 的导数还是它自己？",
+    "调和级数每一项都越来越小，加起来为什么还是无穷大？", "为什么任意六个人里总能找到三个互相认识或者互不认识的？",
+    "为什么正多面体只有五种？", "辗转相除法为什么一定能求出最大公约数？", "为什么有理数能一个一个数出来，实数却不行？",
+    "单摆的周期为什么跟摆球的质量无关？", "为什么停机问题是不可判定的？", "为什么不存在最大的素数？",
 )
 EN_PLAIN_PROOF = (
     "Why can't you trisect an arbitrary angle with ruler and compass?",
@@ -584,6 +946,12 @@ EN_PLAIN_PROOF = (
     "Why is n³ − n always divisible by 6?", "Why does switching doors win two thirds of the time in the Monty Hall "
     "problem?", "Why is e^x its own derivative?", "Why do the angles of every triangle add up to 180 degrees?",
     "Where does the quadratic formula actually come from?",
+    "Why does the harmonic series diverge even though its terms shrink to zero?",
+    "Why are there only five Platonic solids?", "Why does Euclid's method always find the greatest common divisor?",
+    "Why can you list the rationals one by one but not the reals?",
+    "Why doesn't a pendulum's period depend on its mass?", "Why is the halting problem undecidable?",
+    "Why is there no largest prime number?",
+    "Why must any six people include three mutual friends or three mutual strangers?",
 )
 ZH_PLAIN_WALK = ("为什么前n个奇数之和总是完全平方数", "公钥加密是怎么让两个陌生人在公开信道上约定密钥的",
                  "为什么闭区间上的连续函数一定能取到最大值", "球的体积公式是怎么来的", "为什么RSA解密能还原出明文",
@@ -600,6 +968,9 @@ ZH_PLAIN_ISSUES = (
     "全民基本收入在中国行得通吗？利弊各是什么？", "人工智能普及以后，哪些职业最先受冲击，社会该怎么应对？",
     "为什么星巴克在中国越来越难做了？", "美联储加息是怎么一步步影响到新兴市场的汇率和股市的？",
     "核电和风电光伏，哪条路更能帮中国做到碳中和？", "为什么有的城市收拥堵费成功了，有的却推行不下去？",
+    "为什么这几年年轻人越来越不愿意结婚生孩子？有没有办法扭转？", "新能源车的价格战最后会打成什么样，谁能活下来？",
+    "为什么拼多多能在阿里和京东的夹缝里做起来？", "延迟退休到底会不会挤占年轻人的工作机会？",
+    "为什么英伟达在AI芯片上几乎没有对手？", "外卖平台抽成这么高，到底是商家、骑手还是顾客在买单？",
 )
 EN_PLAIN_ISSUES = (
     "What would happen to house prices and jobs if interest rates stayed at 8% for five years?",
@@ -614,6 +985,12 @@ EN_PLAIN_ISSUES = (
     "Is nuclear power or wind and solar the better bet for reaching net zero?",
     "How did streaming change the economics of the music industry?",
     "What does an aging population mean for public pensions over the next thirty years?",
+    "Why are young people in rich countries having fewer kids, and can anything reverse it?",
+    "Where is the EV price war heading, and which carmakers survive it?",
+    "How did Temu and Shein grow so fast, and what does it mean for Amazon?",
+    "Does raising the retirement age actually hurt young workers' job prospects?",
+    "Why does Nvidia have almost no real competition in AI chips?",
+    "Who really pays for food-delivery commissions: restaurants, couriers or customers?",
 )
 ZH_PLAIN_WRITING = (
     "帮我写一份三千字的毕业典礼致辞", "写一篇关于乡村振兴的时评，两千字左右",
@@ -643,6 +1020,8 @@ ZH_PLAIN_TRIPS = (
     "暑假带孩子坐火车玩法国、瑞士和意大利，两周时间，每人预算3万，路线怎么走？",
     "一家四口下周去三亚五天，小的才两岁，每天的活动和吃住怎么安排？",
     "我要在八个月内边上班边转行做数据工作，每个月该学些什么？",
+    "两大两小去北疆自驾10天，孩子5岁和8岁，预算两万，怎么走？", "爸妈第一次去北京，妈妈血压高，五天怎么玩才不累？",
+    "离秋招还剩两个月，要刷题、改简历、准备面试，每天怎么安排？", "11月去冰岛环岛8天，想看极光又怕路滑，路线怎么走？",
 )
 EN_PLAIN_TRIPS = (
     "Five days in Japan for two people on $3,000, and one of us is vegetarian. Where should we go each day?",
@@ -659,6 +1038,10 @@ EN_PLAIN_TRIPS = (
     "should we split the days?",
     "How do I feed a family of four gluten-free for a week on $150, with a shopping list and a dinner for each "
     "night?",
+    "Ten days on Iceland's ring road in November, and we're nervous winter drivers. How should we split it?",
+    "My parents are in their seventies and need a rest every afternoon. How should we do five days in Rome?",
+    "I have two months until interviews and I work full time. What should each week look like?",
+    "Seven days in Costa Rica with a 3-year-old who naps every afternoon: where do we stay, what do we do each day?",
 )
 ZH_PLAIN_BUILDS = (
     "用 Python 写一个带重试和限速的网页爬虫", "用 Go 写一个支持 Raft 复制的键值存储",
@@ -667,6 +1050,9 @@ ZH_PLAIN_BUILDS = (
     "用 PyTorch 从零写一个 Transformer，并在小数据集上把训练跑通", "用 Python 写一个支持断点续传的多线程下载器",
     "写一个带过期时间的 LRU 缓存，get 和 put 都要 O(1)", "用 TypeScript 写一个支持撤销和重做的文本编辑器内核",
     "用 Java 写一个线程安全的有界阻塞队列", "写个脚本把几千张照片按拍摄日期自动归档，重名文件和损坏文件都要处理好",
+    "用 Python 写一个数独求解器，要用回溯加剪枝", "用 JavaScript 写一个带碰撞检测的贪吃蛇",
+    "用 Rust 写一个能优雅关闭的线程池", "写个工具把 CSV 导进 SQLite，列类型要自动推断",
+    "不用 sklearn，只用 numpy 写一个 K-means 聚类", "写一个支持多房间的 WebSocket 聊天服务器",
 )
 EN_PLAIN_BUILDS = (
     "write a Python web scraper with retries and rate limiting", "build a thread-safe bounded blocking queue in Java",
@@ -680,6 +1066,11 @@ EN_PLAIN_BUILDS = (
     "set up a GitHub Actions pipeline that builds a Docker image, runs the tests against Postgres and deploys to "
     "Kubernetes",
     "build an undo/redo engine for a collaborative text editor in TypeScript",
+    "write a sudoku solver in Python using backtracking with pruning",
+    "build a snake game in JavaScript with collision detection",
+    "write a thread pool in Rust that shuts down gracefully",
+    "write a tool that loads a CSV into SQLite and works out the column types",
+    "write k-means clustering with numpy only, no scikit-learn", "build a multi-room WebSocket chat server",
 )
 ZH_PLAIN_DEBUG = (
     "数据库的 MVCC 是怎么做到读写互不阻塞的？", "我的 Java 服务每隔几小时就 Full GC 一次，一卡好几秒，该怎么排查？",
@@ -1285,6 +1676,93 @@ SAMPLERS.update({
     "plain_trip": _task_sampler(ZH_PLAIN_TRIPS, EN_PLAIN_TRIPS, key="q"),
     "plain_build": _task_sampler(ZH_PLAIN_BUILDS, EN_PLAIN_BUILDS, key="w"),
     "plain_debug": _task_sampler(ZH_PLAIN_DEBUG, EN_PLAIN_DEBUG, key="q"),
+})
+
+# --- short complex requests and the new confounders ---
+
+EN_CLAIMS = tuple(f"that {fact}" for fact in EN_FACTS) + EN_THEOREMS  # "Prove {claim}."
+
+
+def _s_claim(rng: random.Random, lang: str) -> Slots:
+    return {"claim": rng.choice(ZH_CLAIMS if lang == "zh" else EN_CLAIMS)}
+
+
+def _s_algo_lang(rng: random.Random, lang: str) -> Slots:
+    return {"algo": rng.choice(ZH_ALGOS if lang == "zh" else EN_ALGOS), "lang": rng.choice(CODE_LANGS)}
+
+
+def _s_prog_lang(rng: random.Random, lang: str) -> Slots:
+    return {"prog": rng.choice(ZH_PROGS if lang == "zh" else EN_PROGS), "lang": rng.choice(CODE_LANGS)}
+
+
+def _s_prog_task(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        return {"ptask": rng.choice(ZH_PROG_TASKS), "lang": rng.choice(CODE_LANGS)}
+    return {"does": rng.choice(EN_PROG_DOES), "lang": rng.choice(CODE_LANGS)}
+
+
+def _s_trip(rng: random.Random, lang: str) -> Slots:
+    if lang == "zh":
+        return {"n": str(rng.randint(3, 10)), "place": rng.choice(ZH_PLACES), "cons": rng.choice(ZH_TRIP_CONSTRAINTS)}
+    return {"n": str(rng.randint(3, 14)), "place": rng.choice(EN_PLACES), "who": rng.choice(EN_TRIP_FOR),
+            "with_": rng.choice(EN_TRIP_WITH)}
+
+
+def _s_jargon(rng: random.Random, lang: str) -> Slots:
+    row = rng.choice(JARGON)
+    return {"j_zh": row["zh"], "j_en": row["en"]}
+
+
+def _s_weather2(rng: random.Random, lang: str) -> Slots:
+    """Two different cities and a day (comparing the weather of two places is still a look-up)."""
+    slots = _s_weather(rng, lang)
+    slots["city2"] = rng.choice([c for c in (ZH_CITIES if lang == "zh" else EN_CITIES) if c != slots["city"]])
+    return slots
+
+
+def _s_kw_news(rng: random.Random, lang: str) -> Slots:
+    news, reply = rng.choice(ZH_KW_NEWS if lang == "zh" else EN_KW_NEWS)
+    return {"news": news, "news_reply": reply, "tail": rng.choice(ZH_TAILS if lang == "zh" else EN_TAILS)}
+
+
+def _merged(*samplers: Sampler) -> Sampler:
+    """A sampler drawing each of `samplers` in order and merging their slots."""
+    def sample(rng: random.Random, lang: str) -> Slots:
+        slots: Slots = {}
+        for sampler in samplers:
+            slots.update(sampler(rng, lang))
+        return slots
+
+    return sample
+
+
+_s_topic = _task_sampler(ZH_TOPICS, EN_TOPICS, key="topic")
+# Durations of a work session or a stretch of reading (a 30-second timer would not fit those requests).
+_s_long_dur = _task_sampler(("20分钟", "25分钟", "半小时", "40分钟", "45分钟", "1小时", "一个半小时"),
+                            ("20 minutes", "25 minutes", "30 minutes", "45 minutes", "an hour", "an hour and a half"),
+                            key="dur")
+_s_prog = _task_sampler(ZH_PROGS, EN_PROGS, key="prog")
+
+SAMPLERS.update({
+    "claim": _s_claim,
+    "fact": _task_sampler(ZH_FACTS, EN_FACTS, key="fact"),
+    "theorem": _task_sampler(ZH_THEOREMS, EN_THEOREMS, key="theorem"),
+    "deriv": _task_sampler(ZH_DERIVATIONS, EN_DERIVATIONS, key="deriv"),
+    "algo": _task_sampler(ZH_ALGOS, EN_ALGOS, key="algo"),
+    "algo_lang": _s_algo_lang, "prog": _s_prog, "prog_lang": _s_prog_lang, "prog_task": _s_prog_task,
+    "topic": _s_topic, "trip": _s_trip, "goal": _task_sampler(ZH_GOALS, EN_GOALS, key="goal"),
+    "jargon": _s_jargon, "time_jargon": _merged(_s_time, _s_jargon),
+    "jargon_tail": _adding(_s_jargon, tail=(ZH_TAILS, EN_TAILS)),
+    "dur_prog": _merged(_s_duration, _s_prog), "time_topic": _merged(_s_time, _s_topic),
+    "weather2": _s_weather2, "kw_news": _s_kw_news,
+    "long_dur": _s_long_dur,
+    "kw_long_dur_act": _adding(_s_long_dur, act=_KW_ACT), "kw_dnd_until": _adding(_s_dnd_until, doc=_KW_DOC),
+    "kw_appliance_doc": _adding(_s_appliance, doc=_KW_DOC),
+    "kw_door": _adding(_s_door, meeting=(ZH_KW_MEETINGS, EN_KW_MEETINGS)),
+    "kw_room_pct": _adding(_s_room_pct_high, act=_KW_ACT),
+    "kw_room_pct_low_doc": _adding(_s_room_pct_low, doc=_KW_DOC),
+    "kw_world_doc": _adding(_s_world_city, doc=_KW_DOC), "kw_act": _adding(_s_none, act=_KW_ACT),
+    "tail": _adding(_s_none, tail=(ZH_TAILS, EN_TAILS)),
 })
 
 # ---------------------------------------------------------------------------------------------
@@ -1896,6 +2374,348 @@ for _category, _by_lang in CONFOUNDER_TEMPLATES.items():
         TEMPLATES[_category][_lang] += _extra
 del K, L, P, _category, _by_lang, _lang, _extra
 
+# Templates added with the SHORT cue and conversations (appended after the ones above, so the
+# earlier group ids stay put). SHORT: a complex request far under the length thresholds - bare
+# claims, terse imperatives, casual one-liners, the odd typo; the task decides, not the length.
+# The edge templates add keywords in new roles (a word being translated, a reminder about a
+# document, "比较" meaning "rather", "proofreading", a promo code), names of hard subjects in
+# simple requests (translate "勾股定理", review your quicksort notes), short simple requests and a
+# few more long chatty ones.
+K, L, P, S = KEYWORD, LONG, PLAIN, SHORT
+MORE_TEMPLATES: dict[str, dict[str, tuple[Template, ...]]] = {
+    "device_control": {
+        "zh": (
+            T("{room}比较暗，灯调到{pct}%吧", "好的，{room}灯光亮度已调到 {pct}%。", "room_pct_high", K),
+            T("我要{act}了，把{room}的灯调到{pct}%", "好的，{room}灯光亮度已调到 {pct}%。", "kw_room_pct", K),
+            T("在赶{doc}，开勿扰到{until}", "好的，勿扰模式已开启，将在{until}自动关闭。", "kw_dnd_until", K),
+            T("{app_verb}{room}的{appliance}，我在里面改{doc}", "好的，已{app_state}{room}的{appliance}。",
+              "kw_appliance_doc", K),
+            T("{meeting}开完了，我出门了，{door}锁一下", "好的，{door}已上锁。", "kw_door", K),
+            T("要{act}了，开个勿扰", "好的，勿扰模式已开启，专心{act}吧。", "kw_act", K),
+            T("{room}关灯", "好的，{room}的灯已关闭。", "room"),
+            T("{room}空调{temp}度", "好的，已为你把{room}空调调到 {temp} 度。", "ac_temp"),
+            T("我今天在外面跑了一整天，腿都快断了，回到家只想躺着不想动，帮我把{room}的灯{light_verb}，谢谢啦",
+              "好的，{room}的灯已{light_state}。", "light", L),
+        ),
+        "en": (
+            T("Dim the {room} lights to {pct}%, I'm proofreading the {doc}",
+              "Sure, the {room} lights are now at {pct}%.", "kw_room_pct_low_doc", K),
+            T("Do Not Disturb until {until}, I'm presenting the {doc}", "Do Not Disturb is on until {until}.",
+              "kw_dnd_until", K),
+            T("Switch {on_off} the {room} {appliance}, I'm working on the {doc} in there",
+              "Done, the {room} {appliance} is {on_off}.", "kw_appliance_doc", K),
+            T("Lock the {door}, heading out to the {meeting}", "The {door} is locked.", "kw_door", K),
+            T("{Act} time — set the {room} lights to {pct}%", "Sure, the {room} lights are now at {pct}%.",
+              "kw_room_pct", K),
+            T("mute everything, {act} time", "Okay, Do Not Disturb is on. Good luck with the {act}!", "kw_act", K),
+            T("{room} lights {on_off}", "Okay, the {room} lights are {on_off}.", "light"),
+            T("{room} AC {temp}", "Done. The {room} AC is set to {temp}°F.", "ac_temp"),
+            T("We're having friends over to watch the game tonight and it feels way too bright in here, so could you "
+              "dim the {room} lights to {pct} percent?", "Sure, the {room} lights are now at {pct}%.", "room_pct_low",
+              L),
+        ),
+    },
+    "timer_reminder": {
+        "zh": (
+            T("今天比较忙，{dur}后提醒我{task}", "好的，{dur}后提醒你{task_r}。", "duration_task", K),
+            T("{time}提醒我把{doc}发给导师", "好的，{time}提醒你把{doc}发给导师。", "kw_time_doc", K),
+            T("按计划{time}叫我起床", "好的，{time}叫你起床。", "time_morning", K),
+            T("明天行程很满，{time}叫我", "好的，{time}叫你。", "clock_morning", K),
+            T("一{act}就忘了时间，{dur}后叫我吃饭", "好的，{dur}后叫你吃饭。", "kw_long_dur_act", K),
+            T("设个{dur}的计时，限时做一道算法题", "好的，{dur}计时开始，加油！", "long_dur", K),
+            T("{dur}后叫我交报告", "好的，{dur}后提醒你交报告。", "duration", K),
+            T("{time}提醒我复习{j_zh}", "好的，{time}提醒你复习{j_zh}。", "time_jargon"),
+            T("我在写{prog}，{dur}后提醒我休息", "好的，{dur}后提醒你休息。", "dur_prog"),
+            T("{time}提醒我看那期讲{topic}的节目", "好的，{time}提醒你看那期讲{topic}的节目。", "time_topic"),
+            T("{dur}倒计时", "好的，{dur}倒计时开始。", "duration"),
+            T("晚上要给孩子炖汤，我怕一忙起来又忘了关火，上次差点把锅烧干，{dur}后一定提醒我去厨房看看",
+              "好的，{dur}后提醒你去厨房看看。", "long_dur", L),
+        ),
+        "en": (
+            T("I'm working on a proof for class, set a {dur} timer", "Timer set for {dur}. Good luck with the proof!",
+              "long_dur", K),
+            T("Remind me at {time} to print the {doc}", "Sure, I'll remind you to print the {doc} at {time}.",
+              "kw_time_doc", K),
+            T("remind me in {dur} to push my code", "Okay, I'll remind you to push your code in {dur}.", "duration", K),
+            T("Set an alarm for {time}, I've got a big strategy meeting", "Alarm set for {time}.", "clock_morning", K),
+            T("Wake me at {time}, I need to finish my essay before class", "Okay, I'll wake you up at {time}.",
+              "clock_morning", K),
+            T("essay break, {dur} timer", "Timer set for {dur}.", "duration", K),
+            T("Remind me at {time} to go over my {j_en} notes",
+              "Sure, I'll remind you to go over your {j_en} notes at {time}.", "time_jargon"),
+            T("I'm building a {prog}, remind me to stretch in {dur}", "Okay, I'll remind you to stretch in {dur}.",
+              "dur_prog"),
+            T("Remind me at {time} to watch that documentary on {topic}",
+              "Sure, I'll remind you to watch the documentary on {topic} at {time}.", "time_topic"),
+            T("timer {dur}", "Timer set for {dur}.", "duration"),
+            T("I always lose track of time when I start reading at night and then I'm wrecked the next day, so please "
+              "remind me in {dur} to put the book down", "Okay, I'll remind you to put the book down in {dur}.",
+              "long_dur", L),
+        ),
+    },
+    "lookup": {
+        "zh": (
+            T("帮我分析一下{city}{day}要不要带伞", "正在为你查询{city}{day}的天气预报。", "weather", K),
+            T("比较一下{city}和{city2}{day}哪边更热", "正在为你查询{city}和{city2}{day}的气温。", "weather2", K),
+            T("写旅行计划要用：{x}英里是多少公里", "{result}。", "conv_mi_km", K),
+            T("论文里要用，{x}磅是几公斤", "{result}。", "conv_lb_kg", K),
+            T("{city}{day}天气怎么样？在做出游计划", "正在为你查询{city}{day}的天气。", "weather", K),
+            T("要给{wcity}的同事发{doc}，那边现在几点？", "正在为你查询{wcity}的当前时间。", "kw_world_doc", K),
+            T("{city}{day}天气？", "正在为你查询{city}{day}的天气。", "weather"),
+            T("周末约了朋友去郊外骑车，最怕骑到一半突然下雨，你帮我看看{city}{day}会不会下雨，要不要改时间",
+              "正在为你查询{city}{day}的降雨情况。", "weather", L),
+        ),
+        "en": (
+            T("What's the weather report for {city} {day}?", "Checking {day_poss} weather in {city} for you.",
+              "weather", K),
+            T("Compare the temperatures in {city} and {city2} {day}",
+              "Looking up {day_poss} temperatures in {city} and {city2}.", "weather2", K),
+            T("quick analysis: do I need an umbrella in {city} {day}?", "Checking the forecast for {city} {day}.",
+              "weather", K),
+            T("{x} kg to lbs? it's for my lab report", "{Result}.", "conv_kg_lb", K),
+            T("Sending the {doc} to a colleague in {wcity}, what time is it there?",
+              "Checking the current time in {wcity}.", "kw_world_doc", K),
+            T("We plan to hike {day}, will it rain in {city}?", "Let me check the rain forecast for {city} {day}.",
+              "weather", K),
+            T("{city} weather {day}", "Checking {day_poss} weather in {city} for you.", "weather"),
+            T("My brother keeps bragging that it's warmer where he lives than here, so settle it for me: what's the "
+              "weather like in {city} {day}?", "Checking {day_poss} weather in {city} for you.", "weather", L),
+        ),
+    },
+    "translation": {
+        "zh": (
+            T("{term_zh} 日语", "日语：{term_ja}", "term", K),
+            T("“{term_zh}”法语怎么写？", "法语是 {term_fr}。", "term", K),
+            T("同事在群里说“{s_zh}”，帮我翻成英文发给外国同事", "英文可以这样说：{s_en}", "kw_sentence", K),
+            T("“{j_zh}”英文怎么说", "英文是 {j_en}。", "jargon"),
+            T("{j_en} 中文叫什么", "中文叫“{j_zh}”。", "jargon"),
+            T("{zh_bare} 英文", "英文：{en}", "phrase"),
+            T("我家楼下新开了一家法国面包店，老板是法国人，中文说得不太好，我想下次去的时候跟他说一句“{zh_bare}”，"
+              "法语怎么讲？", "法语可以说：{fr}", "phrase", L),
+        ),
+        "en": (
+            T("how do i say {term_en} in chinese", "In Chinese: {term_zh}", "term", K),
+            T("My Chinese teammate wrote “{s_zh}” in the group chat. What does it mean?", "It means \"{s_en}\"",
+              "kw_sentence", K),
+            T("French for '{term_en}', please", "In French: {term_fr}", "term", K),
+            T("What's '{j_en}' in Chinese?", "In Chinese: {j_zh}", "jargon"),
+            T("how do you write {j_en} in chinese characters", "In Chinese characters: {j_zh}", "jargon"),
+            T("{en_bare} in french", "French: {fr}", "phrase"),
+            T("There's a sweet older Japanese lady next door who always waves at me, and I'd love to surprise her by "
+              "saying \"{en_bare}\" in Japanese. How do I say it?", "In Japanese: {ja}", "phrase", L),
+        ),
+    },
+    "arithmetic": {
+        "zh": (
+            T("算法作业里有一步：{a}乘{b}等于多少？", "{line}。", "mul", K),
+            T("比较一下{a}和{b}，差多少", "{line}，相差 {d}。", "diff", K),
+            T("报告里要填：{base}的{p}%是多少", "{line}。", "percent", K),
+            T("论文一共要写{a}字，已经写了{b}字，还差多少", "{line}，还差 {d} 字。", "diff", K),
+            T("按计划每天背{a}个单词，{b}天一共背多少个", "一共：{line} 个。", "mul", K),
+            T("代码里要用，{a}*{b}=?", "{line}。", "mul", K),
+            T("{a}*{b}等于几", "{line}。", "mul"),
+            T("今天去超市买了一堆东西，结账的小票被风吹走了，只记得{a}块、{b}块和{c}块三笔，加起来一共多少钱来着？",
+              "{line} 元。", "sum3", L),
+        ),
+        "en": (
+            T("This promo code takes {p}% off a ${price} order. What do I pay?",
+              "Price after discount: {line} dollars.", "discount", K),
+            T("I'll prove my brother wrong: what's {a} times {b}?", "{line}.", "mul", K),
+            T("Algorithms homework, quick check: {a} divided by {b}?", "{line}.", "div", K),
+            T("Budget plan: ${total} split {k} ways?", "Each person pays: {line} dollars.", "split", K),
+            T("My essay is {a} words and the limit is {b}. How many do I cut?", "{line}, so cut {d} words.", "diff", K),
+            T("{a}*{b} (for my report)", "{line}.", "mul", K),
+            T("whats {a}x{b}", "{line}.", "mul"),
+            T("We split the utilities evenly in our house and this month's bill came to ${total}. There are {k} of us "
+              "living here now, so what does each person owe?", "Each person pays: {line} dollars.", "split", L),
+        ),
+    },
+    "chitchat": {
+        "zh": (
+            T("{news}{tail}", "{news_reply}", "kw_news", K),
+            T("跟你说，{news}", "{news_reply}", "kw_news", K),
+            T("你今天有什么计划{qtail}", "我的计划就是随时待命帮你！有什么需要尽管说。", "can_do_tail", K),
+            T("今天学了{j_zh}，脑子要炸了{tail}", "学新东西一开始都难，歇一会儿再看，慢慢就通了！", "jargon_tail"),
+            T("在吗{qtail}", "在的，有什么可以帮你？", "can_do_tail"),
+            T("今天下班路上有只小猫跟了我好久，最后被一个小姑娘抱回家了，心里暖暖的，跟你分享一下{tail}",
+              "好温暖的一幕！谢谢你跟我分享，今天一定是美好的一天。", "tail", L),
+        ),
+        "en": (
+            T("{news}{tail}", "{news_reply}", "kw_news", K),
+            T("update: {news}", "{news_reply}", "kw_news", K),
+            T("What's your plan for today{ntail}", "My plan is to be here whenever you need me!", "name_tail", K),
+            T("Spent all day on {j_en} homework and my brain hurts{tail}",
+              "That's a lot to take in! Take a break — it usually clicks after some rest.", "jargon_tail"),
+            T("u there{ntail}", "I'm here! What's up?", "name_tail"),
+            T("I finally called my grandma today after putting it off for weeks, and we ended up talking for two whole "
+              "hours about her garden and the old days{tail}",
+              "That sounds lovely! Those calls mean so much — I'm glad you made time for it.", "tail", L),
+        ),
+    },
+    "proof_derivation": {
+        "zh": (
+            T("证明{claim}", None, "claim", S),
+            T("求证：{fact}", None, "fact", S),
+            T("怎么证明{claim}？", None, "claim", S),
+            T("帮我证一下{claim}", None, "claim", S),
+            T("推导{deriv}", None, "deriv", S),
+            T("推导一下{deriv}，谢谢", None, "deriv", S),
+            T("{deriv}是怎么推出来的？", None, "deriv", S),
+            T("为什么{fact}？", None, "fact", S),
+            T("{deriv}咋推的", None, "deriv", S),
+            T("推倒一下{deriv}", None, "deriv", S),
+            T("{fact}，严格证明一下", None, "fact", S),
+            T("给个{theorem}的证明", None, "theorem", S),
+        ),
+        "en": (
+            T("Prove {claim}.", None, "claim", S),
+            T("Can you prove {claim}?", None, "claim", S),
+            T("Derive {deriv}.", None, "deriv", S),
+            T("derive {deriv} step by step", None, "deriv", S),
+            T("How do we know {fact}?", None, "fact", S),
+            T("Show that {fact}.", None, "fact", S),
+            T("why is it true that {fact}?", None, "fact", S),
+            T("Where does {deriv} come from?", None, "deriv", S),
+            T("{Theorem}: why does it hold?", None, "theorem", S),
+            T("proove that {fact}", None, "fact", S),
+            T("Proof of {theorem}, please.", None, "theorem", S),
+            T("how do you get {deriv}?", None, "deriv", S),
+        ),
+    },
+    "long_analysis": {
+        "zh": (
+            T("分析一下{topic}", None, "topic", S),
+            T("写篇关于{topic}的文章", None, "topic", S),
+            T("讲讲{topic}，越深入越好", None, "topic", S),
+            T("评价一下{topic}", None, "topic", S),
+            T("深度解读一下{topic}", None, "topic", S),
+            T("写个关于{topic}的分析报告", None, "topic", S),
+            T("{topic}，从几个角度展开说说", None, "topic", S),
+            T("{topic}背后的逻辑是什么？", None, "topic", S),
+            T("写篇{topic}的评论，两千字", None, "topic", S),
+        ),
+        "en": (
+            T("Analyze {topic}.", None, "topic", S),
+            T("Write an essay on {topic}.", None, "topic", S),
+            T("Break down {topic} for me.", None, "topic", S),
+            T("What's really behind {topic}?", None, "topic", S),
+            T("Give me a deep dive on {topic}.", None, "topic", S),
+            T("Write a report on {topic}", None, "topic", S),
+            T("{Topic}: causes, effects, what comes next?", None, "topic", S),
+            T("long read on {topic} pls", None, "topic", S),
+            T("How should I think about {topic}? Go deep.", None, "topic", S),
+        ),
+    },
+    "planning": {
+        "zh": (
+            T("规划一下{place}{n}日游，{cons}", None, "trip", S),
+            T("{place}玩{n}天怎么安排？{cons}", None, "trip", S),
+            T("帮我排个{place}{n}天的行程，{cons}", None, "trip", S),
+            T("{n}天{place}，{cons}，怎么玩", None, "trip", S),
+            T("做个{goal}的计划", None, "goal", S),
+            T("{goal}，每周该怎么安排？", None, "goal", S),
+            T("想{goal}，帮我排个时间表", None, "goal", S),
+            T("{goal}，给我个能执行的方案", None, "goal", S),
+        ),
+        "en": (
+            T("Plan a {n}-day trip to {place} for {who}.", None, "trip", S),
+            T("{n} days in {place} with {with_}: how should we spend them?", None, "trip", S),
+            T("{n}-day {place} itinerary for {who}?", None, "trip", S),
+            T("{n} days, {place}, {with_}. where do we go each day?", None, "trip", S),
+            T("Make me a plan to {goal}.", None, "goal", S),
+            T("How do I {goal}? Week by week please.", None, "goal", S),
+            T("I want to {goal}. Lay out a schedule.", None, "goal", S),
+            T("best way to {goal}? need a realistic schedule", None, "goal", S),
+        ),
+    },
+    "coding": {
+        "zh": (
+            T("用{lang}写个{prog}", None, "prog_lang", S),
+            T("写个{prog}", None, "prog", S),
+            T("{lang}实现{algo}", None, "algo_lang", S),
+            T("手写一个{algo}", None, "algo", S),
+            T("给我一份{lang}版{algo}的代码", None, "algo_lang", S),
+            T("写个{ptask}的程序", None, "prog_task", S),
+            T("{lang}写个{prog}，要能直接跑", None, "prog_lang", S),
+            T("来个{lang}的{algo}", None, "algo_lang", S),
+            T("用{lang}写个脚本{ptask}", None, "prog_task", S),
+        ),
+        "en": (
+            T("Write a {lang} program that {does}.", None, "prog_task", S),
+            T("Implement {algo} in {lang}.", None, "algo_lang", S),
+            T("{Algo} in {lang}?", None, "algo_lang", S),
+            T("Code a {prog} in {lang}.", None, "prog_lang", S),
+            T("write me a {prog}", None, "prog", S),
+            T("build a {prog} with {lang}", None, "prog_lang", S),
+            T("{lang} script that {does}, please", None, "prog_task", S),
+            T("wirte a {prog} in {lang} pls", None, "prog_lang", S),
+            T("need {algo} in {lang}, with tests", None, "algo_lang", S),
+        ),
+    },
+}
+for _category, _by_lang in MORE_TEMPLATES.items():
+    for _lang, _extra in _by_lang.items():
+        TEMPLATES[_category][_lang] += _extra
+del K, L, P, S, _category, _by_lang, _lang, _extra
+
+# ---------------------------------------------------------------------------------------------
+# Conversation history: earlier turns put before the final request of a share of the records
+# (CONVERSATION_SHARE). These phrasings are used only as history, never as a final request, and a
+# history request never repeats any final request (the same `seen` set), so no test request is
+# trained as history. "simple" turns carry a correct edge reply, "complex" turns the forward reply.
+FWD = FORWARD_REPLY
+HISTORY_TEMPLATES: dict[str, dict[str, tuple[Template, ...]]] = {
+    "simple": {
+        "zh": (
+            T("把{room}的灯打开一下", "好的，{room}的灯已打开。", "room"),
+            T("帮我定个{time}的闹钟吧", "好的，已为你设置{time}的闹钟。", "time"),
+            T("{city}{day}会下雨吗？", "正在为你查询{city}{day}的降雨情况。", "weather"),
+            T("{a}乘{b}是多少来着", "{line}。", "mul"),
+            T("“{zh_bare}”英语怎么讲来着", "英语可以说：{en}", "phrase"),
+            T("{greet}，在吗？", "{greet_reply}", "greet"),
+            T("{room}空调开到{temp}度吧", "好的，已为你把{room}空调调到 {temp} 度。", "ac_temp"),
+            T("来个{dur}的计时", "好的，{dur}计时开始。", "duration"),
+            T("{x}公里大概多少英里", "{result}。", "conv_km_mi"),
+            T("{dur}后提醒我{task}哈", "好的，{dur}后提醒你{task_r}。", "duration_task"),
+        ),
+        "en": (
+            T("can you get the {room} lights on?", "Okay, the {room} lights are on.", "room"),
+            T("set an alarm for {time} real quick", "Alarm set for {time}.", "time"),
+            T("is it gonna rain in {city} {day}?", "Let me check the rain forecast for {city} {day}.", "weather"),
+            T("what was {a} times {b} again?", "{line}.", "mul"),
+            T("how do you say \"{en_bare}\" in French again?", "In French: {fr}", "phrase"),
+            T("{greet}, you there?", "{greet_reply}", "greet"),
+            T("start {a_dur_adj} timer real quick", "Starting {a_dur_adj} timer now.", "duration"),
+            T("{x} km in miles?", "{Result}.", "conv_km_mi"),
+            T("remind me to {task} in {dur}, ok?", "Okay, I'll remind you to {task_r} in {dur}.", "duration_task"),
+            T("set the {room} AC to {temp} please", "Done. The {room} AC is set to {temp}°F.", "ac_temp"),
+        ),
+    },
+    "complex": {
+        "zh": (
+            T("{claim}怎么证明来着？", FWD, "claim"),
+            T("顺便帮我推一下{deriv}", FWD, "deriv"),
+            T("想请你分析下{topic}", FWD, "topic"),
+            T("帮我安排下{place}{n}天怎么玩，{cons}", FWD, "trip"),
+            T("用{lang}帮我写个{prog}吧", FWD, "prog_lang"),
+            T("问个难的：{task}", FWD, "proof"),
+            T("帮我{task}", FWD, "code"),
+            T("问你个事，{q}", FWD, "plain_issue"),
+        ),
+        "en": (
+            T("how do you prove {claim} again?", FWD, "claim"),
+            T("also, can you derive {deriv} for me?", FWD, "deriv"),
+            T("I'd like a proper analysis of {topic}", FWD, "topic"),
+            T("help me plan {n} days in {place} for {who}", FWD, "trip"),
+            T("can you whip up a {prog} in {lang}?", FWD, "prog_lang"),
+            T("ok, a hard one: {task}", FWD, "proof"),
+            T("could you {task}?", FWD, "code"),
+            T("Question for you. {q}", FWD, "plain_issue"),
+        ),
+    },
+}
+del FWD
+
 # ---------------------------------------------------------------------------------------------
 # Generation
 
@@ -2033,11 +2853,68 @@ def _build_pool(rng: random.Random, category: str, lang: str, indices: list[int]
     return out
 
 
-def generate_records(n: int, seed: int, cloud_share: float = 0.2) -> list[dict]:
+def _history_pair(rng: random.Random, kind: str, lang: str, seen: set[str], used: set[Template]) -> list[dict]:
+    """One earlier exchange (user, assistant) of `kind` ("simple" / "complex") in `lang`, whose
+    request is in no other record (`seen`, updated), from a template not in `used` (updated)."""
+    templates = [t for t in HISTORY_TEMPLATES[kind][lang] if t not in used]
+    for _attempt in range(MAX_DRAWS_PER_RECORD):
+        template = rng.choice(templates)
+        slots = _with_capitals(SAMPLERS[template.sampler](rng, lang))
+        query = template.query.format(**slots)
+        key = dedup_key(query)
+        if key not in seen:
+            break
+    else:
+        raise ValueError(f"ran out of distinct {kind} {lang} history turns; lower --n or --conversation-share")
+    if not MIN_QUERY_CHARS <= len(query) <= MAX_QUERY_CHARS:
+        raise RuntimeError(f"a {kind} {lang} history template made a request of {len(query)} characters: {query!r}")
+    seen.add(key)
+    used.add(template)
+    return [{"role": "user", "content": query}, {"role": "assistant", "content": template.response.format(**slots)}]
+
+
+def _with_history(rng: random.Random, rec: dict, seen: set[str]) -> dict:
+    """`rec` as a conversation: 1-2 earlier exchanges, then its request as the final user turn.
+
+    The exchange just before the final request is complex (answered with the forward reply) with
+    probability HISTORY_LAST_COMPLEX[final needs_cloud], so a simple request often follows a
+    forwarded one and a complex request usually follows a simple one; an earlier second exchange
+    (HISTORY_TWO_PAIRS) is either kind. Each exchange is in the other language with probability
+    HISTORY_OTHER_LANG. Label, category, group and reply stay those of the final request.
+    """
+    kinds = ["complex" if rng.random() < HISTORY_LAST_COMPLEX[rec["needs_cloud"]] else "simple"]
+    if rng.random() < HISTORY_TWO_PAIRS:
+        kinds.insert(0, rng.choice(("simple", "complex")))
+    messages: list[dict] = []
+    used: set[Template] = set()  # two earlier exchanges never share a phrasing
+    for kind in kinds:
+        lang = rec["lang"]
+        if rng.random() < HISTORY_OTHER_LANG:
+            lang = "en" if lang == "zh" else "zh"
+        messages.extend(_history_pair(rng, kind, lang, seen, used))
+    messages.append({"role": "user", "content": rec["query"]})
+    return {"lang": rec["lang"], "category": rec["category"], "needs_cloud": rec["needs_cloud"],
+            "group": rec["group"], "messages": messages, "response": rec["response"]}
+
+
+def final_query(record: dict) -> str:
+    """The request a record is labelled for: `query`, or a conversation's last user turn."""
+    return record["messages"][-1]["content"] if "messages" in record else record["query"]
+
+
+def history_of(record: dict) -> list[dict]:
+    """A conversation record's earlier turns (user, assistant, ...); [] for a single request."""
+    return record["messages"][:-1] if "messages" in record else []
+
+
+def generate_records(n: int, seed: int, cloud_share: float = 0.2,
+                     conversation_share: float = CONVERSATION_SHARE) -> list[dict]:
     """Generate `n` records, deterministically from `seed`.
 
-    Returns dicts with keys in FIELDS order, ids edge-0001... in (shuffled) file order.
-    Raises ValueError for a bad n / cloud_share or when n cannot be met without duplicates.
+    Returns dicts with keys in FIELDS order (single requests) or CONVERSATION_FIELDS order
+    (round(stratum quota * conversation_share) records of every (category, language) stratum get
+    earlier turns, see _with_history), ids edge-0001... in (shuffled) file order.
+    Raises ValueError for a bad n / share or when n cannot be met without duplicates.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
@@ -2045,25 +2922,39 @@ def generate_records(n: int, seed: int, cloud_share: float = 0.2) -> list[dict]:
         raise ValueError(f"n={n} exceeds the 4-digit id space (edge-0001..edge-9999)")
     if not 0.0 <= cloud_share <= 1.0:
         raise ValueError(f"cloud_share must be within [0, 1], got {cloud_share!r}")
+    if not 0.0 <= conversation_share <= 1.0:
+        raise ValueError(f"conversation_share must be within [0, 1], got {conversation_share!r}")
     rng = random.Random(seed)
     seen: set[str] = set()
-    records: list[dict] = []
+    strata: list[list[dict]] = []
     for category, quota in category_quotas(n, cloud_share).items():
         for lang, lang_quota in language_quotas(category, quota).items():
             if lang_quota:
-                records.extend(_build_stratum(rng, category, lang, lang_quota, seen))
+                strata.append(_build_stratum(rng, category, lang, lang_quota, seen))
+    # Histories are drawn after every final request exists, so none repeats a final request.
+    records: list[dict] = []
+    for stratum in strata:
+        for i in sorted(rng.sample(range(len(stratum)), round(len(stratum) * conversation_share))):
+            stratum[i] = _with_history(rng, stratum[i], seen)
+        records.extend(stratum)
     rng.shuffle(records)
-    return [{"id": f"edge-{i:04d}", **{k: rec[k] for k in FIELDS[1:]}} for i, rec in enumerate(records, 1)]
+    out = []
+    for i, rec in enumerate(records, 1):
+        fields = CONVERSATION_FIELDS if "messages" in rec else FIELDS
+        out.append({"id": f"edge-{i:04d}", **{k: rec[k] for k in fields[1:]}})
+    return out
 
 
 def write_jsonl(records: list[dict], path: Path) -> None:
-    """Write one compact JSON object per line (UTF-8, not ASCII-escaped, keys in FIELDS order,
-    '\\n' line endings on every platform) so the file is byte-reproducible."""
+    """Write one compact JSON object per line (UTF-8, not ASCII-escaped, keys in FIELDS order, or
+    CONVERSATION_FIELDS order for a conversation record, '\\n' line endings on every platform) so
+    the file is byte-reproducible."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         for rec in records:
-            fh.write(json.dumps({k: rec[k] for k in FIELDS}, ensure_ascii=False, separators=(",", ":")) + "\n")
+            fields = CONVERSATION_FIELDS if "messages" in rec else FIELDS
+            fh.write(json.dumps({k: rec[k] for k in fields}, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
@@ -2074,16 +2965,20 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--seed", type=int, default=20260210, help="random seed (default 20260210)")
     parser.add_argument("--cloud-share", type=float, default=0.2,
                         help="share of complex records that need the cloud (default 0.2)")
+    parser.add_argument("--conversation-share", type=float, default=CONVERSATION_SHARE,
+                        help=f"share of records with earlier turns (default {CONVERSATION_SHARE})")
     parser.add_argument("--out", type=Path, required=True, help="output .jsonl path")
     args = parser.parse_args(argv)
     try:
-        records = generate_records(args.n, args.seed, args.cloud_share)
+        records = generate_records(args.n, args.seed, args.cloud_share, args.conversation_share)
     except ValueError as exc:
         parser.error(str(exc))
     write_jsonl(records, args.out)
     n_cloud = sum(r["needs_cloud"] for r in records)
     n_groups = len({r["group"] for r in records})
-    print(f"wrote {len(records)} records ({n_cloud} needs_cloud, {n_groups} groups) to {args.out}")
+    n_conv = sum("messages" in r for r in records)
+    print(f"wrote {len(records)} records ({n_cloud} needs_cloud, {n_conv} conversations, {n_groups} groups) "
+          f"to {args.out}")
 
 
 if __name__ == "__main__":

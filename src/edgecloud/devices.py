@@ -23,3 +23,28 @@ def pick_device(preference: str = "auto") -> str:
         raise EdgecloudError(f"device {preference!r} was asked for (model.device / train.device) but this machine "
                              f"has only {devices}; set it to 'auto' or one of those")
     return preference
+
+
+def cpu_has_native_bf16() -> bool:
+    """True when the CPU computes bfloat16 in hardware (AVX512-BF16 or AMX). Without it PyTorch
+    emulates bf16 matrix products: measured here on an AVX2-only EPYC, 0.9 GFLOP/s in bf16 against
+    53 in fp32, so a bf16 training that takes 10 minutes on an AVX512-BF16 machine takes hours."""
+    try:
+        flags = next((line for line in open("/proc/cpuinfo", encoding="utf-8") if line.startswith("flags")), "")
+    except OSError:  # not Linux (macOS: Apple silicon trains on mps or in fp32)
+        return False
+    return any(f in flags.split() for f in ("avx512_bf16", "amx_bf16"))
+
+
+def train_dtype(requested: str, device: str) -> str:
+    """The dtype ms-swift trains in: `auto` is bfloat16 where the device computes it natively (CUDA
+    with bf16 support, a CPU with AVX512-BF16/AMX), else float32."""
+    if requested != "auto":
+        return requested
+    if device == "cuda":
+        import torch
+
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float32"
+    if device == "cpu" and cpu_has_native_bf16():
+        return "bfloat16"
+    return "float32"

@@ -44,6 +44,8 @@ class Case(BaseModel):
     category: str = Field(min_length=1)
     query: str = Field(min_length=1)
     expected_tier: Literal["edge", "cloud"]
+    history: list[dict[str, str]] = Field(default_factory=list, description="earlier turns, sent with the request "
+                                          "as the web page does; expected_tier belongs to the last request")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,7 +117,7 @@ def routed_tier(edge_decision: str | None) -> str | None:
 
 def run_cases(gateway_url: str, cases: list[dict[str, Any]], timeout_s: float,
               api_key: str | None = None) -> list[dict[str, Any]]:
-    """Send each case as the web client does (`POST /api/chat`, no history), one after another.
+    """Send each case as the web client does (`POST /api/chat`, with the case's earlier turns), one after another.
 
     A failed request is recorded with its error rather than raised: the report counts it as an
     empty reply, which is what the reference's "non-empty" figure measures.
@@ -131,7 +133,10 @@ def run_cases(gateway_url: str, cases: list[dict[str, Any]], timeout_s: float,
                                    "edge_ms": None, "cloud_ms": None}
             start = time.perf_counter()
             try:
-                resp = client.post(API_PATH, json={"message": case["query"]}, headers=headers)
+                body_in: dict[str, Any] = {"message": case["query"]}
+                if case.get("history"):
+                    body_in["history"] = case["history"]
+                resp = client.post(API_PATH, json=body_in, headers=headers)
             except httpx.HTTPError as exc:
                 row["error"] = f"{type(exc).__name__}: {exc}"
             else:
@@ -309,7 +314,8 @@ def _browser_md(browser_result: dict[str, Any] | None) -> list[str]:
 
 
 def write_report(params: "Params", results: list[dict[str, Any]], summary: dict[str, Any],
-                 browser_result: dict[str, Any] | None, deployment: dict[str, Any] | None = None) -> dict[str, Path]:
+                 browser_result: dict[str, Any] | None, deployment: dict[str, Any] | None = None,
+                 multiturn: list[dict[str, Any]] | None = None) -> dict[str, Path]:
     """`reports/client_web_e2e_<run>.{json,md}`, the tables `06_e2e*` and the figure `06_latency`."""
     from . import publish
 
@@ -325,6 +331,8 @@ def write_report(params: "Params", results: list[dict[str, Any]], summary: dict[
         "summary": summary,
         "results": results,
         "browser": browser_result,
+        "multiturn": None if multiturn is None else {
+            "cases_file": params.e2e.multiturn_file, "summary": summarize(multiturn), "results": multiturn},
     }
     paths = {"json": write_json(dirs.reports / f"client_web_e2e_{run}.json", report)}
     table = summary_table(summary)

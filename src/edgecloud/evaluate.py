@@ -17,13 +17,14 @@ from .reports import read_json, read_jsonl, write_json, write_jsonl
 from .routers import HeuristicRouter
 from .routing import forward_match
 
-ROUTERS = ("always_edge", "always_cloud", "heuristic", "base_prompted", "finetuned")
 ROUTER_LABELS = {
     "always_edge": "始终端侧 always-edge",
     "always_cloud": "始终云端 always-cloud",
     "heuristic": "关键词/长度 heuristic",
+    "tfidf": "TF-IDF+LR 文本分类 text classifier",
     "base_prompted": "基座+路由提示 base + prompt",
-    "finetuned": "LoRA 微调 fine-tuned",
+    "finetuned": "LoRA 微调·贪心 fine-tuned, greedy",
+    "finetuned_calibrated": "LoRA 微调·校准阈值 fine-tuned, calibrated",
 }
 
 
@@ -48,10 +49,13 @@ def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: i
     """Greedy reply to each test request (system prompt + user turn), with latency and token counts."""
     import torch
 
+    from .calibrate import prompt_messages
+
     preds = []
     for i, row in enumerate(rows, 1):
-        system, user = row["messages"][0], row["messages"][-2]
-        enc = tok.apply_chat_template([system, user], add_generation_prompt=True, return_tensors="pt",
+        prompt = prompt_messages(row)
+        user = prompt[-1]
+        enc = tok.apply_chat_template(prompt, add_generation_prompt=True, return_tensors="pt",
                                       return_dict=True, enable_thinking=False)
         enc = {k: v.to(device) for k, v in enc.items()}
         t0 = time.perf_counter()
@@ -63,7 +67,7 @@ def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: i
         reply = tok.decode(new, skip_special_tokens=True).strip()
         preds.append({
             "id": row["id"], "lang": row["lang"], "category": row["category"], "needs_cloud": row["needs_cloud"],
-            "query": user["content"], "reference": None if row["needs_cloud"] else row["messages"][-1]["content"],
+            "query": user["content"], "turns": (len(prompt) - 1) // 2 + 1, "reference": None if row["needs_cloud"] else row["messages"][-1]["content"],
             "reply": reply, "forwarded": forward_match(reply) is not None, "forward_match": forward_match(reply),
             "latency_s": round(dt, 4), "prompt_tokens": int(enc["input_ids"].shape[1]), "new_tokens": int(new.shape[0]),
         })
@@ -93,57 +97,151 @@ def score(name: str, rows: list[dict[str, Any]], forwarded: list[bool], preds: l
     return out
 
 
+def _breakdown(rows: list[dict[str, Any]], decisions: dict[str, list[bool]], key: Callable[[dict], str]
+               ) -> dict[str, dict[str, dict[str, Any]]]:
+    """Routing accuracy per group (category, language, cue...) with counts and Wilson intervals."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, dec in decisions.items():
+        groups: dict[str, list[bool]] = {}
+        for r, f in zip(rows, dec):
+            groups.setdefault(key(r), []).append(f == bool(r["needs_cloud"]))
+        out[name] = {g: {"n": len(v), "correct": sum(v), "accuracy": sum(v) / len(v),
+                         "accuracy_ci": list(metrics.wilson(sum(v), len(v)))} for g, v in sorted(groups.items())}
+    return out
+
+
+def heldout_rows(params: Params) -> list[dict[str, Any]]:
+    """The held-out routing set as prompts (system prompt, earlier turns, the request), or [] when none."""
+    from .heldout import load_heldout
+    from .paths import resolve
+
+    ev = params.eval
+    if not ev.heldout_file:
+        return []
+    recs = load_heldout(resolve(ev.heldout_file))[: ev.heldout_max]
+    system = {"role": "system", "content": params.data.system_prompt}
+    return [{**r, "messages": [system, *r.get("history", []), {"role": "user", "content": r["query"]}]} for r in recs]
+
+
 def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
+    from .calibrate import forward_token_id, load_calibration, prompt_messages, score_prompts
+    from .routers import TfidfRouter
+    from .routing import decide
+    from .routing_stats import cost_quality, roc
+
     dirs = RunDirs(params.run_name)
     out_dir = eval_dir(params)
     out_dir.mkdir(parents=True, exist_ok=True)
     test = read_jsonl(dirs.data / "test.jsonl")
     train_rows = read_jsonl(dirs.data / "train.jsonl")
+    valid = read_jsonl(dirs.data / "valid.jsonl")
+    heldout = heldout_rows(params)
+    cal = load_calibration(params)
+    threshold = cal["threshold"] if cal else None
     ev = params.eval
     device = pick_device(ev.device)
 
     preds: dict[str, list[dict[str, Any]]] = {}
+    scores: dict[str, list[float]] = {}
     for name, adp in (("base", None), ("finetuned", adapter)):
         echo(f"{name}: generating {len(test)} replies on {device} (greedy, max {ev.max_new_tokens} new tokens)")
         model, tok = load(model_dir, adp, ev.torch_dtype, device)
         preds[name] = generate(model, tok, test, ev.max_new_tokens, device, echo)
+        if name == "finetuned":
+            token_id = forward_token_id(tok, params.data.forward_reply)
+            echo(f"finetuned: routing scores of {len(test)} test and {len(heldout)} held-out requests (one pass each)")
+            scores["test"] = score_prompts(model, tok, [prompt_messages(r) for r in test], token_id, device)
+            scores["heldout"] = score_prompts(model, tok, [r["messages"] for r in heldout], token_id, device)
+            for p, sc in zip(preds[name], scores["test"]):
+                p["score"] = sc
+                p["decision_calibrated"] = decide(p["reply"], sc, threshold)
         write_jsonl(out_dir / f"predictions_{name}.jsonl", preds[name])
         del model
 
-    heur = HeuristicRouter.fit([r["messages"][-2]["content"] for r in train_rows],
-                               [r["needs_cloud"] for r in train_rows])
-    queries = [r["messages"][-2]["content"] for r in test]
+    def query(r: dict[str, Any]) -> str:
+        return prompt_messages(r)[-1]["content"]
+
+    heur = HeuristicRouter.fit([query(r) for r in train_rows], [r["needs_cloud"] for r in train_rows])
+    tfidf = TfidfRouter.select([query(r) for r in train_rows], [bool(r["needs_cloud"]) for r in train_rows],
+                               [query(r) for r in valid], [bool(r["needs_cloud"]) for r in valid])
+    queries = [query(r) for r in test]
     decisions = {
         "always_edge": [False] * len(test),
         "always_cloud": [True] * len(test),
         "heuristic": [heur.forward(q) for q in queries],
+        "tfidf": tfidf.decide(queries),
         "base_prompted": [p["forwarded"] for p in preds["base"]],
         "finetuned": [p["forwarded"] for p in preds["finetuned"]],
+        "finetuned_calibrated": [p["decision_calibrated"] for p in preds["finetuned"]],
     }
-    table = [
-        score("always_edge", test, decisions["always_edge"], None, preds["base"]),
-        score("always_cloud", test, decisions["always_cloud"], None, None),
-        score("heuristic", test, decisions["heuristic"], None, preds["base"]),
-        score("base_prompted", test, decisions["base_prompted"], preds["base"], preds["base"]),
-        score("finetuned", test, decisions["finetuned"], preds["finetuned"], preds["finetuned"]),
-    ]
-    per_category = {}
-    for name in ("base_prompted", "finetuned", "heuristic"):
-        cats: dict[str, list[bool]] = {}
-        for r, f in zip(test, decisions[name]):
-            cats.setdefault(r["category"], []).append(f == r["needs_cloud"])
-        per_category[name] = {c: sum(v) / len(v) for c, v in sorted(cats.items())}
+    own = {"base_prompted": preds["base"], "finetuned": preds["finetuned"], "finetuned_calibrated": preds["finetuned"]}
+    edge_of = {"always_cloud": None, "finetuned": preds["finetuned"], "finetuned_calibrated": preds["finetuned"]}
+    table = [score(name, test, decisions[name], own.get(name), edge_of.get(name, preds["base"]))
+             for name in ROUTER_LABELS]
+    labels = [bool(r["needs_cloud"]) for r in test]
+    test_scores = {"finetuned": scores["test"], "tfidf": tfidf.score(queries)}
+    curves = {}
+    for name, sc in test_scores.items():
+        if len(set(labels)) == 2:
+            curves[name] = {"roc": roc(labels, sc), "cost_quality": cost_quality(labels, sc)}
+
+    held: dict[str, Any] = {"records": len(heldout)}
+    if heldout:
+        hl = [bool(r["needs_cloud"]) for r in heldout]
+        hq = [r["query"] for r in heldout]
+        hd = {
+            "always_edge": [False] * len(heldout),
+            "heuristic": [heur.forward(q) for q in hq],
+            "tfidf": tfidf.decide(hq),
+            "finetuned": [s > 0 for s in scores["heldout"]],
+            "finetuned_calibrated": [decide(None, s, threshold) or s > 0 for s in scores["heldout"]],
+        }
+        held.update({
+            "file": params.eval.heldout_file, "cloud": sum(hl),
+            "routers": [{"router": k, "label": ROUTER_LABELS[k], **metrics.routing(hl, v)} for k, v in hd.items()],
+            "by_cue": _breakdown(heldout, hd, lambda r: r["cue"]),
+            "by_category": _breakdown(heldout, hd, lambda r: r["category"]),
+            "by_lang": _breakdown(heldout, hd, lambda r: r["lang"]),
+            "auc": {"finetuned": roc(hl, scores["heldout"])["auc"], "tfidf": roc(hl, tfidf.score(hq))["auc"]}
+            if len(set(hl)) == 2 else None,
+            "decision_note": "finetuned: score > 0 (greedy's first token is the forward token); calibrated: score >= "
+                             "threshold; one forward pass per request, no generation",
+        })
+        write_jsonl(out_dir / "predictions_heldout.jsonl",
+                    [{"id": r["id"], "lang": r["lang"], "category": r["category"], "cue": r["cue"],
+                      "needs_cloud": r["needs_cloud"], "query": r["query"], "turns": len(r.get("history", [])) // 2 + 1,
+                      "score": s, "tfidf_score": t, "forwarded": d}
+                     for r, s, t, d in zip(heldout, scores["heldout"], tfidf.score(hq), hd["finetuned_calibrated"])])
+
+    errors = [{k: p[k] for k in ("id", "lang", "category", "needs_cloud", "query", "reply", "score",
+                                 "decision_calibrated")}
+              for p in preds["finetuned"] if p["decision_calibrated"] != p["needs_cloud"]]
+    by = {k: _breakdown(test, {n: decisions[n] for n in ("heuristic", "tfidf", "base_prompted", "finetuned",
+                                                           "finetuned_calibrated")}, f)
+          for k, f in (("category", lambda r: r["category"]), ("lang", lambda r: r["lang"]))}
     report = {
         "run_name": params.run_name,
         "test_records": len(test),
-        "test_cloud": sum(r["needs_cloud"] for r in test),
+        "test_cloud": sum(labels),
         "model_dir": rel(model_dir),
         "adapter": rel(adapter),
         "device": device,
         "decoding": {"greedy": True, "max_new_tokens": ev.max_new_tokens, "dtype": ev.torch_dtype},
         "heuristic": {"max_len": heur.max_len, "fitted_on": "train"},
+        "tfidf": {"ngram_range": list(tfidf.ngram_range), "threshold": tfidf.threshold, "fitted_on": "train",
+                  "threshold_on": "valid"},
+        "calibration": None if cal is None else {
+            "threshold": threshold, "step": cal["step"], "checkpoint": cal["checkpoint"],
+            "score_definition": cal["score_definition"], "file": rel(dirs.reports / f"routing_calibration_{params.run_name}.json")},
         "routers": table,
-        "routing_accuracy_by_category": per_category,
+        "routing_accuracy_by_category": {n: {c: v["accuracy"] for c, v in d.items()}
+                                         for n, d in by["category"].items()},
+        "routing_by_category": by["category"],
+        "routing_by_lang": by["lang"],
+        "errors_calibrated": errors,
+        "scores": {"labels": labels, **test_scores},
+        "curves": curves,
+        "heldout": held,
         "predictions": {k: rel(out_dir / f"predictions_{k}.jsonl") for k in preds},
         "params_sha256": params.sha256(),
     }
@@ -152,10 +250,71 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
 
 
 def best_adapter(params: Params) -> Path:
-    """The best checkpoint chosen by 03_train (from its summary)."""
+    """The deployed checkpoint: the one 03_train's routing calibration chose on the validation split
+    (reports/routing_calibration_<run>.json), else the lowest eval loss (a run trained before
+    calibration existed). The stack, 04_eval, 07_edge_bench and the benchmarks all serve this one."""
+    from .calibrate import load_calibration
     from .paths import resolve
 
+    cal = load_calibration(params)
+    if cal is not None:
+        return resolve(cal["checkpoint"])
     summary = read_json(RunDirs(params.run_name).reports / f"swift_train_{params.run_name}_summary.json")
     if not summary["best"]["checkpoint"]:
         raise FileNotFoundError("03_train found no checkpoint to evaluate")
     return resolve(summary["best"]["checkpoint"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables of the report (one function each: the notebook, the run report and the thesis use them)
+
+
+def _pct_ci(v: float | None, ci: list | None) -> str:
+    if v is None:
+        return "-"
+    if not ci or ci[0] is None:
+        return f"{v:.1%}"
+    return f"{v:.1%} [{ci[0]:.0%}, {ci[1]:.0%}]"
+
+
+def routers_table(report: dict[str, Any]):
+    """Routers on the test split: accuracy, recall and cloud share with Wilson 95 % intervals."""
+    import pandas as pd
+
+    def f(v: Any, nd: int = 3) -> str:
+        return "-" if v is None else f"{v:.{nd}f}"
+
+    return pd.DataFrame([{
+        "路由 router": r["label"],
+        "accuracy [95% CI]": _pct_ci(r["accuracy"], r.get("accuracy_ci")),
+        "forward P": f(r["precision"], 2),
+        "forward R [95% CI]": _pct_ci(r["recall"], r.get("recall_ci")),
+        "simple fwd": f"{r['fp']}/{r['fp'] + r['tn']}",
+        "cloud share": _pct_ci(r["cloud_share"], r.get("cloud_share_ci")),
+        "ROUGE-L": f(r["rouge_l"]), "char F1": f(r["char_f1"]),
+        "non-empty": "-" if r["non_empty_rate"] is None else f"{r['non_empty_rate']:.0%}",
+        "p50 s": f(r["p50_s"], 2),
+    } for r in report["routers"]])
+
+
+def heldout_table(report: dict[str, Any]):
+    """Routers on the held-out routing set (phrasings the training generator never makes)."""
+    import pandas as pd
+
+    return pd.DataFrame([{
+        "路由 router": r["label"],
+        "accuracy [95% CI]": _pct_ci(r["accuracy"], r.get("accuracy_ci")),
+        "forward R [95% CI]": _pct_ci(r["recall"], r.get("recall_ci")),
+        "simple fwd": f"{r['fp']}/{r['fp'] + r['tn']}",
+        "cloud share": _pct_ci(r["cloud_share"], r.get("cloud_share_ci")),
+    } for r in report["heldout"].get("routers", [])])
+
+
+def breakdown_table(breakdown: dict[str, dict[str, dict[str, Any]]], routers: tuple[str, ...]):
+    """Accuracy per group (rows) and router (columns) as 'correct/n (acc)'."""
+    import pandas as pd
+
+    groups = sorted({g for r in routers for g in breakdown.get(r, {})})
+    return pd.DataFrame({ROUTER_LABELS[r]: [f"{breakdown[r][g]['correct']}/{breakdown[r][g]['n']}"
+                                            if g in breakdown[r] else "-" for g in groups] for r in routers},
+                        index=groups)

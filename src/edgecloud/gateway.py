@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import EdgecloudError, ParamsError
 from .params import DEFAULT_SYSTEM_PROMPT
-from .routing import forward_match
+from .routing import TOP_LOGPROBS, decide, forward_match, score_from_top
 
 log = logging.getLogger("edgecloud.gateway")
 
@@ -87,6 +87,10 @@ class GatewayConfig(BaseModel):
                                      description="NAME of the env var with comma-separated client keys; None = no auth")
     debug_log_prompts: bool = Field(False, description="log prompt and reply text (never keys); off in production")
     max_tokens_default: int = Field(256, ge=1, description="max_tokens when the client does not send one")
+    routing_threshold: float | None = Field(
+        None, le=0.0, description="calibrated threshold on the edge's routing score (reports/routing_calibration_"
+        "<run>.json); None: the edge's reply alone decides")
+    forward_token: str = Field("[", min_length=1, description="first token of the forward reply (the decision token)")
 
     @field_validator("edge_base_url", "cloud_base_url")
     @classmethod
@@ -292,6 +296,7 @@ class TierCall:
     attempts: int = 0
     usage: dict[str, Any] | None = None
     finish_reason: str = "stop"
+    score: float | None = None  # routing score from the first reply token's top log-probabilities
 
 
 def _reply_of(resp: httpx.Response) -> tuple[str, dict[str, Any] | None, str] | str:
@@ -312,15 +317,26 @@ def _reply_of(resp: httpx.Response) -> tuple[str, dict[str, Any] | None, str] | 
     return text, usage if isinstance(usage, dict) else None, choice.get("finish_reason") or "stop"
 
 
+def first_top_logprobs(resp: httpx.Response) -> list[tuple[str, float]] | None:
+    """[(token, logprob)] of the reply's first position, from an OpenAI `logprobs` answer, else None."""
+    try:
+        top = resp.json()["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+        return [(str(t["token"]), float(t["logprob"])) for t in top]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
 async def call_tier(client: httpx.AsyncClient, base_url: str, model: str, messages: list[dict[str, str]],
                     sampling: dict[str, Any], timeout_s: float, retries: int,
-                    headers: dict[str, str] | None = None) -> TierCall:
+                    headers: dict[str, str] | None = None, score_token: str | None = None) -> TierCall:
     """POST one non-streaming chat completion; `timeout_s` bounds the whole call, retries included.
 
     Only connection errors are retried: then nothing reached the server, so a retry cannot make a
     model answer twice. A timeout is not retried, since the model may still be generating.
     """
     payload = {"model": model, "messages": messages, "stream": False, **sampling}
+    if score_token is not None:  # the edge: ask for the first token's top log-probabilities (routing score)
+        payload.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
     start = time.perf_counter()
     attempts = 0
 
@@ -347,7 +363,10 @@ async def call_tier(client: httpx.AsyncClient, base_url: str, model: str, messag
     if isinstance(parsed, str):
         return done(ok=False, reason=parsed)
     text, usage, finish = parsed
-    return done(ok=True, text=text, usage=usage, finish_reason=finish)
+    score = None
+    if score_token is not None and (top := first_top_logprobs(resp)) and len(top) >= 2:
+        score = round(score_from_top(top, score_token), 4)
+    return done(ok=True, text=text, usage=usage, finish_reason=finish, score=score)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,6 +413,7 @@ class Outcome:
             "edge_decision": edge_decision,
             "edge_reply": self.edge.text,
             "forward_match": self.match,
+            "routing_score": self.edge.score,
             "edge_attempts": self.edge.attempts,
             "cloud_label": self.cloud_label,
             "timings_ms": {"edge": round(self.edge.ms, 1),
@@ -439,15 +459,26 @@ async def route(state: GatewayState, chat: ChatRequest) -> Outcome:
     assert state.edge_client is not None
     edge = await call_tier(state.edge_client, cfg.edge_base_url, cfg.edge_model,
                            edge_messages(chat.messages, cfg.edge_system_prompt), chat.sampling,
-                           cfg.edge_timeout_s, cfg.connect_retries)
+                           cfg.edge_timeout_s, cfg.connect_retries,
+                           score_token=cfg.forward_token if cfg.routing_threshold is not None else None)
     if not edge.ok:
         outcome = await _edge_unavailable(state, chat, edge)
-    elif (match := forward_match(edge.text)) is None:
+    elif (match := routing_match(edge, cfg.routing_threshold)) is None:
         outcome = Outcome(edge.text or "", "edge", "ok", cfg.edge_model, edge)
     else:
         outcome = await _forward(state, chat, edge, match)
     outcome.total_ms = (time.perf_counter() - start) * 1000
     return outcome
+
+
+def routing_match(edge: TierCall, threshold: float | None) -> str | None:
+    """Why the request goes to the cloud (`routing.decide`): the forward text of the edge's reply, or its
+    routing score at or above the calibrated threshold; None when the edge answers."""
+    if (match := forward_match(edge.text)) is not None:
+        return match
+    if decide(edge.text, edge.score, threshold):
+        return f"routing score {edge.score:.2f} >= threshold {threshold:.2f}"
+    return None
 
 
 async def _forward(state: GatewayState, chat: ChatRequest, edge: TierCall, match: str) -> Outcome:

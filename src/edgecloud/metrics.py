@@ -1,5 +1,9 @@
 """Metrics of 04_eval: routing (forward = positive class), answer quality, latency.
 
+Routing proportions (accuracy, forward recall and precision, cloud share) carry Wilson score 95 %
+intervals: the test split has 50 records, so a point estimate alone overstates what it shows.
+Score-based statistics (ROC, threshold choice, cost-quality curves) are in `routing_stats`.
+
 Answer quality compares an edge reply with the reference reply. Chinese has no spaces, so text is
 tokenised into single CJK characters and Latin words; ROUGE-L is the LCS F-measure over those
 tokens, and character F1 is the bag-of-characters overlap F1 used for Chinese reading comprehension
@@ -61,8 +65,35 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float] | tuple[None, None]:
+    """Wilson score interval of a binomial proportion k/n (z = 1.96: 95 %).
+
+    Unlike the normal (Wald) interval it stays inside [0, 1] and is not degenerate at k = 0 or k = n
+    (9/10 -> (0.596, 0.982); 0/10 -> (0, 0.278)), which matters on a 50-record test split.
+    n = 0 (nothing to estimate: e.g. the precision of a router that never forwards) gives
+    (None, None), written as null in JSON reports, rather than a made-up (0, 1).
+    """
+    if n < 0 or not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
+    if n == 0:
+        return None, None
+    p = k / n
+    z2 = z * z
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    # exact at the ends (floating point would give 1e-17 / 0.9999999999999999)
+    return (0.0 if k == 0 else max(0.0, centre - half)), (1.0 if k == n else min(1.0, centre + half))
+
+
 def routing(labels: Sequence[bool], forwarded: Sequence[bool]) -> dict[str, Any]:
-    """Confusion matrix and scores with 'forward to cloud' as the positive class."""
+    """Confusion matrix and scores with 'forward to cloud' as the positive class.
+
+    Proportions come with Wilson 95 % intervals as [low, high] lists (`wilson`; [None, None] when the
+    denominator is 0): `accuracy_ci` (tp + tn of n), `recall_ci` (tp of tp + fn: forward recall),
+    `precision_ci` (tp of tp + fp: forward precision), `cloud_share_ci` (tp + fp of n). F1 has no
+    binomial interval and gets none. Empty denominators keep their point value 0.0, as before.
+    """
     if len(labels) != len(forwarded):
         raise ValueError("labels and decisions differ in length")
     tp = sum(l and f for l, f in zip(labels, forwarded))
@@ -75,7 +106,9 @@ def routing(labels: Sequence[bool], forwarded: Sequence[bool]) -> dict[str, Any]
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"n": n, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
             "accuracy": (tp + tn) / n if n else 0.0, "precision": precision, "recall": recall, "f1": f1,
-            "cloud_share": (tp + fp) / n if n else 0.0}
+            "cloud_share": (tp + fp) / n if n else 0.0,
+            "accuracy_ci": list(wilson(tp + tn, n)), "precision_ci": list(wilson(tp, tp + fp)),
+            "recall_ci": list(wilson(tp, tp + fn)), "cloud_share_ci": list(wilson(tp + fp, n))}
 
 
 def quality(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:

@@ -42,6 +42,7 @@ def report_paths(params: Params) -> dict[str, Path]:
         "preflight": d.reports / f"train_preflight_{run}.json",
         "train": d.reports / f"swift_train_{run}_summary.json",
         "eval": d.reports / f"eval_{run}.json",
+        "calibration": d.reports / f"routing_calibration_{run}.json",
         "deploy": d.reports / f"edge_gateway_smoke_{run}.json",
         "e2e": d.reports / f"client_web_e2e_{run}.json",
         "edge_bench": d.reports / f"edge_bench_{run}.json",
@@ -51,6 +52,20 @@ def report_paths(params: Params) -> dict[str, Path]:
 def _router(name: str, field: str) -> Callable[[Any], Any]:
     def get(r: dict[str, Any]) -> Any:
         return next(x for x in r["routers"] if x["router"] == name)[field]
+    return get
+
+
+def _ci(name: str, field: str, end: int, where: str = "routers") -> Callable[[Any], Any]:
+    """One end (0 low, 1 high) of a router's Wilson interval, in the eval report or its held-out part."""
+    def get(r: dict[str, Any]) -> Any:
+        rows = r["heldout"]["routers"] if where == "heldout" else r["routers"]
+        return next(x for x in rows if x["router"] == name)[f"{field}_ci"][end]
+    return get
+
+
+def _held(name: str, field: str) -> Callable[[Any], Any]:
+    def get(r: dict[str, Any]) -> Any:
+        return next(x for x in r["heldout"]["routers"] if x["router"] == name)[field]
     return get
 
 
@@ -102,6 +117,34 @@ NUMBERS: list[Number] = [
            "forward recall, fine-tuned"),
     Number("EdgeFinetunedRougeL", "eval", "routers[finetuned].rouge_l", _router("finetuned", "rouge_l"), "float3",
            "edge-answer ROUGE-L, fine-tuned"),
+    Number("EdgeCalibratedRoutingAcc", "eval", "routers[finetuned_calibrated].accuracy",
+           _router("finetuned_calibrated", "accuracy"), "pct", "routing accuracy, fine-tuned with the calibrated threshold"),
+    Number("EdgeCalibratedRoutingAccLow", "eval", "routers[finetuned_calibrated].accuracy_ci[0]",
+           _ci("finetuned_calibrated", "accuracy", 0), "pct", "its Wilson 95 % interval, low end"),
+    Number("EdgeCalibratedRoutingAccHigh", "eval", "routers[finetuned_calibrated].accuracy_ci[1]",
+           _ci("finetuned_calibrated", "accuracy", 1), "pct", "its Wilson 95 % interval, high end"),
+    Number("EdgeCalibratedForwardRecall", "eval", "routers[finetuned_calibrated].recall",
+           _router("finetuned_calibrated", "recall"), "pct", "forward recall, fine-tuned calibrated"),
+    Number("EdgeCalibratedCloudShare", "eval", "routers[finetuned_calibrated].cloud_share",
+           _router("finetuned_calibrated", "cloud_share"), "pct", "share sent to the cloud, fine-tuned calibrated"),
+    Number("EdgeTfidfRoutingAcc", "eval", "routers[tfidf].accuracy", _router("tfidf", "accuracy"), "pct",
+           "routing accuracy, TF-IDF + logistic regression baseline"),
+    Number("EdgeRoutingAUC", "eval", "curves.finetuned.roc.auc", lambda r: r["curves"]["finetuned"]["roc"]["auc"],
+           "float3", "ROC AUC of the routing score on the test split"),
+    Number("EdgeHeldoutRecords", "eval", "heldout.records", lambda r: r["heldout"]["records"], "int",
+           "held-out routing requests"),
+    Number("EdgeHeldoutCalibratedAcc", "eval", "heldout.routers[finetuned_calibrated].accuracy",
+           _held("finetuned_calibrated", "accuracy"), "pct", "held-out routing accuracy, fine-tuned calibrated"),
+    Number("EdgeHeldoutCalibratedAccLow", "eval", "heldout.routers[finetuned_calibrated].accuracy_ci[0]",
+           _ci("finetuned_calibrated", "accuracy", 0, "heldout"), "pct", "its Wilson 95 % interval, low end"),
+    Number("EdgeHeldoutCalibratedAccHigh", "eval", "heldout.routers[finetuned_calibrated].accuracy_ci[1]",
+           _ci("finetuned_calibrated", "accuracy", 1, "heldout"), "pct", "its Wilson 95 % interval, high end"),
+    Number("EdgeHeldoutTfidfAcc", "eval", "heldout.routers[tfidf].accuracy", _held("tfidf", "accuracy"), "pct",
+           "held-out routing accuracy, TF-IDF baseline"),
+    Number("EdgeRoutingThreshold", "calibration", "threshold", lambda r: r["threshold"], "float3",
+           "routing threshold chosen on the validation split"),
+    Number("EdgeDeployedStep", "calibration", "step", lambda r: r["step"], "int",
+           "deployed checkpoint (best validation routing)"),
     Number("EdgeBaseRoutingAcc", "eval", "routers[base_prompted].accuracy", _router("base_prompted", "accuracy"), "pct",
            "routing accuracy, base model with the routing prompt"),
     Number("EdgeBaseRougeL", "eval", "routers[base_prompted].rouge_l", _router("base_prompted", "rouge_l"), "float3",

@@ -26,9 +26,12 @@ from .paths import rel, resolve
 DEFAULT_SYSTEM_PROMPT = (
     "You are an on-device assistant. Answer simple requests yourself, briefly, in the user's language. "
     "If a request needs complex reasoning (proofs, derivations, long analysis, multi-day plans, "
-    "non-trivial code), reply only: 转发云端 (forward to cloud)."
+    "non-trivial code), reply only: [转发云端] forward to cloud."
 )
-DEFAULT_FORWARD_REPLY = "转发云端 (forward to cloud)"
+# The reply starts with "[", a token of its own that no edge reply starts with: the routing decision is then
+# the model's first reply token, whose probability every backend reports (swift deploy's top_logprobs
+# included; the Chinese characters are byte pieces that it prints as "\ufffd"). See routing.routing_score.
+DEFAULT_FORWARD_REPLY = "[转发云端] forward to cloud"
 
 
 class _Strict(BaseModel):
@@ -112,13 +115,19 @@ class TrainParams(_Strict):
     logging_steps: int = Field(5, ge=1)
     eval_on_start: bool = True
     save_total_limit: int | None = Field(None, ge=1)
-    torch_dtype: Literal["float32", "bfloat16", "float16"] = "bfloat16"
+    torch_dtype: Literal["float32", "bfloat16", "float16", "auto"] = Field(
+        "auto", description="auto: bfloat16 where the device computes it natively (AVX512-BF16/AMX CPU, CUDA), else float32")
     gradient_checkpointing: bool = False
     padding_free: bool = False
     packing: bool = False
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     nproc_per_node: int = Field(1, ge=1, description="GPUs per node; >1 runs through ms-swift's torchrun launcher")
     deepspeed: str | None = Field(None, description="ms-swift --deepspeed value, e.g. zero2 or zero3 (GPU only)")
+    decision_loss_weight: float = Field(
+        1.0, ge=1.0, le=100.0,
+        description="loss weight of each reply's first decision_chars characters (the routing decision), through "
+        "ms-swift's loss_scale plugin edgecloud/swift_loss_scale.py; 1 = plain cross-entropy")
+    decision_chars: int = Field(4, ge=1, le=64, description="characters of each reply weighted by decision_loss_weight")
     extra_args: dict[str, str] = Field(default_factory=dict, description="any other `swift sft` argument")
     min_free_disk_gb: float = Field(1.0, ge=0, description="preflight and run monitor: free space to keep")
 
@@ -137,6 +146,10 @@ class EvalParams(_Strict):
     max_new_tokens: int = Field(64, ge=1, le=2048)
     torch_dtype: Literal["float32", "bfloat16", "float16", "auto"] = "float32"
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    heldout_file: str | None = Field(
+        "data/heldout/routing_heldout_v1.jsonl",
+        description="held-out routing set (phrasings the training generator never makes); null: none")
+    heldout_max: int | None = Field(None, ge=1, description="score only the first N held-out records (smoke runs)")
 
 
 class CloudParams(_Strict):
@@ -222,6 +235,8 @@ class E2EParams(_Strict):
     """06_e2e: fixed client cases through the backend API, and a real headless browser."""
 
     cases_file: str = "data/e2e/cases.jsonl"
+    multiturn_file: str | None = Field("data/e2e/cases_multiturn.jsonl",
+                                       description="cases with earlier turns (routing of the last turn); null: none")
     browser: bool = True
     chromium_path: str = "/usr/bin/chromium"
     browser_cases: list[str] = Field(default_factory=list, description="case ids sent from the browser; "

@@ -213,10 +213,15 @@ def interpret(rec: RawRecord, fmt: str, forward_reply: str, max_chars: int) -> E
     if kind is None:
         raise _Rejected("unknown_format", f"keys {sorted(data)} fit none of {', '.join(FORMATS)}")
     history: list[dict[str, str]] = []
-    if kind == "messages":
-        history, query, response = _turns(data.get("messages"), "messages", "role", "content")
-    elif kind == "sharegpt":
-        history, query, response = _turns(data.get("conversations"), "conversations", "from", "value")
+    if kind in ("messages", "sharegpt"):
+        key, role_key, content_key = (("messages", "role", "content") if kind == "messages"
+                                      else ("conversations", "from", "value"))
+        history, query, response = _turns(data.get(key), key, role_key, content_key)
+        if response is None:  # the chat ends with the user's request: its reply may be in `response`
+            response = _text(data, "response", False)
+        # An earlier turn that forwarded gets the configured forward reply, like the final one.
+        history = [{"role": m["role"], "content": forward_reply}
+                   if m["role"] == "assistant" and is_forward(m["content"]) else m for m in history]
     elif kind == "alpaca":
         query = _text(data, "instruction", True) or ""
         extra = _text(data, "input", False)
@@ -263,6 +268,16 @@ def normalise_text(text: str) -> str:
     return re.sub(r"[\s。．.!！?？]+$", "", " ".join(text.casefold().split()))
 
 
+def duplicate_key(ex: Example) -> str:
+    """Key under which two examples are the same request: the normalised request, preceded by the
+    normalised earlier turns when there are any (the same request after a different conversation
+    is a different example; a single request keeps its plain key)."""
+    if not ex.history:
+        return normalise_text(ex.query)
+    turns = [f"{m['role']}:{normalise_text(m['content'])}" for m in ex.history]
+    return "\x1e".join([*turns, f"user:{normalise_text(ex.query)}"])
+
+
 def convert_files(paths: list[Path], fmt: str, forward_reply: str, max_chars: int
                   ) -> tuple[list[Example], list[Reject], dict[str, dict[str, int]]]:
     """Read and interpret every record of every file; return (accepted, rejects, per-file counts)."""
@@ -277,7 +292,7 @@ def convert_files(paths: list[Path], fmt: str, forward_reply: str, max_chars: in
             counts["read"] += 1
             try:
                 ex = interpret(rec, fmt, forward_reply, max_chars)
-                key = normalise_text(ex.query)
+                key = duplicate_key(ex)
                 if key in seen_text:
                     raise _Rejected("duplicate", f"same request as {seen_text[key]}")
                 if ex.id in seen_id:

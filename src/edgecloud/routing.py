@@ -53,3 +53,61 @@ def forward_match(reply: str | None) -> str | None:
 def is_forward(reply: str | None) -> bool:
     """True when the edge model's reply hands the request to the cloud tier."""
     return forward_match(reply) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# The routing score and its calibrated threshold
+#
+# The forward reply starts with a token no edge reply starts with ("[" of "[转发云端] ..."), so the
+# decision is the model's first reply token. The score of a request is the log-probability of that
+# token at the reply's first position minus the log-probability of the model's own best other first
+# token: a margin, > 0 exactly when greedy decoding starts the forward reply. Every backend gives it from
+# one forward pass over the prompt: 04_eval from the logits, the gateway from the edge server's
+# `top_logprobs` of its first reply token (swift deploy and edgecloud.edge.server alike). A token below
+# the TOP_LOGPROBS best has the smallest listed log-probability, in both places, so the two agree.
+#
+# The decision forwards when the reply forwards or the score reaches the threshold chosen on the
+# validation split (reports/routing_calibration_<run>.json). The threshold is at most 0: a request
+# whose greedy reply is the forward reply has no edge answer to give, so calibration can only lower
+# the bar, sending to the cloud the requests the model nearly forwarded.
+
+TOP_LOGPROBS = 5
+SCORE_DEFINITION = (
+    "log P(forward token | prompt) - max log P(other token | prompt) at the reply's first position; "
+    f"a token outside the top {TOP_LOGPROBS} takes the smallest listed log-probability")
+
+
+def forward_token(forward_reply: str) -> str:
+    """The first character of the forward reply, the decision token (it must be a token of its own)."""
+    return forward_reply[:1]
+
+
+def score_from_top(top: list[tuple[str, float]], token: str) -> float:
+    """The routing score from the first reply position's top log-probabilities [(token text, logprob)],
+    best first, as an OpenAI-compatible server returns them (`logprobs.content[0].top_logprobs`)."""
+    if len(top) < 2:
+        raise ValueError(f"the routing score needs at least 2 top log-probabilities, got {len(top)}")
+    ranked = sorted(top, key=lambda t: -t[1])
+    fwd = next((lp for t, lp in ranked if t == token), ranked[-1][1])
+    other = next(lp for t, lp in ranked if t != token)
+    return float(fwd - other)
+
+
+def score_from_logits(logits, token_id: int, top_k: int = TOP_LOGPROBS) -> float:
+    """The same score from the full next-token logits of the prompt's last position (a 1-D tensor)."""
+    import torch
+
+    lp = torch.log_softmax(logits.float(), dim=-1)
+    vals, ids = torch.topk(lp, top_k)
+    listed = dict(zip(ids.tolist(), vals.tolist()))
+    fwd = listed.get(token_id, vals[-1].item())
+    other = next(v for i, v in zip(ids.tolist(), vals.tolist()) if i != token_id)
+    return float(fwd - other)
+
+
+def decide(reply: str | None, score: float | None, threshold: float | None) -> bool:
+    """True when the request goes to the cloud: the reply forwards, or the score reaches the calibrated
+    threshold. The one decision 04_eval scores, the gateway applies and 07 measures on every variant."""
+    if is_forward(reply):
+        return True
+    return threshold is not None and score is not None and score >= threshold

@@ -154,7 +154,18 @@ def gateway_config(params: Params) -> dict[str, Any]:
         "cloud_label": cloud_label(params) or "no cloud tier (deploy.cloud.mode none)",
         "edge_timeout_s": d.edge_timeout_s, "cloud_timeout_s": d.cloud_timeout_s,
         "api_keys_env": d.api_keys_env, "max_tokens_default": d.max_new_tokens,
+        **routing_config(params),
     }
+
+
+def routing_config(params: Params) -> dict[str, Any]:
+    """The gateway's routing threshold and decision token from the run's calibration (03_train), if any."""
+    from .calibrate import load_calibration
+    from .routing import forward_token
+
+    cal = load_calibration(params)
+    return {"routing_threshold": cal["threshold"] if cal else None,
+            "forward_token": forward_token(params.data.forward_reply)}
 
 
 def cloud_label(params: Params) -> str | None:

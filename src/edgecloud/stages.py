@@ -36,7 +36,8 @@ def _prepare_products(p: Params) -> list:
 
 
 def _train_products(p: Params) -> list:
-    return [RunDirs(p.run_name).reports / f"swift_train_{p.run_name}_summary.json"]
+    reports = RunDirs(p.run_name).reports
+    return [reports / f"swift_train_{p.run_name}_summary.json", reports / f"routing_calibration_{p.run_name}.json"]
 
 
 def _eval_products(p: Params) -> list:

@@ -285,7 +285,8 @@ def _routers(f: Facts) -> list[dict[str, Any]]:
 
 
 def _best_baseline(f: Facts) -> dict[str, Any] | None:
-    base = [r for r in _routers(f) if r.get("router") != "finetuned" and r.get("accuracy") is not None]
+    base = [r for r in _routers(f) if r.get("router") not in ("finetuned", "finetuned_calibrated")
+            and r.get("accuracy") is not None]
     return max(base, key=lambda r: r["accuracy"]) if base else None  # ties: the first in report order
 
 
@@ -370,7 +371,8 @@ def _section_conclusions(f: Facts, risk_list: list[dict[str, str]]) -> list[str]
 
 
 def _conclusion_eval(f: Facts) -> list[str]:
-    ft = next((r for r in _routers(f) if r.get("router") == "finetuned"), None)
+    ft = next((r for r in _routers(f) if r.get("router") == "finetuned_calibrated"), None) or \
+        next((r for r in _routers(f) if r.get("router") == "finetuned"), None)
     base = _best_baseline(f)
     if not ft or not base or ft.get("accuracy") is None:
         return []
@@ -378,7 +380,7 @@ def _conclusion_eval(f: Facts) -> list[str]:
     cmp = "高于" if a > b else ("持平于" if a == b else "**低于**")
     bp = next((r for r in _routers(f) if r.get("router") == "base_prompted"), {})
     return [f"- 测试集 {_num(f, 'EdgeTestRecords')} 条（{_num(f, 'EdgeTestComplex')} 条需云端）上，微调模型路由准确率 "
-            f"{_num(f, 'EdgeFinetunedRoutingAcc')}，{cmp}最佳基线 {base.get('label') or base.get('router')}"
+            f"{_fmt(ft['accuracy'], 'pct')}（{ft.get('label', '')}），{cmp}最佳基线 {base.get('label') or base.get('router')}"
             f"（{_fmt(base['accuracy'], 'pct')}）；转发 forward F1 {_fmt(ft.get('f1'), 'float3')}"
             f"（该基线 {_fmt(base.get('f1'), 'float3')}），端侧回答 ROUGE-L {_fmt(ft.get('rouge_l'), 'float3')}"
             f"（基座 base {_fmt(bp.get('rouge_l'), 'float3')}）。"]
@@ -455,8 +457,42 @@ def _section_eval(f: Facts) -> list[str]:
     out = [f"### 评测与基线（测试集 {ev.get('test_records', '-')} 条，其中需云端 {ev.get('test_cloud', '-')} 条）", ""]
     out += _table(["路由 router", "accuracy", "precision", "recall", "F1", "云端占比 cloud share", "ROUGE-L",
                    "p50 (s)", "p95 (s)"], rows)
-    return out + ["", f"- P/R/F1 针对“转发云端”；ROUGE-L 为端侧回答对参考回复；微调模型 adapter `{ev.get('adapter', '-')}`，"
-                      f"设备 {ev.get('device', '-')}。最高 accuracy 加粗。", ""]
+    out += ["", f"- P/R/F1 针对“转发云端”；ROUGE-L 为端侧回答对参考回复；微调模型 adapter `{ev.get('adapter', '-')}`，"
+                f"设备 {ev.get('device', '-')}。最高 accuracy 加粗。"]
+    return out + _routing_diagnosis(ev) + [""]
+
+
+def _routing_diagnosis(ev: dict[str, Any]) -> list[str]:
+    """Intervals, the calibration, the held-out set, per-category counts and the errors (issue: routing)."""
+    def ci(r: dict[str, Any], key: str) -> str:
+        lo, hi = (r.get(f"{key}_ci") or [None, None])[:2]
+        return "-" if lo is None else f"{_fmt(r.get(key), 'pct')} [{_fmt(lo, 'pct')}, {_fmt(hi, 'pct')}]"
+
+    out: list[str] = []
+    cal = ev.get("calibration")
+    if cal:
+        out += [f"- 校准 calibration: 阈值 threshold {cal['threshold']}（验证集选择，部署检查点 step {cal['step']}）；"
+                f"分数 score: {cal['score_definition']}。"]
+    out += ["", "#### 路由准确率与 95% Wilson 区间（测试集）", ""]
+    out += _table(["路由 router", "accuracy", "forward recall", "cloud share"],
+                  [[r.get("label") or r.get("router"), ci(r, "accuracy"), ci(r, "recall"), ci(r, "cloud_share")]
+                   for r in ev.get("routers", [])])
+    held = ev.get("heldout") or {}
+    if held.get("routers"):
+        out += ["", f"#### 留出集 held-out（{held['records']} 条，其中需云端 {held['cloud']} 条；生成器从未产生的表述）", ""]
+        out += _table(["路由 router", "accuracy", "forward recall", "cloud share"],
+                      [[r.get("label") or r.get("router"), ci(r, "accuracy"), ci(r, "recall"), ci(r, "cloud_share")]
+                       for r in held["routers"]])
+    cats = (ev.get("routing_by_category") or {}).get("finetuned_calibrated")
+    if cats:
+        out += ["", "- 按类别 by category（微调+校准）: " + "，".join(f"{c} {v['correct']}/{v['n']}" for c, v in cats.items())]
+    errs = ev.get("errors_calibrated") or []
+    out += ["", f"#### 微调+校准路由的错误 errors（{len(errs)} 条）", ""]
+    if errs:
+        out += _table(["id", "category", "needs cloud", "score", "query", "reply"],
+                      [[e["id"], e["category"], "是" if e["needs_cloud"] else "否", _fmt(e.get("score"), "float2"),
+                        e["query"][:60], (e["reply"] or "")[:40]] for e in errs])
+    return out
 
 
 def _section_deploy(f: Facts) -> list[str]:
@@ -749,7 +785,8 @@ def _risks_train(f: Facts) -> list[dict[str, str]]:
 
 
 def _risks_eval(f: Facts) -> list[dict[str, str]]:
-    ft = next((r for r in _routers(f) if r.get("router") == "finetuned"), None)
+    ft = next((r for r in _routers(f) if r.get("router") == "finetuned_calibrated"), None) or \
+        next((r for r in _routers(f) if r.get("router") == "finetuned"), None)
     base = _best_baseline(f)
     if not ft or not base or ft.get("accuracy") is None or round(ft["accuracy"], 4) > round(base["accuracy"], 4):
         return []

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .devices import pick_device
+from .devices import pick_device, train_dtype
 from .procs import die_with_parent, stop_process_group
 from .errors import EdgecloudError
 from .params import Params
@@ -94,7 +94,7 @@ def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
         "gradient_accumulation_steps": t.gradient_accumulation_steps,
         "max_steps": t.max_steps, "eval_steps": t.eval_steps, "save_steps": t.save_steps,
         "logging_steps": t.logging_steps, "eval_on_start": str(t.eval_on_start).lower(),
-        "torch_dtype": t.torch_dtype, "gradient_checkpointing": str(t.gradient_checkpointing).lower(),
+        "torch_dtype": train_dtype(t.torch_dtype, device), "gradient_checkpointing": str(t.gradient_checkpointing).lower(),
         "padding_free": str(t.padding_free).lower(), "packing": str(t.packing).lower(),
         "seed": params.seed, "data_seed": params.seed, "output_dir": out_dir, "add_version": "false",
         "dataloader_num_workers": 0, "report_to": "none", "load_best_model_at_end": "false",
@@ -105,6 +105,9 @@ def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
         args["use_cpu"] = "true"  # bf16 on CPU needs it ("Your setup doesn't support bf16/gpu" otherwise)
     if t.deepspeed:
         args["deepspeed"] = t.deepspeed
+    if t.decision_loss_weight != 1.0:  # weights come through child_env
+        args["external_plugins"] = Path(__file__).with_name("swift_loss_scale.py")
+        args["loss_scale"] = "edge_decision"
     if resume_from is not None:
         args["resume_from_checkpoint"] = resume_from
     for k, v in t.extra_args.items():
@@ -121,6 +124,8 @@ def child_env(params: Params, device: str) -> dict[str, str]:
     env.setdefault("PYTHONUNBUFFERED", "1")
     if params.model.source in ("embedded", "local"):
         env["HF_HUB_OFFLINE"] = "1"  # a local folder: never wait on a hub
+    env["EDGECLOUD_DECISION_WEIGHT"] = str(params.train.decision_loss_weight)
+    env["EDGECLOUD_DECISION_CHARS"] = str(params.train.decision_chars)
     if params.train.nproc_per_node > 1:
         env["NPROC_PER_NODE"] = str(params.train.nproc_per_node)
     if device == "cpu":

@@ -1,0 +1,179 @@
+"""Routing calibration: score the validation split at every checkpoint, pick the deployed checkpoint and
+the threshold, and save both with the run (reports/routing_calibration_<run>.json).
+
+The score is `routing.score_from_logits` (one forward pass over the prompt, no sampling). For each
+saved checkpoint the validation split gives a decision learning curve: ROC AUC, routing accuracy of
+greedy decoding (score > 0) and of the calibrated threshold. The deployed checkpoint is the one with
+the best calibrated validation accuracy (ties: higher AUC, then lower eval loss, then the earlier
+step); the reference picked by eval loss, and the report says where the two disagree. The threshold
+is the middle of the widest score interval that reaches the best validation accuracy
+(`routing_stats.choose_threshold`, "margin_midpoint"), capped at 0 (see `routing`): never the
+single best validation point, and never fitted on the test split.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from . import metrics
+from .params import Params
+from .paths import RunDirs, resolve
+from .reports import read_json, read_jsonl, write_json
+from .routing import SCORE_DEFINITION, TOP_LOGPROBS, forward_token, score_from_logits
+from .routing_stats import choose_threshold, roc
+
+
+def calibration_path(params: Params) -> Path:
+    return RunDirs(params.run_name).reports / f"routing_calibration_{params.run_name}.json"
+
+
+def forward_token_id(tok: Any, forward_reply: str) -> int:
+    """The id of the forward reply's first token; it must be a whole character (see routing)."""
+    ids = tok.encode(forward_reply, add_special_tokens=False)
+    if not ids or tok.decode(ids[:1]) != forward_token(forward_reply):
+        raise ValueError(f"the forward reply {forward_reply!r} must start with a character that is a token of its "
+                         f"own (first token decodes to {tok.decode(ids[:1])!r}); start it with '[' as the default does")
+    return ids[0]
+
+
+def prompt_messages(row: dict[str, Any]) -> list[dict[str, str]]:
+    """What the edge model sees for a converted record: system prompt, earlier turns, the last user turn."""
+    msgs = row["messages"]
+    return msgs[:-1] if msgs[-1]["role"] == "assistant" else msgs
+
+
+def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], token_id: int, device: str) -> list[float]:
+    """One forward pass per prompt; the routing score of each."""
+    import torch
+
+    out = []
+    for msgs in prompts:
+        enc = tok.apply_chat_template(msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True,
+                                      enable_thinking=False)
+        enc = {k: v.to(device) for k, v in enc.items()}
+        with torch.inference_mode():
+            logits = model(**enc).logits[0, -1]
+        out.append(round(score_from_logits(logits, token_id, TOP_LOGPROBS), 4))
+    return out
+
+
+def threshold_on(labels: list[bool], scores: list[float]) -> tuple[float | None, dict[str, Any]]:
+    """The calibrated threshold (capped at 0: greedy's own forwards always stand) and how it was chosen."""
+    if len(set(labels)) < 2:
+        return 0.0, {"method": "greedy", "why": "the validation split holds one class only: greedy decision kept"}
+    t, info = choose_threshold(labels, scores, method="margin_midpoint")
+    if t > 0:
+        info = {**info, "uncapped_threshold": t, "capped": "threshold above 0 lowered to 0 (greedy's forwards stand)"}
+        t = 0.0
+    return round(t, 4), info
+
+
+def checkpoint_row(step: int, eval_loss: float | None, labels: list[bool], scores: list[float]) -> dict[str, Any]:
+    t, info = threshold_on(labels, scores)
+    greedy = metrics.routing(labels, [s > 0 for s in scores])
+    calibrated = metrics.routing(labels, [s >= t for s in scores])
+    auc = roc(labels, scores)["auc"] if len(set(labels)) == 2 else None
+    return {"step": step, "eval_loss": eval_loss, "valid_auc": auc, "threshold": t, "threshold_choice": info,
+            "valid_accuracy_greedy": greedy["accuracy"], "valid_accuracy": calibrated["accuracy"],
+            "valid_accuracy_ci": calibrated.get("accuracy_ci"), "valid_recall": calibrated["recall"],
+            "valid_cloud_share": calibrated["cloud_share"]}
+
+
+def select(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The deployed checkpoint: best calibrated validation accuracy, then AUC, then eval loss, then step."""
+    def key(r: dict[str, Any]) -> tuple:
+        return (-r["valid_accuracy"], -(r["valid_auc"] or 0), r["eval_loss"] if r["eval_loss"] is not None else 1e9,
+                r["step"])
+    return min(rows, key=key)
+
+
+def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """Score valid at every checkpoint, choose checkpoint and threshold, write the calibration report."""
+    from .devices import pick_device
+    from .evaluate import load
+
+    dirs = RunDirs(params.run_name)
+    summary = read_json(dirs.reports / f"swift_train_{params.run_name}_summary.json")
+    evals = {r["step"]: r["eval_loss"] for r in summary["rows"] if r.get("eval_loss") is not None}
+    valid = read_jsonl(dirs.data / "valid.jsonl")
+    labels = [bool(r["needs_cloud"]) for r in valid]
+    prompts = [prompt_messages(r) for r in valid]
+    device = pick_device(params.eval.device)
+    rows, token_id = [], None
+    for step, ckpt in sorted((int(s), p) for s, p in summary["checkpoints"].items()):
+        model, tok = load(model_dir, resolve(ckpt), params.eval.torch_dtype, device)
+        token_id = forward_token_id(tok, params.data.forward_reply)
+        scores = score_prompts(model, tok, prompts, token_id, device)
+        row = checkpoint_row(step, evals.get(step), labels, scores)
+        rows.append({**row, "checkpoint": ckpt, "scores": scores})
+        echo(f"  step {step}: valid AUC {row['valid_auc']}, accuracy greedy {row['valid_accuracy_greedy']:.3f}, "
+             f"calibrated {row['valid_accuracy']:.3f} (threshold {row['threshold']})")
+        del model
+    if not rows:
+        raise FileNotFoundError("03_train saved no checkpoint to calibrate")
+    chosen = select(rows)
+    by_loss = summary["best"]
+    report = {
+        "run_name": params.run_name,
+        "score_definition": SCORE_DEFINITION,
+        "forward_reply": params.data.forward_reply,
+        "forward_token": forward_token(params.data.forward_reply),
+        "forward_token_id": token_id,
+        "top_logprobs": TOP_LOGPROBS,
+        "decision": "forward when the reply forwards (routing.is_forward) or score >= threshold (routing.decide)",
+        "threshold": chosen["threshold"],
+        "threshold_choice": chosen["threshold_choice"],
+        "checkpoint": chosen["checkpoint"],
+        "step": chosen["step"],
+        "selected_by": "best calibrated routing accuracy on the validation split (ties: AUC, eval loss, step)",
+        "eval_loss_best": {"step": by_loss["step"], "checkpoint": by_loss["checkpoint"], "eval_loss": by_loss["eval_loss"]},
+        "agrees_with_eval_loss": chosen["step"] == by_loss["step"],
+        "valid_records": len(valid),
+        "valid_cloud": sum(labels),
+        "valid_ids": [r["id"] for r in valid],
+        "valid_labels": labels,
+        "checkpoints": rows,
+        "params_sha256": params.sha256(),
+    }
+    write_json(calibration_path(params), report)
+    return report
+
+
+def load_calibration(params: Params) -> dict[str, Any] | None:
+    path = calibration_path(params)
+    return read_json(path) if path.is_file() else None
+
+
+def checkpoint_table(cal: dict[str, Any]):
+    """The decision learning curve as a table (notebook, thesis, run report)."""
+    import pandas as pd
+
+    def ci(r: dict[str, Any]) -> str:
+        lo, hi = r["valid_accuracy_ci"] or (None, None)
+        return "-" if lo is None else f"[{lo:.0%}, {hi:.0%}]"
+
+    return pd.DataFrame([{
+        "step": f"{r['step']}{' *' if r['step'] == cal['step'] else ''}",
+        "eval loss": "-" if r["eval_loss"] is None else f"{r['eval_loss']:.4f}",
+        "valid AUC": "-" if r["valid_auc"] is None else f"{r['valid_auc']:.3f}",
+        "valid acc. greedy": f"{r['valid_accuracy_greedy']:.1%}",
+        "valid acc. calibrated": f"{r['valid_accuracy']:.1%}",
+        "95% CI": ci(r),
+        "threshold": f"{r['threshold']:.2f}",
+    } for r in cal["checkpoints"]])
+
+
+def calibration_markdown(cal: dict[str, Any]) -> str:
+    lines = [f"- 部署检查点 deployed checkpoint: step {cal['step']} ({cal['selected_by']}); "
+             f"eval-loss best: step {cal['eval_loss_best']['step']}"
+             + ("" if cal["agrees_with_eval_loss"] else " — **the two disagree**"),
+             f"- 阈值 threshold {cal['threshold']} on the score: {cal['score_definition']}", "",
+             "| step | eval loss | valid AUC | valid acc (greedy) | valid acc (calibrated) | threshold |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for r in cal["checkpoints"]:
+        mark = "**" if r["step"] == cal["step"] else ""
+        loss = "-" if r["eval_loss"] is None else f"{r['eval_loss']:.4f}"
+        auc = "-" if r["valid_auc"] is None else f"{r['valid_auc']:.3f}"
+        lines.append(f"| {mark}{r['step']}{mark} | {loss} | {auc} | {r['valid_accuracy_greedy']:.1%} | "
+                     f"{r['valid_accuracy']:.1%} | {r['threshold']:.3f} |")
+    return "\n".join(lines)
