@@ -47,9 +47,14 @@ def test_cases_file_has_ten_edge_and_two_complex_cases_over_every_category():
 
 
 def test_cases_are_new_phrasings_not_copied_from_the_training_data():
-    queries = {c["query"] for c in e2e.load_cases(CASES_FILE)}
+    queries = {c["query"] for f in (CASES_FILE, ROOT / "data" / "e2e" / "cases_multiturn.jsonl")
+               for c in e2e.load_cases(f)}
+
+    def final_request(rec: dict) -> str:  # plain records carry `query`, conversations end in a user turn
+        return rec["query"] if "query" in rec else rec["messages"][-1]["content"]
+
     for raw in (ROOT / "data" / "raw").glob("*.jsonl"):
-        seen = {json.loads(line)["query"] for line in raw.read_text(encoding="utf-8").splitlines() if line.strip()}
+        seen = {final_request(json.loads(line)) for line in raw.read_text(encoding="utf-8").splitlines() if line.strip()}
         assert not queries & seen, raw.name
 
 

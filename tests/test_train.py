@@ -42,7 +42,11 @@ def test_swift_command_comes_from_params(tmp_path):
     assert a["target_modules"] == "all-linear" and a["learning_rate"] == str(t.learning_rate)
     assert a["per_device_train_batch_size"] == str(t.batch_size) and a["max_length"] == str(t.max_length)
     assert (a["max_steps"], a["eval_steps"], a["save_steps"]) == ("150", "50", "50")
-    assert a["torch_dtype"] == "bfloat16" and a["gradient_checkpointing"] == "false"
+    from edgecloud.devices import train_dtype
+
+    assert t.torch_dtype == "auto" and a["torch_dtype"] == train_dtype("auto", "cpu") in ("bfloat16", "float32")
+    assert a["gradient_checkpointing"] == "false"
+    assert a["loss_scale"] == "edge_decision" and a["external_plugins"].endswith("edgecloud/swift_loss_scale.py")
     assert a["seed"] == str(p.seed) and a["eval_on_start"] == "true" and a["use_cpu"] == "true"
     assert a["model_type"] == "llama" and a["template"] == "chatml" and a["check_model"] == "false"
     assert a["dataset"].endswith("outputs/default/data/train.jsonl") and a["val_dataset"].endswith("valid.jsonl")

@@ -379,8 +379,8 @@ def _conclusion_eval(f: Facts) -> list[str]:
     a, b = round(ft["accuracy"], 4), round(base["accuracy"], 4)
     cmp = "高于" if a > b else ("持平于" if a == b else "**低于**")
     bp = next((r for r in _routers(f) if r.get("router") == "base_prompted"), {})
-    return [f"- 测试集 {_num(f, 'EdgeTestRecords')} 条（{_num(f, 'EdgeTestComplex')} 条需云端）上，微调模型路由准确率 "
-            f"{_fmt(ft['accuracy'], 'pct')}（{ft.get('label', '')}），{cmp}最佳基线 {base.get('label') or base.get('router')}"
+    return [f"- 测试集 {_num(f, 'EdgeTestRecords')} 条（{_num(f, 'EdgeTestComplex')} 条需云端）上，微调模型路由准确率（{ft.get('label') or ft.get('router')}）"
+            f"{_fmt(ft['accuracy'], 'pct')}，{cmp}最佳基线 {base.get('label') or base.get('router')}"
             f"（{_fmt(base['accuracy'], 'pct')}）；转发 forward F1 {_fmt(ft.get('f1'), 'float3')}"
             f"（该基线 {_fmt(base.get('f1'), 'float3')}），端侧回答 ROUGE-L {_fmt(ft.get('rouge_l'), 'float3')}"
             f"（基座 base {_fmt(bp.get('rouge_l'), 'float3')}）。"]
