@@ -126,3 +126,7 @@ pd.DataFrame(report["errors_calibrated"])
 # %%
 fig = plots.confusion_matrices(report["routers"], ["heuristic", "tfidf", "finetuned", "finetuned_calibrated"])
 publish.save_figure(fig, dirs.figures, "04_confusion")
+
+# %%
+fig = plots.tradeoff(report["routers"])
+publish.save_figure(fig, dirs.figures, "04_tradeoff")
