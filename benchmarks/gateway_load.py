@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import statistics
 import sys
@@ -386,6 +387,10 @@ def main(argv: list[str] | None = None) -> int:
     from edgecloud.paths import RunDirs
 
     RunDirs(args.bench_run_name).reports.mkdir(parents=True, exist_ok=True)  # running_stack writes its command there
+    from edgecloud.calibrate import calibration_path
+
+    if calibration_path(params).is_file():  # the bench's stack routes as the run's deployed one (threshold, suppression)
+        shutil.copyfile(calibration_path(params), calibration_path(stack_params))
     cases = load_cases()
     edge_prompts = [c["query"] for c in cases if c["expected_tier"] == "edge"]
     complex_q = [(c["id"], c["query"]) for c in cases if c["expected_tier"] == "cloud"]

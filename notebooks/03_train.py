@@ -99,10 +99,10 @@ print(f"eval loss: step 0 {summary['step0_eval_loss']} -> best {summary['best'][
 
 # %% [markdown]
 # ## The routing decision at every checkpoint, and the deployed checkpoint
-# Each request of the validation split gets the routing score (`edgecloud.routing`: the margin of the
-# forward reply's first token over the model's own best other first token, one forward pass). Per
-# checkpoint: ROC AUC, accuracy of greedy decoding (score > 0) and of the calibrated threshold (the
-# middle of the widest score interval with the best validation accuracy, capped at 0). The deployed
+# Each request of the validation split gets the routing score (`edgecloud.routing`: the log-odds of the
+# forward reply's first token, one forward pass). Per checkpoint: ROC AUC, accuracy of greedy decoding
+# (the forward token is the most likely first token) and of the calibrated threshold (the middle of the
+# widest score interval whose validation accuracy is within one record of the best). The deployed
 # checkpoint is the best on validation routing; the reference picked by eval loss. 04_eval, the
 # gateway and 07 read the choice from `reports/routing_calibration_<run>.json`; the test split is
 # never used here.

@@ -28,8 +28,10 @@
 #   same train split, its threshold chosen on the validation split;
 # - **base + prompt**: the base model, told by the system prompt when to forward;
 # - **fine-tuned, greedy**: the LoRA model's own reply decides;
-# - **fine-tuned, calibrated**: the reply, or the routing score reaching the threshold 03_train chose on
-#   the validation split (`edgecloud.routing.decide`, the gateway's rule).
+# - **fine-tuned, calibrated**: the routing score (the log-odds of the forward reply's first token) reaching
+#   the threshold 03_train chose on the validation split (`edgecloud.routing.decide`, the gateway's rule);
+#   the edge answers the rest with the forward token suppressed as its first token, as the served edge
+#   model does.
 #
 # What the numbers mean: *routing accuracy* is the share of requests sent to the right tier;
 # *precision / recall / F1* treat "forward" as the positive class (recall: complex requests that

@@ -27,12 +27,22 @@ def test_score_from_server_top_logprobs_equals_score_from_logits(seed):
     assert score_from_top(_top(logits, vocab), vocab[fwd]) == pytest.approx(score_from_logits(logits, fwd), abs=1e-5)
 
 
-def test_score_is_positive_exactly_when_greedy_starts_the_forward_reply():
+def test_score_is_the_log_odds_of_the_forward_token():
     logits = torch.tensor([2.0, 1.0, 0.5, 0.0, -1.0, -2.0])
-    assert score_from_logits(logits, 0) == pytest.approx(1.0)  # forward token first, 1 nat above the next
-    assert score_from_logits(logits, 1) == pytest.approx(-1.0)
+    p = torch.softmax(logits, -1)
+    for i in range(5):
+        assert score_from_logits(logits, i) == pytest.approx(math.log(p[i] / (1 - p[i])), abs=1e-5)
     # outside the top 5 the smallest listed log-probability stands in (what a server can tell)
     assert score_from_logits(logits, 5) == pytest.approx(score_from_logits(logits, 4))
+    # a certain forward stays finite
+    assert math.isfinite(score_from_logits(torch.tensor([80.0, 0.0, 0.0, 0.0, 0.0, 0.0]), 0))
+
+
+def test_greedy_can_forward_with_the_forward_token_below_even_odds():
+    """The case a calibrated threshold exists for: the forward token is the single most likely first token
+    (greedy starts the forward reply) while the edge answers' many first tokens together outweigh it."""
+    logits = torch.log(torch.tensor([0.30, 0.2, 0.2, 0.15, 0.15]))
+    assert int(logits.argmax()) == 0 and score_from_logits(logits, 0) < 0
 
 
 def test_decide_forwards_on_the_reply_or_on_the_score():
@@ -55,13 +65,14 @@ def test_gateway_applies_the_same_decision():
     assert routing_match(TierCall(ok=True, text=DEFAULT_FORWARD_REPLY, score=None), -1.0) == "转发云端"
 
 
-def test_threshold_is_the_middle_of_the_gap_and_never_above_zero():
+def test_threshold_is_the_middle_of_the_widest_gap_on_either_side_of_zero():
     labels = [False] * 6 + [True] * 4
     scores = [-9, -8, -7, -6, -5, -4.0, -2.0, -1.0, 1.0, 2.0]
     t, info = calibrate.threshold_on(labels, scores)
     assert t == pytest.approx(-3.0)
     t, info = calibrate.threshold_on([False, False, True, True], [-1.0, -0.5, 2.0, 3.0])
-    assert t == 0.0 and info["uncapped_threshold"] > 0
+    assert t == pytest.approx(0.75) and info["method"] == "margin_midpoint"
+    assert calibrate.threshold_on([False, False], [1.0, 2.0])[0] == 0.0  # one class: even odds
 
 
 def test_checkpoint_selection_prefers_routing_then_auc_then_loss():

@@ -182,6 +182,50 @@ def test_stack_serves_through_the_gateway_and_leaves_nothing_running(trained, mo
 
 
 @pytest.mark.integration
+def test_a_calibrated_edge_never_starts_the_forward_reply_and_still_scores_it(trained):
+    """With a routing calibration swift deploy serves a view of the base folder whose generation config
+    forbids the decision token as first reply token: the reply starts otherwise, while `top_logprobs` of the
+    first position still come from the raw logits (the score the gateway decides on). The token suppressed
+    here is the one this adapter's greedy reply starts with, so the check cannot pass by accident."""
+    import torch
+
+    from edgecloud.calibrate import calibration_path
+    from edgecloud.evaluate import load
+    from edgecloud.reports import write_json
+    from edgecloud.stack import edge_model_dir
+
+    name, folder = trained
+    p = stack_params(name, "deploy.cloud.mode=none")
+    ckpt = next((RunDirs(name).root / "train").glob("checkpoint-*"))
+    msgs = [{"role": "system", "content": p.data.system_prompt}, {"role": "user", "content": "Turn on the living room light"}]
+    model, tok = load(folder, ckpt, "float32", "cpu")
+    enc = tok.apply_chat_template(msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    with torch.inference_mode():
+        first = int(model(**enc).logits[0, -1].argmax())
+    del model
+    write_json(calibration_path(p), {"threshold": 50.0, "checkpoint": str(ckpt), "step": 1,
+                                     "suppress_token_ids": [first]})
+    try:
+        view = edge_model_dir(p, folder)
+        assert view != folder and json.loads((view / "generation_config.json").read_text())[
+            "begin_suppress_tokens"] == [first]
+        assert (view / "config.json").resolve() == (folder / "config.json").resolve()
+        assert gateway_config(p)["routing_threshold"] == 50.0
+        with running_stack(p, echo=lambda m: None, model_dir=folder, adapter=ckpt) as s:
+            body = httpx.post(f"{s.edge_url}/chat/completions", timeout=120, json={
+                "model": s.served_model, "messages": msgs, "max_tokens": 4, "logprobs": True,
+                "top_logprobs": 5}).json()
+        content = body["choices"][0]["logprobs"]["content"]
+        assert "\ufffd" not in tok.decode([first])  # a whole-character token, so texts identify tokens
+        assert content[0]["token"] != tok.decode([first])
+        listed = {t["token"]: t["logprob"] for t in content[0]["top_logprobs"]}
+        assert tok.decode([first]) in listed  # the suppressed token is still scored from the raw logits
+    finally:
+        calibration_path(p).unlink()
+    assert not stack_children()
+
+
+@pytest.mark.integration
 def test_a_taken_port_fails_fast_naming_the_params_key(trained):
     name, folder = trained
     p = stack_params(name)

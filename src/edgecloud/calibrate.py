@@ -3,12 +3,14 @@ the threshold, and save both with the run (reports/routing_calibration_<run>.jso
 
 The score is `routing.score_from_logits` (one forward pass over the prompt, no sampling). For each
 saved checkpoint the validation split gives a decision learning curve: ROC AUC, routing accuracy of
-greedy decoding (score > 0) and of the calibrated threshold. The deployed checkpoint is the one with
+greedy decoding (the forward token is the most likely first token) and of the calibrated threshold. The deployed checkpoint is the one with
 the best calibrated validation accuracy (ties: higher AUC, then lower eval loss, then the earlier
 step); the reference picked by eval loss, and the report says where the two disagree. The threshold
-is the middle of the widest score interval that reaches the best validation accuracy
-(`routing_stats.choose_threshold`, "margin_midpoint"), capped at 0 (see `routing`): never the
-single best validation point, and never fitted on the test split.
+is the middle of the widest score interval whose validation accuracy is within one record of the best
+(`routing_stats.choose_threshold`, "margin_midpoint" with the one-error rule): never the single best
+validation point, and never fitted on the test split. With a threshold the score alone decides and the edge answers with the
+forward token suppressed as first token (see `routing`), so any threshold, above or below 0, has an
+edge answer to give.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from . import metrics
 from .params import Params
 from .paths import RunDirs, resolve
 from .reports import read_json, read_jsonl, write_json
-from .routing import SCORE_DEFINITION, TOP_LOGPROBS, forward_token, score_from_logits
+from .routing import SCORE_DEFINITION, SUPPRESS_KEY, TOP_LOGPROBS, forward_token, score_from_logits
 from .routing_stats import choose_threshold, roc
 
 
@@ -42,11 +44,13 @@ def prompt_messages(row: dict[str, Any]) -> list[dict[str, str]]:
     return msgs[:-1] if msgs[-1]["role"] == "assistant" else msgs
 
 
-def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], token_id: int, device: str) -> list[float]:
-    """One forward pass per prompt; the routing score of each."""
+def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], token_id: int, device: str
+                  ) -> tuple[list[float], list[bool]]:
+    """One forward pass per prompt: the routing score of each, and whether the forward token is the most
+    likely first token (greedy decoding's own decision)."""
     import torch
 
-    out = []
+    out, top1 = [], []
     for msgs in prompts:
         enc = tok.apply_chat_template(msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True,
                                       enable_thinking=False)
@@ -54,23 +58,22 @@ def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], tok
         with torch.inference_mode():
             logits = model(**enc).logits[0, -1]
         out.append(round(score_from_logits(logits, token_id, TOP_LOGPROBS), 4))
-    return out
+        top1.append(int(logits.argmax()) == token_id)
+    return out, top1
 
 
-def threshold_on(labels: list[bool], scores: list[float]) -> tuple[float | None, dict[str, Any]]:
-    """The calibrated threshold (capped at 0: greedy's own forwards always stand) and how it was chosen."""
+def threshold_on(labels: list[bool], scores: list[float]) -> tuple[float, dict[str, Any]]:
+    """The calibrated threshold and how it was chosen (0, i.e. P(forward) > 0.5, when valid has one class)."""
     if len(set(labels)) < 2:
-        return 0.0, {"method": "greedy", "why": "the validation split holds one class only: greedy decision kept"}
-    t, info = choose_threshold(labels, scores, method="margin_midpoint")
-    if t > 0:
-        info = {**info, "uncapped_threshold": t, "capped": "threshold above 0 lowered to 0 (greedy's forwards stand)"}
-        t = 0.0
+        return 0.0, {"method": "even_odds", "why": "the validation split holds one class only: P(forward) >= 0.5"}
+    t, info = choose_threshold(labels, scores, method="margin_midpoint", tolerance=1 / len(labels))
     return round(t, 4), info
 
 
-def checkpoint_row(step: int, eval_loss: float | None, labels: list[bool], scores: list[float]) -> dict[str, Any]:
+def checkpoint_row(step: int, eval_loss: float | None, labels: list[bool], scores: list[float],
+                   greedy_forward: list[bool]) -> dict[str, Any]:
     t, info = threshold_on(labels, scores)
-    greedy = metrics.routing(labels, [s > 0 for s in scores])
+    greedy = metrics.routing(labels, greedy_forward)
     calibrated = metrics.routing(labels, [s >= t for s in scores])
     auc = roc(labels, scores)["auc"] if len(set(labels)) == 2 else None
     return {"step": step, "eval_loss": eval_loss, "valid_auc": auc, "threshold": t, "threshold_choice": info,
@@ -103,9 +106,9 @@ def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = pri
     for step, ckpt in sorted((int(s), p) for s, p in summary["checkpoints"].items()):
         model, tok = load(model_dir, resolve(ckpt), params.eval.torch_dtype, device)
         token_id = forward_token_id(tok, params.data.forward_reply)
-        scores = score_prompts(model, tok, prompts, token_id, device)
-        row = checkpoint_row(step, evals.get(step), labels, scores)
-        rows.append({**row, "checkpoint": ckpt, "scores": scores})
+        scores, top1 = score_prompts(model, tok, prompts, token_id, device)
+        row = checkpoint_row(step, evals.get(step), labels, scores, top1)
+        rows.append({**row, "checkpoint": ckpt, "scores": scores, "greedy_forward": top1})
         echo(f"  step {step}: valid AUC {row['valid_auc']}, accuracy greedy {row['valid_accuracy_greedy']:.3f}, "
              f"calibrated {row['valid_accuracy']:.3f} (threshold {row['threshold']})")
         del model
@@ -120,7 +123,9 @@ def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = pri
         "forward_token": forward_token(params.data.forward_reply),
         "forward_token_id": token_id,
         "top_logprobs": TOP_LOGPROBS,
-        "decision": "forward when the reply forwards (routing.is_forward) or score >= threshold (routing.decide)",
+        "decision": "forward when score >= threshold (routing.decide); the edge answers with the forward token "
+                    f"suppressed as first reply token ({SUPPRESS_KEY})",
+        "suppress_token_ids": [token_id],
         "threshold": chosen["threshold"],
         "threshold_choice": chosen["threshold_choice"],
         "checkpoint": chosen["checkpoint"],

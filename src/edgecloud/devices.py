@@ -36,6 +36,20 @@ def cpu_has_native_bf16() -> bool:
     return any(f in flags.split() for f in ("avx512_bf16", "amx_bf16"))
 
 
+def cpu_has_vnni() -> bool:
+    """True when the CPU multiplies 8-bit integers into 32-bit sums in one instruction (AVX512-VNNI,
+    AVX-VNNI or AMX). Without it onnxruntime's int8 kernels use AVX2's `vpmaddubsw`, whose 16-bit
+    intermediate sums saturate for 8-bit weights: measured here on an AVX2-only EPYC, ONNX dynamic INT8
+    and onnxruntime-genai int8 (int8 activations) turned "What is the capital of France?" into
+    " foreseasonexposure the affordable affordable..." and "La femme de France...". The known remedies:
+    7-bit weights (`reduce_range`) and fp32 activations (MatMulNBits accuracy level 1)."""
+    try:
+        flags = next((line for line in open("/proc/cpuinfo", encoding="utf-8") if line.startswith("flags")), "")
+    except OSError:
+        return False
+    return any(f in flags.split() for f in ("avx512_vnni", "avx_vnni", "amx_int8"))
+
+
 def train_dtype(requested: str, device: str) -> str:
     """The dtype ms-swift trains in: `auto` is bfloat16 where the device computes it natively (CUDA
     with bf16 support, a CPU with AVX512-BF16/AMX), else float32."""

@@ -45,8 +45,11 @@ def load(model_dir: Path, adapter: Path | None, dtype: str, device: str) -> tupl
 
 
 def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: int, device: str,
-             echo: Callable[[str], None] = print, every: int = 10) -> list[dict[str, Any]]:
-    """Greedy reply to each test request (system prompt + user turn), with latency and token counts."""
+             echo: Callable[[str], None] = print, every: int = 10,
+             suppress_first: list[int] | None = None) -> list[dict[str, Any]]:
+    """Greedy reply to each test request (system prompt + user turn), with latency and token counts.
+    `suppress_first`: token ids forbidden as the reply's first token (the served edge model's
+    `begin_suppress_tokens` when a calibrated threshold decides, see `routing`)."""
     import torch
 
     from .calibrate import prompt_messages
@@ -61,7 +64,8 @@ def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: i
         t0 = time.perf_counter()
         with torch.inference_mode():
             out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
-                                 pad_token_id=tok.pad_token_id or tok.eos_token_id)
+                                 pad_token_id=tok.pad_token_id or tok.eos_token_id,
+                                 **({"begin_suppress_tokens": suppress_first} if suppress_first else {}))
         dt = time.perf_counter() - t0
         new = out[0, enc["input_ids"].shape[1]:]
         reply = tok.decode(new, skip_special_tokens=True).strip()
@@ -126,7 +130,7 @@ def heldout_rows(params: Params) -> list[dict[str, Any]]:
 def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
     from .calibrate import forward_token_id, load_calibration, prompt_messages, score_prompts
     from .routers import TfidfRouter
-    from .routing import decide
+    from .routing import decide, forward_token
     from .routing_stats import cost_quality, roc
 
     dirs = RunDirs(params.run_name)
@@ -143,6 +147,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
 
     preds: dict[str, list[dict[str, Any]]] = {}
     scores: dict[str, list[float]] = {}
+    top1: dict[str, list[bool]] = {}
     for name, adp in (("base", None), ("finetuned", adapter)):
         echo(f"{name}: generating {len(test)} replies on {device} (greedy, max {ev.max_new_tokens} new tokens)")
         model, tok = load(model_dir, adp, ev.torch_dtype, device)
@@ -150,11 +155,22 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
         if name == "finetuned":
             token_id = forward_token_id(tok, params.data.forward_reply)
             echo(f"finetuned: routing scores of {len(test)} test and {len(heldout)} held-out requests (one pass each)")
-            scores["test"] = score_prompts(model, tok, [prompt_messages(r) for r in test], token_id, device)
-            scores["heldout"] = score_prompts(model, tok, [r["messages"] for r in heldout], token_id, device)
-            for p, sc in zip(preds[name], scores["test"]):
-                p["score"] = sc
-                p["decision_calibrated"] = decide(p["reply"], sc, threshold)
+            scores["test"], _ = score_prompts(model, tok, [prompt_messages(r) for r in test], token_id, device)
+            scores["heldout"], top1["heldout"] = score_prompts(model, tok, [r["messages"] for r in heldout],
+                                                               token_id, device)
+            # the served edge never starts its reply with the forward token when a threshold decides
+            redo = [i for i, p in enumerate(preds[name]) if threshold is not None and p["reply"].startswith(
+                forward_token(params.data.forward_reply))]
+            if redo:
+                echo(f"finetuned: {len(redo)} greedy replies start the forward reply; their edge answers with the "
+                     "forward token suppressed as first token")
+            again = generate(model, tok, [test[i] for i in redo], ev.max_new_tokens, device, echo,
+                             suppress_first=[token_id])
+            for i, p in enumerate(preds[name]):
+                p["score"] = scores["test"][i]
+                p["edge_reply"] = again[redo.index(i)]["reply"] if i in redo else p["reply"]
+                p["decision_calibrated"] = (decide(p["edge_reply"], p["score"], threshold) if threshold is not None
+                                            else p["forwarded"])
         write_jsonl(out_dir / f"predictions_{name}.jsonl", preds[name])
         del model
 
@@ -175,7 +191,8 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
         "finetuned_calibrated": [p["decision_calibrated"] for p in preds["finetuned"]],
     }
     own = {"base_prompted": preds["base"], "finetuned": preds["finetuned"], "finetuned_calibrated": preds["finetuned"]}
-    edge_of = {"always_cloud": None, "finetuned": preds["finetuned"], "finetuned_calibrated": preds["finetuned"]}
+    calibrated_edge = [{**p, "reply": p["edge_reply"]} for p in preds["finetuned"]]
+    edge_of = {"always_cloud": None, "finetuned": preds["finetuned"], "finetuned_calibrated": calibrated_edge}
     table = [score(name, test, decisions[name], own.get(name), edge_of.get(name, preds["base"]))
              for name in ROUTER_LABELS]
     labels = [bool(r["needs_cloud"]) for r in test]
@@ -193,8 +210,9 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
             "always_edge": [False] * len(heldout),
             "heuristic": [heur.forward(q) for q in hq],
             "tfidf": tfidf.decide(hq),
-            "finetuned": [s > 0 for s in scores["heldout"]],
-            "finetuned_calibrated": [decide(None, s, threshold) or s > 0 for s in scores["heldout"]],
+            "finetuned": top1["heldout"],
+            "finetuned_calibrated": ([decide(None, s, threshold) for s in scores["heldout"]] if threshold is not None
+                                     else top1["heldout"]),
         }
         held.update({
             "file": params.eval.heldout_file, "cloud": sum(hl),
@@ -204,8 +222,8 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
             "by_lang": _breakdown(heldout, hd, lambda r: r["lang"]),
             "auc": {"finetuned": roc(hl, scores["heldout"])["auc"], "tfidf": roc(hl, tfidf.score(hq))["auc"]}
             if len(set(hl)) == 2 else None,
-            "decision_note": "finetuned: score > 0 (greedy's first token is the forward token); calibrated: score >= "
-                             "threshold; one forward pass per request, no generation",
+            "decision_note": "finetuned: greedy's first token is the forward token; calibrated: score >= threshold; "
+                             "one forward pass per request, no generation",
         })
         write_jsonl(out_dir / "predictions_heldout.jsonl",
                     [{"id": r["id"], "lang": r["lang"], "category": r["category"], "cue": r["cue"],
@@ -213,7 +231,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
                       "score": s, "tfidf_score": t, "forwarded": d}
                      for r, s, t, d in zip(heldout, scores["heldout"], tfidf.score(hq), hd["finetuned_calibrated"])])
 
-    errors = [{k: p[k] for k in ("id", "lang", "category", "needs_cloud", "query", "reply", "score",
+    errors = [{k: p[k] for k in ("id", "lang", "category", "needs_cloud", "query", "reply", "edge_reply", "score",
                                  "decision_calibrated")}
               for p in preds["finetuned"] if p["decision_calibrated"] != p["needs_cloud"]]
     by = {k: _breakdown(test, {n: decisions[n] for n in ("heuristic", "tfidf", "base_prompted", "finetuned",

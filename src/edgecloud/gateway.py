@@ -88,8 +88,9 @@ class GatewayConfig(BaseModel):
     debug_log_prompts: bool = Field(False, description="log prompt and reply text (never keys); off in production")
     max_tokens_default: int = Field(256, ge=1, description="max_tokens when the client does not send one")
     routing_threshold: float | None = Field(
-        None, le=0.0, description="calibrated threshold on the edge's routing score (reports/routing_calibration_"
-        "<run>.json); None: the edge's reply alone decides")
+        None, description="calibrated threshold on the edge's routing score (reports/routing_calibration_<run>.json); "
+        "the edge server must then answer with the forward token suppressed as first token (stack.edge_model_dir); "
+        "None: the edge's reply alone decides")
     forward_token: str = Field("[", min_length=1, description="first token of the forward reply (the decision token)")
 
     @field_validator("edge_base_url", "cloud_base_url")

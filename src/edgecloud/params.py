@@ -225,7 +225,11 @@ class EdgeBenchParams(_Strict):
     torch_int8_skip: list[str] = Field(default_factory=list, description="Linear modules left in fp32, e.g. [lm_head]")
     ort_int8_per_channel: bool = True
     ort_int8_skip: list[str] = Field(default_factory=list, description="MatMul nodes (name substrings) left in fp32")
-    genai_int4_accuracy_level: int = Field(4, ge=0, le=4, description="builder int4_accuracy_level (4: int8 activations)")
+    ort_int8_reduce_range: bool | Literal["auto"] = Field(
+        "auto", description="7-bit weights; auto: on where the CPU lacks VNNI (8-bit sums saturate there)")
+    genai_int4_accuracy_level: int = Field(4, ge=0, le=4, description="builder accuracy_level of int4 (4: int8 activations)")
+    genai_int8_accuracy_level: int | Literal["auto"] = Field(
+        "auto", description="builder accuracy_level of int8; auto: 4 (int8 activations) with VNNI, else 1 (fp32)")
     bar_speedup: float = Field(6.0, gt=0, description="issue 6 bar: decode tokens/s vs torch-fp32")
     bar_size_ratio: float = Field(3.5, gt=0, description="issue 6 bar: torch-fp32 size / variant size")
     bar_agreement: float = Field(0.9, ge=0, le=1, description="issue 6 bar: teacher-forced agreement with fp32")

@@ -8,6 +8,7 @@ Near-misses must not count: a device reply about cloud storage ("照片已上传
 """
 from __future__ import annotations
 
+import math
 import re
 
 FORWARD_MARKER_ZH = "转发云端"
@@ -59,22 +60,26 @@ def is_forward(reply: str | None) -> bool:
 # The routing score and its calibrated threshold
 #
 # The forward reply starts with a token no edge reply starts with ("[" of "[转发云端] ..."), so the
-# decision is the model's first reply token. The score of a request is the log-probability of that
-# token at the reply's first position minus the log-probability of the model's own best other first
-# token: a margin, > 0 exactly when greedy decoding starts the forward reply. Every backend gives it from
-# one forward pass over the prompt: 04_eval from the logits, the gateway from the edge server's
-# `top_logprobs` of its first reply token (swift deploy and edgecloud.edge.server alike). A token below
-# the TOP_LOGPROBS best has the smallest listed log-probability, in both places, so the two agree.
+# decision is the model's first reply token. The score of a request is the log-odds of that token at the
+# reply's first position: log P(forward token) - log(1 - P(forward token)), > 0 exactly when the model puts
+# more than half its probability on forwarding. Every backend gives it from one forward pass over the
+# prompt: 04_eval from the logits, the gateway from the edge server's `top_logprobs` of its first reply
+# token (swift deploy and edgecloud.edge.server alike). A forward token below the TOP_LOGPROBS best takes
+# the smallest listed log-probability, in both places, so the two agree.
 #
-# The decision forwards when the reply forwards or the score reaches the threshold chosen on the
-# validation split (reports/routing_calibration_<run>.json). The threshold is at most 0: a request
-# whose greedy reply is the forward reply has no edge answer to give, so calibration can only lower
-# the bar, sending to the cloud the requests the model nearly forwarded.
+# Greedy decoding is not this rule: the model spreads an edge answer's probability over many first tokens
+# ("好", "The", "当前", ...), so the forward token can be the single most likely one with P well below 0.5,
+# and the fine-tuned model then forwards simple requests. With a calibrated threshold the score alone
+# decides, and the edge's answer is generated with the forward token forbidden as the reply's first token
+# (`SUPPRESS_KEY`: transformers' `begin_suppress_tokens`, set in the served model's generation config and
+# in 04_eval's generate call): the answer greedy decoding gives among the replies that do not forward.
 
 TOP_LOGPROBS = 5
 SCORE_DEFINITION = (
-    "log P(forward token | prompt) - max log P(other token | prompt) at the reply's first position; "
+    "log-odds of the forward token at the reply's first position, log P - log(1 - P); "
     f"a token outside the top {TOP_LOGPROBS} takes the smallest listed log-probability")
+SUPPRESS_KEY = "begin_suppress_tokens"
+_MIN_REST = 1e-9  # 1 - P when P rounds to 1: keeps the score finite (about 20.7)
 
 
 def forward_token(forward_reply: str) -> str:
@@ -82,15 +87,19 @@ def forward_token(forward_reply: str) -> str:
     return forward_reply[:1]
 
 
+def log_odds(logprob: float) -> float:
+    """log P - log(1 - P) of a log-probability."""
+    return float(logprob - math.log(max(-math.expm1(logprob), _MIN_REST)))
+
+
 def score_from_top(top: list[tuple[str, float]], token: str) -> float:
     """The routing score from the first reply position's top log-probabilities [(token text, logprob)],
-    best first, as an OpenAI-compatible server returns them (`logprobs.content[0].top_logprobs`)."""
+    as an OpenAI-compatible server returns them (`logprobs.content[0].top_logprobs`)."""
     if len(top) < 2:
         raise ValueError(f"the routing score needs at least 2 top log-probabilities, got {len(top)}")
-    ranked = sorted(top, key=lambda t: -t[1])
-    fwd = next((lp for t, lp in ranked if t == token), ranked[-1][1])
-    other = next(lp for t, lp in ranked if t != token)
-    return float(fwd - other)
+    listed = [lp for _, lp in top]
+    fwd = next((lp for t, lp in top if t == token), min(listed))
+    return log_odds(fwd)
 
 
 def score_from_logits(logits, token_id: int, top_k: int = TOP_LOGPROBS) -> float:
@@ -100,9 +109,16 @@ def score_from_logits(logits, token_id: int, top_k: int = TOP_LOGPROBS) -> float
     lp = torch.log_softmax(logits.float(), dim=-1)
     vals, ids = torch.topk(lp, top_k)
     listed = dict(zip(ids.tolist(), vals.tolist()))
-    fwd = listed.get(token_id, vals[-1].item())
-    other = next(v for i, v in zip(ids.tolist(), vals.tolist()) if i != token_id)
-    return float(fwd - other)
+    return log_odds(listed.get(token_id, vals[-1].item()))
+
+
+def score_from_logprobs(logprobs, token_id: int, top_k: int = TOP_LOGPROBS) -> float:
+    """The same score from the first position's log-probabilities as a 1-D numpy array (the 07 backends)."""
+    import numpy as np
+
+    lp = np.asarray(logprobs, dtype=np.float64)
+    top = np.argsort(-lp)[:top_k]
+    return log_odds(float(lp[token_id]) if token_id in set(top.tolist()) else float(lp[top[-1]]))
 
 
 def decide(reply: str | None, score: float | None, threshold: float | None) -> bool:

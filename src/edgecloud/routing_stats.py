@@ -77,7 +77,7 @@ def roc(labels: Sequence[bool], scores: Sequence[float]) -> dict[str, Any]:
 
 
 def choose_threshold(labels: Sequence[bool], scores: Sequence[float], method: str = "margin_midpoint",
-                     prior: float | None = None) -> tuple[float, dict[str, Any]]:
+                     prior: float | None = None, tolerance: float = 0.0) -> tuple[float, dict[str, Any]]:
     """The threshold of a scored router, chosen on the validation split (score >= threshold forwards).
 
     Every threshold between two neighbouring distinct validation scores (lo, hi] makes the same
@@ -96,6 +96,10 @@ def choose_threshold(labels: Sequence[bool], scores: Sequence[float], method: st
        always-cloud baselines already are: they are chosen only when strictly better than every
        bounded interval; the threshold then lies half the mean spacing of the distinct scores (0.5
        when there is a single distinct score) beyond the extreme score.
+
+    `tolerance`: intervals within this much of the best objective count as tied (the "one-error rule" with
+    1/n: a validation split of 100 cannot tell 99 % from 98 %, so a sliver between two validation scores
+    that gains one record does not beat a wide gap that gives it up).
 
     Deterministic, and independent of the order of the requests. Returns (threshold, info) with info:
     method, prior, objective (name) and objective_value, threshold, interval [lo, hi] (None for an
@@ -137,7 +141,7 @@ def choose_threshold(labels: Sequence[bool], scores: Sequence[float], method: st
 
     obj = [objective(tp, fp) for _, _, tp, fp in intervals]
     best = max(obj)
-    tied = [j for j, v in enumerate(obj) if v >= best - _EPS]
+    tied = [j for j, v in enumerate(obj) if v >= best - tolerance - _EPS]
     bounded = [j for j in tied if intervals[j][0] is not None and intervals[j][1] is not None]
     if bounded:
         # widest first; equal widths (within float noise): the higher interval, i.e. the smaller j
@@ -157,7 +161,8 @@ def choose_threshold(labels: Sequence[bool], scores: Sequence[float], method: st
                                                             else "accuracy"),
         "objective_value": obj[j], "threshold": threshold, "interval": [lo, hi],
         "validation_accuracy": sum(d == bool(l) for d, l in zip(decisions, labels)) / n,
-        "width": None if math.isinf(width) else width, "tied_intervals": len(tied),
+        "width": None if math.isinf(width) else width, "tied_intervals": len(tied), "tolerance": tolerance,
+        "best_objective_value": best,
         "validation": routing([bool(l) for l in labels], decisions),
     }
     return threshold, info

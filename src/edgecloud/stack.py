@@ -19,8 +19,10 @@ interpreter exit: no model server may outlive the notebook cell or the test that
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -112,7 +114,15 @@ def edge_variant_command(params: Params, port: int, served_name: str) -> list[st
     return [sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(folder),
             "--tokenizer", str(edge_dir(params.run_name) / "merged"), "--port", str(port),
             "--served-model-name", served_name, "--threads", str(d.edge_threads),
-            "--max-tokens-default", str(d.max_new_tokens)]
+            "--max-tokens-default", str(d.max_new_tokens), "--suppress-first", *map(str, suppress_first_ids(params))]
+
+
+def suppress_first_ids(params: Params) -> list[int]:
+    """Token ids the calibrated edge never starts its reply with (the forward token), [] without calibration."""
+    from .calibrate import load_calibration
+
+    cal = load_calibration(params)
+    return list(cal.get("suppress_token_ids") or []) if cal else []
 
 
 def edge_variant_log(params: Params) -> Path:
@@ -367,11 +377,36 @@ class Stack:
             _LIVE.remove(self)
 
 
+def edge_model_dir(params: Params, model_dir: Path) -> Path:
+    """The base model folder swift deploy serves as the edge. With a routing calibration, a view of
+    `model_dir` (links to its files) whose generation_config.json adds `begin_suppress_tokens`: the
+    calibrated score decides, and the edge's answer never starts the forward reply (see `routing`).
+    Without one, `model_dir` itself."""
+    from .routing import SUPPRESS_KEY
+
+    suppress = suppress_first_ids(params)
+    if not suppress:
+        return model_dir
+    view = deploy_dir(params) / "edge_model"
+    if view.exists():
+        shutil.rmtree(view)
+    view.mkdir(parents=True)
+    for f in model_dir.iterdir():
+        if f.name != "generation_config.json":
+            (view / f.name).symlink_to(f.resolve())
+    src = model_dir / "generation_config.json"
+    gen = json.loads(src.read_text(encoding="utf-8")) if src.is_file() else {}
+    gen[SUPPRESS_KEY] = suppress
+    (view / "generation_config.json").write_text(json.dumps(gen, indent=2), encoding="utf-8")
+    return view
+
+
 def _parts(params: Params, model_dir: Path, adapter: Path, device: str) -> list[Part]:
     d, host = params.deploy, params.deploy.host
     names, logs = served_names(params), log_paths(params)
     env = swift_env(params, device)
-    edge_cmd = (deploy_command(params, model_dir, d.edge_port, names["edge"], adapter) if d.edge_variant is None
+    edge_cmd = (deploy_command(params, edge_model_dir(params, model_dir), d.edge_port, names["edge"], adapter)
+                if d.edge_variant is None
                 else edge_variant_command(params, d.edge_port, names["edge"]))
     edge_log = logs["edge"] if d.edge_variant is None else edge_variant_log(params)
     parts = [Part("edge", edge_cmd, env, edge_log,

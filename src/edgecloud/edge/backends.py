@@ -34,16 +34,18 @@ class Backend(ABC):
 
     @abstractmethod
     def stream(self, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (),
-               ignore_eos: bool = False) -> Iterator[int]:
-        """Yield greedy next tokens one at a time (a stop token ends the stream and is not yielded)."""
+               ignore_eos: bool = False, first: "FirstStep | None" = None) -> Iterator[int]:
+        """Yield greedy next tokens one at a time (a stop token ends the stream and is not yielded).
+        `first`: the first reply position's log-probabilities are kept there, and its suppressed tokens are
+        never chosen as the first token (the routing score and the calibrated edge answer, see `routing`)."""
 
     @abstractmethod
     def forced_argmax(self, prompt: Sequence[int], reply: Sequence[int]) -> list[int]:
         """Teacher forcing: the argmax next token at each position of `reply`, with `prompt + reply[:i]` as input."""
 
     def generate(self, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (),
-                 ignore_eos: bool = False) -> list[int]:
-        return list(self.stream(ids, max_new_tokens, stop_ids, ignore_eos))
+                 ignore_eos: bool = False, first: FirstStep | None = None) -> list[int]:
+        return list(self.stream(ids, max_new_tokens, stop_ids, ignore_eos, first))
 
     def generate_batch(self, batch: Sequence[Sequence[int]], max_new_tokens: int) -> list[list[int]]:
         """Fixed-length replies (EOS ignored) for a batch; the default runs them one after another."""
@@ -62,6 +64,37 @@ def read_meta(folder: Path) -> dict[str, Any]:
 
 def _stop(tok: int, stop_ids: Sequence[int], ignore_eos: bool) -> bool:
     return not ignore_eos and tok in stop_ids
+
+
+class FirstStep:
+    """The reply's first position: token ids to suppress there, and its log-probabilities once computed."""
+
+    def __init__(self, suppress: Sequence[int] = ()):
+        self.suppress = list(suppress)
+        self.logprobs: Any = None  # 1-D numpy array over the vocabulary
+        self.chosen: int | None = None  # the first token generated
+
+    def top(self, k: int) -> list[tuple[int, float]]:
+        import numpy as np
+
+        idx = np.argsort(-self.logprobs)[:k]
+        return [(int(i), float(self.logprobs[i])) for i in idx]
+
+
+def _pick(row: Any, step: int, first: FirstStep | None) -> int:
+    """Greedy choice from one position's logits (1-D numpy or torch); the first step feeds `first`."""
+    if step > 0 or first is None:
+        return int(row.argmax())
+    import numpy as np
+
+    x = np.asarray(row.float().numpy() if hasattr(row, "float") else row, dtype=np.float64)
+    m = x.max()
+    first.logprobs = x - (m + np.log(np.exp(x - m).sum()))
+    if first.suppress:
+        x = x.copy()
+        x[first.suppress] = -np.inf
+    first.chosen = int(x.argmax())
+    return first.chosen
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,15 +131,15 @@ class TorchBackend(Backend):
         else:
             raise ValueError(f"torch backend: unknown precision {precision!r} in {folder / VARIANT_META}")
 
-    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False):
+    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False, first=None):
         torch = self.torch
         with torch.inference_mode():
             x = torch.tensor([list(ids)])
             past = None
-            for _ in range(max_new_tokens):
+            for i in range(max_new_tokens):
                 out = self.model(input_ids=x, past_key_values=past, use_cache=True)
                 past = out.past_key_values
-                tok = int(out.logits[0, -1].argmax())
+                tok = _pick(out.logits[0, -1], i, first)
                 if _stop(tok, stop_ids, ignore_eos):
                     return
                 yield tok
@@ -235,12 +268,12 @@ class OrtBackend(Backend):
         outs = self.session.run(["logits", *self.present_names], self._feeds(ids, past, past_len))
         return outs[0], outs[1:]
 
-    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False):
+    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False, first=None):
         x, past, past_len = list(ids), None, 0
-        for _ in range(max_new_tokens):
+        for i in range(max_new_tokens):
             logits, past = self._run(x, past, past_len)
             past_len += len(x)
-            tok = int(logits[0, -1].argmax())
+            tok = _pick(logits[0, -1], i, first)
             if _stop(tok, stop_ids, ignore_eos):
                 return
             yield tok
@@ -269,16 +302,19 @@ class LlamaCppBackend(Backend):
                                    n_threads=threads, n_threads_batch=threads, n_batch=512, verbose=False,
                                    seed=0)
 
-    def _argmax_last(self) -> int:
+    def _last_logits(self) -> Any:
         # Llama.eval keeps no scores unless logits_all: read the last output row from the context
         ptr = self.lib.llama_get_logits_ith(self.llm._ctx.ctx, -1)
-        return int(self.np.argmax(self.np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),))))
+        return self.np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),))
 
-    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False):
+    def _argmax_last(self) -> int:
+        return int(self.np.argmax(self._last_logits()))
+
+    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False, first=None):
         self.llm.reset()
         self.llm.eval(list(ids))
         for i in range(max_new_tokens):
-            tok = self._argmax_last()
+            tok = _pick(self._last_logits(), i, first)
             if _stop(tok, stop_ids, ignore_eos):
                 return
             yield tok
@@ -318,12 +354,12 @@ class GenaiBackend(Backend):
         params.set_search_options(do_sample=False, max_length=max_length, batch_size=1)
         return self.og.Generator(self.model, params)
 
-    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False):
+    def stream(self, ids, max_new_tokens, stop_ids=(), ignore_eos=False, first=None):
         gen = self._generator(len(ids) + max_new_tokens)
         gen.append_tokens(self.np.array([list(ids)], dtype=self.np.int32))
-        for _ in range(max_new_tokens):
+        for i in range(max_new_tokens):
             logits = gen.get_logits()
-            tok = int(self.np.argmax(logits[0, -1]))
+            tok = _pick(logits[0, -1], i, first)
             if _stop(tok, stop_ids, ignore_eos):
                 return
             yield tok

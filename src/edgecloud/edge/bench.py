@@ -29,7 +29,7 @@ from ..params import Params
 from ..paths import RunDirs, rel
 from ..procs import die_with_parent, stop_process_group
 from ..reports import read_jsonl, write_json
-from ..routing import forward_match
+from ..routing import decide
 from .variants import BASELINE, VARIANTS, edge_dir
 
 
@@ -142,11 +142,17 @@ def worker(task: dict[str, Any]) -> dict[str, Any]:
     out["batch"] = {"size": len(batch), "batched": backend.batched, "seconds": dt,
                     "tokens": sum(len(r) for r in replies), "tokens_per_s": sum(len(r) for r in replies) / dt}
     if task.get("quality"):
+        from ..routing import score_from_logprobs
+        from .backends import FirstStep
+
         q = []
         for rec in task["quality"]:
             t0 = time.perf_counter()
-            ids = backend.generate(rec["prompt"], task["max_new_tokens"], stop)
-            q.append({"tokens": ids, "latency_s": time.perf_counter() - t0,
+            first = FirstStep(task.get("suppress_first") or [])
+            ids = backend.generate(rec["prompt"], task["max_new_tokens"], stop, first=first)
+            score = (round(score_from_logprobs(first.logprobs, task["forward_id"]), 4)
+                     if task.get("forward_id") is not None and first.logprobs is not None else None)
+            q.append({"tokens": ids, "latency_s": time.perf_counter() - t0, "score": score,
                       "forced": backend.forced_argmax(rec["prompt"], rec["reply"])})
         out["quality"] = q
     backend.close()
@@ -233,9 +239,12 @@ def stop_ids(tok: Any, merged: Path) -> list[int]:
     return sorted(i for i in ids if isinstance(i, int) and i >= 0)
 
 
-def score_quality(rows: list[dict[str, Any]], replies: list[str]) -> dict[str, Any]:
-    """04_eval's scoring: routing by the shared detector, ROUGE-L of edge replies kept at the edge."""
-    forwarded = [forward_match(t) is not None for t in replies]
+def score_quality(rows: list[dict[str, Any]], replies: list[str], scores: list[float | None] | None = None,
+                  threshold: float | None = None) -> dict[str, Any]:
+    """04_eval's scoring: routing by the shared decision (`routing.decide`: the calibrated score when the run
+    has a calibration, else the reply), ROUGE-L of edge replies kept at the edge."""
+    scores = scores or [None] * len(replies)
+    forwarded = [decide(t, s, threshold) for t, s in zip(replies, scores)]
     routing = metrics.routing([r["needs_cloud"] for r in rows], forwarded)
     pairs = [(t, r["messages"][-1]["content"]) for r, t, f in zip(rows, replies, forwarded)
              if not r["needs_cloud"] and not f]
@@ -248,6 +257,8 @@ def score_quality(rows: list[dict[str, Any]], replies: list[str]) -> dict[str, A
 def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
     from transformers import AutoTokenizer
 
+    from ..calibrate import load_calibration
+
     tok = AutoTokenizer.from_pretrained(merged)
     eb = params.edge_bench
     rows = read_jsonl(RunDirs(params.run_name).data / "test.jsonl")
@@ -255,7 +266,11 @@ def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
     enc = encode(tok, rows, stops[0] if tok.convert_tokens_to_ids("<|im_end|>") not in stops
                  else tok.convert_tokens_to_ids("<|im_end|>"))
     pick = pick_speed_prompts([len(e["prompt"]) for e in enc], eb.speed_prompts)
+    cal = load_calibration(params)  # the deployed decision: the calibrated score, as 04_eval and the gateway
     return {"tok": tok, "rows": rows, "enc": enc, "stop_ids": stops, "speed_idx": pick,
+            "threshold": cal["threshold"] if cal else None,
+            "forward_id": cal.get("forward_token_id") if cal else None,
+            "suppress_first": list(cal.get("suppress_token_ids") or []) if cal else [],
             "batch_idx": pick_speed_prompts([len(e["prompt"]) for e in enc], eb.batch_size)}
 
 
@@ -274,14 +289,17 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
     merge = merge_adapter(prepared_model_dir(params), adapter, merged)
     names = [BASELINE] + [v for v in eb.variants if v != BASELINE]
     opts = {"torch_int8_skip": eb.torch_int8_skip, "ort_int8_per_channel": eb.ort_int8_per_channel,
-            "ort_int8_skip": eb.ort_int8_skip, "genai_int4_accuracy_level": eb.genai_int4_accuracy_level}
+            "ort_int8_skip": eb.ort_int8_skip, "ort_int8_reduce_range": eb.ort_int8_reduce_range,
+            "genai_int4_accuracy_level": eb.genai_int4_accuracy_level,
+            "genai_int8_accuracy_level": eb.genai_int8_accuracy_level}
     echo("export:")
     exported = export_all(names, merged, root / "variants", eb.threads, opts, echo)
 
     inp = bench_inputs(params, merged)
     enc = inp["enc"]
     base_task = {"threads": eb.threads, "stop_ids": inp["stop_ids"], "decode_tokens": eb.decode_tokens,
-                 "max_new_tokens": eb.max_new_tokens,
+                 "max_new_tokens": eb.max_new_tokens, "forward_id": inp["forward_id"],
+                 "suppress_first": inp["suppress_first"],
                  "speed": [enc[i]["prompt"] for i in inp["speed_idx"]],
                  "batch": [enc[i]["prompt"] for i in inp["batch_idx"]]}
     log = RunDirs(params.run_name).reports / f"edge_bench_{params.run_name}.log"
@@ -349,7 +367,7 @@ def summarize(params: Params, names: list[str], exported: dict[str, dict[str, An
                                                       else "sequential (runtime serves one sequence at a time)"),
             "speedup": paired_ratio(tps, base_tps),
             "first_tokens": ps[0]["first_tokens"],
-            **score_quality(rows, replies),
+            **score_quality(rows, replies, [x.get("score") for x in q], inp.get("threshold")),
             "latency_p50_s": metrics.percentile([x["latency_s"] for x in q], 50),
             "agreement": agreement(base_forced, [x["forced"] for x in q]) if base_forced else
             {"matches": None, "positions": None, "rate": None},

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from ..devices import cpu_has_vnni
 from ..paths import rel
 from .backends import VARIANT_META
 from .merge import META as MERGE_META, ExportError
@@ -161,14 +162,16 @@ def _ort(name: str, merged: Path, out: Path, opts: dict[str, Any], logs: Path) -
 
     graph = onnx.load(str(src / "model.onnx"), load_external_data=False).graph
     nodes_to_exclude = [n.name for n in graph.node if n.op_type == "MatMul" and any(s in n.name for s in skip)]
+    reduce_range = opts.get("ort_int8_reduce_range", "auto")
+    reduce_range = (not cpu_has_vnni()) if reduce_range == "auto" else bool(reduce_range)
     quantize_dynamic(str(src / "model.onnx"), str(out / "model.onnx"), weight_type=QuantType.QInt8,
-                     per_channel=bool(opts.get("ort_int8_per_channel", True)), op_types_to_quantize=["MatMul"],
-                     nodes_to_exclude=nodes_to_exclude, use_external_data_format=True,
-                     extra_options={"MatMulConstBOnly": True})
+                     per_channel=bool(opts.get("ort_int8_per_channel", True)), reduce_range=reduce_range,
+                     op_types_to_quantize=["MatMul"], nodes_to_exclude=nodes_to_exclude,
+                     use_external_data_format=True, extra_options={"MatMulConstBOnly": True})
     files = [f for f in out.iterdir() if f.name != VARIANT_META]
     return {"onnx": "model.onnx", "files": files, **shape,
             "tool": f"onnxruntime.quantization.quantize_dynamic QInt8 (onnxruntime {onnxruntime.__version__}), "
-                    f"per_channel={bool(opts.get('ort_int8_per_channel', True))}, MatMul only, "
+                    f"per_channel={bool(opts.get('ort_int8_per_channel', True))}, reduce_range={reduce_range}, MatMul only, "
                     f"excluded {len(nodes_to_exclude)} MatMul node(s) matching {skip or 'nothing'}"}
 
 
@@ -176,7 +179,10 @@ def _genai(name: str, merged: Path, out: Path, opts: dict[str, Any], logs: Path,
     import onnxruntime_genai
 
     precision = get_variant(name).precision
-    extra = {"int4_accuracy_level": str(opts.get("genai_int4_accuracy_level", 4))} if precision == "int4" else None
+    level = opts.get(f"genai_{precision}_accuracy_level", 4 if precision == "int4" else "auto")
+    if level == "auto":  # int8 weights with int8 activations saturate without VNNI (devices.cpu_has_vnni)
+        level = 4 if cpu_has_vnni() else 1
+    extra = {"accuracy_level": str(level)} if precision in ("int4", "int8") else None
     tmp = out.parent / (out.name + ".build")
     onnx_builder(merged, tmp, precision, logs / f"{name}_builder.log", extra)
     cfg_path = tmp / "genai_config.json"

@@ -5,6 +5,10 @@ serves `GET /v1/models`, `POST /v1/chat/completions` (also `stream: true`, as se
 `GET /health`, on 127.0.0.1 only. The chat template is the model's own (transformers tokenizer), decoding
 is greedy (a sampling temperature from the client is accepted and ignored: the benchmark measured the
 greedy model), and one request runs at a time (the runtimes are given all the threads).
+
+Routing as `swift deploy` serves it: `logprobs` / `top_logprobs` return the log-probabilities of the
+reply's **first** position (the routing score's input; later positions are not listed), computed before
+`--suppress-first` ids are forbidden there (the calibrated edge's `begin_suppress_tokens`, see `routing`).
 """
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ HOST = "127.0.0.1"
 class EdgeModel:
     """Backend + tokenizer + the stop tokens: messages in, text out."""
 
-    def __init__(self, variant_dir: Path, tokenizer_dir: Path, threads: int, max_tokens_default: int):
+    def __init__(self, variant_dir: Path, tokenizer_dir: Path, threads: int, max_tokens_default: int,
+                 suppress_first: list[int] | None = None):
         from transformers import AutoTokenizer
 
         from .backends import load_backend
@@ -36,19 +41,26 @@ class EdgeModel:
         self.stop = stop_ids(self.tok, tokenizer_dir)
         self.backend = load_backend(variant_dir, threads)
         self.max_tokens_default = max_tokens_default
+        self.suppress_first = list(suppress_first or [])
         self.lock = threading.Lock()
 
     def prompt(self, messages: list[dict[str, str]]) -> list[int]:
         return list(self.tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
                                                  return_dict=True)["input_ids"])
 
-    def stream_text(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[tuple[str, int, bool]]:
-        """(text delta, tokens so far, finished by a stop token) as tokens arrive; deltas never split a character."""
+    def stream_text(self, messages: list[dict[str, str]], max_tokens: int, first: Any = None
+                    ) -> Iterator[tuple[str, int, bool]]:
+        """(text delta, tokens so far, finished by a stop token) as tokens arrive; deltas never split a character.
+        `first` (a backends.FirstStep) receives the first position's log-probabilities."""
+        from .backends import FirstStep
+
         ids = self.prompt(messages)
         tokens: list[int] = []
         sent = ""
+        first = first if first is not None else FirstStep()
+        first.suppress = self.suppress_first
         with self.lock:
-            for tok in self.backend.stream(ids, max_tokens, self.stop):
+            for tok in self.backend.stream(ids, max_tokens, self.stop, first=first):
                 tokens.append(tok)
                 text = self.tok.decode(tokens, skip_special_tokens=True)
                 if text.endswith("\ufffd"):
@@ -64,6 +76,8 @@ def _error(status: int, message: str, code: str) -> Any:
 
 
 def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
+    from .backends import FirstStep
+
     app = FastAPI(title=f"edge variant {variant}")
 
     @app.get("/health")
@@ -107,16 +121,27 @@ def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
 
             return StreamingResponse(events(), media_type="text/event-stream")
 
+        top_n = body.get("top_logprobs") if body.get("logprobs") else None
+        if top_n is not None and (not isinstance(top_n, int) or not 0 <= top_n <= 20):
+            return _error(400, "top_logprobs must be an integer from 0 to 20", "invalid_top_logprobs")
+        first = FirstStep()
+
         def run() -> tuple[str, int, bool]:
             text, n, stopped = "", 0, False
-            for delta, n, stopped in model.stream_text(messages, max_tokens):
+            for delta, n, stopped in model.stream_text(messages, max_tokens, first):
                 text += delta
             return text, n, stopped
 
         text, n, stopped = await asyncio.to_thread(run)
+        choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": text.strip()},
+                                  "finish_reason": "stop" if stopped else "length"}
+        if body.get("logprobs") and first.logprobs is not None:
+            top = [{"token": model.tok.decode([i]), "logprob": lp} for i, lp in first.top(top_n or 0)]
+            chosen = first.chosen if first.chosen is not None else int(first.logprobs.argmax())
+            choice["logprobs"] = {"content": [{"token": model.tok.decode([chosen]),
+                                               "logprob": float(first.logprobs[chosen]), "top_logprobs": top}]}
         return {"id": cid, "object": "chat.completion", "created": created, "model": served_name,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text.strip()},
-                             "finish_reason": "stop" if stopped else "length"}],
+                "choices": [choice],
                 "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": n, "total_tokens": prompt_tokens + n}}
 
     return app
@@ -130,13 +155,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--served-model-name", required=True)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-tokens-default", type=int, default=64)
+    ap.add_argument("--suppress-first", type=int, nargs="*", default=[],
+                    help="token ids never chosen as the reply's first token (the calibrated routing)")
     args = ap.parse_args(argv)
     import uvicorn
 
     from .backends import read_meta
 
     variant = read_meta(args.variant_dir)["variant"]
-    model = EdgeModel(args.variant_dir, args.tokenizer, args.threads, args.max_tokens_default)
+    model = EdgeModel(args.variant_dir, args.tokenizer, args.threads, args.max_tokens_default, args.suppress_first)
     print(f"edge variant {variant} from {args.variant_dir} as {args.served_model_name!r} on {HOST}:{args.port}",
           flush=True)
     uvicorn.run(create_app(model, args.served_model_name, variant), host=HOST, port=args.port, log_level="warning",
