@@ -68,3 +68,14 @@ def rule_upstream(model: str, answer: Callable[[str], str]) -> tuple[FastAPI, li
         return {"object": "list", "data": [{"id": model, "object": "model"}]}
 
     return app, requests
+
+
+def free_ports(n: int) -> list[int]:
+    """n distinct free TCP ports on 127.0.0.1 (bound then released: a server started at once gets them)."""
+    socks = [socket.socket() for _ in range(n)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports

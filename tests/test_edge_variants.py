@@ -19,7 +19,6 @@ INT8 is known to damage this model (see the notes and the benchmark), so only it
 from __future__ import annotations
 
 import shutil
-import socket
 import uuid
 
 import httpx
@@ -32,6 +31,7 @@ from edgecloud.edge.variants import VARIANTS, edge_dir, runtime_missing
 from edgecloud.params import load_params
 from edgecloud.paths import FIGURES_DIR, OUTPUTS_DIR, RunDirs
 from edgecloud.prepare import resolve_model
+from gateway_servers import free_ports
 
 N = 12
 PREFIX = {"torch-fp32": N, "torch-bf16": 4, "ort-fp32": N, "gguf-f16": N, "gguf-q8_0": 4, "genai-int8": 4,
@@ -160,14 +160,6 @@ def test_a_missing_runtime_is_reported_with_the_reason(monkeypatch):
     assert runtime_missing("torch-fp32") is None
 
 
-def _free_ports(n):
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
 
 
 def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
@@ -179,10 +171,10 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
 
     p, folders, _, _ = exported
     variant = next((v for v in ("gguf-q8_0", "ort-int8", "genai-int4", "torch-fp32") if not isinstance(folders[v], str)))
-    gw, edge = _free_ports(2)
+    gw, edge = free_ports(2)
     params = load_params("params/smoke.yaml", [
         f"run_name={p.run_name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}",
-        f"deploy.cloud_port={_free_ports(1)[0]}", "deploy.cloud.mode=none", f"deploy.edge_variant={variant}",
+        f"deploy.cloud_port={free_ports(1)[0]}", "deploy.cloud.mode=none", f"deploy.edge_variant={variant}",
         "deploy.max_new_tokens=8", "deploy.startup_timeout_s=120"])
     with running_stack(params, echo=lambda m: None, model_dir=resolve_model(p.model)[0],
                        adapter=OUTPUTS_DIR / p.run_name / "adapter") as stack:
@@ -212,7 +204,7 @@ def test_a_variant_that_was_not_exported_stops_the_stack_naming_the_stage(export
     from edgecloud.stack import StackError, running_stack
 
     p, _, _, _ = exported
-    gw, edge, cloud = _free_ports(3)
+    gw, edge, cloud = free_ports(3)
     params = load_params("params/smoke.yaml", [
         f"run_name={p.run_name}-none", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}",
         f"deploy.cloud_port={cloud}", "deploy.cloud.mode=none", "deploy.edge_variant=gguf-q4_0"])

@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     except (EdgecloudError, KeyError) as exc:
         print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the runner records its own interruption; elsewhere: no traceback either
+        print("interrupted: rerun the same command to resume", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -93,12 +93,15 @@ def convert(params: Params) -> ConvertResult:
                                                 params.data.max_chars)
     write_jsonl(dirs.data / "rejects.jsonl", (r.to_dict() for r in rejects))
     read = sum(c["read"] for c in per_file.values())
+    reasons = Counter(r.reason for r in rejects).most_common(3)
     if not accepted:
-        reasons = Counter(r.reason for r in rejects).most_common(3)
         raise DataError(f"0 of {read} raw records were accepted from {', '.join(map(rel, paths))} "
                         f"(top reasons: {reasons}); see {rel(dirs.data / 'rejects.jsonl')}")
+    rejects_note = (f"{len(rejects)} of {read} raw records were rejected (top reasons: {reasons}): see "
+                    f"{rel(dirs.data / 'rejects.jsonl')}" if rejects else
+                    f"none of the {read} raw records was rejected: add data")
     sp = params.data.split
-    sizes = resolve_sizes(len(accepted), sp.train, sp.valid, sp.test)
+    sizes = resolve_sizes(len(accepted), sp.train, sp.valid, sp.test, rejects_note)
     result = split_examples(accepted, sizes, params.seed)
     for s in SPLITS:
         write_jsonl(dirs.data / f"{s}.jsonl", (e.to_swift(params.data.system_prompt) for e in result.splits[s]))

@@ -10,6 +10,11 @@ answer says which tier answered and what went wrong on the way (cloud not config
 unavailable, edge unavailable and the cloud stood in). Only when no tier can answer does the
 client get an error, an OpenAI-style 503.
 
+Bad input never passes silently and never becomes a 500: every request the gateway cannot serve as
+sent (not JSON, nested too deeply, an unknown route or method, an option it does not support such as
+n > 1, max_tokens above `max_tokens_limit`, ...) gets a 4xx with the OpenAI error object and a code,
+and every response, whatever its status, is counted in /metrics.
+
 Run it as a process: `python -m edgecloud.gateway --config gateway.json`.
 """
 from __future__ import annotations
@@ -18,7 +23,9 @@ import argparse
 import asyncio
 import json
 import logging
+import math
 import os
+import re
 import secrets
 import sys
 import time
@@ -30,8 +37,10 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Literal
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .errors import EdgecloudError, ParamsError
 from .params import DEFAULT_SYSTEM_PROMPT
@@ -47,6 +56,11 @@ LATENCY_BUCKETS_S = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 STREAM_CHUNK_CHARS = 8
 RETRY_BACKOFF_S = 0.1
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+# Nesting of arrays/objects a request body may have: a chat body needs 4 ({"messages": [{"content":
+# [{"type": ...}]}]}). Checked before parsing, so a deep body is a 400, never a RecursionError.
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_DIGITS = 100  # longer integer literals are refused before Python converts them
+SHOW_CHARS = 80  # a client value quoted in an error message is cut to this many characters
 
 Tier = Literal["edge", "cloud"]
 
@@ -87,6 +101,8 @@ class GatewayConfig(BaseModel):
                                      description="NAME of the env var with comma-separated client keys; None = no auth")
     debug_log_prompts: bool = Field(False, description="log prompt and reply text (never keys); off in production")
     max_tokens_default: int = Field(256, ge=1, description="max_tokens when the client does not send one")
+    max_tokens_limit: int = Field(2048, ge=1, description="largest max_tokens (or max_completion_tokens) a client "
+                                  "may ask for; more is refused with 400 max_tokens_too_large")
     routing_threshold: float | None = Field(
         None, description="calibrated threshold on the edge's routing score (reports/routing_calibration_<run>.json); "
         "the edge server must then answer with the forward token suppressed as first token (stack.edge_model_dir); "
@@ -106,6 +122,9 @@ class GatewayConfig(BaseModel):
     def _cloud_complete(self) -> "GatewayConfig":
         if self.cloud_base_url and not self.cloud_model:
             raise ValueError("cloud_base_url is set but cloud_model is not: name the cloud model to ask")
+        if self.max_tokens_default > self.max_tokens_limit:
+            raise ValueError(f"max_tokens_default ({self.max_tokens_default}) is above max_tokens_limit "
+                             f"({self.max_tokens_limit}): raise the limit or lower the default")
         return self
 
     @property
@@ -156,6 +175,35 @@ class ApiError(Exception):
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
+def show(value: Any) -> str:
+    """A client value quoted in an error message: repr (escapes control and surrogate characters), cut short."""
+    text = repr(value)
+    return text if len(text) <= SHOW_CHARS else text[:SHOW_CHARS] + "…"
+
+
+def http_error(request: Request, exc: StarletteHTTPException) -> ApiError:
+    """The router's own errors (unknown route, wrong method) as OpenAI errors instead of `{"detail": ...}`."""
+    where = show(request.url.path)
+    if exc.status_code == 404:
+        return ApiError(404, f"There is no route {request.method} {where} on this gateway (chat: POST "
+                        "/v1/chat/completions or POST /api/chat).", "not_found")
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return ApiError(405, f"Method {request.method} is not allowed on {where}"
+                        + (f"; allowed: {allowed}." if allowed else "."), "method_not_allowed", headers=exc.headers)
+    return ApiError(exc.status_code, str(exc.detail), f"http_{exc.status_code}", headers=exc.headers,
+                    type_="server_error" if exc.status_code >= 500 else "invalid_request_error")
+
+
+def validation_error(exc: RequestValidationError) -> ApiError:
+    """FastAPI's 422 (a typed parameter that does not validate) as an OpenAI error; no input is quoted."""
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    loc = ".".join(str(x) for x in first.get("loc", ())) or None
+    return ApiError(422, f"Invalid request: {loc or 'request'}: {first.get('msg', 'does not validate')}.",
+                    "invalid_request", param=loc)
+
+
 # ---------------------------------------------------------------------------------------------
 # Request parsing and validation
 
@@ -180,8 +228,89 @@ def authorize(request: Request, keys: frozenset[str]) -> None:
                        "invalid_api_key", headers={"WWW-Authenticate": "Bearer"})
 
 
+def check_content_type(request: Request) -> None:
+    """A declared Content-Type must be JSON (application/json or application/*+json); none at all is read as JSON."""
+    declared = request.headers.get("content-type")
+    if declared is None:
+        return
+    media = declared.split(";", 1)[0].strip().lower()
+    if media == "application/json" or (media.startswith("application/") and media.endswith("+json")):
+        return
+    raise ApiError(415, f"Content-Type {show(media)} is not JSON: send the body as application/json.",
+                   "unsupported_media_type")
+
+
+# Whole string literals (so brackets inside strings are skipped) or one bracket.
+_JSON_NESTING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_OPENERS = frozenset(b"[{")
+
+
+def nesting_exceeds(raw: bytes, limit: int) -> bool:
+    """Whether arrays/objects in a JSON text nest deeper than `limit`, found by a flat scan (no recursion)."""
+    depth = 0
+    for m in _JSON_NESTING.finditer(raw):
+        c = raw[m.start()]
+        if c in _OPENERS:
+            depth += 1
+            if depth > limit:
+                return True
+        elif c != 0x22:  # a closing bracket; 0x22 is '"', a string literal
+            depth -= 1
+    return False
+
+
+def _invalid_json(why: str) -> ApiError:
+    return ApiError(400, f"The request body is not valid JSON: {why}.", "invalid_json")
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _invalid_json(f"an integer has {len(text.lstrip('-'))} digits (at most {MAX_NUMBER_DIGITS})")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _invalid_json(f"the number {show(text)} is out of range")
+    return value
+
+
+def _parse_constant(name: str) -> Any:
+    raise _invalid_json(f"{name} is not a JSON number")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # a repeated key: which value was meant is not for the gateway to guess
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _invalid_json(f"the key {show(key)} appears twice in one object")
+            seen.add(key)
+    return obj
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON: UTF-8, nesting at most MAX_JSON_DEPTH, finite numbers, no duplicate keys; else 400 invalid_json."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _invalid_json(f"it is not UTF-8 (byte 0x{raw[exc.start]:02x} at position {exc.start})") from None
+    if nesting_exceeds(raw, MAX_JSON_DEPTH):
+        raise _invalid_json(f"arrays/objects nest deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant,
+                          object_pairs_hook=_object)
+    except json.JSONDecodeError as exc:
+        raise _invalid_json(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except (ValueError, RecursionError) as exc:  # belt and braces: the checks above should make these impossible
+        raise _invalid_json(type(exc).__name__) from None
+
+
 async def read_json_body(request: Request, limit: int) -> Any:
     """Parse the JSON body, refusing bodies over `limit` bytes without reading them all into memory."""
+    check_content_type(request)
     declared = request.headers.get("content-length", "")
     too_large = ApiError(413, f"Request body is larger than {limit} bytes.", "body_too_large")
     if declared.isdigit() and int(declared) > limit:
@@ -191,21 +320,23 @@ async def read_json_body(request: Request, limit: int) -> Any:
         body += chunk
         if len(body) > limit:
             raise too_large
-    try:
-        return json.loads(bytes(body))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ApiError(400, f"The request body is not valid JSON ({exc}).", "invalid_json") from None
+    return parse_json(bytes(body))
 
 
 def _text_content(content: Any, where: str) -> str:
     """Message content as text: a string, or OpenAI's list of {"type": "text"} parts."""
-    if isinstance(content, str):
-        return content
     if isinstance(content, list) and all(isinstance(p, dict) and p.get("type") == "text"
                                          and isinstance(p.get("text"), str) for p in content):
-        return "".join(p["text"] for p in content)
-    raise ApiError(400, f"{where}.content must be a string or a list of text parts.", "invalid_content",
-                   param=f"{where}.content")
+        content = "".join(p["text"] for p in content)
+    if not isinstance(content, str):
+        raise ApiError(400, f"{where}.content must be a string or a list of text parts.", "invalid_content",
+                       param=f"{where}.content")
+    try:
+        content.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate escape such as "\ud800": no tier could be sent it
+        raise ApiError(400, f"{where}.content holds {show(content[exc.start])}, a lone surrogate that is not "
+                       "Unicode text.", "invalid_content", param=f"{where}.content") from None
+    return content
 
 
 def validate_messages(raw: Any, max_chars: int, param: str = "messages") -> list[dict[str, str]]:
@@ -218,7 +349,7 @@ def validate_messages(raw: Any, max_chars: int, param: str = "messages") -> list
         if not isinstance(m, dict):
             raise ApiError(400, f"{where} must be an object with 'role' and 'content'.", "invalid_message", param=where)
         if m.get("role") not in ROLES:
-            raise ApiError(400, f"{where}.role is {m.get('role')!r}; expected one of {', '.join(ROLES)}.",
+            raise ApiError(400, f"{where}.role is {show(m.get('role'))}; expected one of {', '.join(ROLES)}.",
                            "invalid_role", param=f"{where}.role")
         messages.append({"role": m["role"], "content": _text_content(m.get("content"), where)})
     if messages[-1]["role"] != "user":
@@ -235,13 +366,15 @@ def validate_messages(raw: Any, max_chars: int, param: str = "messages") -> list
 def _sampling(body: dict[str, Any], config: GatewayConfig) -> dict[str, Any]:
     """The sampling options passed on to the tiers (others are ignored on purpose: both tiers must accept them)."""
     out: dict[str, Any] = {}
-    max_tokens = body.get("max_tokens")
-    if max_tokens is None:
-        max_tokens = body.get("max_completion_tokens")
+    name = "max_tokens" if body.get("max_tokens") is not None else "max_completion_tokens"
+    max_tokens = body.get(name)
     if max_tokens is None:
         max_tokens = config.max_tokens_default
     if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
-        raise ApiError(400, "max_tokens must be a positive integer.", "invalid_max_tokens", param="max_tokens")
+        raise ApiError(400, f"{name} must be a positive integer.", "invalid_max_tokens", param=name)
+    if max_tokens > config.max_tokens_limit:
+        raise ApiError(400, f"{name} is {max_tokens}; this gateway allows at most {config.max_tokens_limit} "
+                       "(max_tokens_limit).", "max_tokens_too_large", param=name)
     out["max_tokens"] = max_tokens
     for key, upper in (("temperature", 2.0), ("top_p", 1.0)):
         if body.get(key) is not None:
@@ -257,13 +390,22 @@ def parse_openai_request(body: Any, config: GatewayConfig) -> ChatRequest:
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object.", "invalid_json")
     model = body.get("model")
+    if model is not None and not isinstance(model, str):
+        raise ApiError(400, f"model must be a string, one of {', '.join(config.served_models())}.",
+                       "invalid_model", param="model")
     if model is not None and model not in config.served_models():
-        raise ApiError(404, f"The model {model!r} does not exist; this gateway serves "
+        raise ApiError(404, f"The model {show(model)} does not exist; this gateway serves "
                        f"{', '.join(config.served_models())}.", "model_not_found", param="model")
     messages = validate_messages(body.get("messages"), config.max_prompt_chars)
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise ApiError(400, "stream must be true or false.", "invalid_stream", param="stream")
+    n = body.get("n")
+    if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
+        raise ApiError(400, "n must be a positive integer.", "invalid_n", param="n")
+    if n is not None and n > 1:
+        raise ApiError(400, f"n={n} is not supported: this gateway returns one choice per request (send n=1 "
+                       "or leave n out).", "unsupported_n", param="n")
     return ChatRequest(messages, _sampling(body, config), stream)
 
 
@@ -272,9 +414,13 @@ def parse_web_request(body: Any, config: GatewayConfig) -> ChatRequest:
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object.", "invalid_json")
     message = body.get("message")
-    if not isinstance(message, str) or not message.strip():
+    if message is not None and not isinstance(message, str):
+        raise ApiError(400, "'message' must be a string.", "invalid_message", param="message")
+    if message is None or not message.strip():
         raise ApiError(400, "'message' must be a non-empty string.", "empty_message", param="message")
-    history = body.get("history") or []
+    history = body.get("history")
+    if history is None:
+        history = []
     if not isinstance(history, list):
         raise ApiError(400, "'history' must be a list of messages.", "invalid_message", param="history")
     messages = validate_messages([*history, {"role": "user", "content": message}], config.max_prompt_chars,
@@ -574,10 +720,12 @@ def _labels(**labels: str) -> str:
 
 @dataclass
 class Metrics:
-    """Request counter by (tier, status) and latency histogram by tier; one event loop, so no lock."""
+    """Chat request counter by (tier, status), latency histogram by tier, and a counter of every HTTP
+    response by (route, status code); one event loop, so no lock."""
 
     buckets: tuple[float, ...] = LATENCY_BUCKETS_S
     requests: dict[tuple[str, str], int] = field(default_factory=dict)
+    responses: dict[tuple[str, str], int] = field(default_factory=dict)
     bucket_counts: dict[str, list[int]] = field(default_factory=dict)  # cumulative, one per bucket
     sums: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -590,6 +738,10 @@ class Metrics:
                 cum[i] += 1
         self.sums[tier] = self.sums.get(tier, 0.0) + seconds
         self.counts[tier] = self.counts.get(tier, 0) + 1
+
+    def count_response(self, route: str, status: int) -> None:
+        key = (route, str(status))
+        self.responses[key] = self.responses.get(key, 0) + 1
 
     def render(self) -> str:
         out = ["# HELP edgecloud_requests_total Chat requests handled, by answering tier and status "
@@ -606,6 +758,11 @@ class Metrics:
             out.append(f"{name}_bucket{_labels(tier=tier, le='+Inf')} {self.counts[tier]}")
             out.append(f"{name}_sum{_labels(tier=tier)} {self.sums[tier]!r}")
             out.append(f"{name}_count{_labels(tier=tier)} {self.counts[tier]}")
+        out += ["# HELP edgecloud_http_responses_total Every HTTP response, by route and status code "
+                "(route unmatched: no such path).",
+                "# TYPE edgecloud_http_responses_total counter"]
+        for (route, status), n in sorted(self.responses.items()):
+            out.append(f"edgecloud_http_responses_total{_labels(route=route, status=status)} {n}")
         return "\n".join(out) + "\n"
 
 
@@ -684,6 +841,10 @@ async def _handle_chat(request: Request, state: GatewayState,
         state.metrics.observe("none", err.code, time.perf_counter() - start)
         request.state.tier = "none"
         raise
+    except Exception:
+        state.metrics.observe("none", "internal_error", time.perf_counter() - start)
+        request.state.tier = "none"
+        raise
     state.metrics.observe(outcome.tier, outcome.status, time.perf_counter() - start)
     request.state.tier = outcome.tier
     if state.config.debug_log_prompts:
@@ -691,8 +852,9 @@ async def _handle_chat(request: Request, state: GatewayState,
     return chat, outcome
 
 
-def _add_access_log(app: FastAPI) -> None:
-    """One line per request with method, path, status, tier and latency: never bodies, headers or keys."""
+def _add_access_log(app: FastAPI, metrics: Metrics) -> None:
+    """One line per request with method, path, status, tier and latency: never bodies, headers or keys.
+    Every response is also counted in the metrics by route and status, an unexpected error as 500."""
 
     @app.middleware("http")
     async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -704,6 +866,9 @@ def _add_access_log(app: FastAPI) -> None:
             return response
         finally:
             tier = getattr(request.state, "tier", "-")
+            # the route template, never the raw path: an unknown path must not become a new label value
+            route = getattr(request.scope.get("route"), "path", None) or "unmatched"
+            metrics.count_response(route, status)
             log.info("%s %s %d tier=%s %.1fms", request.method, request.url.path, status, tier,
                      (time.perf_counter() - start) * 1000)
 
@@ -721,11 +886,19 @@ def create_app(config: GatewayConfig) -> FastAPI:
 
     app = FastAPI(title="edgecloud gateway", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.gateway = state
-    _add_access_log(app)
+    _add_access_log(app, state.metrics)
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, err: ApiError) -> JSONResponse:
         return err.response()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def router_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return http_error(request, exc).response()
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_error(exc).response()
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, err: Exception) -> JSONResponse:

@@ -7,7 +7,6 @@ be silently ignored.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -17,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ParamsError
+from .errors import DataError, ParamsError, ParamsProblem
 from .paths import rel, resolve
 
 # Short on purpose: SmolLM2's tokenizer spends 2-3 tokens per Chinese character, and every token of the
@@ -305,41 +304,50 @@ class Params(_Strict):
 # Loading
 
 
-def _key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Map each key path of a YAML mapping to its 1-based line, so errors can point at the line."""
+def _walk_keys(root: yaml.Node | None) -> tuple[dict[tuple[str, ...], int], list[tuple[tuple[str, ...], int, int]]]:
+    """Each key path of a composed YAML document with its 1-based line, so errors can point at the line;
+    and every key given twice in one mapping as (key path, line, line of the first one)."""
     lines: dict[tuple[str, ...], int] = {}
+    twice: list[tuple[tuple[str, ...], int, int]] = []
 
     def walk(node: Any, prefix: tuple[str, ...]) -> None:
         if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
             for k, v in node.value:
-                key = (*prefix, str(k.value))
-                lines[key] = k.start_mark.line + 1
-                walk(v, key)
+                name, line = str(k.value), k.start_mark.line + 1
+                if k.tag == "tag:yaml.org,2002:merge":
+                    continue
+                if name in seen:
+                    twice.append(((*prefix, name), line, seen[name]))
+                else:
+                    seen[name] = line
+                    lines[(*prefix, name)] = line
+                walk(v, (*prefix, name))
         elif isinstance(node, yaml.SequenceNode):
             for i, v in enumerate(node.value):
-                key = (*prefix, str(i))
-                lines[key] = v.start_mark.line + 1
-                walk(v, key)
+                lines[(*prefix, str(i))] = v.start_mark.line + 1
+                walk(v, (*prefix, str(i)))
 
-    try:
-        walk(yaml.compose(text), ())
-    except yaml.YAMLError:
-        pass
-    return lines
+    walk(root, ())
+    return lines, twice
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:
     """`data.split.train=300` -> (["data", "split", "train"], 300); values are parsed as YAML."""
     if "=" not in item:
-        raise ParamsError(f"--set {item!r}: expected key=value, e.g. --set train.max_steps=20")
+        raise ParamsError(ParamsProblem("expected key=value, e.g. --set train.max_steps=20", override=item))
     key, _, raw = item.partition("=")
     key = key.strip()
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", key):
-        raise ParamsError(f"--set {item!r}: {key!r} is not a dotted key such as train.max_steps")
+        raise ParamsError(ParamsProblem(f"{key!r} is not a dotted key such as train.max_steps", override=item))
     try:
         value = yaml.safe_load(raw) if raw.strip() else ""
+        _, twice = _walk_keys(yaml.compose(raw, Loader=yaml.SafeLoader)) if raw.strip() else ({}, [])
     except yaml.YAMLError as exc:
-        raise ParamsError(f"--set {item!r}: the value is not valid YAML ({exc})") from None
+        raise ParamsError(ParamsProblem(f"the value is not valid YAML ({exc})", override=item)) from None
+    if twice:
+        raise ParamsError(*[ParamsProblem("given twice in the value: YAML would silently keep the last one",
+                                          override=item, key=".".join([key, *p])) for p, _, _ in twice])
     return key.split("."), value
 
 
@@ -348,96 +356,136 @@ def _apply_override(doc: dict[str, Any], path: list[str], value: Any, item: str)
     for part in path[:-1]:
         nxt = node.setdefault(part, {})
         if not isinstance(nxt, dict):
-            raise ParamsError(f"--set {item!r}: {part!r} is not a section, it cannot hold {path[-1]!r}")
+            raise ParamsError(ParamsProblem(f"{part!r} is not a section, it cannot hold {path[-1]!r}",
+                                            override=item, key=".".join(path)))
         node = nxt
     node[path[-1]] = value
 
 
-def _format_errors(exc: ValidationError, source: str, lines: dict[tuple[str, ...], int],
-                   overridden: dict[tuple[str, ...], str]) -> str:
+class _Origin:
+    """Where a key's value came from: the `--set` item that touched it, else the file and the line of the
+    closest enclosing key written there."""
+
+    def __init__(self, source: str, lines: dict[tuple[str, ...], int], overridden: dict[tuple[str, ...], str]):
+        self.source, self.lines, self.overridden = source, lines, overridden
+
+    def problem(self, loc: tuple[str, ...], message: str) -> ParamsProblem:
+        key = ".".join(loc) or "(top level)"
+        from_set = [item for path, item in self.overridden.items()
+                    if loc and (path[: len(loc)] == loc or loc[: len(path)] == path)]
+        if from_set:
+            return ParamsProblem(message, file=self.source, key=key, override=from_set[-1])
+        line = next((self.lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in self.lines), None)
+        return ParamsProblem(message, file=self.source, line=line, key=key)
+
+
+def _validation_problems(exc: ValidationError, origin: _Origin) -> list[ParamsProblem]:
     out = []
     for err in exc.errors():
         loc = tuple(str(p) for p in err["loc"])
-        key = ".".join(loc) or "(top level)"
-        where = source
-        from_set = [item for path, item in overridden.items()
-                    if path[: len(loc)] == loc or loc[: len(path)] == path]
-        if from_set:
-            where = f"--set {from_set[0]}"
-        else:
-            # the closest enclosing key that has a line
-            for n in range(len(loc), 0, -1):
-                if loc[:n] in lines:
-                    where = f"{source} line {lines[loc[:n]]}"
-                    break
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check the spelling; every key is listed in params/default.yaml)"
         else:
             msg = err["msg"].removeprefix("Value error, ")
             if "input" in err and not isinstance(err["input"], (dict, list)):
                 msg += f" (got {err['input']!r})"
-        out.append(f"  - {where}: key '{key}': {msg}")
-    return f"Invalid params in {source}:\n" + "\n".join(out)
+        out.append(origin.problem(loc, msg))
+    return out
+
+
+def raw_file_counts(path: Path) -> tuple[int, int, str | None]:
+    """(records the reader parses, records it already rejects, the first of those with where and why).
+
+    Reads the file with the converter's own reader (`edgecloud.records.read_raw`), so the check and
+    the conversion see the same records; a file that cannot be read at all raises DataError.
+    """
+    from .records import read_raw
+
+    readable = unreadable = 0
+    first = None
+    for rec in read_raw(path):
+        if rec.error is None:
+            readable += 1
+        else:
+            unreadable += 1
+            first = first or f"{rec.reason}: {rec.error}"
+    return readable, unreadable, first
 
 
 def count_raw_records(path: Path) -> int:
-    """Upper bound of records in a raw file (lines, array items or CSV rows): a split can't exceed it."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as fh:
-            return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
-    if suffix == ".json":
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return 0
-        return len(doc) if isinstance(doc, list) else 1
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        return sum(1 for line in fh if line.strip())
+    """Upper bound of the records a raw file can give (lines, array items or CSV rows, without those
+    that are not valid JSON or not UTF-8): a split can't exceed it."""
+    return raw_file_counts(path)[0]
 
 
-def _check_against_data(p: Params, source: str) -> None:
+def _check_against_data(p: Params, origin: _Origin) -> None:
     total = 0
+    notes = []
     for i, f in enumerate(p.data.raw_files):
         path = resolve(f)
-        if not path.is_file():
-            raise ParamsError(
-                f"Invalid params in {source}: key 'data.raw_files.{i}': file not found: {rel(path)} "
-                "(paths are relative to the workspace root)"
-            )
-        total += count_raw_records(path)
+        try:
+            readable, unreadable, first = raw_file_counts(path)
+        except DataError as exc:
+            raise ParamsError(origin.problem(("data", "raw_files", str(i)), str(exc))) from None
+        total += readable
+        note = f"{rel(path)}: {readable}"
+        notes.append(note + (f" ({unreadable} unreadable, the first: {first})" if unreadable else ""))
     need = p.data.split.fixed_total() + (1 if p.data.split.train == "rest" else 0)
     if need > total:
-        raise ParamsError(
-            f"Invalid params in {source}: key 'data.split': the split needs {need} records "
-            f"({p.data.split.model_dump()}) but data.raw_files hold only {total}; lower the sizes or add data"
-        )
+        raise ParamsError(origin.problem(
+            ("data", "split"),
+            f"the split needs {need} records ({p.data.split.model_dump()}) but data.raw_files hold only {total} "
+            f"readable records [{'; '.join(notes)}]; lower the sizes, fix the files or add data"))
 
 
 def load_params(path: str | Path, overrides: list[str] | tuple[str, ...] = (), check_data: bool = True) -> Params:
-    """Load and validate a params file, applying `key=value` overrides (validated the same way)."""
+    """Load and validate a params file, applying `key=value` overrides (validated the same way).
+
+    Every mistake raises ParamsError naming the file and the line, or the `--set KEY=VALUE` it came from,
+    and the key. Refused besides the schema: an empty file, a key given twice (YAML keeps the last value
+    without a word), and a profile that does not name its run (`run_name`, in the file or by --set): an
+    empty or cut-off file would otherwise run every default into outputs/default/.
+    """
     fpath = resolve(path)
     source = rel(fpath)
     if not fpath.is_file():
         raise ParamsError(f"Params file not found: {source} (profiles live in params/, e.g. params/smoke.yaml)")
     text = fpath.read_text(encoding="utf-8")
+    empty = ParamsProblem("the file is empty (or only comments): a profile names its run and sets what differs from "
+                          "the defaults; start from a copy of params/smoke.yaml", file=source)
+    if not text.strip():
+        raise ParamsError(empty)
     try:
-        doc = yaml.safe_load(text) or {}
+        doc = yaml.safe_load(text)
+        lines, twice = _walk_keys(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        raise ParamsError(f"{source}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise ParamsError(ParamsProblem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source,
+                                        line=mark.line + 1 if mark else None)) from None
+    if doc is None:
+        raise ParamsError(empty)
     if not isinstance(doc, dict):
-        raise ParamsError(f"{source}: the top level must be a mapping of keys (run_name, data, model, train, ...)")
+        raise ParamsError(ParamsProblem("the top level must be a mapping of keys (run_name, data, model, train, ...)",
+                                        file=source, line=1))
+    if twice:
+        raise ParamsError(*[ParamsProblem(f"given twice (first on line {first}): YAML would silently keep the last "
+                                          "value; keep one", file=source, line=line, key=".".join(key))
+                            for key, line, first in twice])
     overridden: dict[tuple[str, ...], str] = {}
     for item in overrides:
         keypath, value = parse_override(item)
         _apply_override(doc, keypath, value, item)
         overridden[tuple(keypath)] = item
+    origin = _Origin(source, lines, overridden)
     try:
         params = Params.model_validate(doc)
     except ValidationError as exc:
-        raise ParamsError(_format_errors(exc, source, _key_lines(text), overridden)) from None
+        raise ParamsError(*_validation_problems(exc, origin)) from None
     if check_data:
-        _check_against_data(params, source)
+        _check_against_data(params, origin)
+    if "run_name" not in doc:
+        raise ParamsError(ParamsProblem(
+            "missing: a profile names its run explicitly (its outputs go to outputs/<run_name>/), so a cut-off or "
+            "hand-made file never writes into another run; add e.g. `run_name: my-run` (or --set run_name=...)",
+            file=source, key="run_name"))
     return params

@@ -26,7 +26,10 @@ def resolve(path: str | Path) -> Path:
 
 def rel(path: str | Path) -> str:
     """Path relative to the workspace root when inside it (for reports that travel), else absolute."""
-    p = Path(path).resolve()
+    try:
+        p = Path(path).resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: name the path as given
+        p = Path(path).absolute()
     try:
         return p.relative_to(ROOT).as_posix()
     except ValueError:

@@ -58,16 +58,18 @@ class SplitResult:
         return {k: len(v) for k, v in self.splits.items()}
 
 
-def resolve_sizes(n: int, train: int | str, valid: int, test: int) -> dict[str, int]:
+def resolve_sizes(n: int, train: int | str, valid: int, test: int,
+                  rejects_note: str = "see rejects.jsonl for the rest") -> dict[str, int]:
+    """Exact split sizes for `n` accepted records; `rejects_note` says where the rejected ones are."""
     if train == "rest":
         train = n - valid - test
         if train < 1:
             raise DataError(f"only {n} records were accepted: not enough for valid={valid} and test={test} "
-                            "plus at least one training record")
+                            f"plus at least one training record; {rejects_note}, or lower data.split")
     need = int(train) + valid + test
     if need > n:
         raise DataError(f"the split needs {need} records (train={train}, valid={valid}, test={test}) but only {n} "
-                        "were accepted; see rejects.jsonl for the rest, or lower data.split")
+                        f"were accepted; {rejects_note}, or lower data.split")
     if need < n:
         raise DataError(f"{n} records were accepted but the split takes {need}: every record must land in a split. "
                         f"Set data.split.train to {n - valid - test} or to 'rest'")

@@ -483,6 +483,16 @@ def _stack_healthy(body: dict[str, Any], cloud_mode: str) -> bool:
     return edge_ok
 
 
+def _require_trained(params: Params) -> None:
+    """The stack serves the adapter 03_train chose: a run without 03_train's reports says so."""
+    from .stages import get_stage
+
+    reports = get_stage("03_train").products(params)  # the training summary and the routing calibration
+    if not any(p.is_file() for p in reports):
+        raise StackError(f"run {params.run_name!r} has not trained yet ({rel(reports[0])} is missing): run 03_train "
+                         "first, e.g. python -m edgecloud run --params params/<profile>.yaml --only 03_train")
+
+
 @contextmanager
 def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_dir: Path | None = None,
                   adapter: Path | None = None) -> Iterator[Stack]:
@@ -497,6 +507,8 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
     from .prepare import prepared_model_dir
 
     model_dir = Path(model_dir) if model_dir is not None else prepared_model_dir(params)
+    if adapter is None:
+        _require_trained(params)
     adapter = Path(adapter) if adapter is not None else best_adapter(params)
     d = params.deploy
     device = pick_device(params.model.device)
@@ -515,8 +527,9 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
         served_model=names["edge"], cloud_model=cfg["cloud_model"], gateway_config=cfg_path,
         logs={p.name: p.log for p in parts}, parts={p.name: p for p in parts})
     commands = "\n".join(" ".join(shlex.quote(c) for c in p.command) for p in parts)
-    (RunDirs(params.run_name).reports / f"swift_deploy_{params.run_name}_command.txt").write_text(
-        commands + "\n", encoding="utf-8")
+    command_file = RunDirs(params.run_name).reports / f"swift_deploy_{params.run_name}_command.txt"
+    command_file.parent.mkdir(parents=True, exist_ok=True)  # a stack over a given model and adapter: a new run
+    command_file.write_text(commands + "\n", encoding="utf-8")
 
     _LIVE.append(stack)
     try:
