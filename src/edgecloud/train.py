@@ -27,7 +27,7 @@ from .errors import EdgecloudError
 from .params import Params
 from .paths import RunDirs, rel
 from .reports import describe, read_jsonl, write_json
-from .trainlog import TrainLog, best_checkpoint, parse_logging, table_rows
+from .trainlog import LogFollower, TrainLog, best_checkpoint, parse_logging, table_rows
 
 STATE_NAME = "edgecloud_train_state.json"
 
@@ -283,8 +283,11 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
              f"(delete the folder to train again).")
         return TrainRun(out_dir, state["command"], "reused", 0, 0.0, shutil.disk_usage(out_dir).free)
     if state.get("fingerprint") == fingerprint and checkpoints(out_dir):
-        resume_from = list(checkpoints(out_dir).values())[-1]
-        echo(f"Resuming the interrupted run from {rel(resume_from)}")
+        resume_step, resume_from = list(checkpoints(out_dir).items())[-1]
+        reached = parse_logging(out_dir / "logging.jsonl").last_step
+        redo = (f"; its log reached step {reached}: steps {resume_step + 1}-{reached} are trained again and "
+                f"their new records replace the old ones" if reached > resume_step else "")
+        echo(f"Resuming the interrupted run from {rel(resume_from)} (step {resume_step}){redo}")
     elif out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -296,8 +299,8 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
     write_json(state_path, {"fingerprint": fingerprint, "status": "running", "command": cmd, "device": device})
     echo(f"$ {shown}\n(log: {rel(log_path(params))})")
 
-    logging_path = out_dir / "logging.jsonl"
-    seen = 0
+    # only what this process appends: a resumed run's logging.jsonl already holds the interrupted one's steps
+    follower = LogFollower(out_dir / "logging.jsonl")
     reserve = int(params.train.min_free_disk_gb * 2**30)
     disk_min = shutil.disk_usage(out_dir).free
     warned = False
@@ -308,17 +311,9 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
         try:
             while True:
                 done = proc.poll() is not None
-                if logging_path.is_file():
-                    lines = logging_path.read_text(encoding="utf-8", errors="replace").splitlines()
-                    complete = lines if done else lines[:-1] if lines and not lines[-1].endswith("}") else lines
-                    for line in complete[seen:]:
-                        try:
-                            rec = json.loads(line)
-                        except json.JSONDecodeError:
-                            continue
-                        if "loss" in rec or "eval_loss" in rec:
-                            echo(_fmt_progress(rec))
-                    seen = max(seen, len(complete))
+                for rec in follower.poll(final=done):
+                    if "loss" in rec or "eval_loss" in rec:
+                        echo(_fmt_progress(rec))
                 free = shutil.disk_usage(out_dir).free
                 disk_min = min(disk_min, free)
                 if free < reserve and not warned:
@@ -372,6 +367,7 @@ def summarize(params: Params, run: TrainRun, preflight_report: dict[str, Any] | 
         "disk_free_min_gb": round(run.disk_free_min_bytes / 2**30, 2),
         "disk_low": run.disk_free_min_bytes < params.train.min_free_disk_gb * 2**30,
         "skipped_log_lines": log.skipped_lines,
+        "resumes": log.resumes,
         "preflight": {k: preflight_report[k] for k in ("over_max_length", "token_lengths", "disk_free_bytes")}
         if preflight_report else None,
         "params_sha256": params.sha256(),
@@ -392,14 +388,18 @@ def summary_markdown(s: dict[str, Any]) -> str:
     lines = [f"# 训练摘要 Training summary ({s['run_name']})", "",
              f"- 状态 status: {'completed' if s['completed'] else 'not completed'} ({s['action']}), "
              f"last step {s['last_step']}/{s['max_steps']}",
+             *[f"- 续训 resumed at step {r['step']}: the interrupted process's {r['replaced']} record(s) after it "
+               f"are dropped (the resumed run logs those steps again)" for r in s.get("resumes") or []],
              f"- 最佳检查点 best checkpoint: `{s['best']['checkpoint']}` (step {s['best']['step']}, "
              f"{s['best']['reason']})",
              f"- step-0 eval loss {_num(s['step0_eval_loss'])} -> best eval loss {_num(s['best']['eval_loss'])}",
              f"- wall time {s['wall_time_s']} s; lowest free disk during the run {s['disk_free_min_gb']} GiB", "",
              "| 节点 step | train loss | eval loss | eval token_acc |", "|---|---:|---:|---:|"]
+    resumed_at = {r["step"] for r in s.get("resumes") or []}
     for r in s["rows"]:
         mark = "**" if r["step"] == s["best"]["step"] and r["eval_loss"] is not None else ""
-        lines.append(f"| step {r['step']} | {_num(r['train_loss'])} | {mark}{_num(r['eval_loss'])}{mark} | "
+        where = " (resumed)" if r["step"] in resumed_at else ""
+        lines.append(f"| step {r['step']}{where} | {_num(r['train_loss'])} | {mark}{_num(r['eval_loss'])}{mark} | "
                      f"{mark}{_num(r['eval_token_acc'])}{mark} |")
     lines += ["", "Command:", "", "```", s["command"], "```", ""]
     return "\n".join(lines)
