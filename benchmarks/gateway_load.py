@@ -38,7 +38,7 @@ from typing import Any
 
 import httpx
 
-from edgecloud.evaluate import best_adapter
+from edgecloud.model import best_adapter
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, rel
 from edgecloud.prepare import prepared_model_dir

@@ -52,7 +52,8 @@ import pandas as pd
 
 from edgecloud import plots, publish
 from edgecloud import evaluate as evaluate_mod
-from edgecloud.evaluate import best_adapter, evaluate
+from edgecloud.evaluate import evaluate
+from edgecloud.model import best_adapter
 from edgecloud.prepare import prepared_model_dir
 from edgecloud.stages import open_stage
 

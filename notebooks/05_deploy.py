@@ -45,7 +45,7 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 import pandas as pd
 
 from edgecloud import publish
-from edgecloud.evaluate import best_adapter
+from edgecloud.model import best_adapter
 from edgecloud.prepare import prepared_model_dir
 from edgecloud.smoke import request_rows, run_smoke
 from edgecloud.stack import running_stack

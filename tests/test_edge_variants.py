@@ -48,7 +48,9 @@ def exported():
     installed variant. Yields (params, {variant: folder or skip reason}, tokenizer, prompt ids)."""
     import torch
     from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
+
+    from edgecloud.model import chat_ids, load_tokenizer
 
     name = f"pytest-edge-{uuid.uuid4().hex[:8]}"
     p = load_params("params/smoke.yaml", [f"run_name={name}"])
@@ -66,8 +68,8 @@ def exported():
     del model
     merged = edge_dir(name) / "merged"
     merge_adapter(base, adapter, merged)
-    tok = AutoTokenizer.from_pretrained(merged)
-    ids = tok.apply_chat_template(MESSAGES, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+    tok = load_tokenizer(merged)
+    ids = chat_ids(tok, MESSAGES)
     folders = {}
     for v in VARIANTS:
         missing = runtime_missing(v)

@@ -190,7 +190,7 @@ def test_a_calibrated_edge_never_starts_the_forward_reply_and_still_scores_it(tr
     import torch
 
     from edgecloud.calibrate import calibration_path
-    from edgecloud.evaluate import load
+    from edgecloud.model import chat_inputs, load_model
     from edgecloud.reports import write_json
     from edgecloud.stack import edge_model_dir
 
@@ -198,8 +198,8 @@ def test_a_calibrated_edge_never_starts_the_forward_reply_and_still_scores_it(tr
     p = stack_params(name, "deploy.cloud.mode=none")
     ckpt = next((RunDirs(name).root / "train").glob("checkpoint-*"))
     msgs = [{"role": "system", "content": p.data.system_prompt}, {"role": "user", "content": "Turn on the living room light"}]
-    model, tok = load(folder, ckpt, "float32", "cpu")
-    enc = tok.apply_chat_template(msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    model, tok = load_model(folder, "float32", "cpu", ckpt)
+    enc = chat_inputs(tok, msgs, "cpu")
     with torch.inference_mode():
         first = int(model(**enc).logits[0, -1].argmax())
     del model

@@ -104,9 +104,10 @@ def test_real_swift_sft_smoke_run_produces_an_adapter_that_loads_and_generates(s
     assert (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}.log").stat().st_size > 0
     assert "swift" in (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}_command.txt").read_text()
 
-    from edgecloud.evaluate import generate, load
+    from edgecloud.evaluate import generate
+    from edgecloud.model import load_model
 
-    model, tok = load(folder, train.checkpoints(run.out_dir)[2], "float32", "cpu")
+    model, tok = load_model(folder, "float32", "cpu", train.checkpoints(run.out_dir)[2])
     row = json.loads((RunDirs(p.run_name).data / "test.jsonl").read_text().splitlines()[0])
     pred = generate(model, tok, [row], max_new_tokens=8, device="cpu", echo=lines.append)[0]
     assert pred["reply"].strip() and pred["new_tokens"] > 0

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import metrics
+from .model import chat_inputs, load_model, prompt_messages
 from .params import Params
 from .paths import RunDirs, resolve
 from .reports import read_json, read_jsonl, write_json
@@ -38,12 +39,6 @@ def forward_token_id(tok: Any, forward_reply: str) -> int:
     return ids[0]
 
 
-def prompt_messages(row: dict[str, Any]) -> list[dict[str, str]]:
-    """What the edge model sees for a converted record: system prompt, earlier turns, the last user turn."""
-    msgs = row["messages"]
-    return msgs[:-1] if msgs[-1]["role"] == "assistant" else msgs
-
-
 def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], token_id: int, device: str
                   ) -> tuple[list[float], list[bool]]:
     """One forward pass per prompt: the routing score of each, and whether the forward token is the most
@@ -52,9 +47,7 @@ def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], tok
 
     out, top1 = [], []
     for msgs in prompts:
-        enc = tok.apply_chat_template(msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True,
-                                      enable_thinking=False)
-        enc = {k: v.to(device) for k, v in enc.items()}
+        enc = chat_inputs(tok, msgs, device)
         with torch.inference_mode():
             logits = model(**enc).logits[0, -1]
         out.append(round(score_from_logits(logits, token_id, TOP_LOGPROBS), 4))
@@ -93,7 +86,6 @@ def select(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
     """Score valid at every checkpoint, choose checkpoint and threshold, write the calibration report."""
     from .devices import pick_device
-    from .evaluate import load
 
     dirs = RunDirs(params.run_name)
     summary = read_json(dirs.reports / f"swift_train_{params.run_name}_summary.json")
@@ -104,7 +96,7 @@ def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = pri
     device = pick_device(params.eval.device)
     rows, token_id = [], None
     for step, ckpt in sorted((int(s), p) for s, p in summary["checkpoints"].items()):
-        model, tok = load(model_dir, resolve(ckpt), params.eval.torch_dtype, device)
+        model, tok = load_model(model_dir, params.eval.torch_dtype, device, resolve(ckpt))
         token_id = forward_token_id(tok, params.data.forward_reply)
         scores, top1 = score_prompts(model, tok, prompts, token_id, device)
         row = checkpoint_row(step, evals.get(step), labels, scores, top1)

@@ -5,15 +5,15 @@ request, greedy decoding. Every prediction is written to outputs/<run>/eval/pred
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any, Callable
 
 from . import metrics
 from .devices import pick_device
+from .model import greedy_reply, load_model, prompt_messages
 from .params import Params
 from .paths import RunDirs, rel
-from .reports import read_json, read_jsonl, write_json, write_jsonl
+from .reports import read_jsonl, write_json, write_jsonl
 from .routers import HeuristicRouter
 from .routing import forward_match
 
@@ -32,48 +32,23 @@ def eval_dir(params: Params) -> Path:
     return RunDirs(params.run_name).root / "eval"
 
 
-def load(model_dir: Path, adapter: Path | None, dtype: str, device: str) -> tuple[Any, Any]:
-    """Base model, with the LoRA adapter applied when given (peft, as ms-swift saved it)."""
-    from .prepare import load_model
-
-    model, tok = load_model(model_dir, dtype, device)
-    if adapter is not None:
-        from peft import PeftModel
-
-        model = PeftModel.from_pretrained(model, str(adapter)).eval()
-    return model, tok
-
-
 def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: int, device: str,
              echo: Callable[[str], None] = print, every: int = 10,
              suppress_first: list[int] | None = None) -> list[dict[str, Any]]:
     """Greedy reply to each test request (system prompt + user turn), with latency and token counts.
     `suppress_first`: token ids forbidden as the reply's first token (the served edge model's
     `begin_suppress_tokens` when a calibrated threshold decides, see `routing`)."""
-    import torch
-
-    from .calibrate import prompt_messages
-
     preds = []
     for i, row in enumerate(rows, 1):
         prompt = prompt_messages(row)
         user = prompt[-1]
-        enc = tok.apply_chat_template(prompt, add_generation_prompt=True, return_tensors="pt",
-                                      return_dict=True, enable_thinking=False)
-        enc = {k: v.to(device) for k, v in enc.items()}
-        t0 = time.perf_counter()
-        with torch.inference_mode():
-            out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
-                                 pad_token_id=tok.pad_token_id or tok.eos_token_id,
-                                 **({"begin_suppress_tokens": suppress_first} if suppress_first else {}))
-        dt = time.perf_counter() - t0
-        new = out[0, enc["input_ids"].shape[1]:]
-        reply = tok.decode(new, skip_special_tokens=True).strip()
+        r = greedy_reply(model, tok, prompt, max_new_tokens, device, suppress_first)
+        reply = r["reply"]
         preds.append({
             "id": row["id"], "lang": row["lang"], "category": row["category"], "needs_cloud": row["needs_cloud"],
             "query": user["content"], "turns": (len(prompt) - 1) // 2 + 1, "reference": None if row["needs_cloud"] else row["messages"][-1]["content"],
             "reply": reply, "forwarded": forward_match(reply) is not None, "forward_match": forward_match(reply),
-            "latency_s": round(dt, 4), "prompt_tokens": int(enc["input_ids"].shape[1]), "new_tokens": int(new.shape[0]),
+            "latency_s": round(r["latency_s"], 4), "prompt_tokens": r["prompt_tokens"], "new_tokens": r["new_tokens"],
         })
         if i % every == 0 or i == len(rows):
             echo(f"  {i}/{len(rows)} replies")
@@ -128,7 +103,7 @@ def heldout_rows(params: Params) -> list[dict[str, Any]]:
 
 
 def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
-    from .calibrate import forward_token_id, load_calibration, prompt_messages, score_prompts
+    from .calibrate import forward_token_id, load_calibration, score_prompts
     from .routers import TfidfRouter
     from .routing import decide, forward_token
     from .routing_stats import cost_quality, roc
@@ -150,7 +125,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
     top1: dict[str, list[bool]] = {}
     for name, adp in (("base", None), ("finetuned", adapter)):
         echo(f"{name}: generating {len(test)} replies on {device} (greedy, max {ev.max_new_tokens} new tokens)")
-        model, tok = load(model_dir, adp, ev.torch_dtype, device)
+        model, tok = load_model(model_dir, ev.torch_dtype, device, adp)
         preds[name] = generate(model, tok, test, ev.max_new_tokens, device, echo)
         if name == "finetuned":
             token_id = forward_token_id(tok, params.data.forward_reply)
@@ -265,22 +240,6 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
     }
     write_json(dirs.reports / f"eval_{params.run_name}.json", report)
     return report
-
-
-def best_adapter(params: Params) -> Path:
-    """The deployed checkpoint: the one 03_train's routing calibration chose on the validation split
-    (reports/routing_calibration_<run>.json), else the lowest eval loss (a run trained before
-    calibration existed). The stack, 04_eval, 07_edge_bench and the benchmarks all serve this one."""
-    from .calibrate import load_calibration
-    from .paths import resolve
-
-    cal = load_calibration(params)
-    if cal is not None:
-        return resolve(cal["checkpoint"])
-    summary = read_json(RunDirs(params.run_name).reports / f"swift_train_{params.run_name}_summary.json")
-    if not summary["best"]["checkpoint"]:
-        raise FileNotFoundError("03_train found no checkpoint to evaluate")
-    return resolve(summary["best"]["checkpoint"])
 
 
 # ---------------------------------------------------------------------------------------------

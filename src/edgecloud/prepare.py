@@ -19,6 +19,7 @@ from typing import Any
 
 from .devices import pick_device
 from .errors import EdgecloudError
+from .model import greedy_reply, load_model, load_tokenizer, load_weights
 from .params import ModelParams, Params
 from .paths import MODELS_DIR, RunDirs, rel, resolve
 from .reports import sha256_file, write_json
@@ -68,14 +69,10 @@ def convert_embedded(out_dir: Path, force: bool = False) -> tuple[Path, bool]:
     source_sha = sha256_file(gguf)
     if not force and _cache_valid(out_dir, source_sha):
         return out_dir, True
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    import torch
-
-    quiet_transformers()
     tmp = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
-    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    tok = load_tokenizer(gguf.parent, gguf_file=gguf.name)
+    model = load_weights(gguf.parent, "float32", gguf_file=gguf.name)
     # transformers refuses to save a model "quantized with GGUF"; the weights are already de-quantized.
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
@@ -139,39 +136,10 @@ def folder_size(folder: Path) -> int:
 
 def smoke_reply(model: Any, tok: Any, prompt: str, max_new_tokens: int, device: str) -> dict[str, Any]:
     """One greedy reply to a fixed prompt, with its latency: proof the model loads and talks."""
-    import torch
-
-    ids = tok.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
-                                  return_tensors="pt", return_dict=True, enable_thinking=False)
-    ids = {k: v.to(device) for k, v in ids.items()}
-    start = time.perf_counter()
-    with torch.inference_mode():
-        out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False,
-                             pad_token_id=tok.pad_token_id or tok.eos_token_id)
-    latency = time.perf_counter() - start
-    new = out[0, ids["input_ids"].shape[1]:]
-    return {"prompt": prompt, "reply": tok.decode(new, skip_special_tokens=True).strip(),
-            "new_tokens": int(new.shape[0]), "latency_s": round(latency, 3),
-            "tokens_per_s": round(int(new.shape[0]) / latency, 1) if latency > 0 else None}
-
-
-def quiet_transformers() -> None:
-    """No weight-loading progress bars in notebooks, logs and nbval output."""
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-
-
-def load_model(folder: Path, dtype: str, device: str) -> tuple[Any, Any]:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    quiet_transformers()
-
-    tok = AutoTokenizer.from_pretrained(folder)
-    torch_dtype = "auto" if dtype == "auto" else getattr(torch, dtype)
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch_dtype).to(device).eval()
-    return model, tok
+    r = greedy_reply(model, tok, [{"role": "user", "content": prompt}], max_new_tokens, device)
+    latency = r["latency_s"]
+    return {"prompt": prompt, "reply": r["reply"], "new_tokens": r["new_tokens"], "latency_s": round(latency, 3),
+            "tokens_per_s": round(r["new_tokens"] / latency, 1) if latency > 0 else None}
 
 
 def report_path(params: Params) -> Path:

@@ -503,7 +503,7 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
     not healthy within `deploy.startup_timeout_s`, after stopping whatever had started.
     """
     from .devices import pick_device
-    from .evaluate import best_adapter
+    from .model import best_adapter
     from .prepare import prepared_model_dir
 
     model_dir = Path(model_dir) if model_dir is not None else prepared_model_dir(params)

@@ -24,6 +24,7 @@ from typing import Any, Callable
 from .devices import pick_device, train_dtype
 from .procs import die_with_parent, stop_process_group
 from .errors import EdgecloudError
+from .model import chat_ids, empty_weights, load_config, load_tokenizer
 from .params import Params
 from .paths import RunDirs, rel
 from .reports import describe, read_jsonl, write_json
@@ -140,9 +141,7 @@ def child_env(params: Params, device: str) -> dict[str, str]:
 def _token_lengths(rows: list[dict[str, Any]], tok: Any) -> list[int]:
     lengths = []
     for row in rows:
-        ids = tok.apply_chat_template(row["messages"], tokenize=True, enable_thinking=False)
-        ids = ids["input_ids"] if isinstance(ids, dict) or hasattr(ids, "keys") else ids
-        lengths.append(len(ids))
+        lengths.append(len(chat_ids(tok, row["messages"], reply_follows=False)))
     return lengths
 
 
@@ -150,11 +149,8 @@ def param_counts(model_dir: Path, rank: int, targets: list[str]) -> tuple[int, i
     """(base parameters, LoRA parameters the run will train), from the config alone (meta device):
     LoRA adds r*(in+out) per targeted Linear; `all-linear` is every Linear but the output head."""
     import torch
-    from transformers import AutoConfig, AutoModelForCausalLM
 
-    config = AutoConfig.from_pretrained(model_dir)
-    with torch.device("meta"):
-        model = AutoModelForCausalLM.from_config(config)
+    model = empty_weights(model_dir, device="meta")
     base = sum(p.numel() for p in model.parameters())
     lora = 0
     for name, mod in model.named_modules():
@@ -168,12 +164,11 @@ def param_counts(model_dir: Path, rank: int, targets: list[str]) -> tuple[int, i
 def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
     """Disk, temp space, memory and token lengths, checked before training starts."""
     import psutil
-    from transformers import AutoConfig, AutoTokenizer
 
     t = params.train
     dirs = RunDirs(params.run_name)
     problems: list[str] = []
-    tok = AutoTokenizer.from_pretrained(model_dir)
+    tok = load_tokenizer(model_dir)
     lengths: dict[str, Any] = {}
     over: dict[str, list[str]] = {}
     for split in ("train", "valid"):
@@ -207,7 +202,7 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
         problems.append(f"temporary folder {tmp} has {free_tmp / 2**30:.2f} GiB free (< {t.min_free_disk_gb} GiB): "
                         "the datasets cache and tokenizer write there; free space or set TMPDIR")
 
-    config = AutoConfig.from_pretrained(model_dir)
+    config = load_config(model_dir)
     hidden = getattr(config, "hidden_size", 1024)
     layers = getattr(config, "num_hidden_layers", 24)
     vocab = getattr(config, "vocab_size", 32000)

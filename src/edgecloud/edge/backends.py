@@ -110,22 +110,17 @@ class TorchBackend(Backend):
     def __init__(self, folder: Path, meta: dict[str, Any], threads: int):
         super().__init__(folder, meta, threads)
         import torch
-        from transformers import AutoConfig, AutoModelForCausalLM
 
-        from ..prepare import quiet_transformers
+        from ..model import empty_weights, load_weights
 
-        quiet_transformers()
         torch.set_num_threads(threads)
         self.torch = torch
         weights = (Path(folder) / meta["weights"]).resolve()
         precision = meta["precision"]
         if precision in ("fp32", "bf16"):
-            dtype = torch.float32 if precision == "fp32" else torch.bfloat16
-            self.model = AutoModelForCausalLM.from_pretrained(weights, dtype=dtype).eval()
+            self.model = load_weights(weights, "float32" if precision == "fp32" else "bfloat16")
         elif precision == "int8":
-            config = AutoConfig.from_pretrained(weights)
-            model = AutoModelForCausalLM.from_config(config, dtype=torch.float32).eval()
-            model = quantize_dynamic_int8(model, meta.get("int8_skip", []))
+            model = quantize_dynamic_int8(empty_weights(weights, "float32"), meta.get("int8_skip", []))
             load_int8(model, Path(folder) / meta["int8_state"])
             self.model = model
         else:

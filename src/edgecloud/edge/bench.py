@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .. import metrics
+from ..model import END_OF_TURN, best_adapter, chat_ids, load_tokenizer, stop_ids
 from ..params import Params
 from ..paths import RunDirs, rel
 from ..procs import die_with_parent, stop_process_group
@@ -223,20 +224,10 @@ def encode(tok: Any, rows: list[dict[str, Any]], eos: int) -> list[dict[str, Any
     """Prompt ids (edge system prompt + user turn, generation prompt) and reference-reply ids (+ end of turn)."""
     out = []
     for r in rows:
-        prompt = tok.apply_chat_template([r["messages"][0], r["messages"][-2]], add_generation_prompt=True,
-                                         tokenize=True, return_dict=True)["input_ids"]
+        prompt = chat_ids(tok, [r["messages"][0], r["messages"][-2]])
         reply = tok(r["messages"][-1]["content"], add_special_tokens=False)["input_ids"] + [eos]
-        out.append({"id": r["id"], "prompt": list(prompt), "reply": reply})
+        out.append({"id": r["id"], "prompt": prompt, "reply": reply})
     return out
-
-
-def stop_ids(tok: Any, merged: Path) -> list[int]:
-    ids = {tok.eos_token_id, tok.convert_tokens_to_ids("<|im_end|>")}
-    cfg = merged / "generation_config.json"
-    if cfg.is_file():
-        eos = json.loads(cfg.read_text()).get("eos_token_id")
-        ids |= set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
-    return sorted(i for i in ids if isinstance(i, int) and i >= 0)
 
 
 def score_quality(rows: list[dict[str, Any]], replies: list[str], scores: list[float | None] | None = None,
@@ -255,16 +246,14 @@ def score_quality(rows: list[dict[str, Any]], replies: list[str], scores: list[f
 
 
 def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
-    from transformers import AutoTokenizer
-
     from ..calibrate import load_calibration
 
-    tok = AutoTokenizer.from_pretrained(merged)
+    tok = load_tokenizer(merged)
     eb = params.edge_bench
     rows = read_jsonl(RunDirs(params.run_name).data / "test.jsonl")
     stops = stop_ids(tok, merged)
-    enc = encode(tok, rows, stops[0] if tok.convert_tokens_to_ids("<|im_end|>") not in stops
-                 else tok.convert_tokens_to_ids("<|im_end|>"))
+    enc = encode(tok, rows, stops[0] if tok.convert_tokens_to_ids(END_OF_TURN) not in stops
+                 else tok.convert_tokens_to_ids(END_OF_TURN))
     pick = pick_speed_prompts([len(e["prompt"]) for e in enc], eb.speed_prompts)
     cal = load_calibration(params)  # the deployed decision: the calibrated score, as 04_eval and the gateway
     return {"tok": tok, "rows": rows, "enc": enc, "stop_ids": stops, "speed_idx": pick,
@@ -276,7 +265,6 @@ def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
 
 def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, Any]:
     """Merge, export, measure; write reports/edge_bench_<run>.json and return it."""
-    from ..evaluate import best_adapter
     from ..prepare import prepared_model_dir
     from .export import export_all
     from .merge import merge_adapter

@@ -122,19 +122,17 @@ def _torch(name: str, merged: Path, out: Path, opts: dict[str, Any]) -> dict[str
         return {"weights": os.path.relpath(merged, out), "files": [merged / "model.safetensors"],
                 "tool": "peft merge_and_unload (the merged folder itself)"}
     import torch
-    from transformers import AutoModelForCausalLM
 
-    from ..prepare import quiet_transformers
+    from ..model import load_weights
     from .backends import quantize_dynamic_int8, save_int8
 
-    quiet_transformers()
     if precision == "bf16":
-        model = AutoModelForCausalLM.from_pretrained(merged, dtype=torch.bfloat16)
+        model = load_weights(merged, "bfloat16")
         model.save_pretrained(out / "hf")
         return {"weights": "hf", "files": sorted((out / "hf").glob("*.safetensors")),
                 "tool": f"transformers save_pretrained, torch {torch.__version__} bfloat16"}
     skip = list(opts.get("torch_int8_skip", []))
-    model = quantize_dynamic_int8(AutoModelForCausalLM.from_pretrained(merged, dtype=torch.float32).eval(), skip)
+    model = quantize_dynamic_int8(load_weights(merged, "float32"), skip)
     save_int8(model, out / "model_int8.safetensors")
     return {"weights": os.path.relpath(merged, out), "int8_state": "model_int8.safetensors", "int8_skip": skip,
             "files": [out / "model_int8.safetensors"],

@@ -43,19 +43,13 @@ def merge_adapter(model_dir: Path, adapter: Path, out_dir: Path, force: bool = F
         if {k: meta.get(k) for k in key} == key:
             return {**meta, "reused": True}
 
-    import torch
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from ..model import load_tokenizer, load_weights
 
-    from ..prepare import quiet_transformers
-
-    quiet_transformers()
     tmp = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
-    base = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
-    merged = PeftModel.from_pretrained(base, str(adapter)).merge_and_unload()
+    merged = load_weights(model_dir, "float32", adapter=adapter, merge=True)
     merged.save_pretrained(tmp)
-    AutoTokenizer.from_pretrained(model_dir).save_pretrained(tmp)
+    load_tokenizer(model_dir).save_pretrained(tmp)
     meta = {**key, "tool": "peft merge_and_unload", "dtype": "float32"}
     (tmp / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     shutil.rmtree(out_dir, ignore_errors=True)

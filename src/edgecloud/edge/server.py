@@ -24,6 +24,8 @@ from typing import Any, Iterator
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from ..model import chat_ids, load_tokenizer, stop_ids
+
 HOST = "127.0.0.1"
 
 
@@ -32,12 +34,9 @@ class EdgeModel:
 
     def __init__(self, variant_dir: Path, tokenizer_dir: Path, threads: int, max_tokens_default: int,
                  suppress_first: list[int] | None = None):
-        from transformers import AutoTokenizer
-
         from .backends import load_backend
-        from .bench import stop_ids
 
-        self.tok = AutoTokenizer.from_pretrained(tokenizer_dir)
+        self.tok = load_tokenizer(tokenizer_dir)
         self.stop = stop_ids(self.tok, tokenizer_dir)
         self.backend = load_backend(variant_dir, threads)
         self.max_tokens_default = max_tokens_default
@@ -45,8 +44,7 @@ class EdgeModel:
         self.lock = threading.Lock()
 
     def prompt(self, messages: list[dict[str, str]]) -> list[int]:
-        return list(self.tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
-                                                 return_dict=True)["input_ids"])
+        return chat_ids(self.tok, messages)
 
     def stream_text(self, messages: list[dict[str, str]], max_tokens: int, first: Any = None
                     ) -> Iterator[tuple[str, int, bool]]:

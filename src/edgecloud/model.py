@@ -1,0 +1,180 @@
+"""The model, in one place: load it, build its chat prompt, reply greedily; the adapter a run deploys and
+the token ids that end a reply.
+
+Every stage and every edge backend goes through here, so they all see the same prompt for the same
+messages: `chat_ids` / `chat_inputs` apply the model's own chat template with ONE set of arguments
+(`CHAT_TEMPLATE_ARGS`: a generation prompt after the last turn, thinking off). `enable_thinking=False`
+is what the thesis setting asks for (Qwen3 with thinking off: its template then closes an empty think
+block after the generation prompt); templates that do not know the switch (SmolLM2's) ignore it.
+
+transformers and torch are imported inside the functions: an edge benchmark worker for a runtime that
+needs neither never imports them.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from .params import Params
+
+CHAT_TEMPLATE_ARGS: dict[str, Any] = {"enable_thinking": False}
+"""What every caller passes to `apply_chat_template` besides the messages and the output format; whether a
+generation prompt follows is `chat_ids`' `reply_follows` (True for every prompt; False only to measure a
+whole conversation, reply included, as 03_train's preflight does)."""
+END_OF_TURN = "<|im_end|>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def quiet_transformers() -> None:
+    """No weight-loading progress bars in notebooks, logs and nbval output."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
+def torch_dtype(dtype: Any) -> Any:
+    """A params dtype name ('float32', 'bfloat16', 'auto', ...) as transformers takes it."""
+    if not isinstance(dtype, str) or dtype == "auto":
+        return dtype
+    import torch
+
+    return getattr(torch, dtype)
+
+
+def load_tokenizer(folder: Path, gguf_file: str | None = None) -> Any:
+    """The tokenizer (and chat template) of a transformers folder, or of `gguf_file` inside `folder`."""
+    from transformers import AutoTokenizer
+
+    quiet_transformers()
+    return AutoTokenizer.from_pretrained(folder, **({"gguf_file": gguf_file} if gguf_file else {}))
+
+
+def load_config(folder: Path) -> Any:
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(folder)
+
+
+def load_weights(folder: Path, dtype: Any = "float32", device: str = "cpu", adapter: Path | None = None, *,
+                 merge: bool = False, gguf_file: str | None = None) -> Any:
+    """The causal LM of `folder` (or of `gguf_file` inside it, de-quantized) in `dtype` on `device`, in eval
+    mode; with `adapter`, the LoRA adapter (peft, as ms-swift saved it) on top, or merged into the weights
+    (`merge=True`, peft's merge_and_unload: what `swift export --merge_lora true` does)."""
+    from transformers import AutoModelForCausalLM
+
+    quiet_transformers()
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch_dtype(dtype),
+                                                 **({"gguf_file": gguf_file} if gguf_file else {}))
+    model = model.to(device).eval()
+    if adapter is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(adapter)).eval()
+        if merge:
+            model = model.merge_and_unload()
+    return model
+
+
+def empty_weights(folder: Path, dtype: Any = "float32", device: str = "cpu") -> Any:
+    """The architecture of `folder`'s config with fresh weights (nothing read from disk), in eval mode;
+    on device 'meta' no memory is taken (parameter counts)."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    quiet_transformers()
+    config = load_config(folder)
+    with torch.device(device):
+        return AutoModelForCausalLM.from_config(config, dtype=torch_dtype(dtype)).eval()
+
+
+def load_model(folder: Path, dtype: str, device: str, adapter: Path | None = None) -> tuple[Any, Any]:
+    """(model, tokenizer) of a base model folder, with the LoRA adapter applied when given."""
+    tok = load_tokenizer(folder)
+    return load_weights(folder, dtype, device, adapter), tok
+
+
+# ---------------------------------------------------------------------------------------------
+# The chat prompt
+
+
+def prompt_messages(row: dict[str, Any]) -> list[dict[str, str]]:
+    """What the edge model sees for a converted record: system prompt, earlier turns, the last user turn."""
+    msgs = row["messages"]
+    return msgs[:-1] if msgs[-1]["role"] == "assistant" else msgs
+
+
+def _apply_template(tok: Any, messages: Sequence[dict[str, str]], reply_follows: bool, **output: Any) -> Any:
+    return tok.apply_chat_template(list(messages), add_generation_prompt=reply_follows, tokenize=True,
+                                   return_dict=True, **CHAT_TEMPLATE_ARGS, **output)
+
+
+def chat_ids(tok: Any, messages: Sequence[dict[str, str]], reply_follows: bool = True) -> list[int]:
+    """Token ids of `messages` in the model's chat template, ending with the generation prompt (the prompt
+    the model replies to); `reply_follows=False` for a whole conversation whose last turn is the reply."""
+    return list(_apply_template(tok, messages, reply_follows)["input_ids"])
+
+
+def chat_inputs(tok: Any, messages: Sequence[dict[str, str]], device: str) -> dict[str, Any]:
+    """`chat_ids` as a batch of one on `device` (input_ids and attention_mask), what the model takes."""
+    enc = _apply_template(tok, messages, True, return_tensors="pt")
+    return {k: v.to(device) for k, v in enc.items()}
+
+
+def stop_ids(tok: Any, folder: Path) -> list[int]:
+    """The token ids that end a reply: the tokenizer's EOS, the end-of-turn token and the generation
+    config's `eos_token_id`s (sorted)."""
+    ids = {tok.eos_token_id, tok.convert_tokens_to_ids(END_OF_TURN)}
+    cfg = Path(folder) / "generation_config.json"
+    if cfg.is_file():
+        eos = json.loads(cfg.read_text()).get("eos_token_id")
+        ids |= set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+    return sorted(i for i in ids if isinstance(i, int) and i >= 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Greedy reply
+
+
+def greedy_reply(model: Any, tok: Any, messages: Sequence[dict[str, str]], max_new_tokens: int, device: str,
+                 suppress_first: list[int] | None = None) -> dict[str, Any]:
+    """The model's greedy reply to `messages`: text (special tokens dropped, stripped), prompt and reply
+    token counts, and the seconds `generate` took. `suppress_first`: token ids forbidden as the reply's first
+    token (the served edge model's `begin_suppress_tokens` when a calibrated threshold decides, see `routing`)."""
+    import torch
+
+    enc = chat_inputs(tok, messages, device)
+    t0 = time.perf_counter()
+    with torch.inference_mode():
+        out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
+                             pad_token_id=tok.pad_token_id or tok.eos_token_id,
+                             **({"begin_suppress_tokens": suppress_first} if suppress_first else {}))
+    latency = time.perf_counter() - t0
+    new = out[0, enc["input_ids"].shape[1]:]
+    return {"reply": tok.decode(new, skip_special_tokens=True).strip(), "prompt_tokens": int(enc["input_ids"].shape[1]),
+            "new_tokens": int(new.shape[0]), "latency_s": latency}
+
+
+# ---------------------------------------------------------------------------------------------
+# The deployed adapter
+
+
+def best_adapter(params: Params) -> Path:
+    """The deployed checkpoint: the one 03_train's routing calibration chose on the validation split
+    (reports/routing_calibration_<run>.json), else the lowest eval loss (a run trained before
+    calibration existed). The stack, 04_eval, 07_edge_bench and the benchmarks all serve this one."""
+    from .calibrate import load_calibration
+    from .paths import RunDirs, resolve
+    from .reports import read_json
+
+    cal = load_calibration(params)
+    if cal is not None:
+        return resolve(cal["checkpoint"])
+    summary = read_json(RunDirs(params.run_name).reports / f"swift_train_{params.run_name}_summary.json")
+    if not summary["best"]["checkpoint"]:
+        raise FileNotFoundError("03_train found no checkpoint to evaluate")
+    return resolve(summary["best"]["checkpoint"])
