@@ -43,6 +43,10 @@ publish: sysdeps venv
 test: sysdeps venv
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
+## test-fast: pytest without the tests marked integration (no model, training, deploy, notebook or browser)
+test-fast: sysdeps venv
+	$(PY) -m pytest -m "not integration" tests -p no:cacheprovider
+
 ## lab: open JupyterLab on the workspace with the venv's kernel (127.0.0.1 only)
 lab: sysdeps venv
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -56,4 +60,4 @@ clean:
 	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name .gitkeep -exec rm -rf {} +
 	find figures -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-.PHONY: help sysdeps venv run publish test lab notebooks clean
+.PHONY: help sysdeps venv run publish test test-fast lab notebooks clean

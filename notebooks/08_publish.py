@@ -46,7 +46,7 @@ import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from edgecloud import numbers, summary, thesis
-from edgecloud.paths import ROOT
+from edgecloud.paths import resolve
 from edgecloud.stages import open_stage
 
 P, dirs = open_stage("08_publish", params_file, overrides)
@@ -87,7 +87,7 @@ print(f"PDF: {compiled['pdf']} ({compiled['seconds']} s)" if compiled else "not 
 # %%
 if compiled:
     with tempfile.TemporaryDirectory() as tmp:  # the images live in the notebook, not as more files of the run
-        for page in thesis.render_pages(ROOT / compiled["pdf"], Path(tmp), first=4, last=6):
+        for page in thesis.render_pages(resolve(compiled["pdf"]), Path(tmp), first=4, last=6):
             display(Image(filename=str(page), width=420))
 
 # %% [markdown]

@@ -12,7 +12,7 @@ import pytest
 
 from edgecloud import thesis
 from edgecloud.params import load_params
-from edgecloud.paths import ROOT, RunDirs
+from edgecloud.paths import RunDirs, resolve
 from edgecloud.stages import STAGES, available_stages
 
 pytestmark = pytest.mark.integration
@@ -57,7 +57,7 @@ def test_the_smoke_run_summary_lists_only_files_that_exist(smoke):
     index = "\n".join(line for line in index.splitlines() if line.startswith("- "))  # not the note on the summary
     paths = set(re.findall(r"`((?:outputs|figures)/[^`\s]+)`", index))
     assert len(paths) >= 20, "the artifact index should list the run's reports, data, notebooks and figures"
-    assert not [p for p in paths if not (ROOT / p).exists()]
+    assert not [p for p in paths if not resolve(p).exists()]
     for st in STAGES[:6]:
         assert st.name in md
     html = write_html(smoke)

@@ -8,7 +8,7 @@ import pytest
 from edgecloud.convert import convert
 from edgecloud.errors import DataError
 from edgecloud.params import load_params
-from edgecloud.paths import ROOT, RunDirs
+from edgecloud.paths import RunDirs
 
 
 
@@ -65,7 +65,7 @@ def test_malformed_raw_file_lands_every_record_in_a_split_or_rejects(run_name):
 
 
 def test_zero_accepted_records_stop_with_a_clear_message(run_name, tmp_path):
-    bad = ROOT / "outputs" / run_name / "all_bad.jsonl"
+    bad = RunDirs(run_name).root / "all_bad.jsonl"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text("not json\n{\"text\": 1}\n" * 3, encoding="utf-8")
     p = load_params("params/smoke.yaml", [f"run_name={run_name}", f"data.raw_files=[{bad}]",

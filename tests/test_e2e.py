@@ -19,6 +19,7 @@ from edgecloud.browser import check_chromium, check_web_client, run_browser_chec
 from edgecloud.errors import DataError, EdgecloudError
 from edgecloud.gateway import GatewayConfig, create_app
 from edgecloud.params import DEFAULT_FORWARD_REPLY, load_params
+from edgecloud.paths import RunDirs, resolve
 from edgecloud.reports import read_json
 
 from conftest import ROOT
@@ -178,6 +179,7 @@ def _browser_processes() -> list[psutil.Process]:
     return out
 
 
+@pytest.mark.integration
 @needs_chromium
 def test_cases_through_the_api_and_the_web_page_in_headless_chromium(gateway_url, run_name, write_params):
     cases = e2e.load_cases(CASES_FILE)
@@ -212,8 +214,9 @@ def test_cases_through_the_api_and_the_web_page_in_headless_chromium(gateway_url
     from_page = SEEN["edge"][n_api:]
     assert len(from_page) == 2 and browser["history_sent"] is False
     assert all([m["role"] for m in r["messages"]] == ["system", "user"] for r in from_page)
-    shot = ROOT / browser["screenshot"]
-    assert shot == ROOT / "figures" / run_name / "06_web_client.png"
+    shot = resolve(browser["screenshot"])
+    assert browser["screenshot"] == f"figures/{run_name}/06_web_client.png"
+    assert shot == RunDirs(run_name).figures / "06_web_client.png"
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
 
     paths = e2e.write_report(params, results, summary, browser, deployment={"cloud_label": "test cloud"})
@@ -225,9 +228,10 @@ def test_cases_through_the_api_and_the_web_page_in_headless_chromium(gateway_url
         assert heading in md
     assert "| 非空成功率 | 100% |" in md
     for name in ("06_e2e.tex", "06_e2e.md", "06_e2e_cases.tex", "06_latency.pdf", "06_latency.png"):
-        assert (ROOT / "figures" / run_name / name).is_file(), name
+        assert (RunDirs(run_name).figures / name).is_file(), name
 
 
+@pytest.mark.integration
 @needs_chromium
 def test_the_browser_check_fails_when_the_gateway_is_down_and_leaves_no_process(tmp_path):
     import socket

@@ -91,6 +91,7 @@ def fp32_reply(exported):
     return b.generate(ids, N, ignore_eos=True)
 
 
+@pytest.mark.integration
 def test_merge_is_reused_while_the_adapter_is_unchanged(exported):
     p, _, _, _ = exported
     from edgecloud.prepare import resolve_model as rm
@@ -100,6 +101,7 @@ def test_merge_is_reused_while_the_adapter_is_unchanged(exported):
     assert again["reused"] is True
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_variant_generates_the_same_first_tokens_as_fp32(exported, fp32_reply, variant):
     _, folders, tok, ids = exported
@@ -126,6 +128,7 @@ def test_variant_generates_the_same_first_tokens_as_fp32(exported, fp32_reply, v
         b.close()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("variant", ["torch-fp32", "ort-fp32", "gguf-f16", "genai-int4"])
 def test_every_backend_scores_the_first_position_and_suppresses_a_first_token(exported, fp32_reply, variant):
     """The calibrated routing on a variant: the first position's log-probabilities (the routing score's input)
@@ -164,6 +167,7 @@ def test_a_missing_runtime_is_reported_with_the_reason(monkeypatch):
 
 
 
+@pytest.mark.integration
 def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
     """deploy.edge_variant: the stack starts the package's OpenAI-compatible server over the variant, the
     gateway answers through it, and every process is gone after the `with` block."""
@@ -202,6 +206,7 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
                 if c.status == psutil.CONN_LISTEN and c.laddr.port in (gw, edge)]
 
 
+@pytest.mark.integration
 def test_a_variant_that_was_not_exported_stops_the_stack_naming_the_stage(exported):
     from edgecloud.stack import StackError, running_stack
 

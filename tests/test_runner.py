@@ -14,7 +14,7 @@ from papermill.exceptions import PapermillExecutionError
 from edgecloud import runner, stages
 from edgecloud.errors import UpstreamMissing, UpstreamStale
 from edgecloud.params import load_params
-from edgecloud.paths import ROOT, RunDirs
+from edgecloud.paths import ROOT, RunDirs, resolve
 from gateway_servers import free_ports
 
 
@@ -45,12 +45,12 @@ def test_run_only_convert_writes_notebook_and_manifest(run_name):
     m = json.loads(dirs.manifest.read_text())
     assert m["report"] == {"summary": f"outputs/{run_name}/reports/summary_{run_name}.md",
                            "html": f"outputs/{run_name}/reports/summary_{run_name}.html"}
-    assert (ROOT / m["report"]["summary"]).is_file() and (ROOT / m["report"]["html"]).is_file()
+    assert resolve(m["report"]["summary"]).is_file() and resolve(m["report"]["html"]).is_file()
 
 
 @pytest.mark.integration
 def test_failing_stage_is_named_with_its_error_and_the_run_stops(run_name):
-    bad = ROOT / "outputs" / run_name / "all_bad.jsonl"
+    bad = RunDirs(run_name).root / "all_bad.jsonl"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text('{"foo": 1}\n' * 5, encoding="utf-8")  # readable JSON (the params check passes), no request
     r = cli("run", "--params", "params/smoke.yaml", "--set", f"run_name={run_name}",

@@ -14,7 +14,7 @@ import pytest
 
 from edgecloud.numbers import collect, report_paths
 from edgecloud.params import load_params
-from edgecloud.paths import ROOT, RunDirs, rel
+from edgecloud.paths import ROOT, RunDirs, rel, resolve
 from edgecloud.reports import write_json
 from edgecloud.stages import STAGES
 from edgecloud.summary import risks, write_html, write_summary
@@ -218,7 +218,7 @@ def test_index_lists_only_files_that_exist(full_run):
         assert f"`{rel(p)}`" in index
     assert rel(gone) not in md
     listed = re.findall(r"`((?:outputs|figures)/[^`]+)` \(", index)
-    assert listed and all((ROOT / p).is_file() for p in listed)
+    assert listed and all(resolve(p).is_file() for p in listed)
     assert f"`{rel(d.reports / f'summary_{params.run_name}.md')}` (" not in index
     assert "### 03_train 训练" in index and "### 01_convert 数据转换" in index  # grouped by stage
 
@@ -281,7 +281,7 @@ def test_risk_fires_when_its_condition_holds(params, change, words, detail):
     hit = [r for r in risks(params) if words in r["risk"]]
     assert hit, titles(risks(params))
     assert detail in hit[0]["detail"]
-    assert (ROOT / hit[0]["source"]).is_file()
+    assert resolve(hit[0]["source"]).is_file()
     md = write_summary(params).read_text(encoding="utf-8")
     assert words in section(md, "风险与备注")
 

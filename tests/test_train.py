@@ -65,6 +65,7 @@ def test_multi_gpu_goes_through_ms_swift_launcher(tmp_path):
     assert "NPROC_PER_NODE" not in train.child_env(load_params("params/default.yaml"), "cuda")
 
 
+@pytest.mark.integration
 def test_preflight_refuses_records_over_max_length(smoke):
     p, folder = smoke
     p.train.max_length = 100
@@ -74,6 +75,7 @@ def test_preflight_refuses_records_over_max_length(smoke):
     assert report["over_max_length"]["train"] > 0 and not report["ok"]
 
 
+@pytest.mark.integration
 def test_preflight_refuses_when_disk_would_run_short(smoke):
     p, folder = smoke
     p.train.min_free_disk_gb = 10**6
@@ -81,6 +83,7 @@ def test_preflight_refuses_when_disk_would_run_short(smoke):
         train.preflight(p, folder)
 
 
+@pytest.mark.integration
 def test_preflight_passes_and_counts_lora_parameters(smoke):
     p, folder = smoke
     pf = train.preflight(p, folder)
@@ -126,6 +129,7 @@ def test_real_swift_sft_smoke_run_produces_an_adapter_that_loads_and_generates(s
     assert json.loads(state_path.read_text())["status"] == "done"
 
 
+@pytest.mark.integration
 def test_a_failing_swift_run_names_its_log_and_leaves_no_process(smoke):
     import psutil
 

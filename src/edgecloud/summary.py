@@ -21,7 +21,7 @@ from typing import Any
 
 from .numbers import collect, format_value, report_paths
 from .params import Params
-from .paths import ROOT, RunDirs, rel
+from .paths import ROOT, RunDirs, rel, resolve
 from .reports import read_json
 from .stages import STAGES
 
@@ -303,7 +303,7 @@ def _checkpoint_users(f: Facts) -> list[str]:
     users = []
     if (f.reports.get("eval") or {}).get("adapter") == ckpt:
         users.append("评测（04_eval）")
-    if f.deploy_command and (str(ROOT / ckpt) in f.deploy_command or f" {ckpt}" in f.deploy_command):
+    if f.deploy_command and (str(resolve(ckpt)) in f.deploy_command or f" {ckpt}" in f.deploy_command):
         users.append("部署与联测（05_deploy、06_e2e）")
     return users
 
@@ -585,7 +585,7 @@ def _section_best(f: Facts) -> list[str]:
     ckpt = best.get("checkpoint")
     if not ckpt:
         return out + ["- **没有最佳检查点 no best checkpoint**：训练报告中没有带 eval loss 的检查点。", ""]
-    exists = (ROOT / ckpt).is_dir()
+    exists = resolve(ckpt).is_dir()
     row = _best_row(t) or {}
     users = _checkpoint_users(f)
     out += [f"- 路径 path: `{ckpt}`" + ("" if exists else "（**目录已不存在 folder missing**）"),
@@ -595,7 +595,7 @@ def _section_best(f: Facts) -> list[str]:
     others = {k: v for k, v in (t.get("checkpoints") or {}).items() if v != ckpt}
     if others:
         out.append("- 其他检查点 other checkpoints: " + ", ".join(
-            f"`{Path(v).name}`" + ("" if (ROOT / v).is_dir() else "（已删除）") for v in others.values()))
+            f"`{Path(v).name}`" + ("" if resolve(v).is_dir() else "（已删除）") for v in others.values()))
     return out + [""]
 
 
