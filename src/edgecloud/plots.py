@@ -115,7 +115,8 @@ def tradeoff(routers: list[dict]) -> "Figure":
 
     markers = ["s", "D", "^", "o", "*"]
     sizes = [70, 55, 60, 45, 120]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(5.79, 3.0))
+    # constrained layout: `loc="outside ..."` places the legend below the axes, inside the figure
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(5.79, 3.4), layout="constrained")
     for i, r in enumerate(routers):
         style = dict(marker=markers[i % 5], s=sizes[i % 5], color=f"C{i}", alpha=0.85, zorder=3 + i, label=r["label"])
         ax1.scatter(r["cloud_share"], r["accuracy"], **style)
@@ -129,7 +130,7 @@ def tradeoff(routers: list[dict]) -> "Figure":
     ax2.set_ylim(0, 1.05)
     ax2.set_ylabel("端侧回答 ROUGE-L")
     handles, labels = ax1.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=7)
+    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=7)
     fig.suptitle("路由器的成本、准确率与端侧回答质量", fontsize=10)
     return fig
 
@@ -223,7 +224,7 @@ def cost_quality_chart(curves: Mapping[str, Mapping[str, Any]], points: Mapping[
     """
     import matplotlib.pyplot as plt
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(5.79, 3.3))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(5.79, 4.0), layout="constrained")  # see `tradeoff`
     ax2.plot([0, 1], [0, 1], ls="--", lw=0.8, color="grey", label="随机 random (APGR = 0.5)")
     ref = next((c for c in curves.values() if c.get("pgr") is not None), None)
     if ref is not None:
@@ -256,7 +257,7 @@ def cost_quality_chart(curves: Mapping[str, Mapping[str, Any]], points: Mapping[
     ax2.set_title("质量 quality", fontsize=9)
     handles, labels = ax1.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    fig.legend(handles + h2, labels + l2, loc="outside lower center", ncol=3, fontsize=7)
+    fig.legend(handles + h2, labels + l2, loc="outside lower center", ncol=2, fontsize=7)
     fig.suptitle(title or "路由的成本与质量 cost vs quality of the routers", fontsize=10)
     return fig
 
