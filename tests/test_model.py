@@ -143,16 +143,16 @@ def test_prompt_messages_drop_only_a_final_reply():
 
 
 def test_best_adapter_prefers_the_calibrated_checkpoint(run_name):
-    from edgecloud.paths import RunDirs
+    from edgecloud.paths import RunDirs, resolve
     from edgecloud.reports import write_json
 
     p = load_params(ROOT / "params/smoke.yaml", [f"run_name={run_name}"])
     reports = RunDirs(run_name).reports
     reports.mkdir(parents=True, exist_ok=True)
     write_json(reports / f"swift_train_{run_name}_summary.json", {"best": {"checkpoint": "outputs/x/checkpoint-4"}})
-    assert M.best_adapter(p) == ROOT / "outputs/x/checkpoint-4"
+    assert M.best_adapter(p) == resolve("outputs/x/checkpoint-4")  # wherever outputs/ is (EDGECLOUD_OUTPUTS)
     write_json(reports / f"routing_calibration_{run_name}.json", {"checkpoint": "outputs/x/checkpoint-2"})
-    assert M.best_adapter(p) == ROOT / "outputs/x/checkpoint-2"
+    assert M.best_adapter(p) == resolve("outputs/x/checkpoint-2")
 
 
 # ---------------------------------------------------------------------------------------------

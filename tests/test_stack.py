@@ -197,11 +197,26 @@ def test_a_calibrated_edge_never_starts_the_forward_reply_and_still_scores_it(tr
     name, folder = trained
     p = stack_params(name, "deploy.cloud.mode=none")
     ckpt = next((RunDirs(name).root / "train").glob("checkpoint-*"))
-    msgs = [{"role": "system", "content": p.data.system_prompt}, {"role": "user", "content": "Turn on the living room light"}]
     model, tok = load_model(folder, "float32", "cpu", ckpt)
-    enc = chat_inputs(tok, msgs, "cpu")
-    with torch.inference_mode():
-        first = int(model(**enc).logits[0, -1].argmax())
+
+    def greedy_first(user: str) -> int:
+        msgs = [{"role": "system", "content": p.data.system_prompt}, {"role": "user", "content": user}]
+        with torch.inference_mode():
+            return int(model(**chat_inputs(tok, msgs, "cpu")).logits[0, -1].argmax())
+
+    # a request whose greedy first token is a whole character (a byte piece of a CJK character decodes to
+    # U+FFFD, and the server's token texts could not tell such pieces apart); this few-step adapter's
+    # replies vary by machine, so a few requests are tried
+    tried = {u: greedy_first(u) for u in ("Turn on the living room light", "What is 2 + 3?", "Hello!",
+                                          "Set a timer for ten minutes", "打开客厅的灯", "你好")}
+    user, first = next(((u, t) for u, t in tried.items() if "\ufffd" not in tok.decode([t])), (None, None))
+    msgs = [{"role": "system", "content": p.data.system_prompt},
+            {"role": "user", "content": user or "Turn on the living room light"}]
+    if first is None:  # every greedy start is a byte piece: the most likely whole-character first token
+        with torch.inference_mode():
+            ranked = model(**chat_inputs(tok, msgs, "cpu")).logits[0, -1].argsort(descending=True)[:5].tolist()
+        first = next((t for t in ranked if "\ufffd" not in tok.decode([t])), None)
+        assert first is not None, {u: tok.decode([t]) for u, t in tried.items()}
     del model
     write_json(calibration_path(p), {"threshold": 50.0, "checkpoint": str(ckpt), "step": 1,
                                      "suppress_token_ids": [first]})
