@@ -29,9 +29,7 @@ def _dir_from_env(var: str, default: Path) -> Path:
     return (p if p.is_absolute() else ROOT / p).resolve()
 
 
-PARAMS_DIR = ROOT / "params"
 NOTEBOOKS_DIR = ROOT / "notebooks"
-DATA_DIR = ROOT / "data"
 OUTPUTS_DIR = _dir_from_env("EDGECLOUD_OUTPUTS", ROOT / "outputs")
 FIGURES_DIR = _dir_from_env("EDGECLOUD_FIGURES", ROOT / "figures")
 MODELS_DIR = OUTPUTS_DIR / "models"

@@ -12,7 +12,6 @@ import math
 import re
 
 FORWARD_MARKER_ZH = "转发云端"
-FORWARD_MARKER_EN = "forward to cloud"
 
 _CLOUD_ZH = r"(?:云端|云侧|云上|云服务|云模型|云端大模型|云端模型|云端服务)"
 _VERB_ZH = r"(?:转发|转交|交给|交由|转到|转至|提交给|路由到|路由至|移交)"

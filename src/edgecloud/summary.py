@@ -29,7 +29,7 @@ from .stages import STAGES
 WALKED = ("reports", "data", "eval", "deploy", "notebooks", "logs")
 STAGE_ZH = {"01_convert": "数据转换", "02_prepare": "模型准备", "03_train": "训练", "04_eval": "评测",
             "05_deploy": "部署与网关冒烟", "06_e2e": "客户端联测", "07_edge_bench": "端侧变体基准", "08_publish": "论文同步"}
-# the edge-variant benchmark's group: its stage once STAGES has one (07_edge_bench is being built)
+# the edge-variant benchmark's group: its stage (07_edge_bench)
 EDGE_BENCH_GROUP = next((s.name for s in STAGES if "edge_bench" in s.name), "edge_bench")
 # thesis numbers and the sync record: the publishing stage's group when STAGES has one
 THESIS_GROUP = next((s.name for s in STAGES if "publish" in s.name), "thesis")
@@ -273,10 +273,6 @@ def _missing(f: Facts, report: str, stage: str) -> list[str]:
                 f"重新运行 re-run {_run_cmd(f, stage)}_"]
     return [f"_尚无报告 no report (`{f.sources[report]}`)：阶段 {stage} 未运行或未完成，"
             f"运行 run {_run_cmd(f, stage)}_"]
-
-
-def _stage(f: Facts, name: str) -> StageState | None:
-    return next((s for s in f.stages if s.name == name), None)
 
 
 def _routers(f: Facts) -> list[dict[str, Any]]:
