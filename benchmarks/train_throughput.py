@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import platform
 import re
 import subprocess
@@ -30,6 +31,10 @@ from edgecloud.prepare import resolve_model
 from edgecloud.runner import machine, versions
 from edgecloud.trainlog import parse_logging
 
+# LoRA only in layers 15-29 of SmolLM2-135M's 30: backward stops at layer 15 (nothing below needs a gradient)
+UPPER_HALF = r"^model\.layers\.(1[5-9]|2[0-9])\.(self_attn\.(q|k|v|o)_proj|mlp\.(gate|up|down)_proj)$"
+UPPER_TWO_THIRDS = r"^model\.layers\.(1[0-9]|2[0-9])\.(self_attn\.(q|k|v|o)_proj|mlp\.(gate|up|down)_proj)$"
+
 # name -> overrides of the profile's train section (same data, steps, batch unless the name says otherwise)
 CONFIGS = {
     "ms-swift defaults (fp32, gradient checkpointing on)": {"torch_dtype": "float32", "gradient_checkpointing": True},
@@ -40,6 +45,23 @@ CONFIGS = {
     "bf16, off, packing": {"torch_dtype": "bfloat16", "gradient_checkpointing": False, "packing": True},
     "bf16, off, batch 8": {"torch_dtype": "bfloat16", "gradient_checkpointing": False, "batch_size": 8},
     "bf16, off, batch 2": {"torch_dtype": "bfloat16", "gradient_checkpointing": False, "batch_size": 2},
+    "bf16, off, group_by_length": {"torch_dtype": "bfloat16", "gradient_checkpointing": False,
+                                   "extra_args": {"group_by_length": "true"}},
+    "bf16, off, group_by_length, batch 8": {"torch_dtype": "bfloat16", "gradient_checkpointing": False,
+                                            "batch_size": 8, "extra_args": {"group_by_length": "true"}},
+    "bf16, off, group_by_length, LoRA on the upper half of the layers": {
+        "torch_dtype": "bfloat16", "gradient_checkpointing": False,
+        "extra_args": {"group_by_length": "true", "target_regex": UPPER_HALF}},
+    "bf16, off, group_by_length, torch_compile": {"torch_dtype": "bfloat16", "gradient_checkpointing": False,
+                                                  "extra_args": {"group_by_length": "true", "torch_compile": "true"}},
+    "bf16, off, group_by_length, lora_dropout 0": {"torch_dtype": "bfloat16", "gradient_checkpointing": False,
+                                                   "lora_dropout": 0.0, "extra_args": {"group_by_length": "true"}},
+    "bf16, off, group_by_length, lora_dropout 0, LoRA on the upper two thirds": {
+        "torch_dtype": "bfloat16", "gradient_checkpointing": False, "lora_dropout": 0.0,
+        "extra_args": {"group_by_length": "true", "target_regex": UPPER_TWO_THIRDS}},
+    "bf16, off, group_by_length, LoRA on attention only (q,k,v,o)": {
+        "torch_dtype": "bfloat16", "gradient_checkpointing": False,
+        "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"], "extra_args": {"group_by_length": "true"}},
 }
 
 
@@ -48,16 +70,30 @@ def mean_tokens(final: dict) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def run_config(params, model_dir: Path, name: str, changes: dict, steps: int, work: Path) -> dict:
+def run_config(params, model_dir: Path, name: str, changes: dict, steps: int, work: Path,
+               subset: Path | None = None, records: int | None = None, timeout_s: float = 3600) -> dict:
+    """Train one configuration. With `subset` (a file of `records` train records), exactly one epoch of it:
+    every configuration then processes the same records, whatever its batch size or sampler."""
     p = params.model_copy(deep=True)
+    if subset is not None:
+        steps = math.ceil(records / changes.get("batch_size", p.train.batch_size))
     p.train = p.train.model_copy(update={**changes, "max_steps": steps, "eval_steps": steps, "save_steps": steps,
                                          "logging_steps": 1, "eval_on_start": False})
     out = work / re.sub(r"\W+", "_", name)
     device = pick_device(p.train.device)
     argv = train.swift_executable(p) + train.swift_args(p, model_dir, out, device)
+    if subset is not None:
+        argv[argv.index("--dataset") + 1] = str(subset)
     argv += ["--eval_strategy", "no", "--save_strategy", "no"]
     t0 = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True, env=train.child_env(p, device), timeout=3600)
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, env=train.child_env(p, device), timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        log = parse_logging(out / "logging.jsonl")
+        done = log.train[-1].get("global_step/max_steps", "0") if log.train else f"0/{steps}"
+        return {"config": name, "changes": changes, "batch_size": p.train.batch_size, "steps": steps, "ok": False,
+                "wall_s": round(time.perf_counter() - t0, 1), "train_runtime_s": None,
+                "error": f"stopped after {timeout_s:.0f} s at step {done} (too slow to be a candidate)"}
     wall = time.perf_counter() - t0
     log = parse_logging(out / "logging.jsonl")
     final = log.final or {}
@@ -80,8 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--params", default="params/default.yaml")
     ap.add_argument("--steps", type=int, default=12)
+    ap.add_argument("--epoch-of", type=int, default=None, metavar="N",
+                    help="train one epoch of the first N train records instead of --steps (fair to length grouping)")
     ap.add_argument("--only", nargs="*", help="substrings of config names to run")
     ap.add_argument("--out", default="benchmarks/results")
+    ap.add_argument("--tag", default="", help="suffix of the result files' names (a second run on the same day)")
+    ap.add_argument("--config-timeout", type=float, default=3600, help="seconds one configuration may take")
     args = ap.parse_args(argv)
 
     params = load_params(args.params)
@@ -93,9 +133,15 @@ def main(argv: list[str] | None = None) -> int:
     configs = {k: v for k, v in CONFIGS.items() if not args.only or any(s in k for s in args.only)}
     results = []
     with tempfile.TemporaryDirectory(prefix="train_bench_") as tmp:
+        subset = None
+        if args.epoch_of:
+            rows = (RunDirs(params.run_name).data / "train.jsonl").read_text(encoding="utf-8").splitlines()
+            subset = Path(tmp) / "train_subset.jsonl"
+            subset.write_text("\n".join(rows[: args.epoch_of]) + "\n", encoding="utf-8")
         for name, changes in configs.items():
             print(f"{name} ...", flush=True)
-            r = run_config(params, model_dir, name, changes, args.steps, Path(tmp))
+            r = run_config(params, model_dir, name, changes, args.steps, Path(tmp), subset, args.epoch_of,
+                           args.config_timeout)
             print(f"  {r.get('tokens_per_s')} tokens/s, {r.get('s_per_step')} s/step" if r["ok"]
                   else f"  failed: {r['error']}", flush=True)
             results.append(r)
@@ -104,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     default = next((r for r in ok if r["config"].startswith("ms-swift defaults")), None)
     record = {
         "benchmark": "train_throughput", "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "params_file": args.params, "steps": args.steps, "model_dir": model_dir.name,
+        "params_file": args.params, "steps": None if args.epoch_of else args.steps, "epoch_of": args.epoch_of, "model_dir": model_dir.name,
         "machine": {**machine(), "torch_threads": torch.get_num_threads(), "python": platform.python_version()},
         "versions": versions(), "results": results,
         "fastest": fastest["config"] if fastest else None,
@@ -113,15 +159,19 @@ def main(argv: list[str] | None = None) -> int:
     }
     out_dir = ROOT / args.out
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / f"train_throughput_{datetime.now(timezone.utc):%Y%m%d}"
+    stem = out_dir / f"train_throughput_{datetime.now(timezone.utc):%Y%m%d}{'_' + args.tag if args.tag else ''}"
     stem.with_suffix(".json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     lines = [f"# Training throughput ({record['created_utc']})", "",
              f"{record['machine']['cpu']}, {record['machine']['cpus']} CPUs, torch threads "
              f"{record['machine']['torch_threads']}; ms-swift {record['versions']['ms-swift']}, torch "
-             f"{record['versions']['torch']}; {args.steps} steps of {args.params}.", "",
-             "| config | batch | s/step | tokens/s | note |", "|---|---:|---:|---:|---|"]
+             f"{record['versions']['torch']}; "
+             + (f"one epoch of the first {args.epoch_of} train records of {args.params} (the same records for every "
+                "config)." if args.epoch_of else f"{args.steps} steps of {args.params}."), "",
+             "| config | batch | steps | s/step | tokens/s | final train loss | note |",
+             "|---|---:|---:|---:|---:|---:|---|"]
     for r in results:
-        lines.append(f"| {r['config']} | {r['batch_size']} | {r.get('s_per_step', '-')} | {r.get('tokens_per_s', '-')} | "
+        lines.append(f"| {r['config']} | {r['batch_size']} | {r['steps']} | {r.get('s_per_step', '-')} | "
+                     f"{r.get('tokens_per_s', '-')} | {r.get('final_train_loss', '-')} | "
                      f"{'' if r['ok'] else 'failed: ' + r['error']} |")
     lines += ["", f"Fastest: {record['fastest']} ({record['speedup_fastest_vs_defaults']}x the ms-swift defaults)."]
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -158,3 +158,13 @@ def test_run_name_may_come_from_set_and_shipped_profiles_name_their_run(write_pa
     assert load_params(write_params("seed: 3\n"), ["run_name=given"], check_data=False).run_name == "given"
     for name in ("default", "smoke", "qwen3-0.6b"):
         assert f"\nrun_name: {name}\n" in (ROOT / f"params/{name}.yaml").read_text(encoding="utf-8")
+
+
+def test_edge_variants_full_means_the_whole_catalogue():
+    from edgecloud.params import EDGE_VARIANTS
+
+    assert load_params("params/default.yaml", ["edge_bench.variants=full"]).edge_bench.variants == list(EDGE_VARIANTS)
+    default = load_params("params/default.yaml").edge_bench.variants
+    assert default[0] == "torch-fp32" and len(default) < len(EDGE_VARIANTS)
+    with pytest.raises(ParamsError, match="edge_bench.variants"):
+        load_params("params/default.yaml", ["edge_bench.variants=all"])

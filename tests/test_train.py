@@ -45,7 +45,7 @@ def test_swift_command_comes_from_params(tmp_path):
     from edgecloud.devices import train_dtype
 
     assert t.torch_dtype == "auto" and a["torch_dtype"] == train_dtype("auto", "cpu") in ("bfloat16", "float32")
-    assert a["gradient_checkpointing"] == "false"
+    assert a["gradient_checkpointing"] == "false" and a["group_by_length"] == "true" and a["lora_dropout"] == "0.0"
     assert a["loss_scale"] == "edge_decision" and a["external_plugins"].endswith("edgecloud/swift_loss_scale.py")
     assert a["seed"] == str(p.seed) and a["eval_on_start"] == "true" and a["use_cpu"] == "true"
     assert a["model_type"] == "llama" and a["template"] == "chatml" and a["check_model"] == "false"
@@ -54,6 +54,27 @@ def test_swift_command_comes_from_params(tmp_path):
     assert "resume_from_checkpoint" not in a and "deepspeed" not in a
     gpu = args_dict(["sft", *train.swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50")])
     assert "use_cpu" not in gpu and gpu["resume_from_checkpoint"].endswith("checkpoint-50")
+
+
+def test_lora_on_the_top_layers_is_a_target_regex_over_those_layers(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"num_hidden_layers": 30}))
+    p = load_params("params/default.yaml", ["train.lora_top_layers=0.5", "train.group_by_length=true"])
+    a = args_dict(["sft", *train.swift_args(p, tmp_path, tmp_path / "out", "cpu")])
+    assert "target_modules" not in a and a["group_by_length"] == "true"
+    import re
+
+    regex = a["target_regex"]
+    assert re.fullmatch(regex, "model.layers.15.self_attn.q_proj") and re.fullmatch(regex, "model.layers.29.mlp.down_proj")
+    assert not re.fullmatch(regex, "model.layers.14.mlp.up_proj") and not re.fullmatch(regex, "lm_head")
+    assert not re.fullmatch(regex, "model.layers.15.input_layernorm")
+    assert train.lora_layers(tmp_path, 0.1) == [27, 28, 29] and train.lora_layers(tmp_path, 0.01) == [29]
+    named = load_params("params/default.yaml", ["train.lora_top_layers=0.5", "train.target_modules=[q_proj, v_proj]"])
+    b = args_dict(["sft", *train.swift_args(named, tmp_path, tmp_path / "out", "cpu")])
+    assert re.fullmatch(b["target_regex"], "model.layers.20.self_attn.v_proj")
+    assert not re.fullmatch(b["target_regex"], "model.layers.20.self_attn.k_proj")
+    every = args_dict(["sft", *train.swift_args(load_params("params/default.yaml", ["train.lora_top_layers=1"]),
+                                                tmp_path, tmp_path / "out", "cpu")])
+    assert every["target_modules"] == "all-linear" and "target_regex" not in every
 
 
 def test_multi_gpu_goes_through_ms_swift_launcher(tmp_path):

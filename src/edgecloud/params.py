@@ -103,6 +103,11 @@ class TrainParams(_Strict):
     lora_alpha: int = Field(32, ge=1)
     lora_dropout: float = Field(0.05, ge=0, lt=1)
     target_modules: list[str] = Field(default_factory=lambda: ["all-linear"], min_length=1)
+    lora_top_layers: float = Field(
+        1.0, gt=0, le=1,
+        description="share of the transformer layers, counted from the output, that get LoRA (1 = every layer); "
+        "below the lowest LoRA layer nothing needs a gradient, so the backward pass stops there")
+    group_by_length: bool = Field(False, description="batches of records of similar length (less padding per step)")
     learning_rate: float = Field(1e-4, gt=0)
     warmup_ratio: float = Field(0.05, ge=0, lt=1)
     batch_size: int = Field(4, ge=1)
@@ -212,7 +217,8 @@ class EdgeBenchParams(_Strict):
     """07_edge_bench: export the merged fine-tuned model to edge variants and measure them in one run."""
 
     variants: list[EdgeVariantName] = Field(default_factory=lambda: list(EDGE_VARIANTS), min_length=1,
-                                            description="torch-fp32 (the baseline) is always measured too")
+                                            description="torch-fp32 (the baseline) is always measured too; "
+                                                        "`full` = every variant of the catalogue")
     threads: int = Field(2, ge=1, description="CPU threads every runtime may use")
     repeats: int = Field(3, ge=1, description="speed passes per variant (interleaved); medians and spread")
     speed_prompts: int = Field(4, ge=1, description="test prompts of spread lengths for TTFT and decode speed")
@@ -232,6 +238,11 @@ class EdgeBenchParams(_Strict):
     bar_speedup: float = Field(6.0, gt=0, description="issue 6 bar: decode tokens/s vs torch-fp32")
     bar_size_ratio: float = Field(3.5, gt=0, description="issue 6 bar: torch-fp32 size / variant size")
     bar_agreement: float = Field(0.9, ge=0, le=1, description="issue 6 bar: teacher-forced agreement with fp32")
+
+    @field_validator("variants", mode="before")
+    @classmethod
+    def _full(cls, v: object) -> object:
+        return list(EDGE_VARIANTS) if v == "full" else v
 
 
 class E2EParams(_Strict):

@@ -80,6 +80,28 @@ def swift_executable(params: Params) -> list[str]:
     return [sys.executable, "-m", "swift.cli.sft"]
 
 
+# The Linear layers of a decoder block in the architectures the profiles use (llama, qwen2, qwen3), what
+# ms-swift's `all-linear` selects there: LoRA restricted to some layers names them in a `target_regex`.
+BLOCK_LINEARS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
+def lora_layers(model_dir: Path, top_share: float) -> list[int]:
+    """Indices of the decoder layers that get LoRA: the top `top_share` of them (at least one)."""
+    n = int(json.loads((Path(model_dir) / "config.json").read_text())["num_hidden_layers"])
+    k = max(1, math.ceil(n * top_share - 1e-9))
+    return list(range(n - k, n))
+
+
+def lora_targets(target_modules: list[str], top_share: float, model_dir: Path) -> dict[str, Any]:
+    """`swift sft` arguments naming the LoRA targets: `target_modules` as given, or, for LoRA on the top layers
+    only, a `target_regex` over those layers' Linear modules (`all-linear` = BLOCK_LINEARS)."""
+    if top_share >= 1:
+        return {"target_modules": target_modules}
+    names = BLOCK_LINEARS if "all-linear" in target_modules else tuple(target_modules)
+    layers = "|".join(str(i) for i in lora_layers(model_dir, top_share))
+    return {"target_regex": rf"^model\.layers\.({layers})\.(self_attn|mlp)\.({'|'.join(names)})$"}
+
+
 def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
                resume_from: Path | None = None) -> list[str]:
     t, m = params.train, params.model
@@ -87,7 +109,7 @@ def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
     args: dict[str, Any] = {
         "model": model_dir, "model_type": m.model_type, "template": m.template, "check_model": "false",
         "tuner_type": t.tuner_type, "lora_rank": t.lora_rank, "lora_alpha": t.lora_alpha,
-        "lora_dropout": t.lora_dropout, "target_modules": t.target_modules,
+        "lora_dropout": t.lora_dropout, **lora_targets(t.target_modules, t.lora_top_layers, model_dir),
         "dataset": data / "train.jsonl", "val_dataset": data / "valid.jsonl",
         "max_length": t.max_length, "truncation_strategy": "delete",
         "learning_rate": t.learning_rate, "warmup_ratio": t.warmup_ratio,
@@ -100,6 +122,8 @@ def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
         "seed": params.seed, "data_seed": params.seed, "output_dir": out_dir, "add_version": "false",
         "dataloader_num_workers": 0, "report_to": "none", "load_best_model_at_end": "false",
     }
+    if t.group_by_length:
+        args["group_by_length"] = "true"
     if t.save_total_limit is not None:
         args["save_total_limit"] = t.save_total_limit
     if device == "cpu":
@@ -145,19 +169,27 @@ def _token_lengths(rows: list[dict[str, Any]], tok: Any) -> list[int]:
     return lengths
 
 
-def param_counts(model_dir: Path, rank: int, targets: list[str]) -> tuple[int, int]:
+def param_counts(model_dir: Path, rank: int, targets: list[str], top_share: float = 1.0) -> tuple[int, int]:
     """(base parameters, LoRA parameters the run will train), from the config alone (meta device):
-    LoRA adds r*(in+out) per targeted Linear; `all-linear` is every Linear but the output head."""
+    LoRA adds r*(in+out) per targeted Linear; `all-linear` is every Linear but the output head; with
+    `top_share` < 1, only the Linear layers of the blocks `lora_targets` names (`lora_layers`)."""
+    import re
+
     import torch
 
     model = empty_weights(model_dir, device="meta")
     base = sum(p.numel() for p in model.parameters())
+    regex = lora_targets(targets, top_share, model_dir).get("target_regex")
     lora = 0
     for name, mod in model.named_modules():
         if not isinstance(mod, torch.nn.Linear) or name.endswith("lm_head"):
             continue
-        if "all-linear" in targets or name.split(".")[-1] in targets:
+        hit = re.fullmatch(regex, name) if regex else ("all-linear" in targets or name.split(".")[-1] in targets)
+        if hit:
             lora += rank * (mod.in_features + mod.out_features)
+    if lora == 0:
+        raise ValueError(f"train.target_modules {targets} with train.lora_top_layers {top_share} select no Linear "
+                         f"layer of {Path(model_dir).name}: name the model's own Linear modules in target_modules")
     return base, lora
 
 
@@ -183,7 +215,7 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
             f"(train: {len(over['train'])}, valid: {len(over['valid'])}; e.g. {(over['train'] + over['valid'])[:5]}). "
             "ms-swift would drop them; raise train.max_length or shorten them (data.max_chars)")
 
-    n_params, trainable = param_counts(model_dir, t.lora_rank, t.target_modules)
+    n_params, trainable = param_counts(model_dir, t.lora_rank, t.target_modules, t.lora_top_layers)
     # a checkpoint holds the adapter (fp32) + Adam's two moments + scheduler/rng state
     ckpt_bytes = trainable * 4 * 3 + 2 * 2**20
     n_ckpt = math.ceil(t.max_steps / t.save_steps)
