@@ -148,7 +148,7 @@ _LIST: list[Artifact] = [
     _a("summary_md", RUNNER, "reports/summary_{run}.md", "report", label="运行报告 run report"),
     _a("summary_html", RUNNER, "reports/summary_{run}.html", "report", label="运行报告 run report"),
 ]
-ARTIFACTS: dict[str, Artifact] = {a.key: a for a in _LIST}
+ARTIFACTS: dict[str, Artifact] = {a.key: a for a in _LIST}  # the registry; everything below reads this
 assert len(ARTIFACTS) == len(_LIST), "artifact keys must be unique"
 
 # The reports the key numbers (numbers.NUMBERS) and the run report's sections read, by key.
@@ -221,7 +221,7 @@ def stem(key: str, params: "Params | str") -> tuple[Path, str]:
 
 def products(stage: str) -> list[Artifact]:
     """Everything `stage` writes, in declaration order."""
-    return [a for a in _LIST if a.stage == stage]
+    return [a for a in ARTIFACTS.values() if a.stage == stage]
 
 
 def _concrete(a: Artifact) -> bool:
@@ -255,7 +255,7 @@ def upstream(stage: str) -> tuple[str, ...]:
 def _regex(a: Artifact, values: dict[str, str]) -> re.Pattern[str]:
     """The artifact's pattern as a regex over paths relative to its base; a folder matches what is inside."""
     out = ""
-    for part in re.split(r"(\{\w+\}|\*)", a.pattern):
+    for part in re.split(r"(\{\w+\}|\*)", a.pattern.rstrip("/")):
         name = part[1:-1] if part.startswith("{") else None
         if name in values:
             out += re.escape(values[name])
@@ -265,14 +265,14 @@ def _regex(a: Artifact, values: dict[str, str]) -> re.Pattern[str]:
             out += "[^/]*" if part == "*" else re.escape(part)
     if a.kind in SUFFIXES:
         out += "(" + "|".join(re.escape(s) for s in a.suffixes()) + ")"
-    return re.compile(out + (".*" if a.kind == "folder" else "") + r"\Z")
+    return re.compile(out + ("(/.*)?" if a.kind == "folder" else "") + r"\Z")
 
 
 def match(relpath: str, base: str, params: "Params | str") -> tuple[Artifact, dict[str, str]] | None:
     """The artifact a file of this run is (by its path relative to `base`), with the placeholder values
     the name held (`stage` of an executed notebook), or None for a file the registry does not name."""
     values = _values(params, {})
-    for a in _LIST:
+    for a in ARTIFACTS.values():
         if a.base == base:
             m = _regex(a, values).match(relpath)
             if m:
