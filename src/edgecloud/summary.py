@@ -881,7 +881,8 @@ def _demote_headings(source: str) -> str:
 def _executed_notebooks(params: Params) -> list[tuple[str, str, Path]]:
     """(name, title, path) of the run's executed notebooks: STAGES order, then any other notebook."""
     nb_dir = RunDirs(params.run_name).notebooks
-    out = [(s.name, s.title, nb_dir / f"{s.name}.ipynb") for s in STAGES if (nb_dir / f"{s.name}.ipynb").is_file()]
+    found = [(s.name, s.title, artifacts.path("stage_notebook", params, stage=s.name)) for s in STAGES]
+    out = [(name, title, p) for name, title, p in found if p.is_file()]
     known = {p for _, _, p in out}
     if nb_dir.is_dir():
         out += [(p.stem, p.stem, p) for p in sorted(nb_dir.glob("*.ipynb")) if p not in known]
