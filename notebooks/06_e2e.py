@@ -45,7 +45,7 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 import pandas as pd
 from IPython.display import Image, display
 
-from edgecloud import browser, e2e, publish
+from edgecloud import artifacts, browser, e2e, publish
 from edgecloud.stages import open_stage
 from edgecloud.stack import running_stack
 
@@ -114,4 +114,4 @@ fig = e2e.latency_figure(results)
 if web is not None:
     display(pd.DataFrame(web["cases"])[["id", "expected_tier", "tier_shown", "response_tier", "latency_badge",
                                          "non_empty", "tier_matches", "ok"]])
-    display(Image(filename=str(dirs.figures / browser.SCREENSHOT_NAME), width=600))
+    display(Image(filename=str(artifacts.path("web_screenshot", P)), width=600))

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 VIEWPORT = {"width": 900, "height": 760}
-SCREENSHOT_NAME = "06_web_client.png"
 
 
 def select_cases(cases: list[dict[str, Any]], ids: list[str]) -> list[dict[str, Any]]:
@@ -196,10 +195,10 @@ def run_browser_check(params: "Params", gateway_url: str, cases: list[dict[str, 
                       api_results: list[dict[str, Any]] | None = None, api_key: str | None = None) -> dict[str, Any]:
     """check_web_client with the run's settings: e2e.browser_cases, e2e.chromium_path, the deploy timeouts,
     and the screenshot at figures/<run>/06_web_client.png."""
+    from . import artifacts
     from .e2e import request_timeout_s
-    from .paths import RunDirs
 
     chosen = select_cases(cases, params.e2e.browser_cases)
-    return check_web_client(gateway_url, chosen, RunDirs(params.run_name).figures / SCREENSHOT_NAME,
+    return check_web_client(gateway_url, chosen, artifacts.path("web_screenshot", params),
                             chromium_path=params.e2e.chromium_path, timeout_s=request_timeout_s(params),
                             api_results=api_results, api_key=api_key)

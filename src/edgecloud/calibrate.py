@@ -17,17 +17,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from . import metrics
+from . import artifacts, metrics
 from .model import chat_inputs, load_model, prompt_messages
 from .params import Params
-from .paths import RunDirs, resolve
+from .paths import resolve
 from .reports import read_json, read_jsonl, write_json
 from .routing import SCORE_DEFINITION, SUPPRESS_KEY, TOP_LOGPROBS, forward_token, score_from_logits
 from .routing_stats import choose_threshold, roc
 
 
 def calibration_path(params: Params) -> Path:
-    return RunDirs(params.run_name).reports / f"routing_calibration_{params.run_name}.json"
+    return artifacts.path("calibration", params)
 
 
 def forward_token_id(tok: Any, forward_reply: str) -> int:
@@ -87,10 +87,9 @@ def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = pri
     """Score valid at every checkpoint, choose checkpoint and threshold, write the calibration report."""
     from .devices import pick_device
 
-    dirs = RunDirs(params.run_name)
-    summary = read_json(dirs.reports / f"swift_train_{params.run_name}_summary.json")
+    summary = read_json(artifacts.path("train", params))
     evals = {r["step"]: r["eval_loss"] for r in summary["rows"] if r.get("eval_loss") is not None}
-    valid = read_jsonl(dirs.data / "valid.jsonl")
+    valid = read_jsonl(artifacts.path("valid_split", params))
     labels = [bool(r["needs_cloud"]) for r in valid]
     prompts = [prompt_messages(r) for r in valid]
     device = pick_device(params.eval.device)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import artifacts
 from .errors import DataError
 from .params import Params
 from .paths import RunDirs, rel, resolve
@@ -16,7 +17,6 @@ from .records import REASONS, Example, Reject, convert_files, normalise_text
 from .reports import describe, sha256_file, write_json, write_jsonl
 from .split import SPLITS, resolve_sizes, split_examples
 
-DATA_CHECK_NAME = "edge_swift_data_check.json"
 
 
 @dataclass
@@ -79,35 +79,36 @@ def build_report(params: Params, splits: dict[str, list[Example]], rejects: list
         },
         "groups": len({e.group for e in all_ex}),
         "seed": params.seed,
-        "outputs": {s: rel(RunDirs(params.run_name).data / f"{s}.jsonl") for s in SPLITS}
-        | {"rejects": rel(RunDirs(params.run_name).data / "rejects.jsonl")},
+        "outputs": {s: rel(artifacts.path(f"{s}_split", params)) for s in SPLITS}
+        | {"rejects": rel(artifacts.path("rejects", params))},
         "reject_reasons_known": REASONS,
     }
 
 
 def convert(params: Params) -> ConvertResult:
     """Read params.data.raw_files, write the three splits, rejects.jsonl and the data check report."""
-    dirs = RunDirs(params.run_name).ensure()
+    RunDirs(params.run_name).ensure()
+    rejects_path = artifacts.path("rejects", params)
     paths = [resolve(f) for f in params.data.raw_files]
     accepted, rejects, per_file = convert_files(paths, params.data.format, params.data.forward_reply,
                                                 params.data.max_chars)
-    write_jsonl(dirs.data / "rejects.jsonl", (r.to_dict() for r in rejects))
+    write_jsonl(rejects_path, (r.to_dict() for r in rejects))
     read = sum(c["read"] for c in per_file.values())
     reasons = Counter(r.reason for r in rejects).most_common(3)
     if not accepted:
         raise DataError(f"0 of {read} raw records were accepted from {', '.join(map(rel, paths))} "
-                        f"(top reasons: {reasons}); see {rel(dirs.data / 'rejects.jsonl')}")
+                        f"(top reasons: {reasons}); see {rel(rejects_path)}")
     rejects_note = (f"{len(rejects)} of {read} raw records were rejected (top reasons: {reasons}): see "
-                    f"{rel(dirs.data / 'rejects.jsonl')}" if rejects else
+                    f"{rel(rejects_path)}" if rejects else
                     f"none of the {read} raw records was rejected: add data")
     sp = params.data.split
     sizes = resolve_sizes(len(accepted), sp.train, sp.valid, sp.test, rejects_note)
     result = split_examples(accepted, sizes, params.seed)
     for s in SPLITS:
-        write_jsonl(dirs.data / f"{s}.jsonl", (e.to_swift(params.data.system_prompt) for e in result.splits[s]))
+        write_jsonl(artifacts.path(f"{s}_split", params), (e.to_swift(params.data.system_prompt) for e in result.splits[s]))
     report = build_report(params, result.splits, rejects, per_file, result.targets)
     assert report["accepted"] + report["rejected"] == report["read"], "a raw record was lost"
-    write_json(dirs.reports / DATA_CHECK_NAME, report)
+    write_json(artifacts.path("data_check", params), report)
     return ConvertResult(report, result.splits, rejects)
 
 

@@ -19,9 +19,10 @@ import httpx
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import artifacts
 from .errors import DataError, EdgecloudError
 from .metrics import percentile
-from .paths import RunDirs, rel, resolve
+from .paths import rel, resolve
 from .reports import sha256_file, write_json
 
 if TYPE_CHECKING:
@@ -319,7 +320,6 @@ def write_report(params: "Params", results: list[dict[str, Any]], summary: dict[
     """`reports/client_web_e2e_<run>.{json,md}`, the tables `06_e2e*` and the figure `06_latency`."""
     from . import publish
 
-    dirs = RunDirs(params.run_name)
     run = params.run_name
     cases_path = resolve(params.e2e.cases_file)
     report = {
@@ -334,20 +334,20 @@ def write_report(params: "Params", results: list[dict[str, Any]], summary: dict[
         "multiturn": None if multiturn is None else {
             "cases_file": params.e2e.multiturn_file, "summary": summarize(multiturn), "results": multiturn},
     }
-    paths = {"json": write_json(dirs.reports / f"client_web_e2e_{run}.json", report)}
+    paths = {"json": write_json(artifacts.path("e2e", params), report)}
     table = summary_table(summary)
     paths.update({f"table_{k}": v for k, v in publish.save_table(
-        table, dirs.figures, "06_e2e", caption=f"客户端联测（Backend API 路径，{summary['cases']} 条固定用例）",
+        table, *artifacts.stem("tab_06_e2e", params), caption=f"客户端联测（Backend API 路径，{summary['cases']} 条固定用例）",
         label="tab:e2e").items()})
     cases = cases_table(results)
     paths.update({f"cases_{k}": v for k, v in publish.save_table(
-        cases, dirs.figures, "06_e2e_cases", caption="联测逐条用例 per-case results", label="tab:e2e-cases").items()})
+        cases, *artifacts.stem("tab_06_e2e_cases", params), caption="联测逐条用例 per-case results", label="tab:e2e-cases").items()})
     import matplotlib.pyplot as plt
 
     # the thesis style whoever calls (a notebook sets it, a script may not); fonts resolve when saving, so save inside
     with plt.style.context(publish.STYLE):
         fig = latency_figure(results)
-        paths.update({f"latency_{k}": v for k, v in publish.save_figure(fig, dirs.figures, "06_latency").items()})
+        paths.update({f"latency_{k}": v for k, v in publish.save_figure(fig, *artifacts.stem("fig_06_latency", params)).items()})
     plt.close(fig)
 
     ok = "全部" if summary["all_non_empty"] else "未全部"
@@ -374,7 +374,7 @@ def write_report(params: "Params", results: list[dict[str, Any]], summary: dict[
               f"- 报告 report: `{rel(paths['json'])}`",
               f"- 表格 tables: `{rel(paths['table_tex'])}`, `{rel(paths['cases_tex'])}`",
               f"- 延迟图 latency figure: `{rel(paths['latency_pdf'])}`", ""]
-    md = dirs.reports / f"client_web_e2e_{run}.md"
+    md = artifacts.path("e2e_md", params)
     md.parent.mkdir(parents=True, exist_ok=True)
     md.write_text("\n".join(lines), encoding="utf-8")
     paths["md"] = md

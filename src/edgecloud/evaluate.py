@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from . import metrics
+from . import artifacts, metrics
 from .devices import pick_device
 from .model import greedy_reply, load_model, prompt_messages
 from .params import Params
-from .paths import RunDirs, rel
+from .paths import rel
 from .reports import read_jsonl, write_json, write_jsonl
 from .routers import HeuristicRouter
 from .routing import forward_match
@@ -29,7 +29,7 @@ ROUTER_LABELS = {
 
 
 def eval_dir(params: Params) -> Path:
-    return RunDirs(params.run_name).root / "eval"
+    return artifacts.path("predictions_base", params).parent
 
 
 def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: int, device: str,
@@ -108,12 +108,10 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
     from .routing import decide, forward_token
     from .routing_stats import cost_quality, roc
 
-    dirs = RunDirs(params.run_name)
-    out_dir = eval_dir(params)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    test = read_jsonl(dirs.data / "test.jsonl")
-    train_rows = read_jsonl(dirs.data / "train.jsonl")
-    valid = read_jsonl(dirs.data / "valid.jsonl")
+    eval_dir(params).mkdir(parents=True, exist_ok=True)
+    test = read_jsonl(artifacts.path("test_split", params))
+    train_rows = read_jsonl(artifacts.path("train_split", params))
+    valid = read_jsonl(artifacts.path("valid_split", params))
     heldout = heldout_rows(params)
     cal = load_calibration(params)
     threshold = cal["threshold"] if cal else None
@@ -146,7 +144,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
                 p["edge_reply"] = again[redo.index(i)]["reply"] if i in redo else p["reply"]
                 p["decision_calibrated"] = (decide(p["edge_reply"], p["score"], threshold) if threshold is not None
                                             else p["forwarded"])
-        write_jsonl(out_dir / f"predictions_{name}.jsonl", preds[name])
+        write_jsonl(artifacts.path(f"predictions_{name}", params), preds[name])
         del model
 
     def query(r: dict[str, Any]) -> str:
@@ -200,7 +198,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
             "decision_note": "finetuned: greedy's first token is the forward token; calibrated: score >= threshold; "
                              "one forward pass per request, no generation",
         })
-        write_jsonl(out_dir / "predictions_heldout.jsonl",
+        write_jsonl(artifacts.path("predictions_heldout", params),
                     [{"id": r["id"], "lang": r["lang"], "category": r["category"], "cue": r["cue"],
                       "needs_cloud": r["needs_cloud"], "query": r["query"], "turns": len(r.get("history", [])) // 2 + 1,
                       "score": s, "tfidf_score": t, "forwarded": d}
@@ -225,7 +223,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
                   "threshold_on": "valid"},
         "calibration": None if cal is None else {
             "threshold": threshold, "step": cal["step"], "checkpoint": cal["checkpoint"],
-            "score_definition": cal["score_definition"], "file": rel(dirs.reports / f"routing_calibration_{params.run_name}.json")},
+            "score_definition": cal["score_definition"], "file": rel(artifacts.path("calibration", params))},
         "routers": table,
         "routing_accuracy_by_category": {n: {c: v["accuracy"] for c, v in d.items()}
                                          for n, d in by["category"].items()},
@@ -235,10 +233,10 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
         "scores": {"labels": labels, **test_scores},
         "curves": curves,
         "heldout": held,
-        "predictions": {k: rel(out_dir / f"predictions_{k}.jsonl") for k in preds},
+        "predictions": {k: rel(artifacts.path(f"predictions_{k}", params)) for k in preds},
         "params_sha256": params.sha256(),
     }
-    write_json(dirs.reports / f"eval_{params.run_name}.json", report)
+    write_json(artifacts.path("eval", params), report)
     return report
 
 

@@ -168,13 +168,14 @@ def best_adapter(params: Params) -> Path:
     (reports/routing_calibration_<run>.json), else the lowest eval loss (a run trained before
     calibration existed). The stack, 04_eval, 07_edge_bench and the benchmarks all serve this one."""
     from .calibrate import load_calibration
-    from .paths import RunDirs, resolve
+    from . import artifacts
+    from .paths import resolve
     from .reports import read_json
 
     cal = load_calibration(params)
     if cal is not None:
         return resolve(cal["checkpoint"])
-    summary = read_json(RunDirs(params.run_name).reports / f"swift_train_{params.run_name}_summary.json")
+    summary = read_json(artifacts.path("train", params))
     if not summary["best"]["checkpoint"]:
         raise FileNotFoundError("03_train found no checkpoint to evaluate")
     return resolve(summary["best"]["checkpoint"])

@@ -103,7 +103,9 @@ class RunDirs:
 
     @property
     def manifest(self) -> Path:
-        return self.root / "run_manifest.json"
+        from .artifacts import path  # the registry names every artifact; it builds on this module
+
+        return path("manifest", self.run_name)
 
     def ensure(self) -> "RunDirs":
         for d in (self.root, self.data, self.reports, self.notebooks, self.logs, self.figures):

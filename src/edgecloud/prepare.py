@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from . import artifacts
 from .devices import pick_device
 from .errors import EdgecloudError
 from .model import greedy_reply, load_model, load_tokenizer, load_weights
@@ -143,7 +144,7 @@ def smoke_reply(model: Any, tok: Any, prompt: str, max_new_tokens: int, device: 
 
 
 def report_path(params: Params) -> Path:
-    return RunDirs(params.run_name).reports / f"model_prepare_{params.model.name}.json"
+    return artifacts.path("model", params)
 
 
 def prepare(params: Params) -> dict[str, Any]:

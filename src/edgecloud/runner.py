@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from . import artifacts
 from .errors import EdgecloudError, UpstreamStale
 from .params import Params, load_params
 from .paths import NOTEBOOKS_DIR, ROOT, RunDirs, rel, resolve
@@ -315,8 +316,8 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
     t0 = time.perf_counter()
     try:
         for i, st in enumerate(stages, 1):
-            out_nb = dirs.notebooks / f"{st.name}.ipynb"
-            log = dirs.logs / f"{st.name}.log"
+            out_nb = artifacts.path("stage_notebook", params, stage=st.name)
+            log = artifacts.path("stage_log", params, stage=st.name)
             print(f"[{i}/{len(stages)}] {st.name}: {st.title} ...", file=out, flush=True)
             rec = {"status": "running", "start_utc": _now(), "end_utc": None, "notebook": rel(out_nb), "log": rel(log),
                    "params_sha256": sha, "inputs_sha256": inputs_sha256(st.name, params),

@@ -16,9 +16,10 @@ from typing import Any, Callable
 
 import httpx
 
+from . import artifacts
 from .errors import EdgecloudError
 from .params import Params
-from .paths import RunDirs, rel
+from .paths import rel
 from .reports import write_json
 from .stack import Stack
 
@@ -38,8 +39,7 @@ class SmokeFailed(EdgecloudError):
 
 
 def report_paths(params: Params) -> dict[str, Any]:
-    base = RunDirs(params.run_name).reports / f"edge_gateway_smoke_{params.run_name}"
-    return {"json": base.with_suffix(".json"), "md": base.with_suffix(".md")}
+    return {"json": artifacts.path("deploy", params), "md": artifacts.path("deploy_md", params)}
 
 
 def _client_headers(params: Params) -> dict[str, str]:

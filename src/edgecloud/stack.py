@@ -35,9 +35,10 @@ from typing import Any, Callable, Iterator
 
 import httpx
 
+from . import artifacts
 from .errors import EdgecloudError
 from .params import CloudParams, Params
-from .paths import RunDirs, rel
+from .paths import rel
 from .reports import write_json
 from .procs import die_with_parent, stop_process_group
 
@@ -53,14 +54,9 @@ class StackError(EdgecloudError):
 # Command lines and config
 
 
-def deploy_dir(params: Params) -> Path:
-    return RunDirs(params.run_name).root / "deploy"
-
-
 def log_paths(params: Params) -> dict[str, Path]:
-    reports, run = RunDirs(params.run_name).reports, params.run_name
-    return {"edge": reports / f"swift_deploy_{run}.log", "cloud": reports / f"swift_deploy_{run}_cloud.log",
-            "gateway": reports / f"edge_gateway_{run}.log"}
+    return {part: artifacts.path(key, params) for part, key in
+            (("edge", "deploy_log"), ("cloud", "deploy_cloud_log"), ("gateway", "gateway_log"))}
 
 
 def served_names(params: Params) -> dict[str, str]:
@@ -107,12 +103,12 @@ def deploy_command(params: Params, model_dir: Path, port: int, served_name: str,
 def edge_variant_command(params: Params, port: int, served_name: str) -> list[str]:
     """The package's OpenAI-compatible server over the exported variant (same served name as swift deploy,
     so the gateway config does not change)."""
-    from .edge.variants import edge_dir, get_variant
+    from .edge.variants import get_variant
 
     d = params.deploy
     folder = get_variant(d.edge_variant).folder(params.run_name)
     return [sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(folder),
-            "--tokenizer", str(edge_dir(params.run_name) / "merged"), "--port", str(port),
+            "--tokenizer", str(artifacts.path("edge_merged", params)), "--port", str(port),
             "--served-model-name", served_name, "--threads", str(d.edge_threads),
             "--max-tokens-default", str(d.max_new_tokens), "--suppress-first", *map(str, suppress_first_ids(params))]
 
@@ -126,7 +122,7 @@ def suppress_first_ids(params: Params) -> list[int]:
 
 
 def edge_variant_log(params: Params) -> Path:
-    return RunDirs(params.run_name).reports / f"edge_server_{params.run_name}_{params.deploy.edge_variant}.log"
+    return artifacts.path("edge_server_log", params, variant=params.deploy.edge_variant)
 
 
 def _check_edge_variant(params: Params) -> None:
@@ -387,7 +383,7 @@ def edge_model_dir(params: Params, model_dir: Path) -> Path:
     suppress = suppress_first_ids(params)
     if not suppress:
         return model_dir
-    view = deploy_dir(params) / "edge_model"
+    view = artifacts.path("edge_model_view", params)
     if view.exists():
         shutil.rmtree(view)
     view.mkdir(parents=True)
@@ -415,7 +411,7 @@ def _parts(params: Params, model_dir: Path, adapter: Path, device: str) -> list[
         parts.append(Part("cloud", deploy_command(params, model_dir, d.cloud_port, names["cloud"], None), env,
                           logs["cloud"], d.cloud_port, "deploy.cloud_port",
                           f"http://{host}:{d.cloud_port}/v1/models", names["cloud"]))
-    cfg_path = deploy_dir(params) / "gateway.json"
+    cfg_path = artifacts.path("gateway_config", params)
     gw_env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the gateway reads the key variables itself
     parts.append(Part("gateway", [sys.executable, "-m", "edgecloud.gateway", "--config", str(cfg_path)], gw_env,
                       logs["gateway"], d.gateway_port, "deploy.gateway_port",
@@ -485,9 +481,7 @@ def _stack_healthy(body: dict[str, Any], cloud_mode: str) -> bool:
 
 def _require_trained(params: Params) -> None:
     """The stack serves the adapter 03_train chose: a run without 03_train's reports says so."""
-    from .stages import get_stage
-
-    reports = get_stage("03_train").products(params)  # the training summary and the routing calibration
+    reports = artifacts.evidence("03_train", params)  # the training summary and the routing calibration
     if not any(p.is_file() for p in reports):
         raise StackError(f"run {params.run_name!r} has not trained yet ({rel(reports[0])} is missing): run 03_train "
                          "first, e.g. python -m edgecloud run --params params/<profile>.yaml --only 03_train")
@@ -517,7 +511,7 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
     wait_for_time_wait(parts, echo)
 
     cfg = gateway_config(params)
-    cfg_path = deploy_dir(params) / "gateway.json"
+    cfg_path = artifacts.path("gateway_config", params)
     write_json(cfg_path, cfg)
     names = served_names(params)
     stack = Stack(
@@ -527,7 +521,7 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
         served_model=names["edge"], cloud_model=cfg["cloud_model"], gateway_config=cfg_path,
         logs={p.name: p.log for p in parts}, parts={p.name: p for p in parts})
     commands = "\n".join(" ".join(shlex.quote(c) for c in p.command) for p in parts)
-    command_file = RunDirs(params.run_name).reports / f"swift_deploy_{params.run_name}_command.txt"
+    command_file = artifacts.path("deploy_command", params)
     command_file.parent.mkdir(parents=True, exist_ok=True)  # a stack over a given model and adapter: a new run
     command_file.write_text(commands + "\n", encoding="utf-8")
 

@@ -1,7 +1,9 @@
 """The ordered pipeline stages, what each reads from the run folder (upstream) and writes (products).
 
-Like Ploomber's `upstream`/`product`, but declared once here so the runner, the notebooks and the
-tests agree; a stage started before its upstream says which stage to run first.
+Like Ploomber's `upstream`/`product`, declared once so the runner, the notebooks and the tests
+agree: both come from the artifact registry (`artifacts`), where every file a stage writes and the
+files it reads are declared; a stage's upstream are the writers of its required reads, and a stage
+started before them says which stage to run first.
 
 Each stage also declares the params it reads itself (`params`, dotted keys of params/*.yaml). Its
 products depend on those and on its upstream stages' params (`stage_inputs`): the runner records
@@ -15,8 +17,10 @@ import hashlib
 import json
 import shlex
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
+from . import artifacts
 from .errors import UpstreamMissing
 from .params import Params, load_params
 from .paths import NOTEBOOKS_DIR, RunDirs, rel
@@ -35,57 +39,22 @@ class Stage:
         return NOTEBOOKS_DIR / f"{self.name}.ipynb"
 
 
-def _convert_products(p: Params) -> list:
-    d = RunDirs(p.run_name)
-    return [d.data / "train.jsonl", d.data / "valid.jsonl", d.data / "test.jsonl",
-            d.reports / "edge_swift_data_check.json"]
-
-
-def _prepare_products(p: Params) -> list:
-    return [RunDirs(p.run_name).reports / f"model_prepare_{p.model.name}.json"]
-
-
-def _train_products(p: Params) -> list:
-    reports = RunDirs(p.run_name).reports
-    return [reports / f"swift_train_{p.run_name}_summary.json", reports / f"routing_calibration_{p.run_name}.json"]
-
-
-def _eval_products(p: Params) -> list:
-    return [RunDirs(p.run_name).reports / f"eval_{p.run_name}.json"]
-
-
-def _deploy_products(p: Params) -> list:
-    return [RunDirs(p.run_name).reports / f"edge_gateway_smoke_{p.run_name}.json"]
-
-
-def _e2e_products(p: Params) -> list:
-    return [RunDirs(p.run_name).reports / f"client_web_e2e_{p.run_name}.json"]
-
-
-def _publish_products(p: Params) -> list:
-    return [RunDirs(p.run_name).reports / f"thesis_sync_{p.run_name}.json"]
-
-
-def _edge_bench_products(p: Params) -> list:
-    return [RunDirs(p.run_name).reports / f"edge_bench_{p.run_name}.json"]
+def _stage(name: str, title: str, params: tuple[str, ...]) -> Stage:
+    """A stage whose upstream and products are those of the artifact registry."""
+    return Stage(name, title, artifacts.upstream(name), partial(artifacts.product_files, name), params)
 
 
 STAGES: list[Stage] = [
-    Stage("01_convert", "Convert raw requests to ms-swift data", (), _convert_products, ("seed", "data")),
-    Stage("02_prepare", "Prepare the base model", (), _prepare_products, ("seed", "model")),
+    _stage("01_convert", "Convert raw requests to ms-swift data", ("seed", "data")),
+    _stage("02_prepare", "Prepare the base model", ("seed", "model")),
     # the routing calibration (a 03_train product) scores the checkpoints with eval.device / eval.torch_dtype
-    Stage("03_train", "LoRA fine-tuning with ms-swift", ("01_convert", "02_prepare"), _train_products,
-          ("seed", "train", "eval.device", "eval.torch_dtype")),
-    Stage("04_eval", "Routing and answer quality against baselines", ("01_convert", "02_prepare", "03_train"),
-          _eval_products, ("eval",)),
-    Stage("05_deploy", "swift deploy + edge gateway smoke test", ("02_prepare", "03_train"), _deploy_products,
-          ("deploy",)),
-    Stage("06_e2e", "Fixed client cases and a real browser", ("02_prepare", "03_train"), _e2e_products,
-          ("deploy", "e2e")),
-    Stage("07_edge_bench", "Edge variants (ONNX Runtime, INT8, GGUF) measured for speed and quality",
-          ("01_convert", "02_prepare", "03_train"), _edge_bench_products, ("edge_bench",)),
-    Stage("08_publish", "Figures, tables and numbers into the thesis; compile it", ("01_convert",), _publish_products,
-          ("publish",)),
+    _stage("03_train", "LoRA fine-tuning with ms-swift", ("seed", "train", "eval.device", "eval.torch_dtype")),
+    _stage("04_eval", "Routing and answer quality against baselines", ("eval",)),
+    _stage("05_deploy", "swift deploy + edge gateway smoke test", ("deploy",)),
+    _stage("06_e2e", "Fixed client cases and a real browser", ("deploy", "e2e")),
+    _stage("07_edge_bench", "Edge variants (ONNX Runtime, INT8, GGUF) measured for speed and quality",
+           ("edge_bench",)),
+    _stage("08_publish", "Figures, tables and numbers into the thesis; compile it", ("publish",)),
 ]
 BY_NAME = {s.name: s for s in STAGES}
 
@@ -142,13 +111,9 @@ def run_command(params_file: str, overrides: list[str] | tuple[str, ...] = (),
 
 
 def missing_upstream(name: str, params: Params) -> list[tuple[str, str]]:
-    """(upstream stage, missing product) pairs for a stage."""
-    out = []
-    for up in get_stage(name).upstream:
-        for product in get_stage(up).products(params):
-            if not product.exists():
-                out.append((up, rel(product)))
-    return out
+    """(upstream stage, missing file) pairs for a stage: the required reads of the artifact registry."""
+    return [(a.stage, rel(f)) for a in artifacts.reads(name) for f in artifacts.files(a.key, params)
+            if not f.exists()]
 
 
 def require_upstream(name: str, params: Params, params_file: str = "params/<profile>.yaml",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import artifacts
 from .numbers import collect, format_value, report_paths
 from .params import Params
 from .paths import ROOT, RunDirs, rel, resolve
@@ -36,40 +37,11 @@ THESIS_GROUP = next((s.name for s in STAGES if "publish" in s.name), "thesis")
 GROUP_TITLES = {EDGE_BENCH_GROUP: "端侧变体基准 edge-variant benchmark", THESIS_GROUP: "论文数字与同步 thesis numbers and sync",
                 "run": "运行记录 run record", "other": "其他 other"}
 
-# (pattern on the path relative to outputs/<run>/ or figures/<run>/, group, label); first match wins
-_FILE_RULES: list[tuple[str, str, str]] = [
-    (r"^reports/edge_swift_data_check", "01_convert", "数据转换校验 data check"),
-    (r"^data/train\.jsonl$", "01_convert", "训练集 train split"),
-    (r"^data/valid\.jsonl$", "01_convert", "验证集 valid split"),
-    (r"^data/test\.jsonl$", "01_convert", "测试集 test split"),
-    (r"^data/rejects\.jsonl$", "01_convert", "拒绝记录 rejected records"),
-    (r"^data/", "01_convert", "数据 data"),
-    (r"^reports/model_prepare_", "02_prepare", "模型准备报告 model preparation"),
-    (r"^reports/train_preflight_", "03_train", "训练前检查 preflight"),
-    (r"^reports/swift_train_.*_summary\.", "03_train", "训练摘要 training summary"),
-    (r"^reports/swift_train_.*_command\.txt$", "03_train", "训练命令 training command"),
-    (r"^reports/swift_train_.*\.log$", "03_train", "训练日志 training log"),
-    (r"^reports/eval_", "04_eval", "评测报告 evaluation report"),
-    (r"^eval/predictions_base", "04_eval", "基座模型预测 base-model predictions"),
-    (r"^eval/predictions_finetuned", "04_eval", "微调模型预测 fine-tuned predictions"),
-    (r"^eval/", "04_eval", "评测 evaluation"),
-    (r"^reports/edge_gateway_smoke_", "05_deploy", "网关冒烟 gateway smoke test"),
-    (r"^reports/edge_gateway_.*\.log$", "05_deploy", "网关日志 gateway log"),
-    (r"^reports/swift_deploy_.*_cloud\.log$", "05_deploy", "云端部署日志 cloud deploy log"),
-    (r"^reports/swift_deploy_.*_command\.txt$", "05_deploy", "部署命令 deploy commands"),
-    (r"^reports/swift_deploy_.*\.log$", "05_deploy", "部署日志 deploy log"),
-    (r"^deploy/gateway\.json$", "05_deploy", "网关配置 gateway config"),
-    (r"^deploy/", "05_deploy", "部署 deployment"),
-    (r"^reports/client_web_e2e_", "06_e2e", "客户端联测 client end-to-end test"),
-    (r"^reports/edge_bench_", EDGE_BENCH_GROUP, "端侧变体基准 edge-variant benchmark"),
-    (r"^reports/thesis_sync_", THESIS_GROUP, "论文同步记录 thesis sync record"),
-    (r"^figures/edge_numbers\.", THESIS_GROUP, "论文数字宏 number macros"),
-    (r"^run_manifest\.json$", "run", "运行清单 run manifest"),
-    (r"^notebooks/.*\.ipynb$", "", "执行后的笔记本 executed notebook"),
-    (r"^logs/.*\.log$", "", "阶段输出 stage log"),
-    (r"^figures/.*\.(png|pdf|svg|jpg)$", "", "图 figure"),
-    (r"^figures/.*\.(tex|md)$", "", "表 table"),
-]
+# Files of a stage's folders the registry does not name: (folder, group, label).
+_FOLDERS = (("data/", "01_convert", "数据 data"), ("eval/", "04_eval", "评测 evaluation"),
+            ("deploy/", "05_deploy", "部署 deployment"))
+_BY_KIND = {"figure": "图 figure", "image": "图 figure", "table": "表 table"}
+_FIGURE_FILES = {".png": "figure", ".pdf": "figure", ".svg": "figure", ".jpg": "figure", ".tex": "table", ".md": "table"}
 
 
 @dataclass
@@ -116,10 +88,8 @@ class Facts:
 
 
 def _paths(params: Params) -> dict[str, Path]:
-    d, run = RunDirs(params.run_name), params.run_name
-    return {**report_paths(params), "thesis_sync": d.reports / f"thesis_sync_{run}.json",
-            "deploy_command": d.reports / f"swift_deploy_{run}_command.txt",
-            "summary_md": d.reports / f"summary_{run}.md", "summary_html": d.reports / f"summary_{run}.html"}
+    keys = ("thesis_sync", "deploy_command", "summary_md", "summary_html")
+    return {**report_paths(params), **{k: artifacts.path(k, params) for k in keys}}
 
 
 def _load(path: Path) -> tuple[Any, str | None]:
@@ -136,7 +106,7 @@ def _stage_states(params: Params, manifest: dict[str, Any] | None) -> list[Stage
     records = (manifest or {}).get("stages") or {}
     out = []
     for st in STAGES:
-        missing = [rel(p) for p in st.products(params) if not Path(p).exists()]
+        missing = [rel(p) for p in artifacts.evidence(st.name, params) if not p.exists()]
         rec = records.get(st.name)
         if rec is not None:
             status = str(rec.get("status") or "unknown")
@@ -146,15 +116,26 @@ def _stage_states(params: Params, manifest: dict[str, Any] | None) -> list[Stage
     return out
 
 
-def _classify(relpath: str, stage_names: list[str]) -> tuple[str, str]:
-    for pattern, group, label in _FILE_RULES:
-        if re.search(pattern, relpath):
-            if not group:  # notebooks, logs, figures: the stage is the name's number prefix ("03_")
-                prefix = Path(relpath).name[:3]
-                group = next((s for s in stage_names if s[:3] == prefix),
-                             EDGE_BENCH_GROUP if prefix == "07_" else "other")
+def _classify(relpath: str, params: Params, stage_names: list[str]) -> tuple[str, str]:
+    """(group, label) of a file by its path relative to outputs/<run>/ (figures/<run>/ as `figures/...`): its
+    artifact in the registry, else the stage folder it is in. An executed notebook, a stage log or a figure
+    the registry does not name goes with the stage of its name's number prefix ("03_")."""
+    base, inner = ("figures", relpath.removeprefix("figures/")) if relpath.startswith("figures/") else ("run", relpath)
+    found = artifacts.match(inner, base, params)
+    if found:
+        art, values = found
+        label = art.label or _BY_KIND.get(art.kind, "文件 file")
+        return (_stage_of(relpath, stage_names) if "stage" in values else art.stage), label
+    for folder, group, label in _FOLDERS:
+        if relpath.startswith(folder):
             return group, label
-    return "other", "文件 file"
+    kind = _FIGURE_FILES.get(Path(relpath).suffix) if base == "figures" else None
+    return (_stage_of(relpath, stage_names), _BY_KIND[kind]) if kind else ("other", "文件 file")
+
+
+def _stage_of(relpath: str, stage_names: list[str]) -> str:
+    prefix = Path(relpath).name[:3]
+    return next((s for s in stage_names if s[:3] == prefix), EDGE_BENCH_GROUP if prefix == "07_" else "other")
 
 
 def _walk_artifacts(params: Params, exclude: set[Path]) -> list[Artifact]:
@@ -174,7 +155,7 @@ def _walk_artifacts(params: Params, exclude: set[Path]) -> list[Artifact]:
     for key, p in found:
         if p in exclude or p.name.endswith(".tmp"):
             continue
-        group, label = _classify(key, names)
+        group, label = _classify(key, params, names)
         out.append(Artifact(group, label, rel(p), p.stat().st_size))
     return out
 
@@ -900,7 +881,8 @@ def _demote_headings(source: str) -> str:
 def _executed_notebooks(params: Params) -> list[tuple[str, str, Path]]:
     """(name, title, path) of the run's executed notebooks: STAGES order, then any other notebook."""
     nb_dir = RunDirs(params.run_name).notebooks
-    out = [(s.name, s.title, nb_dir / f"{s.name}.ipynb") for s in STAGES if (nb_dir / f"{s.name}.ipynb").is_file()]
+    found = [(s.name, s.title, artifacts.path("stage_notebook", params, stage=s.name)) for s in STAGES]
+    out = [(name, title, p) for name, title, p in found if p.is_file()]
     known = {p for _, _, p in out}
     if nb_dir.is_dir():
         out += [(p.stem, p.stem, p) for p in sorted(nb_dir.glob("*.ipynb")) if p not in known]

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from . import artifacts
 from .errors import EdgecloudError
 from .numbers import write_numbers
 from .params import Params
@@ -45,7 +46,7 @@ def _now() -> str:
 
 
 def sync_report_path(params: Params) -> Path:
-    return RunDirs(params.run_name).reports / f"thesis_sync_{params.run_name}.json"
+    return artifacts.path("thesis_sync", params)
 
 
 def thesis_dir_for(params: Params, override: str | Path | None = None) -> Path:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from . import artifacts
 from .devices import pick_device, train_dtype
 from .procs import die_with_parent, stop_process_group
 from .errors import EdgecloudError
@@ -42,23 +43,23 @@ class TrainError(EdgecloudError):
 
 
 def train_dir(params: Params) -> Path:
-    return RunDirs(params.run_name).root / "train"
+    """ms-swift's output folder: the checkpoints and logging.jsonl."""
+    return artifacts.path("checkpoints", params).parent
 
 
 def log_path(params: Params) -> Path:
-    return RunDirs(params.run_name).reports / f"swift_train_{params.run_name}.log"
+    return artifacts.path("train_log", params)
 
 
 def train_fingerprint(params: Params, model_dir: Path) -> str:
     """What makes two trainings the same run (data split, model and train params), for resume/skip."""
     import hashlib
 
-    d = RunDirs(params.run_name).data
     h = hashlib.sha256()
     h.update(json.dumps({"train": params.to_dict()["train"], "seed": params.seed, "model": str(model_dir)},
                         sort_keys=True).encode())
-    for name in ("train.jsonl", "valid.jsonl"):
-        h.update((d / name).read_bytes())
+    for key in ("train_split", "valid_split"):
+        h.update(artifacts.path(key, params).read_bytes())
     return h.hexdigest()
 
 
@@ -105,12 +106,11 @@ def lora_targets(target_modules: list[str], top_share: float, model_dir: Path) -
 def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
                resume_from: Path | None = None) -> list[str]:
     t, m = params.train, params.model
-    data = RunDirs(params.run_name).data
     args: dict[str, Any] = {
         "model": model_dir, "model_type": m.model_type, "template": m.template, "check_model": "false",
         "tuner_type": t.tuner_type, "lora_rank": t.lora_rank, "lora_alpha": t.lora_alpha,
         "lora_dropout": t.lora_dropout, **lora_targets(t.target_modules, t.lora_top_layers, model_dir),
-        "dataset": data / "train.jsonl", "val_dataset": data / "valid.jsonl",
+        "dataset": artifacts.path("train_split", params), "val_dataset": artifacts.path("valid_split", params),
         "max_length": t.max_length, "truncation_strategy": "delete",
         "learning_rate": t.learning_rate, "warmup_ratio": t.warmup_ratio,
         "per_device_train_batch_size": t.batch_size, "per_device_eval_batch_size": t.batch_size,
@@ -204,7 +204,7 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
     lengths: dict[str, Any] = {}
     over: dict[str, list[str]] = {}
     for split in ("train", "valid"):
-        rows = read_jsonl(dirs.data / f"{split}.jsonl")
+        rows = read_jsonl(artifacts.path(f"{split}_split", params))
         ls = _token_lengths(rows, tok)
         lengths[split] = describe(ls)
         over[split] = [r["id"] for r, n in zip(rows, ls) if n > t.max_length]
@@ -257,7 +257,7 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
         "memory_needed_bytes_estimate": need_mem, "memory_available_bytes": avail,
         "min_free_disk_gb": t.min_free_disk_gb,
     }
-    write_json(dirs.reports / f"train_preflight_{params.run_name}.json", report)
+    write_json(artifacts.path("preflight", params), report)
     if problems:
         raise PreflightError("Preflight stopped the training:\n  - " + "\n  - ".join(problems))
     return report
@@ -297,7 +297,7 @@ class TrainRun:
 def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = print,
                  poll_s: float = 2.0) -> TrainRun:
     """Train, resume an interrupted run of the same fingerprint, or re-use a finished one."""
-    dirs = RunDirs(params.run_name).ensure()
+    RunDirs(params.run_name).ensure()
     out_dir = train_dir(params)
     state_path = out_dir / STATE_NAME
     fingerprint = train_fingerprint(params, model_dir)
@@ -322,7 +322,7 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
     cmd = swift_executable(params) + swift_args(params, model_dir, out_dir, device, resume_from)
     env = child_env(params, device)
     shown = " ".join(shlex.quote(c) for c in cmd)
-    (dirs.reports / f"swift_train_{params.run_name}_command.txt").write_text(shown + "\n", encoding="utf-8")
+    artifacts.path("train_command", params).write_text(shown + "\n", encoding="utf-8")
     write_json(state_path, {"fingerprint": fingerprint, "status": "running", "command": cmd, "device": device})
     echo(f"$ {shown}\n(log: {rel(log_path(params))})")
 
@@ -366,7 +366,6 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
 
 def summarize(params: Params, run: TrainRun, preflight_report: dict[str, Any] | None = None) -> dict[str, Any]:
     """The reference table from logging.jsonl, the best checkpoint, and the summary files."""
-    dirs = RunDirs(params.run_name)
     log: TrainLog = parse_logging(run.out_dir / "logging.jsonl")
     ckpts = checkpoints(run.out_dir)
     rows = table_rows(log)
@@ -401,9 +400,8 @@ def summarize(params: Params, run: TrainRun, preflight_report: dict[str, Any] | 
     }
     if summary["best"]["eval_loss"] is not None and summary["step0_eval_loss"]:
         summary["eval_loss_reduction"] = round(1 - summary["best"]["eval_loss"] / summary["step0_eval_loss"], 4)
-    base = dirs.reports / f"swift_train_{params.run_name}_summary"
-    write_json(base.with_suffix(".json"), summary)
-    base.with_suffix(".md").write_text(summary_markdown(summary), encoding="utf-8")
+    write_json(artifacts.path("train", params), summary)
+    artifacts.path("train_md", params).write_text(summary_markdown(summary), encoding="utf-8")
     return summary
 
 

@@ -24,14 +24,14 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .. import metrics
+from .. import artifacts, metrics
 from ..model import END_OF_TURN, best_adapter, chat_ids, load_tokenizer, stop_ids
 from ..params import Params
-from ..paths import RunDirs, rel
+from ..paths import rel
 from ..procs import die_with_parent, stop_process_group
 from ..reports import read_jsonl, write_json
 from ..routing import decide
-from .variants import BASELINE, VARIANTS, edge_dir
+from .variants import BASELINE, VARIANTS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
 
     tok = load_tokenizer(merged)
     eb = params.edge_bench
-    rows = read_jsonl(RunDirs(params.run_name).data / "test.jsonl")
+    rows = read_jsonl(artifacts.path("test_split", params))
     stops = stop_ids(tok, merged)
     enc = encode(tok, rows, stops[0] if tok.convert_tokens_to_ids(END_OF_TURN) not in stops
                  else tok.convert_tokens_to_ids(END_OF_TURN))
@@ -270,9 +270,8 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
     from .merge import merge_adapter
 
     eb = params.edge_bench
-    root = edge_dir(params.run_name)
     adapter = best_adapter(params)
-    merged = root / "merged"
+    merged = artifacts.path("edge_merged", params)
     echo(f"merge {rel(adapter)} into {prepared_model_dir(params).name} -> {rel(merged)}")
     merge = merge_adapter(prepared_model_dir(params), adapter, merged)
     names = [BASELINE] + [v for v in eb.variants if v != BASELINE]
@@ -281,7 +280,7 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
             "genai_int4_accuracy_level": eb.genai_int4_accuracy_level,
             "genai_int8_accuracy_level": eb.genai_int8_accuracy_level}
     echo("export:")
-    exported = export_all(names, merged, root / "variants", eb.threads, opts, echo)
+    exported = export_all(names, merged, artifacts.path("edge_variant", params, variant=BASELINE).parent, eb.threads, opts, echo)
 
     inp = bench_inputs(params, merged)
     enc = inp["enc"]
@@ -290,7 +289,7 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
                  "suppress_first": inp["suppress_first"],
                  "speed": [enc[i]["prompt"] for i in inp["speed_idx"]],
                  "batch": [enc[i]["prompt"] for i in inp["batch_idx"]]}
-    log = RunDirs(params.run_name).reports / f"edge_bench_{params.run_name}.log"
+    log = artifacts.path("edge_bench_log", params)
     log.write_text("", encoding="utf-8")
     passes: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
     failed: dict[str, str] = {}
@@ -299,7 +298,7 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
         for name in live:
             if name in failed:
                 continue
-            task = {**base_task, "variant": name, "folder": str(root / "variants" / name),
+            task = {**base_task, "variant": name, "folder": str(VARIANTS[name].folder(params.run_name)),
                     "quality": [{"prompt": e["prompt"], "reply": e["reply"]} for e in enc] if r == 0 else None}
             try:
                 res = run_worker(task, eb.worker_timeout_s, log)
@@ -314,7 +313,7 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
     report = summarize(params, names, exported, passes, failed, inp)
     report.update({"merge": merge, "machine": {**machine(), "threads": eb.threads}, "versions": versions(),
                    "log": rel(log)})
-    write_json(RunDirs(params.run_name).reports / f"edge_bench_{params.run_name}.json", report)
+    write_json(artifacts.path("edge_bench", params), report)
     return report
 
 

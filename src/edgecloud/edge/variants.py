@@ -11,8 +11,8 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import artifacts
 from ..params import EDGE_VARIANTS
-from ..paths import RunDirs
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Variant:
     modules: tuple[str, ...]  # Python modules the runtime needs
 
     def folder(self, run_name: str) -> Path:
-        return edge_dir(run_name) / "variants" / self.name
+        return artifacts.path("edge_variant", run_name, variant=self.name)
 
 
 VARIANTS: dict[str, Variant] = {v.name: v for v in [
@@ -46,7 +46,8 @@ INSTALL_HINT = "run `make venv` (requirements.txt pins onnxruntime, onnxruntime-
 
 
 def edge_dir(run_name: str) -> Path:
-    return RunDirs(run_name).root / "edge"
+    """The folder of the merged model and the exported variants."""
+    return artifacts.path("edge_merged", run_name).parent
 
 
 def get_variant(name: str) -> Variant:
