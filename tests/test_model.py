@@ -195,6 +195,35 @@ def test_greedy_reply_is_the_old_generate(base, conversations):
     assert {k: new[k] for k in old} == old and tok.encode(new["reply"])[:1] != banned
 
 
+def test_batched_replies_and_scores_are_the_one_at_a_time_ones(base, conversations):
+    """04_eval generates and scores in batches (left-padded replies, right-padded scores): the same replies and
+    token counts as one prompt at a time, in the input order, and the same routing scores."""
+    import torch
+
+    from edgecloud.calibrate import score_prompts
+    from edgecloud.routing import TOP_LOGPROBS, score_from_logits
+
+    _, model, tok = base
+    picked = sorted(conversations, key=lambda c: len(str(c["messages"])))
+    convs = [M.prompt_messages(c) for c in (picked[:3] + picked[-2:] + picked[len(picked) // 2:][:2])]
+    one = [M.greedy_reply(model, tok, msgs, 6, "cpu") for msgs in convs]
+    batched = M.greedy_replies(model, tok, convs, 6, "cpu", batch_size=3)
+    same = [(a["reply"], a["new_tokens"], a["prompt_tokens"]) == (b["reply"], b["new_tokens"], b["prompt_tokens"])
+            for a, b in zip(one, batched)]
+    # fp32 kernels differ with the batch's shape: a near-tie may flip one greedy token, never more than that
+    assert sum(same) >= len(convs) - 1 and all(b["latency_s"] > 0 for b in batched)
+    first = [tok.encode(b["reply"])[:1] for b in batched]
+    suppressed = M.greedy_replies(model, tok, convs, 2, "cpu", suppress_first=first[0], batch_size=4)
+    assert all(tok.encode(s["reply"])[:1] != first[0] for s in suppressed)
+    token_id = tok.encode("[", add_special_tokens=False)[0]
+    scores, top1 = score_prompts(model, tok, convs, token_id, "cpu", batch_size=3)
+    for msgs, s, t in zip(convs, scores, top1):
+        with torch.inference_mode():
+            logits = model(**M.chat_inputs(tok, msgs, "cpu")).logits[0, -1]
+        assert abs(s - score_from_logits(logits, token_id, TOP_LOGPROBS)) < 1e-2
+        assert t == (int(logits.argmax()) == token_id)
+
+
 def test_an_adapter_loads_on_top_and_merges_into_the_same_logits(base, tmp_path):
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import artifacts, metrics
-from .model import chat_inputs, load_model, prompt_messages
+from .model import chat_ids, load_model, prompt_messages
 from .params import Params
 from .paths import resolve
 from .reports import read_json, read_jsonl, write_json
@@ -39,19 +39,37 @@ def forward_token_id(tok: Any, forward_reply: str) -> int:
     return ids[0]
 
 
-def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], token_id: int, device: str
-                  ) -> tuple[list[float], list[bool]]:
+def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], token_id: int, device: str,
+                  batch_size: int = 8) -> tuple[list[float], list[bool]]:
     """One forward pass per prompt: the routing score of each, and whether the forward token is the most
-    likely first token (greedy decoding's own decision)."""
+    likely first token (greedy decoding's own decision).
+
+    Prompts of similar length go through together (`batch_size`), padded on the right: under the causal
+    mask a prompt's own positions never see the padding after them, so each prompt's last position gives
+    the logits it gives alone; only those positions go through the output head."""
     import torch
 
-    out, top1 = [], []
-    for msgs in prompts:
-        enc = chat_inputs(tok, msgs, device)
+    ids = [chat_ids(tok, msgs) for msgs in prompts]
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+    decoder, head = model.get_decoder(), model.get_output_embeddings()
+    out: list[float] = [0.0] * len(ids)
+    top1: list[bool] = [False] * len(ids)
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        width = max(len(ids[i]) for i in batch)
+        input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, i in enumerate(batch):
+            input_ids[row, :len(ids[i])] = torch.tensor(ids[i])
+            mask[row, :len(ids[i])] = 1
+        last = torch.tensor([len(ids[i]) - 1 for i in batch])
         with torch.inference_mode():
-            logits = model(**enc).logits[0, -1]
-        out.append(round(score_from_logits(logits, token_id, TOP_LOGPROBS), 4))
-        top1.append(int(logits.argmax()) == token_id)
+            hidden = decoder(input_ids=input_ids.to(device), attention_mask=mask.to(device)).last_hidden_state
+            logits = head(hidden[torch.arange(len(batch)), last.to(device)])
+        for row, i in enumerate(batch):
+            out[i] = round(score_from_logits(logits[row], token_id, TOP_LOGPROBS), 4)
+            top1[i] = int(logits[row].argmax()) == token_id
     return out, top1
 
 
@@ -97,7 +115,7 @@ def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = pri
     for step, ckpt in sorted((int(s), p) for s, p in summary["checkpoints"].items()):
         model, tok = load_model(model_dir, params.eval.torch_dtype, device, resolve(ckpt))
         token_id = forward_token_id(tok, params.data.forward_reply)
-        scores, top1 = score_prompts(model, tok, prompts, token_id, device)
+        scores, top1 = score_prompts(model, tok, prompts, token_id, device, params.eval.batch_size)
         row = checkpoint_row(step, evals.get(step), labels, scores, top1)
         rows.append({**row, "checkpoint": ckpt, "scores": scores, "greedy_forward": top1})
         echo(f"  step {step}: valid AUC {row['valid_auc']}, accuracy greedy {row['valid_accuracy_greedy']:.3f}, "

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from . import artifacts, metrics
 from .devices import pick_device
-from .model import greedy_reply, load_model, prompt_messages
+from .model import greedy_replies, load_model, prompt_messages
 from .params import Params
 from .paths import rel
 from .reports import read_jsonl, write_json, write_jsonl
@@ -33,25 +33,25 @@ def eval_dir(params: Params) -> Path:
 
 
 def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: int, device: str,
-             echo: Callable[[str], None] = print, every: int = 10,
-             suppress_first: list[int] | None = None) -> list[dict[str, Any]]:
-    """Greedy reply to each test request (system prompt + user turn), with latency and token counts.
+             echo: Callable[[str], None] = print, suppress_first: list[int] | None = None,
+             batch_size: int = 1) -> list[dict[str, Any]]:
+    """Greedy reply to each test request (system prompt, earlier turns, the user turn), with token counts and
+    seconds per reply (`model.greedy_replies`: at `batch_size` > 1 the batch's time shared by its replies).
     `suppress_first`: token ids forbidden as the reply's first token (the served edge model's
     `begin_suppress_tokens` when a calibrated threshold decides, see `routing`)."""
+    prompts = [prompt_messages(row) for row in rows]
+    replies = greedy_replies(model, tok, prompts, max_new_tokens, device, suppress_first, batch_size)
     preds = []
-    for i, row in enumerate(rows, 1):
-        prompt = prompt_messages(row)
-        user = prompt[-1]
-        r = greedy_reply(model, tok, prompt, max_new_tokens, device, suppress_first)
+    for row, prompt, r in zip(rows, prompts, replies):
         reply = r["reply"]
         preds.append({
             "id": row["id"], "lang": row["lang"], "category": row["category"], "needs_cloud": row["needs_cloud"],
-            "query": user["content"], "turns": (len(prompt) - 1) // 2 + 1, "reference": None if row["needs_cloud"] else row["messages"][-1]["content"],
+            "query": prompt[-1]["content"], "turns": (len(prompt) - 1) // 2 + 1,
+            "reference": None if row["needs_cloud"] else row["messages"][-1]["content"],
             "reply": reply, "forwarded": forward_match(reply) is not None, "forward_match": forward_match(reply),
             "latency_s": round(r["latency_s"], 4), "prompt_tokens": r["prompt_tokens"], "new_tokens": r["new_tokens"],
         })
-        if i % every == 0 or i == len(rows):
-            echo(f"  {i}/{len(rows)} replies")
+    echo(f"  {len(preds)} replies")
     return preds
 
 
@@ -122,15 +122,17 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
     scores: dict[str, list[float]] = {}
     top1: dict[str, list[bool]] = {}
     for name, adp in (("base", None), ("finetuned", adapter)):
-        echo(f"{name}: generating {len(test)} replies on {device} (greedy, max {ev.max_new_tokens} new tokens)")
+        echo(f"{name}: generating {len(test)} replies on {device} (greedy, max {ev.max_new_tokens} new tokens, "
+             f"batches of {ev.batch_size})")
         model, tok = load_model(model_dir, ev.torch_dtype, device, adp)
-        preds[name] = generate(model, tok, test, ev.max_new_tokens, device, echo)
+        preds[name] = generate(model, tok, test, ev.max_new_tokens, device, echo, batch_size=ev.batch_size)
         if name == "finetuned":
             token_id = forward_token_id(tok, params.data.forward_reply)
             echo(f"finetuned: routing scores of {len(test)} test and {len(heldout)} held-out requests (one pass each)")
-            scores["test"], _ = score_prompts(model, tok, [prompt_messages(r) for r in test], token_id, device)
+            scores["test"], _ = score_prompts(model, tok, [prompt_messages(r) for r in test], token_id, device,
+                                              ev.batch_size)
             scores["heldout"], top1["heldout"] = score_prompts(model, tok, [r["messages"] for r in heldout],
-                                                               token_id, device)
+                                                               token_id, device, ev.batch_size)
             # the served edge never starts its reply with the forward token when a threshold decides
             redo = [i for i, p in enumerate(preds[name]) if threshold is not None and p["reply"].startswith(
                 forward_token(params.data.forward_reply))]
@@ -138,7 +140,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
                 echo(f"finetuned: {len(redo)} greedy replies start the forward reply; their edge answers with the "
                      "forward token suppressed as first token")
             again = generate(model, tok, [test[i] for i in redo], ev.max_new_tokens, device, echo,
-                             suppress_first=[token_id])
+                             suppress_first=[token_id], batch_size=ev.batch_size)
             for i, p in enumerate(preds[name]):
                 p["score"] = scores["test"][i]
                 p["edge_reply"] = again[redo.index(i)]["reply"] if i in redo else p["reply"]

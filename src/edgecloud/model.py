@@ -159,6 +159,44 @@ def greedy_reply(model: Any, tok: Any, messages: Sequence[dict[str, str]], max_n
             "new_tokens": int(new.shape[0]), "latency_s": latency}
 
 
+def greedy_replies(model: Any, tok: Any, conversations: Sequence[Sequence[dict[str, str]]], max_new_tokens: int,
+                   device: str, suppress_first: list[int] | None = None, batch_size: int = 8) -> list[dict[str, Any]]:
+    """`greedy_reply` for many conversations, `batch_size` at a time (prompts of similar length together,
+    padded on the left, so every reply starts at the same position): the same fields, in the input order,
+    where `latency_s` is the batch's `generate` time divided by the replies in it (seconds per reply at that
+    batch size, not one request's latency). Decoding many replies at once is how 04_eval fits its budget on
+    a CPU: one pass over the weights serves the whole batch."""
+    import torch
+
+    ids = [chat_ids(tok, msgs) for msgs in conversations]
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+    eos = model.generation_config.eos_token_id
+    stops = {pad, tok.eos_token_id, tok.convert_tokens_to_ids(END_OF_TURN),
+             *(eos if isinstance(eos, list) else [eos])} - {None}
+    out: list[dict[str, Any]] = [{} for _ in ids]
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        width = max(len(ids[i]) for i in batch)
+        input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, i in enumerate(batch):
+            input_ids[row, width - len(ids[i]):] = torch.tensor(ids[i])
+            mask[row, width - len(ids[i]):] = 1
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            gen = model.generate(input_ids=input_ids.to(device), attention_mask=mask.to(device),
+                                 max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad,
+                                 **({"begin_suppress_tokens": suppress_first} if suppress_first else {}))
+        per_reply = (time.perf_counter() - t0) / len(batch)
+        for row, i in enumerate(batch):
+            new = gen[row, width:].tolist()
+            end = next((k + 1 for k, t in enumerate(new) if t in stops), len(new))
+            out[i] = {"reply": tok.decode(new[:end], skip_special_tokens=True).strip(), "prompt_tokens": len(ids[i]),
+                      "new_tokens": end, "latency_s": per_reply}
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # The deployed adapter
 

@@ -148,6 +148,9 @@ class EvalParams(_Strict):
     """04_eval: greedy decoding of the base and the fine-tuned model on the test split."""
 
     max_new_tokens: int = Field(64, ge=1, le=2048)
+    batch_size: int = Field(
+        8, ge=1, le=256, description="requests generated and scored together (04_eval and the routing calibration); "
+        "the seconds per reply it reports are then the batch's time shared by its replies")
     torch_dtype: Literal["float32", "bfloat16", "float16", "auto"] = "float32"
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     heldout_file: str | None = Field(

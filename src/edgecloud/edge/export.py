@@ -14,6 +14,7 @@ and the export time); exports are re-used while the merge they came from is the 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -66,6 +67,26 @@ def _run(cmd: list[str], log: Path, env: dict[str, str] | None = None, what: str
     if proc.returncode != 0:
         tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
         raise ExportError(f"{what} failed (exit {proc.returncode}); log {rel(log)}:\n{tail}")
+
+
+@contextlib.contextmanager
+def _c_output_to(log: Path):
+    """Send what C code in this process writes to stdout/stderr (file descriptors 1 and 2) to `log` meanwhile,
+    not into the notebook or the terminal of `make run`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with log.open("ab") as fh:
+        try:
+            os.dup2(fh.fileno(), 1)
+            os.dup2(fh.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,7 +230,8 @@ def _gguf(name: str, merged: Path, out: Path, logs: Path) -> dict[str, Any]:
         qp = llama_cpp.llama_model_quantize_default_params()
         qp.ftype = GGUF_FTYPES[precision]
         qp.nthread = 2
-        rc = llama_cpp.llama_model_quantize(str(f16).encode(), str(target).encode(), qp)
+        with _c_output_to(logs / f"llama_model_quantize_{precision}.log"):  # llama.cpp prints ~300 lines per model
+            rc = llama_cpp.llama_model_quantize(str(f16).encode(), str(target).encode(), qp)
         if rc != 0 or not target.is_file():
             raise ExportError(f"llama_model_quantize to {precision} failed with code {rc} ({rel(f16)} -> {rel(target)})")
         tool = f"convert_hf_to_gguf.py f16 + llama_cpp.llama_model_quantize {precision.upper()} (llama-cpp-python {llama_cpp.__version__})"
