@@ -73,12 +73,12 @@ def test_serve_answers_until_sigterm_then_leaves_nothing_running(trained):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         out = ""
-        while "  health " not in out:  # serve gives up by itself after startup_timeout_s
+        while "  logs " not in out:  # the last line of the banner; serve gives up by itself after startup_timeout_s
             line = proc.stdout.readline()
             assert line, out
             out += line
         url = re.search(r"OpenAI endpoint +(http://127\.0\.0\.1:\d+/v1/chat/completions)", out).group(1)
-        assert f"chat page        http://127.0.0.1:{ports[0]}/\n" in out and "logs " in out
+        assert f"chat page        http://127.0.0.1:{ports[0]}/\n" in out and f"{ports[0]}/healthz" in out
         children = psutil.Process(proc.pid).children(recursive=True)
         assert len(children) >= 3
         resp = httpx.post(url, timeout=120, json={"messages": [{"role": "user", "content": "打开客厅的灯"}]})
