@@ -74,7 +74,7 @@ def banner(params: Params, stack: Stack) -> str:
              f"  OpenAI endpoint  {url}/v1/chat/completions  (base URL {url}/v1, model {stack.served_model!r} "
              "or 'edge-gateway')",
              f"  health           {url}/healthz",
-             f"  logs             {rel(RunDirs(params.run_name).reports)}/: "
+             f"  logs             {RunDirs(params.run_name).reports}/: "  # the real folder (EDGECLOUD_OUTPUTS)
              + ", ".join(f"{n} {p.name}" for n, p in stack.logs.items())]
     if params.deploy.api_keys_env:
         lines.append(f"  clients send     Authorization: Bearer <a key listed in ${params.deploy.api_keys_env}>")
