@@ -35,6 +35,10 @@ venv: $(STAMP)
 run: sysdeps venv
 	$(PY) -m edgecloud run --params $(PARAMS)
 
+## serve: keep the stack of PARAMS' trained run up (chat page, OpenAI endpoint on 127.0.0.1) until Ctrl-C; SET="k=v ..." adds --set options
+serve: sysdeps venv
+	$(PY) -m edgecloud serve --params $(PARAMS) $(foreach kv,$(SET),--set $(kv))
+
 ## publish: copy figures, tables and number macros of PARAMS' run into the thesis (publish.thesis_dir) and compile it
 publish: sysdeps venv
 	$(PY) -m edgecloud publish --params $(PARAMS)
@@ -60,4 +64,4 @@ clean:
 	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name .gitkeep -exec rm -rf {} +
 	find figures -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-.PHONY: help sysdeps venv run publish test test-fast lab notebooks clean
+.PHONY: help sysdeps venv run serve publish test test-fast lab notebooks clean

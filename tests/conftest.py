@@ -70,6 +70,31 @@ def run_name():
         shutil.rmtree(base / name, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def trained():
+    """A throw-away smoke run with a real `swift sft` adapter (trained once for the session: tests/test_stack.py
+    and tests/test_serve.py) and the base model folder that 01_convert and 02_prepare wrote its reports for.
+    One step without evaluation: the stack needs a valid adapter, not a good one, and on a busy 2-core
+    machine each step or evaluation costs 20-50 s (the best checkpoint falls back to the last)."""
+    from edgecloud import train
+    from edgecloud.convert import convert
+    from edgecloud.params import load_params
+    from edgecloud.prepare import prepare, prepared_model_dir
+
+    name = f"pytest-stack-{uuid.uuid4().hex[:8]}"
+    p = load_params("params/smoke.yaml", [f"run_name={name}", "train.max_steps=1", "train.eval_steps=1",
+                                          "train.save_steps=1", "train.eval_on_start=false",
+                                          "train.extra_args={eval_strategy: 'no'}"])
+    convert(p)
+    prepare(p)
+    folder = prepared_model_dir(p)
+    run = train.run_training(p, folder, echo=lambda s: None)
+    train.summarize(p, run)
+    yield name, folder
+    for base in (paths.OUTPUTS_DIR, paths.FIGURES_DIR):
+        shutil.rmtree(base / name, ignore_errors=True)
+
+
 @pytest.fixture
 def write_params(tmp_path):
     """Write a params YAML file and return its path."""

@@ -1,7 +1,8 @@
 """05_deploy: the serving stack starts from params, answers through the gateway, and leaves nothing running.
 
-Real processes: `swift deploy` of the smoke model with a 1-step adapter trained once for this module,
-the local cloud stand-in and the gateway, on free loopback ports.
+Real processes: `swift deploy` of the smoke model with a 1-step adapter trained once per session (the
+`trained` fixture of conftest.py, shared with tests/test_serve.py), the local cloud stand-in and the
+gateway, on free loopback ports.
 """
 from __future__ import annotations
 
@@ -14,17 +15,13 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
 
 import httpx
 import psutil
 import pytest
 
-from edgecloud import train
-from edgecloud.convert import convert
 from edgecloud.params import load_params
-from edgecloud.paths import FIGURES_DIR, OUTPUTS_DIR, ROOT, RunDirs
-from edgecloud.prepare import resolve_model
+from edgecloud.paths import ROOT, RunDirs
 from edgecloud.smoke import report_paths, run_smoke
 from edgecloud.stack import StackError, deploy_args, gateway_config, port_is_free, running_stack
 
@@ -39,24 +36,6 @@ def free_ports(n: int) -> list[int]:
     for s in socks:
         s.close()
     return ports
-
-
-@pytest.fixture(scope="module")
-def trained():
-    """A throw-away smoke run with a real `swift sft` adapter (trained once for the module) and the base model
-    folder. One step without evaluation: the stack needs a valid adapter, not a good one, and on a busy
-    2-core machine each step or evaluation costs 20-50 s (the best checkpoint falls back to the last)."""
-    name = f"pytest-stack-{uuid.uuid4().hex[:8]}"
-    p = load_params("params/smoke.yaml", [f"run_name={name}", "train.max_steps=1", "train.eval_steps=1",
-                                          "train.save_steps=1", "train.eval_on_start=false",
-                                          "train.extra_args={eval_strategy: 'no'}"])
-    convert(p)
-    folder, _ = resolve_model(p.model)
-    run = train.run_training(p, folder, echo=lambda s: None)
-    train.summarize(p, run)
-    yield name, folder
-    for base in (OUTPUTS_DIR, FIGURES_DIR):
-        shutil.rmtree(base / name, ignore_errors=True)
 
 
 def stack_params(name: str, *extra: str):

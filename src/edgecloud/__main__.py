@@ -1,4 +1,5 @@
-"""Command line: `python -m edgecloud run --params params/smoke.yaml [--only ...] [--from ...] [--set k=v ...]`."""
+"""Command line: `python -m edgecloud run --params params/smoke.yaml [--only ...] [--from ...] [--set k=v ...]`;
+`python -m edgecloud serve --params ...` keeps a trained run's stack up until Ctrl-C."""
 from __future__ import annotations
 
 import argparse
@@ -37,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--params", required=True)
     rep.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
 
+    srv = sub.add_parser("serve", help="start the stack of a trained run (edge, cloud tier, gateway on 127.0.0.1), "
+                         "print its URLs and logs, stop it on Ctrl-C or SIGTERM")
+    srv.add_argument("--params", required=True)
+    srv.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="e.g. --set deploy.edge_variant=gguf-q8_0 or --set deploy.gateway_port=8300")
+
     sub.add_parser("stages", help="list the stages and their notebooks")
 
     args = ap.parse_args(argv)
@@ -47,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
             return run(args.params, args.overrides, only=only, from_stage=args.from_stage, timeout_s=args.timeout,
                        echo_output=not args.quiet)
+        if args.cmd == "serve":
+            from .serve import serve
+
+            return serve(args.params, args.overrides)
         if args.cmd == "publish":
             from .params import load_params
             from .paths import rel

@@ -479,10 +479,15 @@ def _stack_healthy(body: dict[str, Any], cloud_mode: str) -> bool:
     return edge_ok
 
 
+def has_trained(params: Params) -> bool:
+    """Whether 03_train wrote the training summary or the routing calibration (either names the adapter)."""
+    return any(p.is_file() for p in artifacts.evidence("03_train", params))
+
+
 def _require_trained(params: Params) -> None:
     """The stack serves the adapter 03_train chose: a run without 03_train's reports says so."""
-    reports = artifacts.evidence("03_train", params)  # the training summary and the routing calibration
-    if not any(p.is_file() for p in reports):
+    if not has_trained(params):
+        reports = artifacts.evidence("03_train", params)  # the training summary and the routing calibration
         raise StackError(f"run {params.run_name!r} has not trained yet ({rel(reports[0])} is missing): run 03_train "
                          "first, e.g. python -m edgecloud run --params params/<profile>.yaml --only 03_train")
 
