@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /'
 
-## sysdeps: Debian packages: CJK fonts (figures), chromium (06_e2e), TeX Live + ctex (the thesis); a note when not root
+## sysdeps: Debian packages: CJK fonts (figures), chromium (06_e2e), TeX Live + ctex and pandoc (the thesis, PDF and Word); a note when not root
 sysdeps:
 	@bash scripts/install_system_deps.sh
 
@@ -35,7 +35,7 @@ venv: $(STAMP)
 run: sysdeps venv
 	$(PY) -m edgecloud run --params $(PARAMS)
 
-## publish: copy figures, tables and number macros of PARAMS' run into the thesis (publish.thesis_dir) and compile it
+## publish: copy figures, tables and number macros of PARAMS' run into the thesis (publish.thesis_dir), compile it and build its Word version
 publish: sysdeps venv
 	$(PY) -m edgecloud publish --params $(PARAMS)
 
