@@ -127,3 +127,13 @@ def test_reference_docx_styles_are_used(run, skeleton, tmp_path):
     assert rep["docx"]["ok"], rep["docx"]["error"]
     built = docx.Document(str(skeleton / thesis_docx.DOCX_OUTPUT))
     assert _style(built, "Heading 1").font.size == docx.shared.Pt(31)
+
+
+def test_a_thesis_started_from_the_skeleton_does_not_inherit_its_word_source(run, skeleton, tmp_path):
+    thesis.publish(run, skeleton, compile=False, **QUIET)  # the skeleton has been published into once
+    assert (skeleton / thesis_docx.DOCX_SOURCE).is_file()
+    p = load_params("params/smoke.yaml", [f"run_name={run.run_name}", f"publish.thesis_dir={tmp_path / 'mine'}",
+                                          f"publish.skeleton={skeleton}"])
+    rep = thesis.publish(p, compile=False, **QUIET)
+    assert "refused" not in rep["counts"]  # a copied docx_source.md would be a file edgecloud did not write here
+    assert next(r for r in rep["files"] if r["dest"] == thesis_docx.DOCX_SOURCE)["status"] == "new"

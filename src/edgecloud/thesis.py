@@ -58,7 +58,8 @@ def thesis_dir_for(params: Params, override: str | Path | None = None) -> Path:
         if not (src / params.publish.main_tex).is_file():
             raise PublishError(f"publish.skeleton {skeleton!r}: {rel(src / params.publish.main_tex)} not found; "
                                "point it at a thesis folder (the sample is thesis/)")
-        shutil.copytree(src, d, ignore=shutil.ignore_patterns("generated", "build", SYNC_MANIFEST, "missfont.log"))
+        shutil.copytree(src, d, ignore=shutil.ignore_patterns("generated", "build", SYNC_MANIFEST, "missfont.log",
+                                                              thesis_docx.DOCX_SOURCE))
     if not d.is_dir():
         raise PublishError(f"thesis folder {d} does not exist: create it, or set publish.thesis_dir in the params "
                            "file (or --thesis-dir) to your thesis folder; the sample thesis is thesis/ in this repo")

@@ -7,8 +7,8 @@ publish writes that source, `docx_source.md` in the thesis folder, from the auth
 - a number is cited as the LaTeX macro of the same name, `\\EdgeEndToEndCases` (or `\\EdgeEndToEndCases{}`),
   and replaced by its text from `edge_numbers.json`, the file the LaTeX macros are written from; a number
   whose stage has not run, or a name that is not a number, becomes a visible `**??**`;
-- a link to a Markdown table (`[...](generated/chapter5/06_e2e.md)`) becomes the table's caption in the
-  sentence, and the table itself follows the paragraph, with a Word table caption;
+- a link to a Markdown table (`[...](generated/chapter5/06_e2e.md)`) becomes the table's “caption” in the
+  sentence (when the link text is the path), and the table follows the paragraph, with a Word table caption;
 - images are PNG (a link to `x.pdf` uses `x.png`); a table or image that is not there is a visible
   "尚未生成 (not generated yet)", as in the LaTeX version;
 - an appendix shows every published Markdown table and PNG figure of the run, as `edgecloud_all.tex` does.
@@ -99,7 +99,7 @@ def _paragraph(thesis: Path, base: Path, para: str) -> str:
         if path is None:
             return m.group(0)
         if bang:
-            if path.endswith(".pdf") and (thesis / path[:-4]).with_suffix(".png").is_file():
+            if path.endswith(".pdf") and (thesis / (path[:-4] + ".png")).is_file():
                 path = path[:-4] + ".png"  # Word takes the PNG twin of a vector figure
             return f"![{label}]({path})" if (thesis / path).is_file() else _not_generated(path)
         if path.endswith(".md"):
@@ -107,7 +107,7 @@ def _paragraph(thesis: Path, base: Path, para: str) -> str:
                 return _not_generated(path)
             block, caption = table_block((thesis / path).read_text(encoding="utf-8"))
             tables.append(block)
-            return caption if caption and label in (target, path, "") else label
+            return f"“{caption}”" if caption and label in (target, path, "") else label
         return f"[{label}]({path})"
 
     return "\n\n".join([_LINK.sub(link, para), *tables])
