@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /'
 
-## sysdeps: Debian packages: CJK fonts (figures), chromium (06_e2e), TeX Live + ctex (the thesis); a note when not root
+## sysdeps: Debian packages: CJK fonts (figures), chromium (06_e2e), TeX Live + ctex and pandoc (the thesis, PDF and Word); a note when not root
 sysdeps:
 	@bash scripts/install_system_deps.sh
 
@@ -39,7 +39,7 @@ run: sysdeps venv
 serve: sysdeps venv
 	$(PY) -m edgecloud serve --params $(PARAMS) $(foreach kv,$(SET),--set $(kv))
 
-## publish: copy figures, tables and number macros of PARAMS' run into the thesis (publish.thesis_dir) and compile it
+## publish: copy figures, tables and number macros of PARAMS' run into the thesis (publish.thesis_dir), compile it and build its Word version
 publish: sysdeps venv
 	$(PY) -m edgecloud publish --params $(PARAMS)
 

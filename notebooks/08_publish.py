@@ -27,6 +27,8 @@
 #   `.edgecloud-sync.json`; a file edgecloud did not write, or one edited since, is refused and
 #   listed, never overwritten, and the chapter text is never touched;
 # - **compile**: `latexmk -xelatex` builds the thesis PDF (`build/main.pdf` in the thesis folder);
+# - **Word**: `docx_source.md` (the Markdown chapters with their tables, PNG figures and numbers) is
+#   written under the same rules, and pandoc builds it into `build/thesis.docx`;
 # - **summary**: the run report `reports/summary_<run>.md` in the reference's structure.
 #
 # The sample thesis (`thesis/` in the repo) is the default target; the smoke profile publishes into
@@ -79,6 +81,10 @@ if report["compile"] is not None and not report["compile"]["ok"]:
     raise thesis.PublishError(f"the thesis did not compile: {report['compile']['error']} (log: {report['compile']['log']})")
 compiled = report["compile"]
 print(f"PDF: {compiled['pdf']} ({compiled['seconds']} s)" if compiled else "not compiled (publish.compile: false)")
+word = report["docx"]  # without pandoc it is skipped, with the install hint
+if word is not None and not word["ok"] and not word["skipped"]:
+    raise thesis.PublishError(f"the Word version did not build: {word['error']}")
+print(f"Word: {word['docx']}" if word and word["ok"] else f"Word: {word['error'] if word else 'not built'}")
 
 # %% [markdown]
 # The first pages of the compiled thesis, as a reader sees them (the chapters `\input` the

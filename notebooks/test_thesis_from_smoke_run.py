@@ -1,7 +1,7 @@
 """After nbval has run every notebook on the smoke profile (pytest collects this file after the .ipynb files
 of this folder; 08_publish has published the run into outputs/smoke/thesis): publishing again changes
-nothing, the thesis compiles with every generated table, figure and number, and the run's summary lists
-only files that exist."""
+nothing, the thesis compiles with every generated table, figure and number, its Word version opens with them,
+and the run's summary lists only files that exist."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from edgecloud import thesis
+from edgecloud import thesis, thesis_docx
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs, resolve
 from edgecloud.stages import STAGES, available_stages
@@ -73,3 +73,19 @@ def test_the_markdown_chapter_links_resolve_after_publishing(smoke):
     links = re.findall(r"\]\(([^)\s]+)\)", md)
     assert len(links) >= 4
     assert not [link for link in links if not (dst / link).is_file()]
+
+
+def test_the_smoke_run_word_version_has_its_text_tables_numbers_and_images(smoke):
+    import docx
+
+    built = thesis.thesis_dir_for(smoke) / thesis_docx.DOCX_OUTPUT
+    assert built.is_file(), "08_publish builds the Word version with pandoc (`make sysdeps` installs it)"
+    doc = docx.Document(str(built))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in doc.paragraphs] + cells)
+    data = json.loads((RunDirs(smoke.run_name).figures / "edge_numbers.json").read_text(encoding="utf-8"))["numbers"]
+    assert "第五章 端云协同架构" in text and f"{data['EdgeEndToEndCases']['text']} 条固定联测用例" in text
+    for key in ("EdgeDataTotal", "EdgeBestEvalLoss", "EdgeEndToEndNonEmptyRate"):  # each is in a table of the run
+        assert data[key]["text"] in cells, key
+    assert len(doc.tables) >= 8 and len(doc.inline_shapes) >= 8
+    assert "??" not in text and "尚未生成" not in text

@@ -71,7 +71,8 @@ def publish_png() -> bytes:
 def skeleton(tmp_path):
     """A copy of the sample thesis without anything generated."""
     dst = tmp_path / "thesis"
-    shutil.copytree(ROOT / "thesis", dst, ignore=shutil.ignore_patterns("generated", "build", ".edgecloud-sync.json"))
+    shutil.copytree(ROOT / "thesis", dst, ignore=shutil.ignore_patterns("generated", "build", ".edgecloud-sync.json",
+                                                                      "docx_source.md"))
     return dst
 
 

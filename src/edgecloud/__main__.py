@@ -27,12 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--params", required=True)
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
 
-    pub = sub.add_parser("publish", help="copy the run's figures, tables and number macros into the thesis and "
-                         "compile it (publish.* in the params)")
+    pub = sub.add_parser("publish", help="copy the run's figures, tables and number macros into the thesis, "
+                         "compile it and build its Word version (publish.* in the params)")
     pub.add_argument("--params", required=True)
     pub.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     pub.add_argument("--thesis-dir", help="thesis folder (default: publish.thesis_dir, the sample thesis/)")
-    pub.add_argument("--no-compile", action="store_true", help="copy only, do not run latexmk")
+    pub.add_argument("--no-compile", action="store_true", help="copy only (docx_source.md included): run neither latexmk nor pandoc")
 
     rep = sub.add_parser("report", help="write outputs/<run>/reports/summary_<run>.md and .html from the run's reports")
     rep.add_argument("--params", required=True)
@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
             params = load_params(args.params, args.overrides)
             report = publish(params, args.thesis_dir, compile=False if args.no_compile else None)
             print(f"sync report: {rel(sync_report_path(params).with_suffix('.md'))}")
-            failed = report["counts"].get("refused") or (report["compile"] and not report["compile"]["ok"])
+            docx = report["docx"]  # a missing pandoc is reported as skipped, not as a failure
+            failed = (report["counts"].get("refused") or (report["compile"] and not report["compile"]["ok"])
+                      or (docx and not docx["ok"] and not docx["skipped"]))
             return 1 if failed else 0
         if args.cmd == "report":
             from .params import load_params

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import artifacts, metrics
-from .model import chat_ids, load_model, prompt_messages
+from .model import chat_ids, load_model, padded, prompt_messages
 from .params import Params
 from .paths import resolve
 from .reports import read_json, read_jsonl, write_json
@@ -57,12 +57,7 @@ def score_prompts(model: Any, tok: Any, prompts: list[list[dict[str, str]]], tok
     top1: list[bool] = [False] * len(ids)
     for start in range(0, len(order), batch_size):
         batch = order[start:start + batch_size]
-        width = max(len(ids[i]) for i in batch)
-        input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, i in enumerate(batch):
-            input_ids[row, :len(ids[i])] = torch.tensor(ids[i])
-            mask[row, :len(ids[i])] = 1
+        input_ids, mask = padded([ids[i] for i in batch], pad, left=False)
         last = torch.tensor([len(ids[i]) - 1 for i in batch])
         with torch.inference_mode():
             hidden = decoder(input_ids=input_ids.to(device), attention_mask=mask.to(device)).last_hidden_state

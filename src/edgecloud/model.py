@@ -159,6 +159,21 @@ def greedy_reply(model: Any, tok: Any, messages: Sequence[dict[str, str]], max_n
             "new_tokens": int(new.shape[0]), "latency_s": latency}
 
 
+def padded(seqs: Sequence[Sequence[int]], pad: int, left: bool) -> tuple[Any, Any]:
+    """Token id lists as one batch (input_ids, attention_mask), padded with `pad` on the left (replies then all
+    start at the same position) or on the right (each sequence keeps its own positions)."""
+    import torch
+
+    width = max(len(x) for x in seqs)
+    input_ids = torch.full((len(seqs), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for row, x in enumerate(seqs):
+        span = slice(width - len(x), width) if left else slice(0, len(x))
+        input_ids[row, span] = torch.tensor(list(x), dtype=torch.long)
+        mask[row, span] = 1
+    return input_ids, mask
+
+
 def greedy_replies(model: Any, tok: Any, conversations: Sequence[Sequence[dict[str, str]]], max_new_tokens: int,
                    device: str, suppress_first: list[int] | None = None, batch_size: int = 8) -> list[dict[str, Any]]:
     """`greedy_reply` for many conversations, `batch_size` at a time (prompts of similar length together,
@@ -177,12 +192,8 @@ def greedy_replies(model: Any, tok: Any, conversations: Sequence[Sequence[dict[s
     out: list[dict[str, Any]] = [{} for _ in ids]
     for start in range(0, len(order), batch_size):
         batch = order[start:start + batch_size]
-        width = max(len(ids[i]) for i in batch)
-        input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, i in enumerate(batch):
-            input_ids[row, width - len(ids[i]):] = torch.tensor(ids[i])
-            mask[row, width - len(ids[i]):] = 1
+        input_ids, mask = padded([ids[i] for i in batch], pad, left=True)
+        width = input_ids.shape[1]
         t0 = time.perf_counter()
         with torch.inference_mode():
             gen = model.generate(input_ids=input_ids.to(device), attention_mask=mask.to(device),

@@ -292,6 +292,35 @@ class PublishParams(_Strict):
                                  "thesis folder (e.g. the sample thesis/), so a profile can publish into its own copy")
     compile: bool = Field(True, description="compile the thesis with latexmk after publishing (when main_tex exists)")
     main_tex: str = Field("main.tex", description="the thesis' root LaTeX file, relative to thesis_dir")
+    docx: bool = Field(True, description="the Word version: write docx_source.md (the Markdown chapters with tables, "
+                       "PNG figures and numbers) and, when compiling, build build/thesis.docx with pandoc")
+    docx_chapters: list[str] = Field(default_factory=lambda: ["chapter_*.md"], min_length=1,
+                                     description="the Markdown chapters of the Word version: globs relative to "
+                                     "thesis_dir, in this order")
+    reference_docx: str | None = Field(None, description="a .docx whose styles the Word version takes (pandoc "
+                                       "--reference-doc), relative to the workspace root or absolute; null: "
+                                       "pandoc's default styles")
+
+    @field_validator("docx_chapters")
+    @classmethod
+    def _chapters_inside_thesis(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                raise ValueError(f"{pattern!r} must be a pattern inside the thesis (relative, without ..)")
+        return v
+
+    @field_validator("reference_docx")
+    @classmethod
+    def _reference_docx_exists(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        path = resolve(v)
+        if path.suffix.lower() != ".docx":
+            raise ValueError(f"{v!r} is not a .docx file (pandoc takes the styles of a Word document)")
+        if not path.is_file():
+            raise ValueError(f"file not found: {rel(path)} (make one with `pandoc -o reference.docx "
+                             "--print-default-data-file reference.docx` and change its styles in Word, or set null)")
+        return v
 
 
 class Params(_Strict):

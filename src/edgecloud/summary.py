@@ -630,6 +630,10 @@ def _section_sync(f: Facts) -> list[str]:
         out.append(f"- 编译 compile: 成功 ok，PDF `{comp.get('pdf')}`（{comp.get('seconds', '-')} s）")
     else:
         out.append(f"- 编译 compile: **失败 failed**：{comp.get('error')}；日志 log `{comp.get('log')}`")
+    word = s.get("docx")
+    if word:
+        out.append(f"- Word 版 docx: 成功 ok，`{word.get('docx')}`" if word.get("ok") else
+                   f"- Word 版 docx: {'跳过 skipped' if word.get('skipped') else '**失败 failed**'}：{word.get('error')}")
     bad = counts.get("refused", 0) or counts.get("unmapped", 0)
     if bad:
         out.append(f"- 有文件被拒绝或未映射 refused/unmapped；检查 params 的 publish.map 后重新发布: {cmd}")

@@ -8,7 +8,8 @@ in the PDF before the author places it in a chapter). It keeps a manifest in the
 is in that manifest and unchanged since it wrote it: a file the author made or edited is refused and
 reported, never replaced. Each publish writes a sync report (every file, checksum, new / changed /
 unchanged / refused / unmapped / stale) to outputs/<run>/reports/thesis_sync_<run>.json and .md, and
-can compile the thesis with latexmk + xelatex.
+can compile the thesis with latexmk + xelatex. The Word version's source, `docx_source.md`, is one more
+generated file under the same rules; pandoc builds it into build/thesis.docx (`edgecloud.thesis_docx`).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import artifacts
+from . import thesis_docx
 from .errors import EdgecloudError
 from .numbers import write_numbers
 from .params import Params
@@ -57,7 +59,8 @@ def thesis_dir_for(params: Params, override: str | Path | None = None) -> Path:
         if not (src / params.publish.main_tex).is_file():
             raise PublishError(f"publish.skeleton {skeleton!r}: {rel(src / params.publish.main_tex)} not found; "
                                "point it at a thesis folder (the sample is thesis/)")
-        shutil.copytree(src, d, ignore=shutil.ignore_patterns("generated", "build", SYNC_MANIFEST, "missfont.log"))
+        shutil.copytree(src, d, ignore=shutil.ignore_patterns("generated", "build", SYNC_MANIFEST, "missfont.log",
+                                                              thesis_docx.DOCX_SOURCE))
     if not d.is_dir():
         raise PublishError(f"thesis folder {d} does not exist: create it, or set publish.thesis_dir in the params "
                            "file (or --thesis-dir) to your thesis folder; the sample thesis is thesis/ in this repo")
@@ -151,6 +154,34 @@ def _write(dest: Path, data: bytes) -> None:
     tmp.replace(dest)
 
 
+def _place(thesis: Path, manifest: dict[str, Any], run_name: str, label: str, dest_rel: str,
+           data: bytes) -> dict[str, Any]:
+    """Write one file into the thesis if `decide` allows it, update the manifest; return its report row."""
+    dest = thesis / dest_rel
+    sha = _sha_bytes(data)
+    status, reason = decide(dest, dest_rel, sha, manifest)
+    if status in ("new", "changed"):
+        _write(dest, data)
+        manifest["files"][dest_rel] = {"sha256": sha, "source": label, "run_name": run_name, "written_utc": _now()}
+    elif status == "unchanged":
+        manifest["files"][dest_rel]["run_name"] = run_name
+    return {"source": label, "dest": dest_rel, "sha256": sha, "status": status, "reason": reason}
+
+
+def _docx_source(params: Params, thesis: Path, placed: list[tuple[str, str]], echo: Callable[[str], None]) -> str:
+    """The text of docx_source.md: the Markdown chapters with the published tables, PNG figures and numbers."""
+    numbers = read_json(RunDirs(params.run_name).figures / "edge_numbers.json")["numbers"]
+    dests = [d for _, d in placed]
+    chapters = thesis_docx.chapters_of(thesis, params.publish.docx_chapters)
+    text, unresolved = thesis_docx.assemble(thesis, chapters, [d for d in dests if d.endswith(".md")],
+                                            [d for d in dests if d.endswith(".png")], numbers, params.run_name)
+    if not chapters:
+        echo(f"  Word version: no Markdown chapter matches publish.docx_chapters {params.publish.docx_chapters}")
+    if unresolved:
+        echo(f"  Word version: shown as ?? (no value in edge_numbers.json): {', '.join(unresolved)}")
+    return text
+
+
 def sync(params: Params, thesis: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
     """Copy the run's generated files into the thesis; return the sync report (not yet compiled)."""
     write_numbers(params)
@@ -172,19 +203,13 @@ def sync(params: Params, thesis: Path, echo: Callable[[str], None] = print) -> d
         planned.append(("(generated: every table and figure)", f"{gen_folder}/{ALL_ARTIFACTS}",
                         render_all_artifacts(params, placed).encode("utf-8")))
 
-    for label, dest_rel, data in planned:
-        dest = thesis / dest_rel
-        sha = _sha_bytes(data)
-        status, reason = decide(dest, dest_rel, sha, manifest)
-        if status in ("new", "changed"):
-            _write(dest, data)
-            manifest["files"][dest_rel] = {"sha256": sha, "source": label, "run_name": params.run_name,
-                                           "written_utc": _now()}
-        elif status == "unchanged":
-            manifest["files"][dest_rel]["run_name"] = params.run_name
-        rows.append({"source": label, "dest": dest_rel, "sha256": sha, "status": status, "reason": reason})
-
+    rows += [_place(thesis, manifest, params.run_name, *item) for item in planned]
     produced = {dest_rel for _, dest_rel, _ in planned}
+    if params.publish.docx:  # after the tables and figures are in place: it is built from the thesis' copies
+        docx_rel = thesis_docx.DOCX_SOURCE
+        rows.append(_place(thesis, manifest, params.run_name, "(generated: Word source from the Markdown chapters)",
+                           docx_rel, _docx_source(params, thesis, placed, echo).encode("utf-8")))
+        produced.add(docx_rel)
     for dest_rel, record in sorted(manifest["files"].items()):
         if dest_rel not in produced and (thesis / dest_rel).exists():
             rows.append({"source": record.get("source"), "dest": dest_rel, "sha256": record["sha256"], "status": "stale",
@@ -303,6 +328,10 @@ def render_sync_markdown(report: dict[str, Any]) -> str:
     if c:
         lines.append(f"- compile: {'ok' if c['ok'] else 'FAILED'} ({c['seconds']} s), PDF `{c['pdf']}`"
                      + (f", error: {c['error']}" if c.get("error") else ""))
+    d = report.get("docx")
+    if d:
+        lines.append("- Word: " + ("skipped" if d.get("skipped") else "ok" if d["ok"] else "FAILED")
+                     + (f" ({d['seconds']} s), `{d['docx']}`" if d["ok"] else f": {d['error']}"))
     lines += ["", "| file in the thesis | source | status | sha256 | note |", "|---|---|---|---|---|"]
     for r in report["files"]:
         lines.append(f"| `{r['dest'] or '-'}` | `{r['source']}` | {r['status']} | {r['sha256'][:12]} | {r['reason'] or ''} |")
@@ -310,13 +339,18 @@ def render_sync_markdown(report: dict[str, Any]) -> str:
 
 
 def publish(params: Params, thesis_dir: str | Path | None = None, compile: bool | None = None,
-            echo: Callable[[str], None] = print) -> dict[str, Any]:
-    """Sync the run into the thesis, optionally compile it, write the sync report; return the report."""
+            echo: Callable[[str], None] = print, docx: bool | None = None) -> dict[str, Any]:
+    """Sync the run into the thesis, optionally compile it (LaTeX) and build its Word version, write the sync
+    report; return the report. compile defaults to publish.compile; the Word version is built when
+    publish.docx is true and docx (by default: compile) is."""
     thesis = thesis_dir_for(params, thesis_dir)
     report = sync(params, thesis, echo)
     do_compile = params.publish.compile if compile is None else compile
     if do_compile:
         report["compile"] = compile_thesis(thesis, params.publish.main_tex, echo)
+    report["docx"] = None
+    if params.publish.docx and (do_compile if docx is None else docx):
+        report["docx"] = thesis_docx.build_docx(thesis, params.publish.reference_docx, echo)
     path = sync_report_path(params)
     write_json(path, report)
     path.with_suffix(".md").write_text(render_sync_markdown(report), encoding="utf-8")
