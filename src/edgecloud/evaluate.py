@@ -270,7 +270,7 @@ def routers_table(report: dict[str, Any]):
         "cloud share": _pct_ci(r["cloud_share"], r.get("cloud_share_ci")),
         "ROUGE-L": f(r["rouge_l"]), "char F1": f(r["char_f1"]),
         "non-empty": "-" if r["non_empty_rate"] is None else f"{r['non_empty_rate']:.0%}",
-        "p50 s": f(r["p50_s"], 2),
+        "s/reply p50": f(r["p50_s"], 2),
     } for r in report["routers"]])
 
 
