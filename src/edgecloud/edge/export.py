@@ -71,17 +71,20 @@ def _run(cmd: list[str], log: Path, env: dict[str, str] | None = None, what: str
 
 @contextlib.contextmanager
 def _c_output_to(log: Path):
-    """Send what C code in this process writes to stdout/stderr (file descriptors 1 and 2) to `log` meanwhile,
-    not into the notebook or the terminal of `make run`."""
+    """Send what this process writes to stdout/stderr meanwhile to `log`, not into the notebook or the terminal
+    of `make run`: C code writing to file descriptors 1 and 2, and Python's sys.stdout / sys.stderr (where
+    llama-cpp-python's log callback prints llama.cpp's messages; in a Jupyter kernel those are not fd 2)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
-    with log.open("ab") as fh:
+    with log.open("a", encoding="utf-8", errors="replace") as fh, \
+            contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh):
         try:
             os.dup2(fh.fileno(), 1)
             os.dup2(fh.fileno(), 2)
             yield
+            fh.flush()
         finally:
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
