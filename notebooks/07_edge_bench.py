@@ -36,8 +36,9 @@
 # replies, and the teacher-forced next-token agreement with fp32 on the reference replies. A variant
 # whose runtime is not installed is listed as skipped with the reason.
 #
-# The recommendation is computed: the fastest variant whose routing accuracy is within
-# `edge_bench.within_points` of fp32. It can serve as the gateway's edge tier:
+# The recommendation is computed: the fastest variant meeting all four bars (speed-up, size, routing
+# accuracy within `edge_bench.within_points` of fp32, agreement); when none meets them all, the fastest
+# within the routing tolerance. It can serve as the gateway's edge tier:
 # `--set deploy.edge_variant=<variant>` makes 05_deploy and 06_e2e start `python -m edgecloud.edge.server`
 # over it instead of `swift deploy`.
 

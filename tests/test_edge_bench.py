@@ -47,14 +47,28 @@ def row(name, tps, acc, status="ok", speed=None, size=None, agree=None, delta=No
             "routing_delta_points": delta}
 
 
-def test_recommendation_is_the_fastest_within_one_point_of_fp32():
+def test_recommendation_without_a_variant_meeting_all_bars_is_the_fastest_within_one_point_of_fp32():
     rows = [row("torch-fp32", 24, 0.90), row("gguf-q8_0", 140, 0.90), row("genai-int4", 220, 0.88),
             row("gguf-q4_0", 200, 0.895), row("genai-int8", 300, 0.0, status="skipped")]
     rec = recommend(rows, within_points=1.0)
     assert rec["variant"] == "gguf-q4_0"  # int4 is faster but 2 points worse; the skipped one is not measured
+    assert not rec["all_bars_met"] and rec["rule"].startswith("no variant meets all four bars")
     assert "genai-int4" not in rec["candidates"] and "genai-int8" not in rec["candidates"]
     assert recommend(rows, within_points=2.0)["variant"] == "genai-int4"
     assert recommend([row("gguf-q8_0", 1, 1.0)], 1.0)["variant"] is None  # no baseline, no recommendation
+
+
+def test_recommendation_is_the_fastest_variant_meeting_all_four_bars():
+    p = Params()
+    rows = [row("torch-fp32", 16, 0.96, speed=1.0, size=1.0, agree=1.0, delta=0.0),
+            row("gguf-q8_0", 120, 0.96, speed=7.5, size=3.8, agree=0.97, delta=0.0),       # meets all four
+            row("gguf-q4_0", 130, 0.96, speed=8.2, size=6.0, agree=0.81, delta=0.0),       # agreement 81 %
+            row("ort-int8", 140, 0.96, speed=8.8, size=2.0, agree=0.95, delta=0.0)]        # size 2x
+    for r in rows:
+        r["bars"] = bars(r, p)
+    rec = recommend(rows, within_points=1.0)
+    assert rec["variant"] == "gguf-q8_0" and rec["all_bars_met"] and rec["candidates"] == ["gguf-q8_0"]
+    assert "all four bars" in rec["rule"]
 
 
 def test_bars_report_each_number_against_its_threshold():

@@ -159,7 +159,7 @@ NUMBERS: list[Number] = [
            lambda r: r["summary"]["latency_ms"]["client"]["p50"] / 1000, "seconds", "end-to-end p50 latency"),
     Number("EdgeBenchRecommended", "edge_bench", "variants[recommended].label",
            _variant("recommended", "label"), "text",
-           "recommended edge variant (fastest within the routing bar)"),
+           "recommended edge variant (fastest meeting all four bars)"),
     Number("EdgeBenchSpeedup", "edge_bench", "variants[recommended].speedup.median",
            _variant("recommended", "speedup", "median"),
            "times", "decode speed-up of the recommended variant over PyTorch fp32"),
