@@ -16,11 +16,12 @@ help:
 sysdeps:
 	@bash scripts/install_system_deps.sh
 
-$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml scripts/fetch_gguf_converter.sh
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml scripts/fetch_gguf_converter.sh scripts/install_llama_cpp.sh
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed, found " + sys.version'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
+	bash scripts/install_llama_cpp.sh $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	bash scripts/fetch_gguf_converter.sh $(VENV)
