@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from edgecloud.edge.backends import lookup_draft
 from edgecloud.edge.bench import agreement, bars, paired_ratio, pick_speed_prompts, recommend, score_quality, spread
 from edgecloud.edge.report import all_bars_table, bars_table, table
 from edgecloud.params import Params
@@ -110,3 +111,17 @@ def test_table_lists_skipped_variants_with_their_reason():
     t = all_bars_table(report)
     assert list(t["variant"]) == ["torch-fp32"] and t.loc[0, "all met"] == "yes"
     assert t.loc[0, "decode speed-up vs fp32 (×)"] == "6.50 ✓"
+
+
+def test_lookup_draft_continues_the_most_recent_earlier_occurrence_of_the_longest_suffix():
+    # history ... 5 6 7 | 8 9 ... 5 6 7 -> the tokens after the earlier "5 6 7"
+    assert lookup_draft([1, 5, 6, 7, 8, 9, 10, 2, 5, 6, 7], max_ngram=3, k=2) == [8, 9]
+    # the most recent occurrence wins; k caps the draft; the draft may run into the suffix itself
+    assert lookup_draft([4, 1, 4, 2, 4], max_ngram=1, k=1) == [2]
+    assert lookup_draft([3, 4, 3, 4], max_ngram=3, k=8) == [3, 4]
+    # shorter n-grams are tried when the longer suffix never occurred; no match at all: no draft
+    assert lookup_draft([7, 8, 1, 2, 8], max_ngram=3, k=3) == [1, 2, 8]
+    assert lookup_draft([1, 2, 3], max_ngram=3, k=4) == [] and lookup_draft([5], 3, 4) == []
+    # a minimum n-gram length: a single repeated token is not enough evidence to draft
+    assert lookup_draft([7, 8, 1, 2, 8], max_ngram=3, k=3, min_ngram=2) == []
+    assert lookup_draft([1, 5, 6, 7, 8, 9, 10, 2, 5, 6, 7], max_ngram=3, k=2, min_ngram=2) == [8, 9]

@@ -179,9 +179,9 @@ class CloudParams(_Strict):
 # Edge variants made by 07_edge_bench (edgecloud.edge.variants describes each); used by deploy.edge_variant
 # and the edge_bench section below.
 EDGE_VARIANTS = ("torch-fp32", "torch-bf16", "torch-int8", "ort-fp32", "ort-int8", "gguf-f16", "gguf-q8_0",
-                 "gguf-q4_k_m", "gguf-q4_0", "genai-int8", "genai-int4")
+                 "gguf-q4_k_m", "gguf-q4_0", "gguf-q8_0-lookup", "genai-int8", "genai-int4")
 EdgeVariantName = Literal["torch-fp32", "torch-bf16", "torch-int8", "ort-fp32", "ort-int8", "gguf-f16", "gguf-q8_0",
-                          "gguf-q4_k_m", "gguf-q4_0", "genai-int8", "genai-int4"]
+                          "gguf-q4_k_m", "gguf-q4_0", "gguf-q8_0-lookup", "genai-int8", "genai-int4"]
 
 
 class DeployParams(_Strict):

@@ -33,6 +33,13 @@ from .variants import get_variant
 EXPORT_FORMAT = 2  # bump when an exporter changes what it writes, so old variant folders are re-made
 WORK = "work"  # intermediate files shared by several variants (fp32 ONNX, F16 GGUF)
 GGUF_FTYPES = {"q8_0": 7, "q4_0": 2, "q4_k_m": 15}  # llama_ftype values (llama.h)
+# prompt-lookup drafting (decoding: lookup): suffix n-grams of 3 down to 2 tokens are looked up, and at most 4 draft
+# tokens verified per forward pass. On the test split's replies (gguf-q8_0, 2 threads) this was the best of
+# (max, min, k) = (3,1,8) 1.12x, (3,2,4) 1.15x, (3,2,3) 1.14x, (4,2,6) 1.16x, (3,3,4) 1.13x, (3,2,2) 1.13x: a batch of
+# 5 tokens costs ~2x a single one here, so long speculative drafts do not pay (benchmarks/results/edge_lookup_20261202.md)
+LOOKUP_MAX_NGRAM = 3
+LOOKUP_MIN_NGRAM = 2
+LOOKUP_DRAFT_TOKENS = 4
 
 
 def converter_dir() -> Path:
@@ -267,6 +274,9 @@ def export_variant(name: str, merged: Path, out: Path, threads: int = 2, opts: d
     else:  # pragma: no cover - the catalogue only names the four
         raise ExportError(f"no exporter for backend {variant.backend!r}")
     files = [Path(f) for f in made.pop("files")]
+    if variant.decoding == "lookup":
+        made.update(decoding="lookup", lookup_max_ngram=LOOKUP_MAX_NGRAM, lookup_min_ngram=LOOKUP_MIN_NGRAM,
+                    lookup_draft_tokens=LOOKUP_DRAFT_TOKENS)
     meta = {"variant": name, "backend": variant.backend, "precision": variant.precision, "label": variant.label,
             **made, "weight_files": [os.path.relpath(f, out) for f in files], "size_bytes": _size(files),
             "export_s": round(time.perf_counter() - t0, 2), "key": key}

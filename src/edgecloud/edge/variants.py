@@ -22,6 +22,7 @@ class Variant:
     precision: str  # fp32, bf16, int8, f16, q8_0, q4_k_m, q4_0, int4
     label: str
     modules: tuple[str, ...]  # Python modules the runtime needs
+    decoding: str = "greedy"  # greedy | lookup (greedy, prompt-lookup drafts verified in one batched pass)
 
     def folder(self, run_name: str) -> Path:
         return artifacts.path("edge_variant", run_name, variant=self.name)
@@ -37,6 +38,7 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in [
     Variant("gguf-q8_0", "llamacpp", "q8_0", "llama.cpp Q8_0", ("llama_cpp",)),
     Variant("gguf-q4_k_m", "llamacpp", "q4_k_m", "llama.cpp Q4_K_M", ("llama_cpp",)),
     Variant("gguf-q4_0", "llamacpp", "q4_0", "llama.cpp Q4_0", ("llama_cpp",)),
+    Variant("gguf-q8_0-lookup", "llamacpp", "q8_0", "llama.cpp Q8_0 + prompt lookup", ("llama_cpp",), "lookup"),
     Variant("genai-int8", "genai", "int8", "onnxruntime-genai int8", ("onnxruntime_genai",)),
     Variant("genai-int4", "genai", "int4", "onnxruntime-genai int4", ("onnxruntime_genai",)),
 ]}
