@@ -20,7 +20,6 @@ import json
 import statistics
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from edgecloud import e2e

@@ -16,7 +16,6 @@ from edgecloud import model as M
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT
 
-
 # ---------------------------------------------------------------------------------------------
 # The call sites as they were
 

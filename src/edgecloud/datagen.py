@@ -87,7 +87,7 @@ import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
 from .reports import write_jsonl
 
@@ -148,7 +148,7 @@ class Template:
     """
 
     query: str
-    response: Optional[str]
+    response: str | None
     sampler: str
     cue: str = TYPICAL
 
@@ -1351,7 +1351,7 @@ def _en_unit(unit: str, value: str) -> str:
     return singular if Fraction(value) == 1 else plural
 
 
-def _conversion_sampler(kind: str, values: Optional[Sequence[str]] = None) -> Sampler:
+def _conversion_sampler(kind: str, values: Sequence[str] | None = None) -> Sampler:
     """Sampler for converting unit a to unit b ('km_mi'): the source value (from `values`, default
     CONVERSION_VALUES of the source unit) and the exact reply."""
     src, dst = kind.split("_")
@@ -2951,7 +2951,7 @@ def file_rows(records: list[dict]) -> list[dict]:
     return [{k: rec[k] for k in (CONVERSATION_FIELDS if "messages" in rec else FIELDS)} for rec in records]
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m edgecloud.datagen",
         description="Generate the seeded raw dataset of requests to an on-device assistant (JSONL).")

@@ -52,7 +52,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Sequence
 
 from . import datagen
 from .datagen import dedup_key, language_quotas
@@ -1165,7 +1165,7 @@ def _draw_slots(rng: random.Random, template: Template) -> dict[str, str]:
     return slots
 
 
-def cue_problem(cue: str, category: str, lang: str, query: str) -> Optional[str]:
+def cue_problem(cue: str, category: str, lang: str, query: str) -> str | None:
     """Why `query` does not fit the definition of `cue` (module docstring), or None when it does."""
     kw, n = has_keyword(query), len(query)
     long_, short = n > LONG_QUERY_CHARS[lang], n <= SHORT_QUERY_CHARS[lang]
@@ -1366,7 +1366,7 @@ def load_heldout(path: str | Path) -> list[dict]:
     return records
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m edgecloud.heldout",
         description="Generate the seeded held-out routing set (JSONL): templates and phrasings that the training "

@@ -232,6 +232,11 @@ def _table(header: list[str], rows: list[list[Any]], right: set[int] | None = No
     return out
 
 
+def _frame(df: Any) -> list[str]:
+    """A stage's table (the DataFrame its notebook saves for the thesis) as the run report's Markdown lines."""
+    return _table([str(c) for c in df.columns], df.values.tolist())
+
+
 def _ms(v: Any) -> str:
     return f"{float(v):.0f}" if isinstance(v, (int, float)) else "-"
 
@@ -382,13 +387,9 @@ def _section_model(f: Facts) -> list[str]:
     m = f.reports.get("model")
     if not m:
         return ["### 模型准备", ""] + _missing(f, "model", "02_prepare") + [""]
-    smoke = m.get("smoke") or {}
-    rows = [["基座模型 base model", m.get("id", "-")], ["来源 source", m.get("source", "-")],
-            ["参数量 parameters", _fmt(m.get("parameters"), "millions")], ["dtype", m.get("dtype", "-")],
-            ["磁盘占用 size on disk", _size(int(m["size_on_disk_bytes"])) if m.get("size_on_disk_bytes") else "-"],
-            ["设备 device", m.get("device", "-")],
-            ["冒烟速度 smoke tokens/s", _fmt(smoke.get("tokens_per_s"), "float2") if smoke else "-"]]
-    return ["### 模型准备", ""] + _table(["指标", "数值"], rows) + [""]
+    from .prepare import model_table
+
+    return ["### 模型准备", ""] + _frame(model_table(m)) + [""]  # the thesis' 02_model table
 
 
 def _train_device(t: dict[str, Any], f: Facts) -> str:
@@ -403,16 +404,11 @@ def _section_train(f: Facts) -> list[str]:
     t = f.reports.get("train")
     if not t:
         return ["### 训练", ""] + _missing(f, "train", "03_train") + [""]
+    from .train import train_table
+
     tuner = str((f.run_params.get("train") or {}).get("tuner_type") or "lora").upper().replace("LORA", "LoRA")
-    best_step = (t.get("best") or {}).get("step")
-    rows = []
-    for r in t.get("rows") or []:
-        bold = r.get("step") == best_step
-        cell = (lambda v: f"**{v}**" if bold and v != "-" else v)
-        rows.append([f"step {r.get('step')}" + (" (best)" if bold else ""), _fmt(r.get("train_loss"), "float4"),
-                     cell(_fmt(r.get("eval_loss"), "float4")), cell(_fmt(r.get("eval_token_acc"), "float4"))])
     out = [f"### 训练（{tuner} / {_train_device(t, f)}）", ""]
-    out += _table(["节点", "train loss", "eval loss", "eval token_acc"], rows)
+    out += _frame(train_table(t, marks=True))  # the thesis' 03_train table, with the best row marked
     out += ["", f"- 完成 completed: {'是 yes' if t.get('completed') else '**否 no**'}（{t.get('action', '-')}，"
                 f"step {t.get('last_step', '-')}/{t.get('max_steps', '-')}）；训练耗时 wall time {_num(f, 'EdgeTrainWallMinutes')}；"
                 f"训练中最低剩余磁盘 lowest free disk {t.get('disk_free_min_gb', '-')} GiB（阈值 {f.min_free_disk_gb} GiB）", ""]
@@ -610,8 +606,11 @@ def _section_sync(f: Facts) -> list[str]:
     out.append(f"- 已同步到 `{s.get('thesis_dir', '-')}`（{s.get('created_utc', '-')}）："
                + ("，".join(f"{k} {v}" for k, v in counts.items()) or f"{len(files)} 个文件"))
     thesis = str(s.get("thesis_dir") or "")
-    where = lambda x: (f"{thesis}/{x['dest']}" if thesis and x.get("dest") and not Path(x["dest"]).is_absolute()
-                       else x.get("dest") or x.get("source"))
+
+    def where(x: dict[str, Any]) -> Any:
+        return (f"{thesis}/{x['dest']}" if thesis and x.get("dest") and not Path(x["dest"]).is_absolute()
+                else x.get("dest") or x.get("source"))
+
     for x in files:  # what moved or needs attention, one line each; unchanged files by folder
         if x.get("status") != "unchanged":
             note = f"（{x.get('reason')}）" if x.get("reason") else ""
