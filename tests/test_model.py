@@ -250,3 +250,16 @@ def test_an_adapter_loads_on_top_and_merges_into_the_same_logits(base, tmp_path)
     assert torch.equal(on_top, old)
     assert torch.allclose(merged, on_top, atol=1e-4) and not torch.allclose(plain, on_top, atol=1e-4)
     assert time.perf_counter() - t0 < 60
+
+
+def test_no_model_loading_or_chat_template_outside_the_model_module():
+    """Issue 12: the package, the benchmarks and the notebooks load weights and tokenizers and build chat prompts
+    only through edgecloud.model (one set of chat-template arguments)."""
+    import re
+
+    pattern = re.compile(r"\bfrom_pretrained\(|\bapply_chat_template\(|\bAutoModel\w*\b|\bAutoTokenizer\b|\bPeftModel\b")
+    files = [*(ROOT / "src/edgecloud").rglob("*.py"), *(ROOT / "benchmarks").glob("*.py"),
+             *(ROOT / "notebooks").glob("[0-9]*.py")]
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in files if p.name != "model.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert len(files) > 40 and not found, "\n".join(found)
