@@ -16,6 +16,13 @@ TRAIN = {"run_name": "t", "completed": True, "action": "trained", "last_step": 4
          "wall_time_s": 12.0, "disk_free_min_gb": 70.1, "command": "swift sft --max_steps 4"}
 
 
+def facts(reports: dict) -> summary.Facts:
+    return summary.Facts(run_name="t", params_file="params/smoke.yaml", run_params={}, min_free_disk_gb=1.0,
+                         cloud_mode="none", reports=reports, sources={}, unreadable={}, numbers={}, stages=[],
+                         artifacts=[], thesis_sync=None, thesis_sync_path="-", deploy_command=None, summary_md="-",
+                         summary_html="-")
+
+
 def test_train_table_for_the_thesis_has_no_marks():
     df = train_table(TRAIN)
     assert list(df.columns) == ["节点 step", "train loss", "eval loss", "eval token_acc"]
@@ -37,10 +44,7 @@ def test_the_run_report_shows_the_thesis_tables_of_02_and_03():
              "size_on_disk_bytes": 541615294, "tokenizer_vocab": 49152, "swift_model_type": "smollm2",
              "swift_template": "chatml", "device": "cpu", "smoke": {"reply": "Hi | there", "latency_s": 1.2,
                                                                      "tokens_per_s": 14.7}}
-    f = summary.Facts(run_name="t", params_file="params/smoke.yaml", run_params={}, min_free_disk_gb=1.0,
-                      cloud_mode="none", reports={"model": model, "train": TRAIN}, sources={}, unreadable={},
-                      numbers={}, stages=[], artifacts=[], thesis_sync=None, thesis_sync_path="-", deploy_command=None,
-                      summary_md="-", summary_html="-")
+    f = facts({"model": model, "train": TRAIN})
     shown = "\n".join(summary._section_model(f))
     thesis = model_table(model)
     assert thesis.values.tolist()[4] == ["参数量 parameters", "134.5 M"]
@@ -62,3 +66,18 @@ def test_curves_table_names_each_scored_router():
                          "tfidf": {"roc": {"auc": 0.9}, "cost_quality": {"apgr": 0.71234, "cpt_50": 0.25, "cpt_80": 0.5}}}}
     assert evaluate.curves_table(report).values.tolist() == [["LoRA 微调 fine-tuned", "0.991", "0.800", 0.2, 0.3],
                                                              ["TF-IDF+LR", "0.900", "0.712", 0.25, 0.5]]
+
+
+def test_the_run_report_shows_the_thesis_tables_of_04():
+    router = {"router": "finetuned", "label": "LoRA 微调 fine-tuned", "accuracy": 0.9, "accuracy_ci": [0.78, 0.96],
+              "precision": 0.8, "recall": 1.0, "recall_ci": [0.7, 1.0], "fp": 1, "tn": 39, "cloud_share": 0.2,
+              "cloud_share_ci": [0.1, 0.33], "rouge_l": 0.41, "char_f1": 0.5, "non_empty_rate": 1.0, "p50_s": 0.52}
+    base = {**router, "router": "always_edge", "label": "始终端侧 always-edge", "accuracy": 0.8}
+    ev = {"routers": [base, router], "heldout": {"records": 40, "cloud": 10, "routers": [router]}}
+    shown = "\n".join(summary._section_eval(facts({"eval": ev})))
+    thesis = evaluate.routers_table(ev).values.tolist()
+    assert thesis[1][:2] == ["LoRA 微调 fine-tuned", "90.0% [78%, 96%]"] and thesis[1][4] == "1/40"
+    marked = evaluate.routers_table(ev, marks=True).values.tolist()
+    assert marked[1][1] == "**90.0% [78%, 96%]**" and marked[0] == thesis[0]  # only the highest is bold
+    for row in [*marked, *evaluate.heldout_table(ev).values.tolist()]:
+        assert "| " + " | ".join(row) + " |" in shown

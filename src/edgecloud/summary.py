@@ -419,43 +419,30 @@ def _section_eval(f: Facts) -> list[str]:
     ev = f.reports.get("eval")
     if not ev:
         return ["### 评测与基线", ""] + _missing(f, "eval", "04_eval") + [""]
-    rows = []
-    best_acc = max((r.get("accuracy") or 0 for r in _routers(f)), default=None)
-    for r in _routers(f):
-        acc = _fmt(r.get("accuracy"), "pct")
-        rows.append([r.get("label") or r.get("router"), f"**{acc}**" if r.get("accuracy") == best_acc else acc,
-                     _fmt(r.get("precision"), "float3"), _fmt(r.get("recall"), "float3"), _fmt(r.get("f1"), "float3"),
-                     _fmt(r.get("cloud_share"), "pct"), _fmt(r.get("rouge_l"), "float3"),
-                     _fmt(r.get("p50_s"), "float2"), _fmt(r.get("p95_s"), "float2")])
+    from .evaluate import routers_table
+
     out = [f"### 评测与基线（测试集 {ev.get('test_records', '-')} 条，其中需云端 {ev.get('test_cloud', '-')} 条）", ""]
-    out += _table(["路由 router", "accuracy", "precision", "recall", "F1", "云端占比 cloud share", "ROUGE-L",
-                   "p50 (s)", "p95 (s)"], rows)
-    out += ["", f"- P/R/F1 针对“转发云端”；ROUGE-L 为端侧回答对参考回复；微调模型 adapter `{ev.get('adapter', '-')}`，"
-                f"设备 {ev.get('device', '-')}。最高 accuracy 加粗。"]
+    out += _frame(routers_table(ev, marks=True))  # the thesis' 04_routers table, the highest accuracy in bold
+    out += ["", f"- 方括号为 95% Wilson 区间；forward P/R 针对“转发云端”，simple fwd 为被转发的简单请求；ROUGE-L / char F1 "
+                f"为端侧回答对参考回复；微调模型 adapter `{ev.get('adapter', '-')}`，设备 {ev.get('device', '-')}。"
+                "最高 accuracy 加粗。"]
     return out + _routing_diagnosis(ev) + [""]
 
 
 def _routing_diagnosis(ev: dict[str, Any]) -> list[str]:
     """Intervals, the calibration, the held-out set, per-category counts and the errors (issue: routing)."""
-    def ci(r: dict[str, Any], key: str) -> str:
-        lo, hi = (r.get(f"{key}_ci") or [None, None])[:2]
-        return "-" if lo is None else f"{_fmt(r.get(key), 'pct')} [{_fmt(lo, 'pct')}, {_fmt(hi, 'pct')}]"
-
     out: list[str] = []
     cal = ev.get("calibration")
     if cal:
         out += [f"- 校准 calibration: 阈值 threshold {cal['threshold']}（验证集选择，部署检查点 step {cal['step']}）；"
                 f"分数 score: {cal['score_definition']}。"]
-    out += ["", "#### 路由准确率与 95% Wilson 区间（测试集）", ""]
-    out += _table(["路由 router", "accuracy", "forward recall", "cloud share"],
-                  [[r.get("label") or r.get("router"), ci(r, "accuracy"), ci(r, "recall"), ci(r, "cloud_share")]
-                   for r in ev.get("routers", [])])
     held = ev.get("heldout") or {}
     if held.get("routers"):
-        out += ["", f"#### 留出集 held-out（{held['records']} 条，其中需云端 {held['cloud']} 条；生成器从未产生的表述）", ""]
-        out += _table(["路由 router", "accuracy", "forward recall", "cloud share"],
-                      [[r.get("label") or r.get("router"), ci(r, "accuracy"), ci(r, "recall"), ci(r, "cloud_share")]
-                       for r in held["routers"]])
+        from .evaluate import heldout_table
+
+        out += ["", f"#### 留出集 held-out（{held.get('records', '-')} 条，其中需云端 {held.get('cloud', '-')} 条；"
+                    "生成器从未产生的表述）", ""]
+        out += _frame(heldout_table(ev))  # the thesis' 04_heldout table
     cats = (ev.get("routing_by_category") or {}).get("finetuned_calibrated")
     if cats:
         out += ["", "- 按类别 by category（微调+校准）: " + "，".join(f"{c} {v['correct']}/{v['n']}" for c, v in cats.items())]
