@@ -44,8 +44,12 @@ serve: sysdeps venv
 publish: sysdeps venv
 	$(PY) -m edgecloud publish --params $(PARAMS)
 
-## test: pytest (unit + integration) and nbval on the notebooks, smoke profile
-test: sysdeps venv
+## lint: ruff check (rules in pyproject.toml); make test runs it first
+lint: venv
+	$(VENV)/bin/ruff check .
+
+## test: ruff check, then pytest (unit + integration) and nbval on the notebooks, smoke profile
+test: sysdeps venv lint
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
 ## test-fast: pytest without the tests marked integration (no model, training, deploy, notebook or browser)
@@ -65,4 +69,4 @@ clean:
 	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name .gitkeep -exec rm -rf {} +
 	find figures -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-.PHONY: help sysdeps venv run serve publish test test-fast lab notebooks clean
+.PHONY: help sysdeps venv run serve publish lint test test-fast lab notebooks clean

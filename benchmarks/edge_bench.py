@@ -20,14 +20,14 @@ import json
 import statistics
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from edgecloud import e2e
 from edgecloud.edge import report as edge_report
-from edgecloud.edge.bench import machine, versions
+from edgecloud.edge.bench import VERSIONED
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs, rel
+from edgecloud.provenance import machine, versions
 from edgecloud.publish import to_markdown
 from edgecloud.reports import read_json
 from edgecloud.stack import running_stack
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                   "forwarded_met": var["forward_hits"] == var["complex_cases"]}
     stamp = datetime.now(timezone.utc)
     result = {"date": stamp.isoformat(timespec="seconds"), "params": args.params, "variants": variants,
-              "machine": machine(), "versions": versions(), "e2e": {"torch-fp32 (swift deploy)": fp32, **runs},
+              "machine": machine(), "versions": versions(VERSIONED), "e2e": {"torch-fp32 (swift deploy)": fp32, **runs},
               "e2e_bar": bar, "edge_bench_report": rel(path), "recommendation": bench["recommendation"],
               "recommended_bars": bench.get("recommended_bars"), "meeting_all_bars": bench.get("meeting_all_bars")}
     out = ROOT / args.out

@@ -42,7 +42,8 @@ from edgecloud.model import best_adapter
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, rel
 from edgecloud.prepare import prepared_model_dir
-from edgecloud.runner import machine, versions
+from edgecloud.provenance import machine, versions
+from edgecloud.runner import VERSIONED
 from edgecloud.stack import running_stack
 
 PORTS = ["deploy.gateway_port=8400", "deploy.edge_port=8401", "deploy.cloud_port=8402"]
@@ -326,7 +327,7 @@ def run_cloud_down(stack, queries: list[tuple[str, str]]) -> dict[str, Any]:
 def markdown(rec: dict[str, Any]) -> str:
     m, v, L = rec["machine"], rec["versions"], rec["load"]
     lines = [f"# Gateway load and failure behaviour ({rec['created_utc']})", "",
-             f"{m['cpu']}, {m['cpus']} CPUs; ms-swift {v.get('ms-swift')}, torch {v.get('torch')}; "
+             f"{m['cpu_model']}, {m['logical_cpus']} CPUs; ms-swift {v.get('ms-swift')}, torch {v.get('torch')}; "
              f"{rec['params_file']} with {', '.join(rec['overrides'])}; edge model {rec['edge_model']} "
              f"(adapter {rec['adapter']}), loopback only.", "",
              f"## Load: {L['gateway']['requests']} requests at concurrency {L['concurrency']}, "
@@ -404,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         "edge_model": params.model.name, "model_dir": rel(model_dir), "adapter": rel(adapter),
         "args": vars(args), "client_timeout_s": CLIENT_TIMEOUT_S,
         "deploy": params.deploy.model_dump(mode="json"),
-        "machine": {**machine(), "torch_threads": torch.get_num_threads()}, "versions": versions(),
+        "machine": {**machine(), "torch_threads": torch.get_num_threads()}, "versions": versions(VERSIONED),
     }
     t_all = time.perf_counter()
     with running_stack(stack_params, model_dir=model_dir, adapter=adapter) as stack:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import platform
 import re
 import subprocess
 import sys
@@ -28,7 +27,8 @@ from edgecloud.devices import pick_device
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
 from edgecloud.prepare import resolve_model
-from edgecloud.runner import machine, versions
+from edgecloud.provenance import machine, versions
+from edgecloud.runner import VERSIONED
 from edgecloud.trainlog import parse_logging
 
 # ms-swift's own defaults for every setting a row may change; each row states its changes from these, so
@@ -148,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "benchmark": "train_throughput", "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "params_file": args.params, "steps": None if args.epoch_of else args.steps, "epoch_of": args.epoch_of, "model_dir": model_dir.name,
-        "machine": {**machine(), "torch_threads": torch.get_num_threads(), "python": platform.python_version()},
-        "versions": versions(), "results": results,
+        "machine": {**machine(), "torch_threads": torch.get_num_threads()},
+        "versions": versions(VERSIONED), "results": results,
         "fastest": fastest["config"] if fastest else None,
         "speedup_fastest_vs_defaults": round(fastest["tokens_per_s"] / default["tokens_per_s"], 2)
         if fastest and default else None,
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     stem = out_dir / f"train_throughput_{datetime.now(timezone.utc):%Y%m%d}{'_' + args.tag if args.tag else ''}"
     stem.with_suffix(".json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     lines = [f"# Training throughput ({record['created_utc']})", "",
-             f"{record['machine']['cpu']}, {record['machine']['cpus']} CPUs, torch threads "
+             f"{record['machine']['cpu_model']}, {record['machine']['logical_cpus']} CPUs, torch threads "
              f"{record['machine']['torch_threads']}; ms-swift {record['versions']['ms-swift']}, torch "
              f"{record['versions']['torch']}; "
              + (f"one epoch of the first {args.epoch_of} train records of {args.params} (the same records for every "

@@ -32,10 +32,8 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %%
 # %load_ext autoreload
 # %autoreload 2
-import pandas as pd
-
 from edgecloud import publish
-from edgecloud.prepare import prepare
+from edgecloud.prepare import model_table, prepare
 from edgecloud.stages import open_stage
 
 P, dirs = open_stage("02_prepare", params_file, overrides)
@@ -48,20 +46,6 @@ report = prepare(P)
 # ## Model report
 
 # %%
-rows = [
-    ("来源 source", f"{report['source']} ({report['id']})"),
-    ("目录 folder", report["folder"]),
-    ("缓存复用 reused cached conversion", report["reused_cached_conversion"]),
-    ("架构 architecture", report["architecture"]),
-    ("参数量 parameters", f"{report['parameters'] / 1e6:.1f} M"),
-    ("精度 dtype", report["dtype"]),
-    ("磁盘大小 size on disk", f"{report['size_on_disk_bytes'] / 2**20:.0f} MiB"),
-    ("词表 tokenizer vocab", report["tokenizer_vocab"]),
-    ("ms-swift model_type / template", f"{report['swift_model_type']} / {report['swift_template']}"),
-    ("设备 device", report["device"]),
-    ("冒烟回复 smoke reply", report["smoke"]["reply"]),
-    ("延迟 latency", f"{report['smoke']['latency_s']} s ({report['smoke']['tokens_per_s']} tokens/s)"),
-]
-table = pd.DataFrame(rows, columns=["项目 item", "值 value"]).astype(str)
+table = model_table(report)
 publish.save_table(table, dirs.figures, "02_model", caption=f"基座模型准备（{P.model.name}）", label="tab:model-prepare")
 table

@@ -79,13 +79,7 @@ print(f"{run.action} in {run.duration_s:.0f} s; best checkpoint {summary['best']
 # The best checkpoint (lowest eval loss) is the adapter 04_eval and the deployment use.
 
 # %%
-rows = pd.DataFrame(summary["rows"])
-shown = pd.DataFrame({
-    "节点 step": [f"step {s}" for s in rows["step"]],
-    "train loss": [f"{v:.4f}" if pd.notna(v) else "-" for v in rows["train_loss"]],
-    "eval loss": [f"{v:.4f}" if pd.notna(v) else "-" for v in rows["eval_loss"]],
-    "eval token_acc": [f"{v:.4f}" if pd.notna(v) else "-" for v in rows["eval_token_acc"]],
-})
+shown = train.train_table(summary)
 publish.save_table(shown, dirs.figures, "03_train", caption=f"LoRA 训练过程（最佳检查点 step {summary['best']['step']}）",
                    label="tab:train")
 shown

@@ -49,9 +49,10 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %load_ext autoreload
 # %autoreload 2
 import pandas as pd
+from IPython.display import display
 
-from edgecloud import plots, publish
 from edgecloud import evaluate as evaluate_mod
+from edgecloud import plots, publish
 from edgecloud.evaluate import evaluate
 from edgecloud.model import best_adapter
 from edgecloud.prepare import prepared_model_dir
@@ -86,7 +87,7 @@ table
 # points with Wilson intervals); the score distribution of both classes with the calibrated threshold.
 
 # %%
-names = {"finetuned": "LoRA 微调 fine-tuned", "tfidf": "TF-IDF+LR"}
+names = evaluate_mod.CURVE_NAMES
 curves = {names[k]: v["roc"] for k, v in report["curves"].items()}
 threshold = (report["calibration"] or {}).get("threshold")
 marks = {names["finetuned"]: threshold} if threshold is not None else None
@@ -99,9 +100,7 @@ if curves:
     s, l = report["scores"]["finetuned"], report["scores"]["labels"]
     plots.score_distribution_figure({True: [x for x, y in zip(s, l) if y], False: [x for x, y in zip(s, l) if not y]},
                                     threshold, dirs.figures / "04_score_distribution")
-pd.DataFrame([{"router": names[k], "AUC": f"{v['roc']['auc']:.3f}", "APGR": f"{v['cost_quality']['apgr']:.3f}",
-               "CPT(50%)": v["cost_quality"]["cpt_50"], "CPT(80%)": v["cost_quality"]["cpt_80"]}
-              for k, v in report["curves"].items()])
+evaluate_mod.curves_table(report)
 
 # %% [markdown]
 # ## The held-out routing set

@@ -46,8 +46,8 @@ import pandas as pd
 from IPython.display import Image, display
 
 from edgecloud import artifacts, browser, e2e, publish
-from edgecloud.stages import open_stage
 from edgecloud.stack import running_stack
+from edgecloud.stages import open_stage
 
 P, dirs = open_stage("06_e2e", params_file, overrides)
 publish.use_style()

@@ -108,7 +108,7 @@ CASES: list[tuple[str, Builder, Read | Fails]] = [
      Fails(("the CSV header is not UTF-8", "line 1, column", SAVE))),
     # -- 3. a UTF-8 byte-order mark is skipped everywhere
     ("csv with BOM (Excel 'CSV UTF-8')", make("excel.csv", codecs.BOM_UTF8 + "query,response\n打开灯,好的\nHi,Hello\n"
-                                              .encode("utf-8")), Read(2)),
+                                              .encode()), Read(2)),
     ("jsonl with BOM", make("bom.jsonl", codecs.BOM_UTF8 + GOOD), Read(2)),
     ("json with BOM", make("bom.json", codecs.BOM_UTF8 + json.dumps([rec("Hi")]).encode()), Read(1)),
     # -- 6. unreadable files are named, with what is wrong

@@ -11,7 +11,6 @@ from edgecloud.params import load_params
 from edgecloud.paths import RunDirs
 
 
-
 def read_jsonl(path):
     return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
 

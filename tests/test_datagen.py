@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from edgecloud import datagen
+from edgecloud.reports import write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -213,7 +214,7 @@ def test_output_does_not_depend_on_the_process_or_hash_seed(tmp_path):
                        env={**env, "PYTHONHASHSEED": hash_seed}, check=True, capture_output=True, cwd=tmp_path)
         outs.append(out.read_bytes())
     in_process = tmp_path / "in.jsonl"
-    datagen.write_jsonl(datagen.generate_records(150, 11), in_process)
+    write_jsonl(in_process, datagen.file_rows(datagen.generate_records(150, 11)), compact=True)
     assert outs[0] == outs[1] == in_process.read_bytes()
 
 

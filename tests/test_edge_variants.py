@@ -33,6 +33,7 @@ from edgecloud.edge.variants import VARIANTS, edge_dir, runtime_missing
 from edgecloud.params import load_params
 from edgecloud.paths import FIGURES_DIR, OUTPUTS_DIR, RunDirs
 from edgecloud.prepare import resolve_model
+
 from gateway_servers import free_ports
 
 N = 12
@@ -211,7 +212,7 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
     from edgecloud.stack import running_stack
 
     p, folders, _, _ = exported
-    variant = next((v for v in ("gguf-q8_0", "ort-int8", "genai-int4", "torch-fp32") if not isinstance(folders[v], str)))
+    variant = next(v for v in ("gguf-q8_0", "ort-int8", "genai-int4", "torch-fp32") if not isinstance(folders[v], str))
     gw, edge = free_ports(2)
     params = load_params("params/smoke.yaml", [
         f"run_name={p.run_name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}",

@@ -27,9 +27,8 @@ from edgecloud.gateway import GatewayConfig, create_app, load_config, main
 from edgecloud.params import DEFAULT_FORWARD_REPLY, DEFAULT_SYSTEM_PROMPT
 from edgecloud.routing import is_forward
 
-from gateway_servers import ServerThread
-
 from conftest import ROOT
+from gateway_servers import ServerThread
 
 EDGE_MODEL = "edge-test-model"
 CLOUD_MODEL = "cloud-test-model"

@@ -421,7 +421,7 @@ MIX = {"e2e-mt-01": (1, False), "e2e-mt-02": (1, False), "e2e-mt-03": (1, False)
 
 
 def test_multiturn_cases_have_the_single_turn_fields_plus_history():
-    from edgecloud.e2e import Case, EDGE_CATEGORIES
+    from edgecloud.e2e import EDGE_CATEGORIES, Case
     from edgecloud.gateway import validate_messages
 
     cases = read_jsonl(MULTITURN)

@@ -16,7 +16,6 @@ from edgecloud import model as M
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT
 
-
 # ---------------------------------------------------------------------------------------------
 # The call sites as they were
 
@@ -93,6 +92,7 @@ def prompts_of(c):
 # Tokenizer only
 
 
+@pytest.mark.integration  # loads the embedded model's tokenizer or weights
 def test_chat_ids_equal_every_sites_old_ids_for_smollm2(tok, conversations):
     import torch
 
@@ -112,6 +112,7 @@ def test_chat_ids_equal_every_sites_old_ids_for_smollm2(tok, conversations):
         assert tok.decode(full).endswith(c["messages"][-1]["content"] + "<|im_end|>\n")
 
 
+@pytest.mark.integration  # loads the embedded model's tokenizer or weights
 def test_one_set_of_template_arguments_turns_thinking_off(tok):
     """A Qwen3-style template closes an empty think block when thinking is off: every caller now gets it
     (before, the edge benchmark and the edge server passed no enable_thinking and did not)."""
@@ -127,6 +128,7 @@ def test_one_set_of_template_arguments_turns_thinking_off(tok):
     assert M.CHAT_TEMPLATE_ARGS == {"enable_thinking": False}
 
 
+@pytest.mark.integration  # loads the embedded model's tokenizer or weights
 def test_stop_ids_join_eos_end_of_turn_and_the_generation_config(tok, tmp_path):
     im_end = tok.convert_tokens_to_ids("<|im_end|>")
     assert M.stop_ids(tok, tmp_path) == sorted({tok.eos_token_id, im_end})
@@ -174,6 +176,7 @@ def base():
     torch.set_num_threads(threads)
 
 
+@pytest.mark.integration  # loads the embedded model's tokenizer or weights
 def test_greedy_reply_is_the_old_generate(base, conversations):
     """04_eval's and 02_prepare's replies, and the calibrated edge's (greedy first token suppressed)."""
     import torch
@@ -195,6 +198,7 @@ def test_greedy_reply_is_the_old_generate(base, conversations):
     assert {k: new[k] for k in old} == old and tok.encode(new["reply"])[:1] != banned
 
 
+@pytest.mark.integration  # loads the embedded model's tokenizer or weights
 def test_batched_replies_and_scores_are_the_one_at_a_time_ones(base, conversations):
     """04_eval generates and scores in batches (left-padded replies, right-padded scores): the same replies and
     token counts as one prompt at a time, in the input order, and the same routing scores."""
@@ -224,6 +228,7 @@ def test_batched_replies_and_scores_are_the_one_at_a_time_ones(base, conversatio
         assert t == (int(logits.argmax()) == token_id)
 
 
+@pytest.mark.integration  # loads the embedded model's tokenizer or weights
 def test_an_adapter_loads_on_top_and_merges_into_the_same_logits(base, tmp_path):
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model
@@ -251,3 +256,16 @@ def test_an_adapter_loads_on_top_and_merges_into_the_same_logits(base, tmp_path)
     assert torch.equal(on_top, old)
     assert torch.allclose(merged, on_top, atol=1e-4) and not torch.allclose(plain, on_top, atol=1e-4)
     assert time.perf_counter() - t0 < 60
+
+
+def test_no_model_loading_or_chat_template_outside_the_model_module():
+    """Issue 12: the package, the benchmarks and the notebooks load weights and tokenizers and build chat prompts
+    only through edgecloud.model (one set of chat-template arguments)."""
+    import re
+
+    pattern = re.compile(r"\bfrom_pretrained\(|\bapply_chat_template\(|\bAutoModel\w*\b|\bAutoTokenizer\b|\bPeftModel\b")
+    files = [*(ROOT / "src/edgecloud").rglob("*.py"), *(ROOT / "benchmarks").glob("*.py"),
+             *(ROOT / "notebooks").glob("[0-9]*.py")]
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in files if p.name != "model.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert len(files) > 40 and not found, "\n".join(found)

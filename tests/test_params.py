@@ -161,9 +161,15 @@ def test_run_name_may_come_from_set_and_shipped_profiles_name_their_run(write_pa
 
 
 def test_edge_variants_full_means_the_whole_catalogue():
+    from edgecloud.edge.variants import VARIANTS
     from edgecloud.params import EDGE_VARIANTS
 
-    assert load_params("params/default.yaml", ["edge_bench.variants=full"]).edge_bench.variants == list(EDGE_VARIANTS)
+    assert EDGE_VARIANTS == tuple(VARIANTS)  # the names come from the catalogue, not a second list
+    assert load_params("params/default.yaml", ["edge_bench.variants=full"]).edge_bench.variants == list(VARIANTS)
+    for name in VARIANTS:  # every catalogue name is a valid deploy.edge_variant, anything else is not
+        assert load_params("params/default.yaml", [f"deploy.edge_variant={name}"]).deploy.edge_variant == name
+    with pytest.raises(ParamsError, match="deploy.edge_variant"):
+        load_params("params/default.yaml", ["deploy.edge_variant=gguf-q5"])
     default = load_params("params/default.yaml").edge_bench.variants
     assert default[0] == "torch-fp32" and len(default) < len(EDGE_VARIANTS)
     with pytest.raises(ParamsError, match="edge_bench.variants"):

@@ -7,6 +7,7 @@ import pytest
 
 from edgecloud.params import DEFAULT_FORWARD_REPLY
 from edgecloud.records import REASONS, convert_files, read_raw
+from edgecloud.reports import write_jsonl
 
 from conftest import FIXTURES
 
@@ -93,15 +94,15 @@ def test_raw_text_is_kept_for_every_format(name):
     assert all(isinstance(json.loads(r.raw), (dict, list)) or r.raw for r in recs)
 
 
-def write_jsonl(path, records):
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+def raw_file(path, records):
+    write_jsonl(path, records)
     return path
 
 
 def test_messages_record_ending_in_the_request_takes_reply_and_label_from_its_fields(tmp_path):
     """The generator's conversation layout: history, then the final user turn; `response` and
     `needs_cloud` belong to that final turn."""
-    raw = write_jsonl(tmp_path / "conv.jsonl", [
+    raw = raw_file(tmp_path / "conv.jsonl", [
         {"id": "c-1", "lang": "zh", "category": "timer_reminder", "needs_cloud": False, "group": "g1",
          "messages": [{"role": "user", "content": "证明√2是无理数"},
                       {"role": "assistant", "content": DEFAULT_FORWARD_REPLY},
@@ -133,7 +134,7 @@ def test_messages_record_ending_in_the_request_takes_reply_and_label_from_its_fi
 
 
 def test_forwarding_history_turns_get_the_configured_forward_reply(tmp_path):
-    raw = write_jsonl(tmp_path / "conv.jsonl", [
+    raw = raw_file(tmp_path / "conv.jsonl", [
         {"needs_cloud": False,
          "messages": [{"role": "user", "content": "推导一下求根公式"}, {"role": "assistant", "content": "转发云端"},
                       {"role": "user", "content": "几点了"}, {"role": "assistant", "content": "现在是下午3点。"},
@@ -151,7 +152,7 @@ def test_same_request_after_a_different_history_is_not_a_duplicate(tmp_path):
                 "messages": [{"role": "user", "content": first}, {"role": "assistant", "content": reply},
                              {"role": "user", "content": final}]}
 
-    raw = write_jsonl(tmp_path / "conv.jsonl", [
+    raw = raw_file(tmp_path / "conv.jsonl", [
         {"id": "p-1", "query": "Set a timer for 5 minutes", "response": "Timer set for 5 minutes."},
         conv("h-1", "Hi", "Hello!", "Set a timer for 5 minutes"),
         conv("h-2", "Prove that √2 is irrational.", DEFAULT_FORWARD_REPLY, "Set a timer for 5 minutes"),

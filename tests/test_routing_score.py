@@ -92,8 +92,9 @@ def test_train_dtype_auto_is_float32_without_native_bf16(monkeypatch):
 
 def test_loss_scale_plugin_weights_the_first_characters_of_replies(monkeypatch):
     pytest.importorskip("swift")
-    from edgecloud.swift_loss_scale import NAME, DecisionLossScale
     from swift.loss_scale import get_loss_scale
+
+    from edgecloud.swift_loss_scale import NAME, DecisionLossScale
 
     monkeypatch.setenv("EDGECLOUD_DECISION_WEIGHT", "5")
     monkeypatch.setenv("EDGECLOUD_DECISION_CHARS", "4")

@@ -15,6 +15,7 @@ from edgecloud import runner, stages
 from edgecloud.errors import UpstreamMissing, UpstreamStale
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs, resolve
+
 from gateway_servers import free_ports
 
 
@@ -201,7 +202,7 @@ def test_a_stage_runs_only_on_upstream_products_made_with_the_params_it_depends_
 def test_a_stage_whose_upstream_never_ran_is_refused_before_anything_is_written(fake, run_name):
     msg = refused(fake, run_name, only=["03_train"])
     assert "01_convert, 02_prepare" in msg and "run_manifest.json has no record of it" in msg
-    assert msg.endswith(f"--only 01_convert,02_prepare,03_train")
+    assert msg.endswith("--only 01_convert,02_prepare,03_train")
     assert not RunDirs(run_name).root.exists()
 
 

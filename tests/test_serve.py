@@ -21,6 +21,7 @@ from edgecloud.__main__ import main
 from edgecloud.params import load_params
 from edgecloud.serve import Stopped, stages_to_run, stop_on_signals
 from edgecloud.stack import port_is_free
+
 from test_stack import alive, free_ports, listeners
 
 

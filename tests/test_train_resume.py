@@ -9,6 +9,7 @@ import sys
 from edgecloud import train
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs
+
 from test_trainlog import killed_run, lines, resumed_run, swift_final, swift_train
 
 FAKE_SWIFT = """
@@ -61,4 +62,4 @@ def test_a_resumed_run_shows_and_counts_each_step_once(run_name, tmp_path, monke
     assert summary["rows"][1]["eval_loss"] == 1.8 and summary["skipped_log_lines"] == [15]
     md = (RunDirs(run_name).reports / f"swift_train_{run_name}_summary.md").read_text(encoding="utf-8")
     assert "- 续训 resumed at step 50: the interrupted process's 3 record(s) after it are dropped" in md
-    assert "| step 50 (resumed) |" in md
+    assert f"| step 50 (resumed){' (best)' if summary['best']['step'] == 50 else ''} |" in md

@@ -18,7 +18,6 @@ from .reports import describe, sha256_file, write_json, write_jsonl
 from .split import SPLITS, resolve_sizes, split_examples
 
 
-
 @dataclass
 class ConvertResult:
     report: dict[str, Any]

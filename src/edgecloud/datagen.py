@@ -82,13 +82,14 @@ no longer reproduces them (``git show 36e4528:src/edgecloud/datagen.py`` does).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
+
+from .reports import write_jsonl
 
 # ---------------------------------------------------------------------------------------------
 # Dataset shape
@@ -115,9 +116,9 @@ MIN_QUERY_CHARS, MAX_QUERY_CHARS = 2, 220
 
 # Surface cues of a template (see the module docstring). TYPICAL: the cues agree with the label.
 # KEYWORD (edge): a simple request that mentions a complex-task word. LONG (edge): a simple request
-# in chatty context, longer than LONG_QUERY_CHARS, without such words. PLAIN (complex): a complex
+# in chatty context, longer than 40 characters (zh) / 120 (en), without such words. PLAIN (complex): a complex
 # request phrased without any such word. SHORT (complex): a complex request no longer than
-# LONG_QUERY_CHARS, usually far shorter ("证明√2是无理数", "Derive the quadratic formula.").
+# those lengths, usually far shorter ("证明√2是无理数", "Derive the quadratic formula.").
 TYPICAL, KEYWORD, LONG, PLAIN, SHORT = "typical", "keyword", "long", "plain", "short"
 # Share of every (category, language) stratum drawn from the templates of each misleading cue;
 # the rest comes from TYPICAL templates. Per stratum the count is round(stratum quota * share).
@@ -130,8 +131,6 @@ CONVERSATION_SHARE = 0.2
 HISTORY_TWO_PAIRS = 0.35
 HISTORY_LAST_COMPLEX = {False: 0.6, True: 0.25}
 HISTORY_OTHER_LANG = 0.15
-# Lengths above which a request looks long (the thresholds of the length heuristic).
-LONG_QUERY_CHARS = {"zh": 40, "en": 120}
 
 Slots = dict[str, str]
 Sampler = Callable[[random.Random, str], Slots]
@@ -149,7 +148,7 @@ class Template:
     """
 
     query: str
-    response: Optional[str]
+    response: str | None
     sampler: str
     cue: str = TYPICAL
 
@@ -1352,7 +1351,7 @@ def _en_unit(unit: str, value: str) -> str:
     return singular if Fraction(value) == 1 else plural
 
 
-def _conversion_sampler(kind: str, values: Optional[Sequence[str]] = None) -> Sampler:
+def _conversion_sampler(kind: str, values: Sequence[str] | None = None) -> Sampler:
     """Sampler for converting unit a to unit b ('km_mi'): the source value (from `values`, default
     CONVERSION_VALUES of the source unit) and the exact reply."""
     src, dst = kind.split("_")
@@ -2945,19 +2944,14 @@ def generate_records(n: int, seed: int, cloud_share: float = 0.2,
     return out
 
 
-def write_jsonl(records: list[dict], path: Path) -> None:
-    """Write one compact JSON object per line (UTF-8, not ASCII-escaped, keys in FIELDS order, or
-    CONVERSATION_FIELDS order for a conversation record, '\\n' line endings on every platform) so
-    the file is byte-reproducible."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        for rec in records:
-            fields = CONVERSATION_FIELDS if "messages" in rec else FIELDS
-            fh.write(json.dumps({k: rec[k] for k in fields}, ensure_ascii=False, separators=(",", ":")) + "\n")
+def file_rows(records: list[dict]) -> list[dict]:
+    """The records as the raw file holds them: keys in FIELDS order, or CONVERSATION_FIELDS order for a
+    conversation record (write with `reports.write_jsonl(..., compact=True)`: one compact object per line,
+    byte-reproducible)."""
+    return [{k: rec[k] for k in (CONVERSATION_FIELDS if "messages" in rec else FIELDS)} for rec in records]
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m edgecloud.datagen",
         description="Generate the seeded raw dataset of requests to an on-device assistant (JSONL).")
@@ -2973,7 +2967,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         records = generate_records(args.n, args.seed, args.cloud_share, args.conversation_share)
     except ValueError as exc:
         parser.error(str(exc))
-    write_jsonl(records, args.out)
+    write_jsonl(args.out, file_rows(records), compact=True)
     n_cloud = sum(r["needs_cloud"] for r in records)
     n_groups = len({r["group"] for r in records})
     n_conv = sum("messages" in r for r in records)

@@ -254,37 +254,64 @@ def _pct_ci(v: float | None, ci: list | None) -> str:
     return f"{v:.1%} [{ci[0]:.0%}, {ci[1]:.0%}]"
 
 
-def routers_table(report: dict[str, Any]):
-    """Routers on the test split: accuracy, recall and cloud share with Wilson 95 % intervals."""
+def _simple_fwd(r: dict[str, Any]) -> str:
+    fp, tn = r.get("fp"), r.get("tn")
+    return "-" if fp is None or tn is None else f"{fp}/{fp + tn}"
+
+
+def routers_table(report: dict[str, Any], marks: bool = False):
+    """Routers on the test split: accuracy, recall and cloud share with Wilson 95 % intervals. The 04 notebook
+    saves it for the thesis (04_routers); the run report shows it with `marks`: the highest accuracy in bold. A
+    value an older report lacks is '-'."""
     import pandas as pd
 
     def f(v: Any, nd: int = 3) -> str:
         return "-" if v is None else f"{v:.{nd}f}"
 
-    return pd.DataFrame([{
-        "路由 router": r["label"],
-        "accuracy [95% CI]": _pct_ci(r["accuracy"], r.get("accuracy_ci")),
-        "forward P": f(r["precision"], 2),
-        "forward R [95% CI]": _pct_ci(r["recall"], r.get("recall_ci")),
-        "simple fwd": f"{r['fp']}/{r['fp'] + r['tn']}",
-        "cloud share": _pct_ci(r["cloud_share"], r.get("cloud_share_ci")),
-        "ROUGE-L": f(r["rouge_l"]), "char F1": f(r["char_f1"]),
-        "non-empty": "-" if r["non_empty_rate"] is None else f"{r['non_empty_rate']:.0%}",
-        "s/reply p50": f(r["p50_s"], 2),
-    } for r in report["routers"]])
+    routers = [r for r in report.get("routers") or [] if isinstance(r, dict)]
+    best = max((r["accuracy"] for r in routers if r.get("accuracy") is not None), default=None)
+    rows = []
+    for r in routers:
+        acc = _pct_ci(r.get("accuracy"), r.get("accuracy_ci"))
+        rows.append({
+            "路由 router": r.get("label") or r.get("router"),
+            "accuracy [95% CI]": f"**{acc}**" if marks and best is not None and r.get("accuracy") == best else acc,
+            "forward P": f(r.get("precision"), 2),
+            "forward R [95% CI]": _pct_ci(r.get("recall"), r.get("recall_ci")),
+            "simple fwd": _simple_fwd(r),
+            "cloud share": _pct_ci(r.get("cloud_share"), r.get("cloud_share_ci")),
+            "ROUGE-L": f(r.get("rouge_l")), "char F1": f(r.get("char_f1")),
+            "non-empty": "-" if r.get("non_empty_rate") is None else f"{r['non_empty_rate']:.0%}",
+            "s/reply p50": f(r.get("p50_s"), 2),
+        })
+    return pd.DataFrame(rows)
 
 
 def heldout_table(report: dict[str, Any]):
-    """Routers on the held-out routing set (phrasings the training generator never makes)."""
+    """Routers on the held-out routing set (phrasings the training generator never makes): the thesis' 04_heldout
+    table and the run report's."""
     import pandas as pd
 
     return pd.DataFrame([{
-        "路由 router": r["label"],
-        "accuracy [95% CI]": _pct_ci(r["accuracy"], r.get("accuracy_ci")),
-        "forward R [95% CI]": _pct_ci(r["recall"], r.get("recall_ci")),
-        "simple fwd": f"{r['fp']}/{r['fp'] + r['tn']}",
-        "cloud share": _pct_ci(r["cloud_share"], r.get("cloud_share_ci")),
-    } for r in report["heldout"].get("routers", [])])
+        "路由 router": r.get("label") or r.get("router"),
+        "accuracy [95% CI]": _pct_ci(r.get("accuracy"), r.get("accuracy_ci")),
+        "forward R [95% CI]": _pct_ci(r.get("recall"), r.get("recall_ci")),
+        "simple fwd": _simple_fwd(r),
+        "cloud share": _pct_ci(r.get("cloud_share"), r.get("cloud_share_ci")),
+    } for r in (report.get("heldout") or {}).get("routers") or [] if isinstance(r, dict)])
+
+
+CURVE_NAMES = {"finetuned": "LoRA 微调 fine-tuned", "tfidf": "TF-IDF+LR"}  # the scored routers of report["curves"]
+
+
+def curves_table(report: dict[str, Any]):
+    """The scored routers' curves on the test split: ROC AUC, APGR and the cloud share that reaches 50 % / 80 %
+    of the quality gain (CPT)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"router": CURVE_NAMES[k], "AUC": f"{v['roc']['auc']:.3f}",
+                          "APGR": f"{v['cost_quality']['apgr']:.3f}", "CPT(50%)": v["cost_quality"]["cpt_50"],
+                          "CPT(80%)": v["cost_quality"]["cpt_80"]} for k, v in report["curves"].items()])
 
 
 def breakdown_table(breakdown: dict[str, dict[str, dict[str, Any]]], routers: tuple[str, ...]):

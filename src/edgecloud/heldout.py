@@ -52,11 +52,12 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Sequence
 
 from . import datagen
 from .datagen import dedup_key, language_quotas
 from .errors import DataError
+from .reports import write_jsonl
 
 # ---------------------------------------------------------------------------------------------
 # Dataset shape
@@ -1164,7 +1165,7 @@ def _draw_slots(rng: random.Random, template: Template) -> dict[str, str]:
     return slots
 
 
-def cue_problem(cue: str, category: str, lang: str, query: str) -> Optional[str]:
+def cue_problem(cue: str, category: str, lang: str, query: str) -> str | None:
     """Why `query` does not fit the definition of `cue` (module docstring), or None when it does."""
     kw, n = has_keyword(query), len(query)
     long_, short = n > LONG_QUERY_CHARS[lang], n <= SHORT_QUERY_CHARS[lang]
@@ -1271,14 +1272,10 @@ def generate_records(n: int = 480, seed: int = 7, cloud_share: float = DEFAULT_C
             for i, rec in enumerate(records, 1)]
 
 
-def write_jsonl(records: list[dict], path: str | Path) -> None:
-    """One compact JSON object per line, UTF-8, keys in FIELDS order, '\\n' line ends."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        for rec in records:
-            fh.write(json.dumps({k: rec[k] for k in FIELDS if k in rec}, ensure_ascii=False,
-                                separators=(",", ":")) + "\n")
+def file_rows(records: list[dict]) -> list[dict]:
+    """The records as the raw file holds them: keys in FIELDS order (write with `reports.write_jsonl(...,
+    compact=True)`: one compact object per line, byte-reproducible)."""
+    return [{k: rec[k] for k in FIELDS if k in rec} for rec in records]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1369,7 +1366,7 @@ def load_heldout(path: str | Path) -> list[dict]:
     return records
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m edgecloud.heldout",
         description="Generate the seeded held-out routing set (JSONL): templates and phrasings that the training "
@@ -1384,7 +1381,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         records = generate_records(args.n, args.seed, args.cloud_share)
     except ValueError as exc:
         parser.error(str(exc))
-    write_jsonl(records, args.out)
+    write_jsonl(args.out, file_rows(records), compact=True)
     n_cloud = sum(r["needs_cloud"] for r in records)
     n_hist = sum("history" in r for r in records)
     print(f"wrote {len(records)} records ({n_cloud} needs_cloud, {n_hist} multi-turn, "

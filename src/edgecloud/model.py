@@ -216,8 +216,8 @@ def best_adapter(params: Params) -> Path:
     """The deployed checkpoint: the one 03_train's routing calibration chose on the validation split
     (reports/routing_calibration_<run>.json), else the lowest eval loss (a run trained before
     calibration existed). The stack, 04_eval, 07_edge_bench and the benchmarks all serve this one."""
-    from .calibrate import load_calibration
     from . import artifacts
+    from .calibrate import load_calibration
     from .paths import resolve
     from .reports import read_json
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .edge.variants import VARIANTS as _VARIANT_CATALOGUE
 from .errors import DataError, ParamsError, ParamsProblem
 from .paths import rel, resolve
 
@@ -176,12 +177,10 @@ class CloudParams(_Strict):
         return self
 
 
-# Edge variants made by 07_edge_bench (edgecloud.edge.variants describes each); used by deploy.edge_variant
-# and the edge_bench section below.
-EDGE_VARIANTS = ("torch-fp32", "torch-bf16", "torch-int8", "ort-fp32", "ort-int8", "gguf-f16", "gguf-q8_0",
-                 "gguf-q4_k_m", "gguf-q4_0", "gguf-q8_0-lookup", "genai-int8", "genai-int4")
-EdgeVariantName = Literal["torch-fp32", "torch-bf16", "torch-int8", "ort-fp32", "ort-int8", "gguf-f16", "gguf-q8_0",
-                          "gguf-q4_k_m", "gguf-q4_0", "gguf-q8_0-lookup", "genai-int8", "genai-int4"]
+# Edge variants made by 07_edge_bench: the names are those of the catalogue (edgecloud.edge.variants, which
+# imports nothing of the params); used by deploy.edge_variant and the edge_bench section below.
+EDGE_VARIANTS = tuple(_VARIANT_CATALOGUE)
+EdgeVariantName = Literal[EDGE_VARIANTS]  # type: ignore[valid-type]
 
 
 class DeployParams(_Strict):

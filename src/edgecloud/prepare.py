@@ -195,6 +195,38 @@ def prepare(params: Params) -> dict[str, Any]:
     return report
 
 
+def model_table(report: dict[str, Any]) -> Any:
+    """The model table of a 02_prepare report: what the 02 notebook saves for the thesis (02_model) and the
+    run report shows; a value an older report lacks is '-'."""
+    import pandas as pd
+
+    def get(*keys: str) -> Any:
+        v: Any = report
+        for k in keys:
+            v = v.get(k) if isinstance(v, dict) else None
+        return v
+
+    def shown(v: Any, fmt: str = "{}") -> str:
+        return "-" if v is None else fmt.format(v)
+
+    size, params_n = get("size_on_disk_bytes"), get("parameters")
+    rows = [
+        ("来源 source", f"{shown(get('source'))} ({shown(get('id'))})"),
+        ("目录 folder", shown(get("folder"))),
+        ("缓存复用 reused cached conversion", shown(get("reused_cached_conversion"))),
+        ("架构 architecture", shown(get("architecture"))),
+        ("参数量 parameters", "-" if params_n is None else f"{params_n / 1e6:.1f} M"),
+        ("精度 dtype", shown(get("dtype"))),
+        ("磁盘大小 size on disk", "-" if size is None else f"{size / 2**20:.0f} MiB"),
+        ("词表 tokenizer vocab", shown(get("tokenizer_vocab"))),
+        ("ms-swift model_type / template", f"{shown(get('swift_model_type'))} / {shown(get('swift_template'))}"),
+        ("设备 device", shown(get("device"))),
+        ("冒烟回复 smoke reply", shown(get("smoke", "reply"))),
+        ("延迟 latency", f"{shown(get('smoke', 'latency_s'))} s ({shown(get('smoke', 'tokens_per_s'))} tokens/s)"),
+    ]
+    return pd.DataFrame(rows, columns=["项目 item", "值 value"]).astype(str)
+
+
 def prepared_model_dir(params: Params) -> Path:
     """The base model folder that 02_prepare resolved for this run (read from its report)."""
     from .reports import read_json

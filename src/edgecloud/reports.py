@@ -20,13 +20,18 @@ def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]], compact: bool = False) -> int:
+    """One JSON object per line (UTF-8, not ASCII-escaped, '\\n' line ends on every platform), written to a
+    temporary file first; `compact` drops the spaces after ',' and ':' (the shipped raw data files). Returns
+    the number of rows."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    separators = (",", ":") if compact else None
     n = 0
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(row, ensure_ascii=False, separators=separators) + "\n")
             n += 1
     tmp.replace(path)
     return n

@@ -46,9 +46,9 @@ class HeuristicRouter:
                 continue
             candidates = sorted({len(q) for q, _ in items}) + [10**6]
 
-            def acc(t: int) -> tuple[int, int]:
-                router.max_len[lang] = t
-                return sum(router.forward(q) == l for q, l in items), t
+            def acc(t: int) -> tuple[int, int]:  # called in this iteration only
+                router.max_len[lang] = t  # noqa: B023
+                return sum(router.forward(q) == l for q, l in items), t  # noqa: B023
 
             router.max_len[lang] = max(candidates, key=acc)
         return router

@@ -11,8 +11,6 @@ with other values of the params its products depend on (`stages.stage_inputs`).
 """
 from __future__ import annotations
 
-import importlib.metadata as md
-import platform
 import shutil
 import subprocess
 import sys
@@ -27,6 +25,7 @@ from . import artifacts
 from .errors import EdgecloudError, UpstreamStale
 from .params import Params, load_params
 from .paths import NOTEBOOKS_DIR, ROOT, RunDirs, rel, resolve
+from .provenance import machine, versions
 from .reports import read_json, write_json
 from .stages import STAGES, Stage, available_stages, get_stage, input_values, inputs_sha256, run_command
 
@@ -35,16 +34,6 @@ MANIFEST_FORMAT = 2
 HISTORY_KEPT = 200  # invocations kept in run_manifest.json's history
 INTERRUPTED = "interrupted: rerun the same command to resume"
 VERSIONED = ("torch", "transformers", "peft", "ms-swift", "papermill", "nbval", "pandas", "matplotlib")
-
-
-def versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {"python": platform.python_version()}
-    for pkg in VERSIONED:
-        try:
-            out[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            out[pkg] = None
-    return out
 
 
 def git_state() -> dict[str, Any]:
@@ -58,20 +47,6 @@ def git_state() -> dict[str, Any]:
     commit = git("rev-parse", "HEAD")
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
-
-
-def machine() -> dict[str, Any]:
-    import os
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count()}
 
 
 def select_stages(only: list[str] | None = None, from_stage: str | None = None) -> list[Stage]:
@@ -293,7 +268,7 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
         "format": MANIFEST_FORMAT,
         "run_name": params.run_name, "params_file": params_rel, "overrides": overrides,
         "params": params.to_dict(), "params_sha256": sha, "git": git_state(),
-        "versions": versions(), "machine": machine(), "kernel": kernel_name(),
+        "versions": versions(VERSIONED), "machine": machine(), "kernel": kernel_name(),
         "invocation": {"only": only, "from": from_stage, "stages": [s.name for s in stages]},
         "started_utc": _now(), "ended_utc": None, "status": "running",
     })

@@ -14,9 +14,9 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from . import artifacts
 from .params import Params, load_params
 from .paths import RunDirs, rel
-from . import artifacts
 from .stack import Stack, StackError, has_trained, running_stack
 from .stages import run_command
 

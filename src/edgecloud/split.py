@@ -36,7 +36,7 @@ def apportion_by_label(total: int, weights: dict[tuple[str, bool], int]) -> dict
     edge/cloud proportion of a split is as exact as rounding allows (category-level rounding alone
     drifted a 50-record test split from 10 to 8 cloud records)."""
     by_label: dict[tuple, int] = {}
-    for (cat, label), w in weights.items():
+    for (_cat, label), w in weights.items():
         by_label[(label,)] = by_label.get((label,), 0) + w
     label_share = apportion(total, by_label)
     out: dict[tuple[str, bool], int] = {}

@@ -39,8 +39,8 @@ from . import artifacts
 from .errors import EdgecloudError
 from .params import CloudParams, Params
 from .paths import rel
-from .reports import write_json
 from .procs import die_with_parent, stop_process_group
+from .reports import write_json
 
 POLL_S = 0.5
 LOG_TAIL_LINES = 20

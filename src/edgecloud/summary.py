@@ -232,6 +232,11 @@ def _table(header: list[str], rows: list[list[Any]], right: set[int] | None = No
     return out
 
 
+def _frame(df: Any) -> list[str]:
+    """A stage's table (the DataFrame its notebook saves for the thesis) as the run report's Markdown lines."""
+    return _table([str(c) for c in df.columns], df.values.tolist())
+
+
 def _ms(v: Any) -> str:
     return f"{float(v):.0f}" if isinstance(v, (int, float)) else "-"
 
@@ -382,13 +387,9 @@ def _section_model(f: Facts) -> list[str]:
     m = f.reports.get("model")
     if not m:
         return ["### 模型准备", ""] + _missing(f, "model", "02_prepare") + [""]
-    smoke = m.get("smoke") or {}
-    rows = [["基座模型 base model", m.get("id", "-")], ["来源 source", m.get("source", "-")],
-            ["参数量 parameters", _fmt(m.get("parameters"), "millions")], ["dtype", m.get("dtype", "-")],
-            ["磁盘占用 size on disk", _size(int(m["size_on_disk_bytes"])) if m.get("size_on_disk_bytes") else "-"],
-            ["设备 device", m.get("device", "-")],
-            ["冒烟速度 smoke tokens/s", _fmt(smoke.get("tokens_per_s"), "float2") if smoke else "-"]]
-    return ["### 模型准备", ""] + _table(["指标", "数值"], rows) + [""]
+    from .prepare import model_table
+
+    return ["### 模型准备", ""] + _frame(model_table(m)) + [""]  # the thesis' 02_model table
 
 
 def _train_device(t: dict[str, Any], f: Facts) -> str:
@@ -403,16 +404,11 @@ def _section_train(f: Facts) -> list[str]:
     t = f.reports.get("train")
     if not t:
         return ["### 训练", ""] + _missing(f, "train", "03_train") + [""]
+    from .train import train_table
+
     tuner = str((f.run_params.get("train") or {}).get("tuner_type") or "lora").upper().replace("LORA", "LoRA")
-    best_step = (t.get("best") or {}).get("step")
-    rows = []
-    for r in t.get("rows") or []:
-        bold = r.get("step") == best_step
-        cell = (lambda v: f"**{v}**" if bold and v != "-" else v)
-        rows.append([f"step {r.get('step')}" + (" (best)" if bold else ""), _fmt(r.get("train_loss"), "float4"),
-                     cell(_fmt(r.get("eval_loss"), "float4")), cell(_fmt(r.get("eval_token_acc"), "float4"))])
     out = [f"### 训练（{tuner} / {_train_device(t, f)}）", ""]
-    out += _table(["节点", "train loss", "eval loss", "eval token_acc"], rows)
+    out += _frame(train_table(t, marks=True))  # the thesis' 03_train table, with the best row marked
     out += ["", f"- 完成 completed: {'是 yes' if t.get('completed') else '**否 no**'}（{t.get('action', '-')}，"
                 f"step {t.get('last_step', '-')}/{t.get('max_steps', '-')}）；训练耗时 wall time {_num(f, 'EdgeTrainWallMinutes')}；"
                 f"训练中最低剩余磁盘 lowest free disk {t.get('disk_free_min_gb', '-')} GiB（阈值 {f.min_free_disk_gb} GiB）", ""]
@@ -423,43 +419,30 @@ def _section_eval(f: Facts) -> list[str]:
     ev = f.reports.get("eval")
     if not ev:
         return ["### 评测与基线", ""] + _missing(f, "eval", "04_eval") + [""]
-    rows = []
-    best_acc = max((r.get("accuracy") or 0 for r in _routers(f)), default=None)
-    for r in _routers(f):
-        acc = _fmt(r.get("accuracy"), "pct")
-        rows.append([r.get("label") or r.get("router"), f"**{acc}**" if r.get("accuracy") == best_acc else acc,
-                     _fmt(r.get("precision"), "float3"), _fmt(r.get("recall"), "float3"), _fmt(r.get("f1"), "float3"),
-                     _fmt(r.get("cloud_share"), "pct"), _fmt(r.get("rouge_l"), "float3"),
-                     _fmt(r.get("p50_s"), "float2"), _fmt(r.get("p95_s"), "float2")])
+    from .evaluate import routers_table
+
     out = [f"### 评测与基线（测试集 {ev.get('test_records', '-')} 条，其中需云端 {ev.get('test_cloud', '-')} 条）", ""]
-    out += _table(["路由 router", "accuracy", "precision", "recall", "F1", "云端占比 cloud share", "ROUGE-L",
-                   "p50 (s)", "p95 (s)"], rows)
-    out += ["", f"- P/R/F1 针对“转发云端”；ROUGE-L 为端侧回答对参考回复；微调模型 adapter `{ev.get('adapter', '-')}`，"
-                f"设备 {ev.get('device', '-')}。最高 accuracy 加粗。"]
+    out += _frame(routers_table(ev, marks=True))  # the thesis' 04_routers table, the highest accuracy in bold
+    out += ["", f"- 方括号为 95% Wilson 区间；forward P/R 针对“转发云端”，simple fwd 为被转发的简单请求；ROUGE-L / char F1 "
+                f"为端侧回答对参考回复；微调模型 adapter `{ev.get('adapter', '-')}`，设备 {ev.get('device', '-')}。"
+                "最高 accuracy 加粗。"]
     return out + _routing_diagnosis(ev) + [""]
 
 
 def _routing_diagnosis(ev: dict[str, Any]) -> list[str]:
     """Intervals, the calibration, the held-out set, per-category counts and the errors (issue: routing)."""
-    def ci(r: dict[str, Any], key: str) -> str:
-        lo, hi = (r.get(f"{key}_ci") or [None, None])[:2]
-        return "-" if lo is None else f"{_fmt(r.get(key), 'pct')} [{_fmt(lo, 'pct')}, {_fmt(hi, 'pct')}]"
-
     out: list[str] = []
     cal = ev.get("calibration")
     if cal:
         out += [f"- 校准 calibration: 阈值 threshold {cal['threshold']}（验证集选择，部署检查点 step {cal['step']}）；"
                 f"分数 score: {cal['score_definition']}。"]
-    out += ["", "#### 路由准确率与 95% Wilson 区间（测试集）", ""]
-    out += _table(["路由 router", "accuracy", "forward recall", "cloud share"],
-                  [[r.get("label") or r.get("router"), ci(r, "accuracy"), ci(r, "recall"), ci(r, "cloud_share")]
-                   for r in ev.get("routers", [])])
     held = ev.get("heldout") or {}
     if held.get("routers"):
-        out += ["", f"#### 留出集 held-out（{held['records']} 条，其中需云端 {held['cloud']} 条；生成器从未产生的表述）", ""]
-        out += _table(["路由 router", "accuracy", "forward recall", "cloud share"],
-                      [[r.get("label") or r.get("router"), ci(r, "accuracy"), ci(r, "recall"), ci(r, "cloud_share")]
-                       for r in held["routers"]])
+        from .evaluate import heldout_table
+
+        out += ["", f"#### 留出集 held-out（{held.get('records', '-')} 条，其中需云端 {held.get('cloud', '-')} 条；"
+                    "生成器从未产生的表述）", ""]
+        out += _frame(heldout_table(ev))  # the thesis' 04_heldout table
     cats = (ev.get("routing_by_category") or {}).get("finetuned_calibrated")
     if cats:
         out += ["", "- 按类别 by category（微调+校准）: " + "，".join(f"{c} {v['correct']}/{v['n']}" for c, v in cats.items())]
@@ -610,8 +593,11 @@ def _section_sync(f: Facts) -> list[str]:
     out.append(f"- 已同步到 `{s.get('thesis_dir', '-')}`（{s.get('created_utc', '-')}）："
                + ("，".join(f"{k} {v}" for k, v in counts.items()) or f"{len(files)} 个文件"))
     thesis = str(s.get("thesis_dir") or "")
-    where = lambda x: (f"{thesis}/{x['dest']}" if thesis and x.get("dest") and not Path(x["dest"]).is_absolute()
-                       else x.get("dest") or x.get("source"))
+
+    def where(x: dict[str, Any]) -> Any:
+        return (f"{thesis}/{x['dest']}" if thesis and x.get("dest") and not Path(x["dest"]).is_absolute()
+                else x.get("dest") or x.get("source"))
+
     for x in files:  # what moved or needs attention, one line each; unchanged files by folder
         if x.get("status") != "unchanged":
             note = f"（{x.get('reason')}）" if x.get("reason") else ""

@@ -24,8 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import artifacts
-from . import thesis_docx
+from . import artifacts, thesis_docx
 from .errors import EdgecloudError
 from .numbers import write_numbers
 from .params import Params

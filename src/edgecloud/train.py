@@ -23,11 +23,12 @@ from typing import Any, Callable
 
 from . import artifacts
 from .devices import pick_device, train_dtype
-from .procs import die_with_parent, stop_process_group
 from .errors import EdgecloudError
 from .model import chat_ids, empty_weights, load_config, load_tokenizer
 from .params import Params
 from .paths import RunDirs, rel
+from .procs import die_with_parent, stop_process_group
+from .publish import to_markdown
 from .reports import describe, read_jsonl, write_json
 from .trainlog import LogFollower, TrainLog, best_checkpoint, parse_logging, table_rows
 
@@ -406,7 +407,31 @@ def summarize(params: Params, run: TrainRun, preflight_report: dict[str, Any] | 
 
 
 def _num(v: Any, nd: int = 4) -> str:
-    return "-" if v is None else f"{v:.{nd}f}"
+    return "-" if v is None or v != v else f"{v:.{nd}f}"  # None, NaN: no value
+
+
+TRAIN_TABLE_COLUMNS = ("节点 step", "train loss", "eval loss", "eval token_acc")
+
+
+def train_table(s: dict[str, Any], marks: bool = False) -> Any:
+    """The training table of a summary (reports/swift_train_<run>_summary.json): one row per evaluation, step 0
+    included, the last step's train loss when it had no evaluation. The 03 notebook saves it for the thesis
+    (03_train); the training summary and the run report show it with `marks`: the best checkpoint's row
+    labelled (best) with its eval cells in bold, a step where training resumed labelled (resumed)."""
+    import pandas as pd
+
+    best = (s.get("best") or {}).get("step")
+    resumed_at = {r["step"] for r in s.get("resumes") or []}
+    rows = []
+    for r in s.get("rows") or []:
+        is_best = marks and r.get("step") == best
+        label = f"step {r.get('step')}" + (" (resumed)" if marks and r.get("step") in resumed_at else "")
+        cells = [_num(r.get("eval_loss")), _num(r.get("eval_token_acc"))]
+        if is_best:
+            label += " (best)"
+            cells = [f"**{c}**" if c != "-" else c for c in cells]
+        rows.append([label, _num(r.get("train_loss")), *cells])
+    return pd.DataFrame(rows, columns=list(TRAIN_TABLE_COLUMNS))
 
 
 def summary_markdown(s: dict[str, Any]) -> str:
@@ -419,12 +444,6 @@ def summary_markdown(s: dict[str, Any]) -> str:
              f"{s['best']['reason']})",
              f"- step-0 eval loss {_num(s['step0_eval_loss'])} -> best eval loss {_num(s['best']['eval_loss'])}",
              f"- wall time {s['wall_time_s']} s; lowest free disk during the run {s['disk_free_min_gb']} GiB", "",
-             "| 节点 step | train loss | eval loss | eval token_acc |", "|---|---:|---:|---:|"]
-    resumed_at = {r["step"] for r in s.get("resumes") or []}
-    for r in s["rows"]:
-        mark = "**" if r["step"] == s["best"]["step"] and r["eval_loss"] is not None else ""
-        where = " (resumed)" if r["step"] in resumed_at else ""
-        lines.append(f"| step {r['step']}{where} | {_num(r['train_loss'])} | {mark}{_num(r['eval_loss'])}{mark} | "
-                     f"{mark}{_num(r['eval_token_acc'])}{mark} |")
+             to_markdown(train_table(s, marks=True)).rstrip("\n")]
     lines += ["", "Command:", "", "```", s["command"], "```", ""]
     return "\n".join(lines)

@@ -113,8 +113,8 @@ def parse_logging(path: Path) -> TrainLog:
         if log.final is not None or (same and step <= same[-1]["step"]):
             log.final = None  # that closing line ended the earlier process, not the run
             # an evaluation at step s follows the train record of step s: a resumed eval at s keeps it
-            keep = {"train": (lambda s: s <= step) if kind == "eval" else (lambda s: s < step),
-                    "eval": lambda s: s < step}
+            keep = {"train": (lambda s: s <= step) if kind == "eval" else (lambda s: s < step),  # noqa: B023
+                    "eval": lambda s: s < step}  # noqa: B023  (both used in this iteration only)
             before = sum(map(len, kept.values()))
             kept = {k: [r for r in rows if keep[k](r["step"])] for k, rows in kept.items()}
             steps = [r["step"] for rows in kept.values() for r in rows]

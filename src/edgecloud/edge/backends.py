@@ -51,7 +51,7 @@ class Backend(ABC):
         """Fixed-length replies (EOS ignored) for a batch; the default runs them one after another."""
         return [self.generate(ids, max_new_tokens, ignore_eos=True) for ids in batch]
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional: only backends that hold a process or a session close)
         pass
 
 
@@ -162,9 +162,7 @@ class TorchBackend(Backend):
 def quantize_dynamic_int8(model: Any, skip: Sequence[str] = ()) -> Any:
     """torch.ao dynamic int8 (per channel) of every nn.Linear except the modules named in `skip` (e.g. lm_head)."""
     import torch
-    from torch.ao.quantization import quantize_dynamic
-
-    from torch.ao.quantization import per_channel_dynamic_qconfig
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
     # per output channel: one scale per row (per-tensor int8 leaves this model's replies unusable)
     spec = {n: per_channel_dynamic_qconfig for n, m in model.named_modules()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -29,9 +28,12 @@ from ..model import END_OF_TURN, best_adapter, chat_ids, load_tokenizer, stop_id
 from ..params import Params
 from ..paths import rel
 from ..procs import die_with_parent, stop_process_group
+from ..provenance import machine, versions
 from ..reports import read_jsonl, write_json
 from ..routing import decide
 from .variants import BASELINE, VARIANTS
+
+VERSIONED = ("torch", "transformers", "peft", "onnx", "onnxruntime", "onnxruntime-genai", "llama-cpp-python")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,37 +199,6 @@ def run_worker(task: dict[str, Any], timeout_s: float, log: Path) -> dict[str, A
 # The run
 
 
-def machine() -> dict[str, Any]:
-    model = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    flags = ""
-    try:
-        flags = next((l for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")), "")
-    except OSError:
-        pass
-    return {"cpu_model": model, "logical_cpus": os.cpu_count(), "platform": platform.platform(),
-            "python": platform.python_version(),
-            "isa": [f for f in ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile") if f" {f}" in flags]}
-
-
-def versions() -> dict[str, str | None]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for pkg in ("torch", "transformers", "peft", "onnx", "onnxruntime", "onnxruntime-genai", "llama-cpp-python"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    return out
-
-
 def encode(tok: Any, rows: list[dict[str, Any]], eos: int) -> list[dict[str, Any]]:
     """Prompt ids (edge system prompt + user turn, generation prompt) and reference-reply ids (+ end of turn)."""
     out = []
@@ -319,7 +290,7 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
             echo(f"  pass {r + 1}/{eb.repeats} {name}: load {res['load_s']:.1f} s, decode {tps:.1f} tok/s, "
                  f"peak {res['peak_rss_mb']:.0f} MB")
     report = summarize(params, names, exported, passes, failed, inp)
-    report.update({"merge": merge, "machine": {**machine(), "threads": eb.threads}, "versions": versions(),
+    report.update({"merge": merge, "machine": {**machine(), "threads": eb.threads}, "versions": versions(VERSIONED),
                    "log": rel(log)})
     write_json(artifacts.path("edge_bench", params), report)
     return report

@@ -27,7 +27,8 @@ from typing import Any, Callable
 from ..devices import cpu_has_vnni
 from ..paths import rel
 from .backends import VARIANT_META
-from .merge import META as MERGE_META, ExportError
+from .merge import META as MERGE_META
+from .merge import ExportError
 from .variants import get_variant
 
 EXPORT_FORMAT = 2  # bump when an exporter changes what it writes, so old variant folders are re-made

@@ -31,7 +31,7 @@ def table(report: dict[str, Any]) -> pd.DataFrame:
         name = r["variant"] + (" ★" if r["variant"] == rec else "")
         if r["status"] != "ok":
             rows.append({"variant": name, "size MB": "-", "peak MB": "-", "TTFT ms": "-", "tokens/s": "-",
-                         "× fp32": "-", f"batch tok/s": "-", "routing acc.": "-", "forward F1": "-",
+                         "× fp32": "-", "batch tok/s": "-", "routing acc.": "-", "forward F1": "-",
                          "ROUGE-L": "-", "agree": f"{r['status']}: {r['reason'].splitlines()[0][:60]}"})
             continue
         rows.append({

@@ -108,7 +108,7 @@ def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
                 yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {"role": "assistant"},
                                                                   "finish_reason": None}]}) + "\n\n"
                 stopped = False
-                for delta, _, stopped in model.stream_text(messages, max_tokens):
+                for delta, _, stopped in model.stream_text(messages, max_tokens):  # noqa: B007  (the last one counts)
                     if delta:
                         yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {"content": delta},
                                                                           "finish_reason": None}]},
@@ -126,7 +126,7 @@ def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
 
         def run() -> tuple[str, int, bool]:
             text, n, stopped = "", 0, False
-            for delta, n, stopped in model.stream_text(messages, max_tokens, first):
+            for delta, n, stopped in model.stream_text(messages, max_tokens, first):  # noqa: B007  (the last ones count)
                 text += delta
             return text, n, stopped
 

@@ -1,7 +1,8 @@
 """The catalogue of edge variants: each name says which runtime runs it and how it is made.
 
 Names are used in params (`edge_bench.variants`, `deploy.edge_variant`), folders and reports, so
-they are declared once here. A variant's runtime may be missing on a machine (llama-cpp-python,
+they are declared once here (params.py takes its list of names from `VARIANTS`, so this module
+imports nothing of the params). A variant's runtime may be missing on a machine (llama-cpp-python,
 onnxruntime-genai): `runtime_missing` says so with the reason, and the benchmark reports it as
 skipped rather than dropping it.
 """
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import artifacts
-from ..params import EDGE_VARIANTS
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,6 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in [
     Variant("genai-int8", "genai", "int8", "onnxruntime-genai int8", ("onnxruntime_genai",)),
     Variant("genai-int4", "genai", "int4", "onnxruntime-genai int4", ("onnxruntime_genai",)),
 ]}
-assert tuple(VARIANTS) == EDGE_VARIANTS, "params.EDGE_VARIANTS and the catalogue must list the same variants"
 BASELINE = "torch-fp32"
 INSTALL_HINT = "run `make venv` (requirements.txt pins onnxruntime, onnxruntime-genai, onnx and llama-cpp-python)"
 
