@@ -22,7 +22,8 @@
 # and re-used while its checksums match. The thesis profile (`params/qwen3-0.6b.yaml`) downloads
 # Qwen3-0.6B from ModelScope instead and stops with a clear message when the hub is unreachable.
 #
-# The stage loads the model, checks it answers one prompt (greedy), and writes
+# The stage loads the model, checks it answers one prompt (greedy) and that its chat template builds the
+# prompt ms-swift's `model.template` trains on and serves, and writes
 # `outputs/<run>/reports/model_prepare_<model>.json`.
 
 # %% tags=["parameters"]
@@ -58,6 +59,8 @@ rows = [
     ("磁盘大小 size on disk", f"{report['size_on_disk_bytes'] / 2**20:.0f} MiB"),
     ("词表 tokenizer vocab", report["tokenizer_vocab"]),
     ("ms-swift model_type / template", f"{report['swift_model_type']} / {report['swift_template']}"),
+    ("提示词与 ms-swift 一致 prompt = ms-swift's", f"{report['prompt_check']['matches']} "
+     f"(chat template args {report['prompt_check']['chat_template_args']})"),
     ("设备 device", report["device"]),
     ("冒烟回复 smoke reply", report["smoke"]["reply"]),
     ("延迟 latency", f"{report['smoke']['latency_s']} s ({report['smoke']['tokens_per_s']} tokens/s)"),
