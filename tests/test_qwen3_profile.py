@@ -111,6 +111,9 @@ def test_qwen3_profile_prepares_trains_and_evaluates_a_tiny_qwen3_offline(tiny_q
     assert model["prompt_check"] == {"template": "qwen3_nothinking", "chat_template_args": {},
                                      "tokens": model["prompt_check"]["tokens"], "matches": True}
 
+    preflight = json.loads(artifacts.path("preflight", p).read_text())
+    # r=8 on q (64->64), k, v (64->32), o (64->64), gate, up (64->128), down (128->64) of 2 layers: 2*8*1024
+    assert preflight["ok"] and preflight["lora_trainable_params"] == 16384
     command = artifacts.path("train_command", p).read_text()
     assert "--model_type qwen3" in command and "--template qwen3_nothinking" in command
     assert f"--model {tiny_qwen3}" in command and "--torch_dtype bfloat16" in command
