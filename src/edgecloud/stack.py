@@ -108,7 +108,8 @@ def edge_variant_command(params: Params, port: int, served_name: str) -> list[st
     d = params.deploy
     folder = get_variant(d.edge_variant).folder(params.run_name)
     return [sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(folder),
-            "--tokenizer", str(artifacts.path("edge_merged", params)), "--port", str(port),
+            "--tokenizer", str(artifacts.path("edge_merged", params)), "--template", params.model.template,
+            "--port", str(port),
             "--served-model-name", served_name, "--threads", str(d.edge_threads),
             "--max-tokens-default", str(d.max_new_tokens), "--suppress-first", *map(str, suppress_first_ids(params))]
 

@@ -201,7 +201,7 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
     t = params.train
     dirs = RunDirs(params.run_name)
     problems: list[str] = []
-    tok = load_tokenizer(model_dir)
+    tok = load_tokenizer(model_dir, template=params.model.template)
     lengths: dict[str, Any] = {}
     over: dict[str, list[str]] = {}
     for split in ("train", "valid"):

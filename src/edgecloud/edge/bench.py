@@ -227,7 +227,7 @@ def score_quality(rows: list[dict[str, Any]], replies: list[str], scores: list[f
 def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
     from ..calibrate import load_calibration
 
-    tok = load_tokenizer(merged)
+    tok = load_tokenizer(merged, template=params.model.template)
     eb = params.edge_bench
     rows = read_jsonl(artifacts.path("test_split", params))
     stops = stop_ids(tok, merged)

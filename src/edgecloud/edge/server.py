@@ -33,10 +33,10 @@ class EdgeModel:
     """Backend + tokenizer + the stop tokens: messages in, text out."""
 
     def __init__(self, variant_dir: Path, tokenizer_dir: Path, threads: int, max_tokens_default: int,
-                 suppress_first: list[int] | None = None):
+                 suppress_first: list[int] | None = None, template: str | None = None):
         from .backends import load_backend
 
-        self.tok = load_tokenizer(tokenizer_dir)
+        self.tok = load_tokenizer(tokenizer_dir, template=template)
         self.stop = stop_ids(self.tok, tokenizer_dir)
         self.backend = load_backend(variant_dir, threads)
         self.max_tokens_default = max_tokens_default
@@ -149,6 +149,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--variant-dir", required=True, type=Path, help="an exported variant (holds variant.json)")
     ap.add_argument("--tokenizer", required=True, type=Path, help="folder with the tokenizer and chat template")
+    ap.add_argument("--template", default=None,
+                    help="the ms-swift template the model was trained with (model.template): the prompt follows it")
     ap.add_argument("--port", required=True, type=int)
     ap.add_argument("--served-model-name", required=True)
     ap.add_argument("--threads", type=int, default=2)
@@ -161,7 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     from .backends import read_meta
 
     variant = read_meta(args.variant_dir)["variant"]
-    model = EdgeModel(args.variant_dir, args.tokenizer, args.threads, args.max_tokens_default, args.suppress_first)
+    model = EdgeModel(args.variant_dir, args.tokenizer, args.threads, args.max_tokens_default, args.suppress_first,
+                      args.template)
     print(f"edge variant {variant} from {args.variant_dir} as {args.served_model_name!r} on {HOST}:{args.port}",
           flush=True)
     uvicorn.run(create_app(model, args.served_model_name, variant), host=HOST, port=args.port, log_level="warning",
