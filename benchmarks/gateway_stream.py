@@ -177,7 +177,7 @@ def run(model_dir: Path, rounds: int, max_tokens: int, cloud_token_ms: float, wo
             [sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(variant), "--tokenizer",
              str(model_dir), "--port", str(edge_port), "--served-model-name", SERVED, "--threads", "2"],
             stdout=subprocess.DEVNULL, stderr=open(work / "edge_server.log", "w"), start_new_session=True))
-        wait_http(health, 180, procs[0])
+        wait_http(health, 900, procs[0])  # loading takes long on a busy machine
         base = {"host": "127.0.0.1", "edge_base_url": edge_url, "edge_model": SERVED, "edge_system_prompt": None,
                 "cloud_base_url": f"http://127.0.0.1:{cloud_port}/v1", "cloud_model": "cloud-stub",
                 "cloud_label": "streaming stub", "edge_timeout_s": 120, "cloud_timeout_s": 60}
