@@ -210,7 +210,10 @@ def run(model_dir: Path, rounds: int, max_tokens: int, cloud_token_ms: float, wo
                         "direct": {k: direct[k] for k in ("ttft_ms", "total_ms")}, "direct_busy_after_ms": direct_busy,
                         "gateway_edge": {k: via[k] for k in ("ttft_ms", "total_ms")},
                         "gateway_tier": (via["meta"] or {}).get("tier"),
-                        "same_text": direct["text"] == via["text"] == plain["choices"][0]["message"]["content"],
+                        "same_text": direct["text"].rstrip("\ufffd") == via["text"]
+                        == plain["choices"][0]["message"]["content"],
+                        "texts": None if via["text"] == plain["choices"][0]["message"]["content"] else
+                        {"direct": direct["text"], "stream": via["text"], "plain": plain["choices"][0]["message"]["content"]},
                         "chars": len(via["text"]),
                         "forwarded": {k: fwd[k] for k in ("ttft_ms", "total_ms")},
                         "forwarded_tier": (fwd["meta"] or {}).get("tier"),
@@ -268,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-tokens", type=int, default=48)
     ap.add_argument("--cloud-token-ms", type=float, default=20.0)
     args = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops the servers it started
     model_dir = args.model_dir
     note = "Edge model: the given folder."
     if model_dir is None:

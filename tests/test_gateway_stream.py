@@ -211,3 +211,12 @@ def test_the_web_api_streams_the_same_chunks_for_the_page(stack):
     assert (answer["reply"], answer["tier"], answer["first"]["tier"]) == ("".join(CLOUD_TOKENS), "cloud", "cloud")
     assert answer["latency_ms"] == answer["timings_ms"]["total"] >= answer["timings_ms"]["first_token"] > 0
     assert client.post("/api/chat", json={"message": "x", "stream": "yes"}).json()["error"]["code"] == "invalid_stream"
+
+
+@pytest.mark.parametrize("tokens", [["巴黎", "是", "\ufffd"], ["巴", "\ufffd", "黎"]])
+def test_a_replacement_character_is_dropped_only_at_the_end_as_non_streamed(stack, tokens):
+    """A reply cut at max_tokens can end in half a character (U+FFFD): the non-streamed path drops it."""
+    client, _, _ = stack(tokens=lambda _: tokens)
+    plain = client.post("/v1/chat/completions", json=body("法国的首都是哪里？")).json()
+    chunks = chunks_of(client.post("/v1/chat/completions", json=body("法国的首都是哪里？", stream=True)))
+    assert text_of(chunks) == plain["choices"][0]["message"]["content"] == "".join(tokens).rstrip("\ufffd")

@@ -337,8 +337,13 @@ async def relay(routed: Routed, state: GatewayState, chat_id: str, created: int)
         yield chunk({"role": "assistant", "content": ""},
                     edgecloud={"tier": routed.tier, "status": routed.status, "edge_decision":
                                "forward" if routed.match else "answer" if isinstance(routed.edge, TierStream) else None})
-        source, text = routed.source, routed.pending
+        source, text, held = routed.source, routed.pending, ""
         while True:
+            # a trailing U+FFFD may be half a character cut by max_tokens: sent only once text follows it,
+            # dropped at the end (as the non-streamed path drops it)
+            text = held + text
+            held = text[len(text.rstrip("\ufffd")):]
+            text = text[:len(text) - len(held)]
             if text:
                 first_ms = first_ms or (time.perf_counter() - start) * 1000
                 yield chunk({"content": text})
