@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import FastAPI, Request  # module level: FastAPI resolves the handlers' annotations here
+from fastapi.responses import StreamingResponse
 
 from edgecloud.paths import OUTPUTS_DIR, ROOT, rel
 from edgecloud.runner import machine, versions
@@ -70,9 +72,6 @@ def wait_http(url: str, timeout_s: float, proc: subprocess.Popen | None = None) 
 def cloud_stub(token_ms: float) -> Any:
     """A streaming OpenAI-compatible stand-in for the cloud: 20 tokens, one every `token_ms`."""
     import asyncio
-
-    from fastapi import FastAPI, Request
-    from fastapi.responses import StreamingResponse
 
     app = FastAPI()
     words = [f" word{i}" for i in range(20)]
@@ -217,6 +216,7 @@ def run(model_dir: Path, rounds: int, max_tokens: int, cloud_token_ms: float, wo
                         "chars": len(via["text"]),
                         "forwarded": {k: fwd[k] for k in ("ttft_ms", "total_ms")},
                         "forwarded_tier": (fwd["meta"] or {}).get("tier"),
+                        "forwarded_status": (fwd["meta"] or {}).get("status"),
                         "forwarded_edge_reply": (fwd["meta"] or {}).get("edge_reply"),
                         "edge_busy_after_forward_start_ms": round(fwd_busy, 1),
                         "edge_free_after_hang_up_ms": round(free_ms, 1)})
@@ -257,8 +257,9 @@ def markdown(rec: dict[str, Any]) -> str:
         "",
         f"- streamed text through the gateway = streamed text straight from the edge = the gateway's non-streamed "
         f"answer: {s['same_text']}; tiers: edge answers {s['gateway_edge_tiers']}, forwarded {s['forwarded_tiers']}.",
-        f"- forwarded: the edge server was busy {s['edge_busy_after_forward_start_ms']} ms from the request's start "
-        f"(a whole edge answer takes {s['direct_total_ms']} ms).",
+        f"- forwarded: the edge server was first seen free {s['edge_busy_after_forward_start_ms']} ms after the "
+        "request's start (polled once the forwarded answer had ended, so an upper bound; a whole edge answer takes "
+        f"{s['direct_total_ms']} ms).",
         f"- a client that hung up after its first token: the edge server was free {s['edge_free_after_hang_up_ms']} ms "
         "after the hang-up.", ""])
 
