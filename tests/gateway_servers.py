@@ -79,3 +79,84 @@ def free_ports(n: int) -> list[int]:
     for s in socks:
         s.close()
     return ports
+
+
+class StreamingUpstream:
+    """An OpenAI-compatible server that generates token by token, like `swift deploy` and edge/server.py:
+    `stream: true` gets server-sent events (the first content chunk with `logprobs.top_logprobs` when asked),
+    otherwise one chat.completion of the same tokens. `tokens(last user message)` scripts the reply,
+    `top(last user message)` the first position's [(token, logprob)], `delay_s` the time per token.
+
+    It records each generation: how many tokens it produced, whether it ran to the end, and whether it was
+    stopped because its client went away (`cancelled`); `active` counts generations still running, the
+    server's busy slots."""
+
+    def __init__(self, model: str, tokens: Callable[[str], list[str]], delay_s: float = 0.0,
+                 top: Callable[[str], list[tuple[str, float]]] | None = None) -> None:
+        import asyncio
+        import json
+
+        from fastapi.responses import StreamingResponse
+
+        self.model, self.tokens, self.delay_s, self.top = model, tokens, delay_s, top
+        self.requests: list[dict[str, Any]] = []
+        self.generations: list[dict[str, Any]] = []
+        self.active = 0
+        app = FastAPI()
+
+        def first_logprobs(last: str, n: int) -> dict[str, Any] | None:
+            if self.top is None:
+                return None
+            top = self.top(last)[:n]
+            return {"content": [{"token": top[0][0], "logprob": top[0][1],
+                                 "top_logprobs": [{"token": t, "logprob": lp} for t, lp in top]}]}
+
+        @app.post("/v1/chat/completions")
+        async def chat(request: Request) -> Any:
+            body = await request.json()
+            self.requests.append(body)
+            last = next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user")
+            toks = self.tokens(last)[: body.get("max_tokens") or 10**6]
+            want_lp = bool(body.get("logprobs"))
+            if not body.get("stream"):
+                choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": "".join(toks)},
+                                          "finish_reason": "stop"}
+                if want_lp and (lp := first_logprobs(last, body.get("top_logprobs") or 1)):
+                    choice["logprobs"] = lp
+                return {"id": "chatcmpl-s", "object": "chat.completion", "created": 0, "model": body["model"],
+                        "choices": [choice], "usage": {"prompt_tokens": 7, "completion_tokens": len(toks),
+                                                       "total_tokens": 7 + len(toks)}}
+            record = {"produced": 0, "finished": False, "cancelled": False, "ended_at": None}
+            self.generations.append(record)
+
+            async def events() -> Any:
+                head = {"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
+                self.active += 1
+                try:
+                    yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {"role": "assistant"},
+                                                                      "finish_reason": None}]}) + "\n\n"
+                    for i, tok in enumerate(toks):
+                        await asyncio.sleep(self.delay_s)  # "generating" the token
+                        record["produced"] += 1
+                        choice = {"index": 0, "delta": {"content": tok}, "finish_reason": None}
+                        if i == 0 and want_lp and (lp := first_logprobs(last, body.get("top_logprobs") or 1)):
+                            choice["logprobs"] = lp
+                        yield "data: " + json.dumps({**head, "choices": [choice]}, ensure_ascii=False) + "\n\n"
+                    yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {},
+                                                                      "finish_reason": "stop"}]}) + "\n\n"
+                    yield "data: [DONE]\n\n"
+                    record["finished"] = True
+                except BaseException:  # cancelled: the client (the gateway) closed the stream
+                    record["cancelled"] = True
+                    raise
+                finally:
+                    self.active -= 1
+                    record["ended_at"] = time.monotonic()
+
+            return StreamingResponse(events(), media_type="text/event-stream")
+
+        @app.get("/v1/models")
+        async def models() -> Any:
+            return {"object": "list", "data": [{"id": model, "object": "model"}]}
+
+        self.app = app

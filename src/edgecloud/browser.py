@@ -3,7 +3,7 @@
 The backend API path (`edgecloud.e2e.run_cases`) shows the gateway answers; it does not show that a
 user sees the answer. Here Playwright opens the page the gateway serves at `/`, types a request
 into it, presses send and reads what the page rendered: the reply text, the tier it shows
-(`data-tier`) and the latency badge, and checks them against the JSON the page received for that
+(`data-tier`) and the latency badge, and checks them against the answer the page received (its streamed events) for that
 very request. Debian's `/usr/bin/chromium` is launched through `executable_path`
 (`playwright install` downloads browsers, which offline machines cannot).
 
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import EdgecloudError
+from .gateway_stream import read_events
 from .paths import rel
 
 if TYPE_CHECKING:
@@ -156,17 +157,19 @@ def _check_web_client(gateway_url: str, cases: list[dict[str, Any]], screenshot:
 
 def _send_one(page: Any, case: dict[str, Any], timeout_ms: float, api_row: dict[str, Any] | None) -> dict[str, Any]:
     """Type one request, press send, wait for its rendered reply (or error) and read it back."""
-    done_before = page.locator("#log .msg.reply, #log .msg.error").count()
+    finished = "#log .msg.reply[data-done], #log .msg.error"  # a streamed reply box is there from its first token
+    done_before = page.locator(finished).count()
     page.fill("#message", case["query"])
     with page.expect_response(lambda r: r.url.endswith("/api/chat") and r.request.method == "POST",
                               timeout=timeout_ms) as info:
         page.click("#send")
     response = info.value
-    try:
-        body = response.json()
-    except Exception:  # noqa: BLE001 - a non-JSON body is reported, not raised
+    try:  # the page streams: its events read back as /api/chat's flat answer; an error is JSON
+        text = response.text()
+        body = read_events(text) if text.startswith("data: ") else response.json()
+    except Exception:  # noqa: BLE001 - an unreadable body is reported, not raised
         body = {}
-    rendered = page.locator("#log .msg.reply, #log .msg.error").nth(done_before)
+    rendered = page.locator(finished).nth(done_before)
     rendered.wait_for(state="attached", timeout=timeout_ms)
     row: dict[str, Any] = {"id": case["id"], "expected_tier": case["expected_tier"], "http_status": response.status,
                            "response_tier": body.get("tier"), "response_latency_ms": body.get("latency_ms"),

@@ -15,6 +15,8 @@ sent (not JSON, nested too deeply, an unknown route or method, an option it does
 n > 1, max_tokens above `max_tokens_limit`, ...) gets a 4xx with the OpenAI error object and a code,
 and every response, whatever its status, is counted in /metrics.
 
+`stream: true` is real pass-through streaming, routed on the edge's first tokens (`gateway_stream`).
+
 Run it as a process: `python -m edgecloud.gateway --config gateway.json`.
 """
 from __future__ import annotations
@@ -38,7 +40,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Literal
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -53,7 +55,6 @@ WEB_DIR = Path(__file__).with_name("web")
 ROLES = ("system", "user", "assistant")
 # Seconds; the edge answers in tens of milliseconds to seconds on a CPU, the cloud in seconds to a minute.
 LATENCY_BUCKETS_S = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
-STREAM_CHUNK_CHARS = 8
 RETRY_BACKOFF_S = 0.1
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 # Nesting of arrays/objects a request body may have: a chat body needs 4 ({"messages": [{"content":
@@ -425,7 +426,10 @@ def parse_web_request(body: Any, config: GatewayConfig) -> ChatRequest:
         raise ApiError(400, "'history' must be a list of messages.", "invalid_message", param="history")
     messages = validate_messages([*history, {"role": "user", "content": message}], config.max_prompt_chars,
                                  param="history")
-    return ChatRequest(messages, {"max_tokens": config.max_tokens_default})
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool):
+        raise ApiError(400, "stream must be true or false.", "invalid_stream", param="stream")
+    return ChatRequest(messages, {"max_tokens": config.max_tokens_default}, stream)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -676,31 +680,6 @@ def completion_body(outcome: Outcome, chat_id: str, created: int) -> dict[str, A
     return body
 
 
-def _sse(obj: dict[str, Any] | str) -> bytes:
-    data = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)
-    return f"data: {data}\n\n".encode()
-
-
-async def sse_chunks(outcome: Outcome, chat_id: str, created: int) -> AsyncIterator[bytes]:
-    """chat.completion.chunk events of an answer that is already complete.
-
-    The gateway must see the whole edge reply before it knows whether the edge forwards, and the
-    cloud is asked without streaming, so streaming here only re-chunks a finished answer: it keeps
-    OpenAI streaming clients working but does not lower time-to-first-token.
-    """
-    base = {"id": chat_id, "object": "chat.completion.chunk", "created": created, "model": outcome.model}
-
-    def chunk(delta: dict[str, str], finish: str | None = None, **extra: Any) -> bytes:
-        return _sse({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra})
-
-    yield chunk({"role": "assistant", "content": ""})
-    text = outcome.reply
-    for i in range(0, len(text), STREAM_CHUNK_CHARS):
-        yield chunk({"content": text[i:i + STREAM_CHUNK_CHARS]})
-    yield chunk({}, outcome.answering_call.finish_reason, edgecloud=outcome.metadata())
-    yield _sse("[DONE]")
-
-
 def web_body(outcome: Outcome) -> dict[str, Any]:
     """The flat answer of /api/chat, shaped for the web page."""
     meta = outcome.metadata()
@@ -830,12 +809,19 @@ def read_api_keys(config: GatewayConfig) -> frozenset[str]:
 
 
 async def _handle_chat(request: Request, state: GatewayState,
-                       parse: Callable[[Any, GatewayConfig], ChatRequest]) -> tuple[ChatRequest, Outcome]:
-    """Auth, size, validation, routing and metrics, shared by both chat endpoints."""
+                       parse: Callable[[Any, GatewayConfig], ChatRequest]) -> tuple[ChatRequest, Any]:
+    """Auth, size, validation, routing and metrics, shared by both chat endpoints. A streamed request
+    returns the `gateway_stream.Routed` stream, decided on the edge's first tokens (counted when it ends)."""
     start = time.perf_counter()
     try:
         authorize(request, state.api_keys)
         chat = parse(await read_json_body(request, state.config.max_body_bytes), state.config)
+        if chat.stream:
+            from .gateway_stream import route_stream
+
+            routed = await route_stream(state, chat, start)
+            request.state.tier = routed.tier
+            return chat, routed
         outcome = await route(state, chat)
     except ApiError as err:
         state.metrics.observe("none", err.code, time.perf_counter() - start)
@@ -911,13 +897,18 @@ def create_app(config: GatewayConfig) -> FastAPI:
         chat, outcome = await _handle_chat(request, state, parse_openai_request)
         chat_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if chat.stream:
-            return StreamingResponse(sse_chunks(outcome, chat_id, created), media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+            from .gateway_stream import stream_response
+
+            return stream_response(outcome, state, chat_id, created)
         return JSONResponse(completion_body(outcome, chat_id, created))
 
     @app.post("/api/chat")
-    async def web_chat(request: Request) -> JSONResponse:
-        _, outcome = await _handle_chat(request, state, parse_web_request)
+    async def web_chat(request: Request) -> Response:
+        chat, outcome = await _handle_chat(request, state, parse_web_request)
+        if chat.stream:  # the web page: the same chunks as /v1/chat/completions
+            from .gateway_stream import stream_response
+
+            return stream_response(outcome, state, f"chatcmpl-{uuid.uuid4().hex}", int(time.time()))
         return JSONResponse(web_body(outcome))
 
     @app.get("/v1/models")
