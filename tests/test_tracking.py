@@ -90,7 +90,7 @@ def make_run(name: str, *sets: str, loss_scale: float = 1.0, acc_shift: float = 
     labels = [i % 4 == 0 for i in range(20)]
     rows = []
     for step, sep in ((2, 0.5 + acc_shift), (4, 1.0 + acc_shift)):
-        scores = [(sep if lab else -sep) + (0.9 if i % 5 == 1 else 0.0) for i, lab in enumerate(labels)]
+        scores = [(sep if lab else -sep) + ((i * 37) % 11 - 5) / 5 for i, lab in enumerate(labels)]  # overlapping
         rows.append({**checkpoint_row(step, 1.2, labels, scores, [s > 0 for s in scores]),
                      "checkpoint": f"outputs/{name}/train/checkpoint-{step}"})
     write_json(RunDirs(name).reports / f"routing_calibration_{name}.json",

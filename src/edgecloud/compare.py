@@ -164,6 +164,7 @@ def _text(value: Any, fmt: str) -> str:
 def curves_figure(runs: list[RunView]):
     """Two panels: loss per step (train solid, eval dashed) and validation routing per checkpoint."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     from .publish import use_style
 
@@ -182,6 +183,7 @@ def curves_figure(runs: list[RunView]):
                             markersize=3, label=f"{r.label} {what}")
                     drawn = True
         ax.set_title(title)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("step")
         ax.set_ylabel(ylabel)
         if drawn:

@@ -233,7 +233,7 @@ def track_run(params: Params, manifest: dict[str, Any]) -> Tracked:
                 client.log_batch(run_id, tags=chunk)
             for chunk in _batches(mlist, 1000):
                 client.log_batch(run_id, metrics=chunk)
-            record.update(params=len(plist), metrics=len(numbers), curve_points=len(mlist) - len(numbers))
+            record.update(params=len(plist), metrics=len(numbers), metric_points=len(mlist))
             step = "log artifacts"
             logged = 0
             for name, folder in artifact_dirs(params).items():
@@ -248,6 +248,11 @@ def track_run(params: Params, manifest: dict[str, Any]) -> Tracked:
             return Tracked(record, client, uri)
     except Exception as exc:  # noqa: BLE001 - tracking never fails a run: every error is recorded instead
         record.update(status="failed", step=step, error=_error(exc, uri))
+        if "run_id" in record:  # a half-logged run is closed as failed, not left running in the UI
+            try:
+                client.set_terminated(record["run_id"], status="FAILED")
+            except Exception:  # noqa: BLE001
+                pass
         return Tracked(record)
 
 
