@@ -285,6 +285,22 @@ def test_compare_reads_tracked_runs_also_after_their_folder_was_replaced(tracker
     assert (out / "compare_lr_curves.png").is_file()
 
 
+def test_compare_reads_a_run_made_by_another_version_of_the_schema(runs):
+    """A manifest whose params today's schema refuses (a variant since renamed) is still compared: its reports
+    are found, and the table shows the params as recorded."""
+    a, b = runs("old"), runs("new")
+    make_run(a)
+    make_run(b)
+    manifest = read_json(RunDirs(a).manifest)
+    manifest["params"]["edge_bench"]["variants"] = ["torch-fp32", "gguf-q8_0-lookup"]
+    write_json(RunDirs(a).manifest, manifest)
+    assert main(["compare", a, b, "--name", "schema"]) == 0
+    params_md = (FIGURES_DIR / a / "compare_schema_params.md").read_text(encoding="utf-8")
+    assert '| edge_bench.variants | ["torch-fp32", "gguf-q8_0-lookup"] |' in params_md
+    metrics_md = (FIGURES_DIR / a / "compare_schema_metrics.md").read_text(encoding="utf-8")
+    assert "| EdgeBestEvalLoss | 1.1574 | 1.1574 |" in metrics_md
+
+
 def test_compare_names_what_is_wrong(runs, capsys):
     a = runs("only")
     make_run(a)

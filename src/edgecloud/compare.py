@@ -13,6 +13,7 @@ publishing map sends `compare_*` to the thesis (generated/chapter2), so `make pu
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,25 @@ def _summary_curves(params: Params) -> dict[str, list[tuple[int, float]]]:
     return out
 
 
+def _params_for_paths(doc: dict[str, Any]) -> Params:
+    """The run's params as today's schema reads them, to find its reports (run_name, model.name). A run made by
+    another version of the workspace may hold a value today's schema refuses (a variant since renamed): that key
+    takes its default here; the params the tables show are the manifest's own, as recorded."""
+    doc = copy.deepcopy(doc)
+    for _ in range(50):
+        try:
+            return Params.model_validate(doc)
+        except ValidationError as exc:
+            keys = [k for k in exc.errors()[0]["loc"] if isinstance(k, str)]
+            parent = doc
+            for k in keys[:-1]:
+                parent = parent.get(k) if isinstance(parent, dict) else None
+            if not keys or not isinstance(parent, dict) or keys[-1] not in parent or keys == ["run_name"]:
+                raise
+            del parent[keys[-1]]
+    return Params.model_validate(doc)
+
+
 def from_folder(name: str) -> RunView:
     folder = OUTPUTS_DIR / name
     manifest_path = RunDirs(name).manifest
@@ -70,8 +90,8 @@ def from_folder(name: str) -> RunView:
         raise CompareError(f"run folder {rel(folder)} has no run_manifest.json: run it with `python -m edgecloud run`")
     try:
         manifest = read_json(manifest_path)
-        params = Params.model_validate(manifest["params"])
-    except (ValueError, KeyError, TypeError, ValidationError) as exc:
+        params = _params_for_paths(manifest["params"])
+    except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
         raise CompareError(f"{rel(manifest_path)}: its 'params' cannot be read ({type(exc).__name__}: "
                            f"{str(exc).splitlines()[0]}); rerun the run, or compare its tracked run by id") from None
     if params.run_name != name:
