@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PARAMS ?= params/default.yaml
 STAMP := $(VENV)/.installed
+UI_PORT ?= 5000
 
 ## help: list the targets
 help:
@@ -60,13 +61,21 @@ test-fast: sysdeps venv
 lab: sysdeps venv
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+## ui: the experiment tracker's UI (MLflow) on http://127.0.0.1:$(UI_PORT)/ over the runs' store (outputs/mlflow.db, or MLFLOW_TRACKING_URI)
+ui: venv
+	$(PY) -m edgecloud ui --port $(UI_PORT)
+
+## compare: RUNS="runA runB" side by side (params that differ, key numbers, loss and routing curves) into figures/<runA>/
+compare: venv
+	$(PY) -m edgecloud compare $(RUNS)
+
 ## notebooks: re-pair notebooks/*.ipynb with their py:percent sources after editing either
 notebooks: venv
 	$(VENV)/bin/jupytext --sync notebooks/[0-9]*.py
 
-## clean: remove run outputs and generated figures (keeps .venv and the converted model cache)
+## clean: remove run outputs and generated figures (keeps .venv, the converted model cache and the experiment tracker's store)
 clean:
-	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name .gitkeep -exec rm -rf {} +
+	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name mlflow.db ! -name mlruns ! -name .gitkeep -exec rm -rf {} +
 	find figures -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-.PHONY: help sysdeps venv run serve publish lint test test-fast lab notebooks clean
+.PHONY: help sysdeps venv run serve publish lint test test-fast lab ui compare notebooks clean

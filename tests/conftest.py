@@ -37,6 +37,10 @@ SHARED_MODELS.mkdir(parents=True, exist_ok=True)
 (TEST_OUTPUTS / "models").symlink_to(SHARED_MODELS, target_is_directory=True)
 os.environ["EDGECLOUD_OUTPUTS"] = str(TEST_OUTPUTS)
 os.environ["EDGECLOUD_FIGURES"] = str(TEST_FIGURES)
+# The runs the tests make are tracked into the temporary outputs folder's own store, never a tracking server or
+# experiment the caller's environment names (edgecloud.tracking reads these at each run).
+for _var in ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_NAME", "EDGECLOUD_TRACKING"):
+    os.environ.pop(_var, None)
 
 from edgecloud import paths  # noqa: E402  (after the variables are set)
 

@@ -129,7 +129,7 @@ class FakeNotebooks:
 def fake(monkeypatch):
     nb = FakeNotebooks()
     monkeypatch.setattr(papermill, "execute_notebook", nb)
-    monkeypatch.setattr(runner, "finish", lambda params, out=None: {"summary": None, "html": None})
+    monkeypatch.setattr(runner, "finish", lambda params, out=None, manifest=None, save=None: {"summary": None, "html": None})
     return nb
 
 

@@ -1,5 +1,6 @@
 """Command line: `python -m edgecloud run --params params/smoke.yaml [--only ...] [--from ...] [--set k=v ...]`;
-`python -m edgecloud serve --params ...` keeps a trained run's stack up until Ctrl-C."""
+`python -m edgecloud serve --params ...` keeps a trained run's stack up until Ctrl-C; `compare RUN RUN ...` puts runs
+side by side; `ui` serves the experiment tracker's UI."""
 from __future__ import annotations
 
 import argparse
@@ -44,6 +45,19 @@ def main(argv: list[str] | None = None) -> int:
     srv.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                      help="e.g. --set deploy.edge_variant=gguf-q8_0 or --set deploy.gateway_port=8300")
 
+    cmp_ = sub.add_parser("compare", help="runs side by side: the params that differ, the key numbers, loss and "
+                          "routing curves, as tables (LaTeX + Markdown) and a figure (PDF + PNG) in figures/<first run>/")
+    cmp_.add_argument("runs", nargs="+", metavar="RUN", help="a run folder name (outputs/<run>/) or a tracker run id")
+    cmp_.add_argument("--name", help="file stem (default: compare_<run>-vs-<run>)")
+    cmp_.add_argument("--out", help="folder to write into (default: figures/<first run>/, which publish copies)")
+
+    trk = sub.add_parser("track", help="log an existing run folder to the experiment tracker (MLflow) as a new run")
+    trk.add_argument("--params", required=True)
+    trk.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+
+    ui = sub.add_parser("ui", help="the experiment tracker's UI (MLflow) on 127.0.0.1, on the same store as the runs")
+    ui.add_argument("--port", type=int, default=5000)
+
     sub.add_parser("stages", help="list the stages and their notebooks")
 
     args = ap.parse_args(argv)
@@ -80,6 +94,27 @@ def main(argv: list[str] | None = None) -> int:
             html = write_html(params)
             print(f"html: {rel(html)}" if html else "html: no executed notebook in this run yet")
             return 0
+        if args.cmd == "compare":
+            from .compare import compare
+            from .paths import rel, resolve
+
+            res = compare(args.runs, args.name, resolve(args.out) if args.out else None)
+            for r in res["runs"]:
+                print(f"run {r['label']}: {r['source']}")
+            for what, files in res["files"].items():
+                print(f"{what}: {', '.join(rel(p) for p in files.values())}")
+            return 0
+        if args.cmd == "track":
+            from .params import load_params
+            from .tracking import describe, track_folder
+
+            record = track_folder(load_params(args.params, args.overrides))
+            print(describe(record))
+            return 0 if record.get("status") in ("ok", "off") else 1
+        if args.cmd == "ui":
+            from .tracking import ui
+
+            return ui(args.port)
         if args.cmd == "params":
             from .params import load_params
 

@@ -277,6 +277,7 @@ def _default_publish_map() -> list[PublishRule]:
     return [PublishRule(pattern="edge_numbers.*", to="generated"),
             PublishRule(pattern="0[1-4]_*", to="generated/chapter2"),
             PublishRule(pattern="07_*", to="generated/chapter2"),  # the edge model's speed: its own chapter
+            PublishRule(pattern="compare_*", to="generated/chapter2"),  # `python -m edgecloud compare`: runs side by side
             PublishRule(pattern="0[5-9]_*", to="generated/chapter5")]
 
 

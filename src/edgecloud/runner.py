@@ -17,7 +17,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from pydantic import ValidationError
 
@@ -98,15 +98,28 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def finish(params: Params, out: TextIO = sys.stdout) -> dict[str, Any]:
-    """After the stages, pass or fail: the run report (it lists the risks, a failed stage among them) and
-    its HTML with every executed notebook."""
+def finish(params: Params, out: TextIO = sys.stdout, manifest: dict[str, Any] | None = None,
+           save: Callable[[], None] | None = None) -> dict[str, Any]:
+    """After the stages, pass or fail: the tracked run (`tracking`: never fails the run; its outcome goes into
+    the manifest first, so the run report can list a failure as a risk), the run report (it lists the risks, a
+    failed stage among them) and its HTML with every executed notebook, then both into the tracked run."""
+    from . import tracking
     from .summary import write_html, write_summary
 
+    tracked = None
+    if manifest is not None:
+        tracked = tracking.track_run(params, manifest)
+        manifest["tracking"] = tracked.record
+        if save is not None:
+            save()
     done = {"summary": rel(write_summary(params))}
     html = write_html(params)
     done["html"] = rel(html) if html else None
     print(f"summary: {done['summary']}" + (f", html: {done['html']}" if html else ""), file=out, flush=True)
+    if tracked is not None:
+        files = [resolve(done["summary"])] + ([html] if html else [])
+        tracking.finish_run(tracked, files, str(manifest.get("status")) if manifest else "ok")
+        print(tracking.describe(tracked.record), file=out, flush=True)
     return done
 
 
@@ -332,7 +345,7 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
 
         manifest.update(status=status, ended_utc=_now())
         save()
-        manifest["report"] = finish(params, out)
+        manifest["report"] = finish(params, out, manifest, save)
         save()
     except KeyboardInterrupt:
         # Ctrl-C: the record says where the run stopped (never "running" with no end), one line says what to do

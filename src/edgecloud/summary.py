@@ -693,6 +693,7 @@ def compute_risks(f: Facts) -> list[dict[str, str]]:
     out += _risks_eval(f)
     out += _risks_serving(f)
     out += _risks_provenance(f)
+    out += _risks_tracking(f)
     if not isinstance(f.reports.get("edge_bench"), dict) and "edge_bench" not in f.unreadable:
         out.append(_risk("端侧变体基准未执行 edge-variant benchmark not run",
                          "ONNX / INT8 / GGUF 等端侧变体的大小、速度与质量尚无测量（参考报告同样留作后续阶段）",
@@ -813,6 +814,18 @@ def _risks_provenance(f: Facts) -> list[dict[str, str]]:
     return [_risk("报告出自不同参数 reports written with other params",
                   f"{', '.join(f'`{f.sources[n]}`' for n in other)} 的 params_sha256 与运行清单（{ref[:12]}…）不同："
                   "这些阶段之后参数文件改过；重跑它们可使全部报告出自同一组参数", f.sources["manifest"])]
+
+
+def _risks_tracking(f: Facts) -> list[dict[str, str]]:
+    """The experiment tracker (edgecloud.tracking) could not record the run: the run itself went on."""
+    t = (f.reports.get("manifest") or {}).get("tracking")
+    if not isinstance(t, dict) or t.get("status") in ("ok", "off"):
+        return []
+    return [_risk("实验追踪失败 experiment tracking failed",
+                  f"运行未记入实验追踪 {t.get('uri')}（步骤 step: {t.get('step')}；{t.get('error')}）；运行本身不受影响。"
+                  f"检查 MLFLOW_TRACKING_URI 或追踪服务器后补记 log it later: `python -m edgecloud track --params {f.params_file}`"
+                  "（`compare` 也可直接读取运行目录）",
+                  f.sources["manifest"])]
 
 
 # ---------------------------------------------------------------------------------------------
