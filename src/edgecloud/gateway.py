@@ -33,7 +33,7 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Literal
+from typing import Any, AsyncIterator, Callable, Literal
 
 import httpx
 from fastapi import FastAPI, Request
@@ -41,6 +41,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import EdgecloudError, ParamsError
 from .params import DEFAULT_SYSTEM_PROMPT
@@ -852,25 +853,44 @@ async def _handle_chat(request: Request, state: GatewayState,
     return chat, outcome
 
 
-def _add_access_log(app: FastAPI, metrics: Metrics) -> None:
+class AccessLog:
     """One line per request with method, path, status, tier and latency: never bodies, headers or keys.
-    Every response is also counted in the metrics by route and status, an unexpected error as 500."""
+    Every response is also counted in the metrics by route and status, an unexpected error as 500.
 
-    @app.middleware("http")
-    async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    Plain ASGI, not `@app.middleware("http")`: Starlette's BaseHTTPMiddleware runs every request through
+    an extra task and every response through a memory stream, which cost this gateway a large share of its
+    per-request CPU (benchmarks/results/gateway_overhead_*). The line is written when the response has been
+    sent whole, so a streamed answer's latency covers the stream."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         start = time.perf_counter()
-        status = 500
+        status = 500  # unless a response starts: an exception is answered outside, by the error handler
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
+            await self.app(scope, receive, send_and_note)
         finally:
-            tier = getattr(request.state, "tier", "-")
+            tier = scope.get("state", {}).get("tier", "-")
             # the route template, never the raw path: an unknown path must not become a new label value
-            route = getattr(request.scope.get("route"), "path", None) or "unmatched"
-            metrics.count_response(route, status)
-            log.info("%s %s %d tier=%s %.1fms", request.method, request.url.path, status, tier,
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.count_response(route, status)
+            log.info("%s %s %d tier=%s %.1fms", scope["method"], scope["path"], status, tier,
                      (time.perf_counter() - start) * 1000)
+
+
+def _add_access_log(app: FastAPI, metrics: Metrics) -> None:
+    app.add_middleware(AccessLog, metrics=metrics)
 
 
 def create_app(config: GatewayConfig) -> FastAPI:
