@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -41,7 +42,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from instant_upstream import REPLY  # noqa: E402
-from loadgen import Cell, run_cell  # noqa: E402
+from loadgen import BadResponse, Cell, run_cell, text_of  # noqa: E402
+from profile_gateway import record  # noqa: E402
 from overhead_servers import (LITELLM_MODEL, BenchError, Server, edgecloud_server, litellm_server,  # noqa: E402
                               free_ports, machine_busy_s, servers, tree_cpu_s, tree_rss_mb, upstream_server)
 
@@ -95,6 +97,24 @@ def edge_answered(raw: bytes) -> str | None:
     return None if (meta.get("tier"), meta.get("status")) == ("edge", "ok") else f"edgecloud metadata {meta}"
 
 
+def check_answers(parts: dict[str, Server], headers: dict[str, str]) -> None:
+    """One plain and one streamed request to every target, read whole and compared with the upstream's reply,
+    so a gateway that answers 200 with something else stops the run before it is timed."""
+    import httpx
+
+    with httpx.Client(trust_env=False, timeout=60, headers=headers) as client:
+        for name, server in parts.items():
+            for stream in (False, True):
+                resp = client.post(server.base + PATH, json=body(stream))
+                try:
+                    got = text_of(resp.content, stream) if resp.status_code == 200 else None
+                except (ValueError, KeyError, IndexError, TypeError, BadResponse) as exc:
+                    got = f"unreadable: {exc}"
+                if got != REPLY:
+                    raise BenchError(f"{name} ({'streamed' if stream else 'plain'}) answered HTTP {resp.status_code} "
+                                     f"with {got!r} instead of {REPLY!r}: {resp.text[:300]!r}; log {server.log}")
+
+
 def measure(name: str, stream: bool, conc: int, args: argparse.Namespace, trees: dict[str, Server]) -> dict[str, Any]:
     """One cell: load on target `name`, with CPU seconds of every process tree and of the whole machine."""
     target = trees[name]
@@ -102,7 +122,7 @@ def measure(name: str, stream: bool, conc: int, args: argparse.Namespace, trees:
     cpu0 = {n: tree_cpu_s(s.proc.pid) for n, s in trees.items()}
     own0, busy0, t0 = sum(os.times()[:2]), machine_busy_s(), time.perf_counter()
     cell: Cell = asyncio.run(run_cell("127.0.0.1", target.port, PATH, body(stream), REPLY, conc,
-                                      args.duration, args.warmup, check))
+                                      args.duration, args.warmup, check, args.headers))
     wall = time.perf_counter() - t0
     cpu = {n: tree_cpu_s(s.proc.pid) - cpu0[n] for n, s in trees.items()}
     cpu["loadgen"] = sum(os.times()[:2]) - own0
@@ -145,6 +165,19 @@ def run_grid(parts: dict[str, Server], args: argparse.Namespace) -> list[dict[st
                           f"others {row['other_processes_cores']}", flush=True)
                     time.sleep(args.pause)
     return rows
+
+
+def profile(parts: dict[str, Server], args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """py-spy on our gateway while it serves plain, then streamed, requests at --profile-concurrency."""
+    out = {}
+    gw = parts["edgecloud"]
+    for stream in (False, True):
+        mode = "stream" if stream else "plain"
+        load = lambda: asyncio.run(run_cell("127.0.0.1", gw.port, PATH, body(stream), REPLY,  # noqa: E731
+                                            args.profile_concurrency, args.profile_seconds, 0.0, None, args.headers))
+        out[mode] = record(args.py_spy, gw.proc.pid, args.profile_seconds, work / f"profile_edgecloud_{mode}.txt", load)
+        print(f"[profile {mode}] {out[mode]['samples']} samples; top inclusive: {out[mode]['inclusive'][:8]}", flush=True)
+    return out
 
 
 def med(values: list[float | None]) -> float | None:
@@ -207,6 +240,11 @@ def markdown(rec: dict[str, Any]) -> str:
     for name, rss in rec["rss_mb"].items():
         lines.append(f"| {name} | {rss['idle']} | {rss['max']} |")
     lines += ["", "## Is the load generator the bottleneck?", "", rec["loadgen_check"], ""]
+    for mode, prof in (rec.get("profile") or {}).items():
+        lines += [f"## Profile of our gateway, {mode} requests at concurrency {a['profile_concurrency']} (py-spy, "
+                  f"{prof['samples']} samples while running)", "", "| inclusive % | function |", "|---:|---|"]
+        lines += [f"| {share} | `{frame}` |" for share, frame in prof["inclusive"][:20]]
+        lines.append("")
     if rec.get("notes"):
         lines += ["## Notes", "", *[f"- {n}" for n in rec["notes"]], ""]
     return "\n".join(lines)
@@ -236,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pause", type=float, default=0.5, help="seconds between cells")
     ap.add_argument("--targets", default=",".join(TARGETS), type=lambda s: s.split(","))
     ap.add_argument("--litellm-bin", type=Path, default=ROOT / ".venv-bench/bin/litellm")
+    ap.add_argument("--profile", action="store_true",
+                    help="after the grid, sample our gateway with py-spy under load at --profile-concurrency")
+    ap.add_argument("--profile-seconds", type=float, default=15.0)
+    ap.add_argument("--profile-concurrency", type=int, default=64)
+    ap.add_argument("--py-spy", type=Path, default=ROOT / ".venv-bench/bin/py-spy")
     ap.add_argument("--tag", default="", help="suffix of the result files, e.g. _before")
     ap.add_argument("--note", action="append", default=[], help="a sentence for the Notes section (repeatable)")
     ap.add_argument("--out", default="benchmarks/results")
@@ -247,13 +290,15 @@ def main(argv: list[str] | None = None) -> int:
     work = OUTPUTS_DIR / "gateway-overhead-bench"
     work.mkdir(parents=True, exist_ok=True)
     ports = free_ports(3)
+    key = "sk-" + secrets.token_hex(16)  # this run's client key: in the children's environment, never in a file
+    args.headers = {"authorization": f"Bearer {key}"}
     up = upstream_server(work, ports[0])
-    parts = {"direct": up, "edgecloud": edgecloud_server(work, ports[1], up.base)}
+    parts = {"direct": up, "edgecloud": edgecloud_server(work, ports[1], up.base, key)}
     if "litellm" in args.targets:
-        parts["litellm"] = litellm_server(work, ports[2], up.base, args.litellm_bin)
+        parts["litellm"] = litellm_server(work, ports[2], up.base, args.litellm_bin, key)
     rec: dict[str, Any] = {
         "benchmark": "gateway_overhead", "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "headers"},
         "machine": machine(), "loadavg_start": Path("/proc/loadavg").read_text().split()[:3],
         "versions": {"product": package_versions(None, PRODUCT_PACKAGES),
                      "litellm_venv": package_versions(str(args.litellm_bin.parent / "python"), LITELLM_PACKAGES)
@@ -265,10 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with servers(list(parts.values())):
             up.wait_ready("/v1/models", None)
-            rec["ready_s"] = {n: s.wait_ready(PATH, body(False)) for n, s in parts.items()}
+            rec["ready_s"] = {n: s.wait_ready(PATH, body(False), args.headers) for n, s in parts.items()}
+            check_answers(parts, args.headers)
             rec["rss_mb_idle"] = {n: tree_rss_mb(s.proc.pid) for n, s in parts.items() if n != "direct"}
             print(f"ready: {rec['ready_s']}, RSS after start-up {rec['rss_mb_idle']} MB", flush=True)
             rec["rows"] = run_grid(parts, args)
+            if args.profile:
+                rec["profile"] = profile(parts, args, work)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -277,8 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     rec["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
     rec["summary"] = summarize(rec["rows"])
-    rec["rss_mb"] = {n: {"idle": rec["rss_mb_idle"][n], "max": max(r["rss_mb"] for r in rec["rows"] if r["target"] == n)}
-                     for n in rec["rss_mb_idle"]}
+    rec["rss_mb"] = {n: {"idle": idle, "max": max([idle] + [r["rss_mb"] for r in rec["rows"] if r["target"] == n])}
+                     for n, idle in rec["rss_mb_idle"].items()}
     rec["loadgen_check"] = loadgen_check(rec["summary"])
     out = ROOT / args.out
     out.mkdir(parents=True, exist_ok=True)

@@ -39,10 +39,11 @@ class BadResponse(Exception):
     pass
 
 
-def request_bytes(host: str, port: int, path: str, body: dict[str, Any]) -> bytes:
+def request_bytes(host: str, port: int, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> bytes:
     raw = json.dumps(body).encode()
+    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     return (f"POST {path} HTTP/1.1\r\nhost: {host}:{port}\r\ncontent-type: application/json\r\n"
-            f"content-length: {len(raw)}\r\naccept: */*\r\n\r\n").encode() + raw
+            f"content-length: {len(raw)}\r\naccept: */*\r\n{extra}\r\n").encode() + raw
 
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, float]:
@@ -137,9 +138,10 @@ async def _worker(host: str, port: int, request: bytes, stream: bool, expected: 
 
 
 async def run_cell(host: str, port: int, path: str, body: dict[str, Any], expected: str, concurrency: int,
-                   duration_s: float, warmup_s: float, check: Callable[[bytes], str | None] | None = None) -> Cell:
+                   duration_s: float, warmup_s: float, check: Callable[[bytes], str | None] | None = None,
+                   headers: dict[str, str] | None = None) -> Cell:
     """`concurrency` closed-loop workers for warmup_s + duration_s; only requests started after the warm-up count."""
-    request = request_bytes(host, port, path, body)
+    request = request_bytes(host, port, path, body, headers)
     cell = Cell()
     start = time.perf_counter()
     record_from, stop_at = start + warmup_s, start + warmup_s + duration_s

@@ -25,9 +25,10 @@ import httpx
 from edgecloud.procs import die_with_parent, stop_process_group
 
 HERE = Path(__file__).resolve().parent
-READY_TIMEOUT_S = 120.0  # LiteLLM's proxy imports a lot: 20-60 s on a busy 2-core machine
+READY_TIMEOUT_S = 300.0  # LiteLLM's proxy imports a lot: 20-60 s on an idle 2-core machine, minutes on a busy one
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 LITELLM_MODEL = "edge-gateway"  # the name both gateways are asked for, so one request body fits both
+KEY_ENV = "EDGECLOUD_BENCH_CLIENT_KEY"  # both gateways require this run's random client key (never written to a file)
 
 
 class BenchError(RuntimeError):
@@ -70,11 +71,12 @@ class Server:
         except OSError:
             return "(no log)"
 
-    def wait_ready(self, path: str, body: dict[str, Any] | None, timeout_s: float = READY_TIMEOUT_S) -> float:
+    def wait_ready(self, path: str, body: dict[str, Any] | None, headers: dict[str, str] | None = None,
+                   timeout_s: float = READY_TIMEOUT_S) -> float:
         """Seconds until `path` answers 200 (a POST of `body`, or a GET); a clear error naming the log if not."""
         assert self.proc is not None
         t0 = time.perf_counter()
-        with httpx.Client(trust_env=False, timeout=10) as client:
+        with httpx.Client(trust_env=False, timeout=10, headers=headers) as client:
             while time.perf_counter() - t0 < timeout_s:
                 if self.proc.poll() is not None:
                     raise BenchError(f"{self.name} exited with code {self.proc.returncode} before it was ready; "
@@ -167,20 +169,22 @@ def upstream_server(work: Path, port: int) -> Server:
                   work / "upstream.log", port)
 
 
-def edgecloud_server(work: Path, port: int, upstream: str) -> Server:
-    """Our gateway with both tiers on the upstream: the fixed reply is no forward, so only the edge is asked."""
-    cfg = {"host": "127.0.0.1", "port": port, "edge_base_url": f"{upstream}/v1", "edge_model": "bench-upstream",
+def edgecloud_server(work: Path, port: int, upstream: str, key: str) -> Server:
+    """Our gateway with both tiers on the upstream: the fixed reply is no forward, so only the edge is asked.
+    Client keys on (api_keys_env), as LiteLLM's proxy will not start without its master key."""
+    cfg = {"host": "127.0.0.1", "port": port, "api_keys_env": KEY_ENV, "edge_base_url": f"{upstream}/v1", "edge_model": "bench-upstream",
            "cloud_base_url": f"{upstream}/v1", "cloud_model": "bench-upstream",
            "cloud_label": "the instant upstream (benchmark)"}
     path = work / "edgecloud_gateway.json"
     path.write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     return Server("edgecloud", [sys.executable, "-m", "edgecloud.gateway", "--config", str(path)],
-                  work / "edgecloud_gateway.log", port, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                  work / "edgecloud_gateway.log", port, env={**os.environ, "PYTHONUNBUFFERED": "1", KEY_ENV: key})
 
 
-def litellm_server(work: Path, port: int, upstream: str, litellm_bin: Path) -> Server:
-    """LiteLLM's proxy as its docs show it (config.yaml, one model, no database, no master key), run as
-    `litellm --config`; the cost map is read from the package, not fetched (no network here)."""
+def litellm_server(work: Path, port: int, upstream: str, litellm_bin: Path, key: str) -> Server:
+    """LiteLLM's proxy as its docs show it (config.yaml, one model, no database), run as `litellm --config`
+    with this run's key as LITELLM_MASTER_KEY (it refuses to start without one); the cost map is read from
+    the package, not fetched (no network here)."""
     if not litellm_bin.is_file():
         raise BenchError(f"LiteLLM's proxy is not installed at {litellm_bin}: run `make bench-venv` (creates "
                          ".venv-bench from benchmarks/requirements-litellm.txt) or pass --litellm-bin")
@@ -192,8 +196,8 @@ def litellm_server(work: Path, port: int, upstream: str, litellm_bin: Path) -> S
            "litellm_settings": {"telemetry": False}}
     path.write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "NO_PROXY": "127.0.0.1,localhost",
-           "PYTHONUNBUFFERED": "1"}
-    for var in ("DATABASE_URL", "LITELLM_MASTER_KEY", "PYTHONPATH"):
+           "PYTHONUNBUFFERED": "1", "LITELLM_MASTER_KEY": key}
+    for var in ("DATABASE_URL", "PYTHONPATH"):
         env.pop(var, None)
     return Server("litellm", [str(litellm_bin), "--config", str(path), "--host", "127.0.0.1", "--port", str(port)],
                   work / "litellm_proxy.log", port, env=env)
