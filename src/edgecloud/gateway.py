@@ -96,6 +96,9 @@ class GatewayConfig(BaseModel):
     cloud_timeout_s: float = Field(120.0, gt=0)
     health_timeout_s: float = Field(2.0, gt=0, description="per-tier timeout of GET /healthz probes")
     connect_retries: int = Field(1, ge=0, le=5, description="retries on connection errors only (nothing was sent)")
+    upstream_connections: int = Field(
+        512, ge=1, le=65536, description="connections to each tier at most, all kept alive for reuse (httpx's default "
+        "keeps 20 alive: under more concurrent requests each one opened and closed a connection)")
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     max_prompt_chars: int = Field(4000, ge=1, description="limit on the characters of all messages together")
     api_keys_env: str | None = Field(None, pattern=_ENV_NAME,
@@ -900,7 +903,10 @@ def create_app(config: GatewayConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # The edge is a local server: ignore proxy variables for it; the cloud may need them.
-        async with httpx.AsyncClient(trust_env=False) as edge_client, httpx.AsyncClient() as cloud_client:
+        n = config.upstream_connections
+        limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+        async with httpx.AsyncClient(trust_env=False, limits=limits) as edge_client, \
+                httpx.AsyncClient(limits=limits) as cloud_client:
             state.edge_client, state.cloud_client = edge_client, cloud_client
             yield
 
