@@ -455,9 +455,10 @@ def _reply_of(resp: httpx.Response) -> tuple[str, dict[str, Any] | None, str] | 
     if resp.status_code != 200:
         return f"HTTP {resp.status_code}"  # the body is not quoted: an upstream may echo headers
     try:
-        choice = resp.json()["choices"][0]
+        doc = resp.json()  # once: each call parses the whole body again
+        choice = doc["choices"][0]
         text = choice["message"]["content"]
-        usage = resp.json().get("usage")
+        usage = doc.get("usage")
     except (ValueError, KeyError, IndexError, TypeError):
         return "malformed response (not an OpenAI chat.completion)"
     if isinstance(text, str):
