@@ -1,7 +1,7 @@
 """A closed-loop HTTP/1.1 load generator for the gateway overhead benchmark.
 
 `concurrency` workers, each on its own keep-alive connection, send the same POST again and again
-until the time is up; the first `warmup_s` seconds are not recorded. Each response is read whole
+until the time is up; requests that end in the first `warmup_s` seconds are not recorded. Each response is read whole
 (Content-Length or chunked), and its latency (request written -> last byte) and time to the first
 body byte are recorded. It is written on bare asyncio streams, not an HTTP client library, so that
 it spends as little CPU per request as possible: it shares the machine with the gateway it measures
@@ -107,7 +107,7 @@ async def _worker(host: str, port: int, request: bytes, stream: bool, expected: 
                 writer.write(request)
                 status, body, first = await read_response(reader)
             except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, BadResponse) as exc:
-                if t0 >= record_from:
+                if time.perf_counter() >= record_from:
                     cell.errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
                 writer.close()
                 reader = writer = None
@@ -125,7 +125,7 @@ async def _worker(host: str, port: int, request: bytes, stream: bool, expected: 
                     problem = f"unreadable body: {type(exc).__name__}: {exc}"[:120]
                 cell.checked += 1
             n += 1
-            if t0 < record_from:
+            if t1 < record_from:  # counted when it ends in the window: at saturation a request outlasts the warm-up
                 continue
             if problem:
                 cell.errors[problem] += 1
@@ -140,7 +140,7 @@ async def _worker(host: str, port: int, request: bytes, stream: bool, expected: 
 async def run_cell(host: str, port: int, path: str, body: dict[str, Any], expected: str, concurrency: int,
                    duration_s: float, warmup_s: float, check: Callable[[bytes], str | None] | None = None,
                    headers: dict[str, str] | None = None) -> Cell:
-    """`concurrency` closed-loop workers for warmup_s + duration_s; only requests started after the warm-up count."""
+    """`concurrency` closed-loop workers for warmup_s + duration_s; requests count that end after the warm-up."""
     request = request_bytes(host, port, path, body, headers)
     cell = Cell()
     start = time.perf_counter()
