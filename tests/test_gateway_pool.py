@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI, Request
 
 from edgecloud.gateway import GatewayConfig, create_app
+from edgecloud.upstream_pool import SHARD_CONNECTIONS, ShardedTransport
 
 from gateway_servers import ServerThread
 
@@ -63,3 +64,15 @@ def test_upstream_connections_sizes_the_pool():
     assert _distinct_upstream_connections(1, upstream_connections=4) <= 4
     # the default pool keeps every connection of a 40-request wave alive: three waves share one set
     assert GatewayConfig().upstream_connections >= WAVE
+
+
+def test_sharded_transport_splits_the_connections_and_takes_turns():
+    t = ShardedTransport(40)
+    assert len(t.shards) == 3 and SHARD_CONNECTIONS == 16
+    assert [next(t._next) for _ in range(4)] == [*t.shards, t.shards[0]]
+    assert len(ShardedTransport(4).shards) == 1
+
+
+def test_a_sharded_pool_still_caps_and_reuses_connections():
+    # 40 at once over shards of 14: never more connections than the limit, and a second wave reuses them
+    assert _distinct_upstream_connections(2, upstream_connections=40) <= 42

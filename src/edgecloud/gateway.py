@@ -46,6 +46,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .errors import EdgecloudError, ParamsError
 from .params import DEFAULT_SYSTEM_PROMPT
 from .routing import TOP_LOGPROBS, decide, forward_match, score_from_top
+from .upstream_pool import ShardedTransport
 
 log = logging.getLogger("edgecloud.gateway")
 
@@ -98,7 +99,8 @@ class GatewayConfig(BaseModel):
     connect_retries: int = Field(1, ge=0, le=5, description="retries on connection errors only (nothing was sent)")
     upstream_connections: int = Field(
         512, ge=1, le=65536, description="connections to each tier at most, all kept alive for reuse (httpx's default "
-        "keeps 20 alive: under more concurrent requests each one opened and closed a connection)")
+        "keeps 20 alive: under more concurrent requests each one opened and closed a connection), in shards of 16 "
+        "(upstream_pool.py)")
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     max_prompt_chars: int = Field(4000, ge=1, description="limit on the characters of all messages together")
     api_keys_env: str | None = Field(None, pattern=_ENV_NAME,
@@ -905,9 +907,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # The edge is a local server: ignore proxy variables for it; the cloud may need them.
         n = config.upstream_connections
-        limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
-        async with httpx.AsyncClient(trust_env=False, limits=limits) as edge_client, \
-                httpx.AsyncClient(limits=limits) as cloud_client:
+        async with httpx.AsyncClient(trust_env=False, transport=ShardedTransport(n)) as edge_client, \
+                httpx.AsyncClient(transport=ShardedTransport(n)) as cloud_client:
             state.edge_client, state.cloud_client = edge_client, cloud_client
             yield
 
