@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from instant_upstream import REPLY  # noqa: E402
-from loadgen import BadResponse, Cell, run_cell, text_of  # noqa: E402
+from loadgen import BadResponse, Cell, pct, run_cell, text_of  # noqa: E402
 from profile_gateway import record  # noqa: E402
 from overhead_servers import (LITELLM_MODEL, BenchError, Server, edgecloud_server, litellm_server,  # noqa: E402
                               free_ports, machine_busy_s, servers, tree_cpu_s, tree_rss_mb, upstream_server)
@@ -50,20 +50,10 @@ from overhead_servers import (LITELLM_MODEL, BenchError, Server, edgecloud_serve
 from edgecloud.paths import OUTPUTS_DIR, ROOT, rel  # noqa: E402
 from edgecloud.runner import machine  # noqa: E402
 
-TARGETS = ("direct", "edgecloud", "litellm")
+TARGETS = ("direct", "edgecloud", "baseline", "litellm")  # baseline: our gateway from --baseline-src
 PATH = "/v1/chat/completions"
 PRODUCT_PACKAGES = ("fastapi", "starlette", "uvicorn", "httpx", "httpcore", "h11", "httptools", "uvloop", "orjson")
 LITELLM_PACKAGES = ("litellm", "fastapi", "starlette", "uvicorn", "httpx", "aiohttp", "uvloop", "httptools", "orjson")
-
-
-def pct(values: list[float], q: float) -> float | None:
-    """Percentile by linear interpolation (q in 0..100)."""
-    if not values:
-        return None
-    v = sorted(values)
-    k = (len(v) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
-    return round(v[lo] + (v[hi] - v[lo]) * (k - lo), 2)
 
 
 def package_versions(python: str | None, names: tuple[str, ...]) -> dict[str, str | None]:
@@ -118,7 +108,7 @@ def check_answers(parts: dict[str, Server], headers: dict[str, str]) -> None:
 def measure(name: str, stream: bool, conc: int, args: argparse.Namespace, trees: dict[str, Server]) -> dict[str, Any]:
     """One cell: load on target `name`, with CPU seconds of every process tree and of the whole machine."""
     target = trees[name]
-    check = edge_answered if name == "edgecloud" and not stream else None
+    check = edge_answered if name in ("edgecloud", "baseline") and not stream else None
     cpu0 = {n: tree_cpu_s(s.proc.pid) for n, s in trees.items()}
     own0, busy0, t0 = sum(os.times()[:2]), machine_busy_s(), time.perf_counter()
     cell: Cell = asyncio.run(run_cell("127.0.0.1", target.port, PATH, body(stream), REPLY, conc,
@@ -198,7 +188,7 @@ def summarize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             s[k] = med([r[k] for r in cell])
         s["errors"] = sum(sum(r["errors"].values()) for r in cell)
         s["ok"] = sum(r["ok"] for r in cell)
-        s["cpu_ms_per_request"] = med([r["cpu_ms_per_request"].get(TARGETS[ti] if ti else "upstream") for r in cell])
+        s["cpu_ms_per_request"] = med([r["cpu_ms_per_request"].get(TARGETS[ti]) for r in cell])
         s["loadgen_cores"] = med([r["cpu_cores"]["loadgen"] for r in cell])
         if ti:
             for q in ("p50", "p99"):
@@ -272,7 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=float, default=1.0, help="seconds per cell before measuring")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--pause", type=float, default=0.5, help="seconds between cells")
-    ap.add_argument("--targets", default=",".join(TARGETS), type=lambda s: s.split(","))
+    ap.add_argument("--targets", default="direct,edgecloud,litellm", type=lambda s: s.split(","))
+    ap.add_argument("--baseline-src", type=Path, default=None,
+                    help="also measure our gateway from this src/ folder (e.g. an export of an older commit), "
+                    "side by side in the same run, as target 'baseline'")
     ap.add_argument("--litellm-bin", type=Path, default=ROOT / ".venv-bench/bin/litellm")
     ap.add_argument("--profile", action="store_true",
                     help="after the grid, sample our gateway with py-spy under load at --profile-concurrency")
@@ -283,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--note", action="append", default=[], help="a sentence for the Notes section (repeatable)")
     ap.add_argument("--out", default="benchmarks/results")
     args = ap.parse_args(argv)
+    if args.baseline_src is not None and "baseline" not in args.targets:
+        args.targets.append("baseline")
+    if "baseline" in args.targets and not (args.baseline_src and (args.baseline_src / "edgecloud").is_dir()):
+        ap.error("--baseline-src must be a src/ folder holding the edgecloud package (target baseline)")
     unknown = set(args.targets) - set(TARGETS)
     if unknown or "direct" not in args.targets:
         ap.error(f"--targets: choose from {', '.join(TARGETS)} and keep direct (the reference); got {args.targets}")
@@ -294,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     args.headers = {"authorization": f"Bearer {key}"}
     up = upstream_server(work, ports[0])
     parts = {"direct": up, "edgecloud": edgecloud_server(work, ports[1], up.base, key)}
+    if "baseline" in args.targets:
+        parts["baseline"] = edgecloud_server(work, free_ports(1)[0], up.base, key, src=args.baseline_src)
     if "litellm" in args.targets:
         parts["litellm"] = litellm_server(work, ports[2], up.base, args.litellm_bin, key)
     rec: dict[str, Any] = {
@@ -303,9 +302,9 @@ def main(argv: list[str] | None = None) -> int:
         "versions": {"product": package_versions(None, PRODUCT_PACKAGES),
                      "litellm_venv": package_versions(str(args.litellm_bin.parent / "python"), LITELLM_PACKAGES)
                      if "litellm" in args.targets else None},
-        "gateway_commands": {n: " ".join(s.command[1:] if n == "edgecloud" else s.command[:2]).replace(str(ROOT) + "/", "")
+        "gateway_commands": {n: " ".join(s.command[1:] if n != "litellm" else s.command[:2]).replace(str(ROOT) + "/", "")
                              for n, s in parts.items() if n != "direct"},
-        "notes": args.note,
+        "notes": args.note + ([f"baseline: our gateway from {args.baseline_src}"] if args.baseline_src else []),
     }
     try:
         with servers(list(parts.values())):

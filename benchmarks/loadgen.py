@@ -35,6 +35,16 @@ class Cell:
     measured_s: float = 0.0
 
 
+def pct(values: list[float], q: float) -> float | None:
+    """Percentile by linear interpolation (q in 0..100)."""
+    if not values:
+        return None
+    v = sorted(values)
+    k = (len(v) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
+    return round(v[lo] + (v[hi] - v[lo]) * (k - lo), 2)
+
+
 class BadResponse(Exception):
     pass
 

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import signal
 import socket
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import httpx
 
-from edgecloud.procs import die_with_parent, stop_process_group
+from edgecloud.stack import Part
 
 HERE = Path(__file__).resolve().parent
 READY_TIMEOUT_S = 300.0  # LiteLLM's proxy imports a lot: 20-60 s on an idle 2-core machine, minutes on a busy one
@@ -35,35 +32,15 @@ class BenchError(RuntimeError):
     pass
 
 
-@dataclass
-class Server:
-    name: str
-    command: list[str]
-    log: Path
-    port: int
-    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-    proc: subprocess.Popen | None = None
+class Server(Part):
+    """A stack.Part (own process group, tied to the benchmark, stopped as a group) named for the benchmark."""
+
+    def __init__(self, name: str, command: list[str], log: Path, port: int, env: dict[str, str] | None = None) -> None:
+        super().__init__(name, command, dict(os.environ) if env is None else env, log, port, "--", "")
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("w", encoding="utf-8") as fh:
-            fh.write("$ " + " ".join(shlex.quote(c) for c in self.command) + "\n")
-            fh.flush()
-            self.proc = subprocess.Popen(self.command, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         env=self.env, start_new_session=True, preexec_fn=die_with_parent)
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        stop_process_group(self.proc, grace_s=10)
-        try:  # whatever is left of the group (workers of a leader that already exited)
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
     def log_tail(self, lines: int = 15) -> str:
         try:
@@ -169,16 +146,21 @@ def upstream_server(work: Path, port: int) -> Server:
                   work / "upstream.log", port)
 
 
-def edgecloud_server(work: Path, port: int, upstream: str, key: str) -> Server:
+def edgecloud_server(work: Path, port: int, upstream: str, key: str, src: Path | None = None) -> Server:
     """Our gateway with both tiers on the upstream: the fixed reply is no forward, so only the edge is asked.
-    Client keys on (api_keys_env), as LiteLLM's proxy will not start without its master key."""
+    Client keys on (api_keys_env), as LiteLLM's proxy will not start without its master key. With `src`, the
+    gateway of that src/ folder (PYTHONPATH), as target "baseline"."""
+    name = "edgecloud" if src is None else "baseline"
     cfg = {"host": "127.0.0.1", "port": port, "api_keys_env": KEY_ENV, "edge_base_url": f"{upstream}/v1", "edge_model": "bench-upstream",
            "cloud_base_url": f"{upstream}/v1", "cloud_model": "bench-upstream",
            "cloud_label": "the instant upstream (benchmark)"}
-    path = work / "edgecloud_gateway.json"
+    path = work / f"{name}_gateway.json"
     path.write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
-    return Server("edgecloud", [sys.executable, "-m", "edgecloud.gateway", "--config", str(path)],
-                  work / "edgecloud_gateway.log", port, env={**os.environ, "PYTHONUNBUFFERED": "1", KEY_ENV: key})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", KEY_ENV: key}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return Server(name, [sys.executable, "-m", "edgecloud.gateway", "--config", str(path)],
+                  work / f"{name}_gateway.log", port, env=env)
 
 
 def litellm_server(work: Path, port: int, upstream: str, litellm_bin: Path, key: str) -> Server:
