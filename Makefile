@@ -33,6 +33,18 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml scripts/fetch_
 ## venv: create .venv with the pinned dependencies and register the "edgecloud" Jupyter kernel
 venv: $(STAMP)
 
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): benchmarks/requirements-litellm.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements-litellm.txt
+	touch $(BENCH_STAMP)
+
+## bench-venv: a separate .venv-bench with LiteLLM's proxy (benchmarks/requirements-litellm.txt) for benchmarks/gateway_overhead.py; .venv is not touched
+bench-venv: $(BENCH_STAMP)
+
 ## run: run every notebook in order with PARAMS (default params/default.yaml; PARAMS=params/smoke.yaml is small)
 run: sysdeps venv
 	$(PY) -m edgecloud run --params $(PARAMS)
@@ -78,4 +90,4 @@ clean:
 	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name mlflow.db ! -name mlruns ! -name .gitkeep -exec rm -rf {} +
 	find figures -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-.PHONY: help sysdeps venv run serve publish lint test test-fast lab ui compare notebooks clean
+.PHONY: help sysdeps venv bench-venv run serve publish lint test test-fast lab ui compare notebooks clean

@@ -46,6 +46,9 @@ from edgecloud.provenance import machine, versions
 from edgecloud.runner import VERSIONED
 from edgecloud.stack import running_stack
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import pct  # noqa: E402
+
 PORTS = ["deploy.gateway_port=8400", "deploy.edge_port=8401", "deploy.cloud_port=8402"]
 CLIENT_TIMEOUT_S = 300.0  # the model servers serialise requests: queueing at concurrency 16 takes a while
 EXTRA_COMPLEX = [
@@ -54,16 +57,6 @@ EXTRA_COMPLEX = [
     "Write a detailed migration plan for moving a 2 TB PostgreSQL database to a new region with under 5 minutes "
     "of downtime, including rollback steps, verification queries and a timeline.",
 ]
-
-
-def pct(values: list[float], q: float) -> float | None:
-    """Percentile by linear interpolation (q in 0..100)."""
-    if not values:
-        return None
-    v = sorted(values)
-    k = (len(v) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
-    return round(v[lo] + (v[hi] - v[lo]) * (k - lo), 1)
 
 
 def latency_summary(ms: list[float]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Literal
+from typing import Any, AsyncIterator, Callable, Literal
 
 import httpx
 from fastapi import FastAPI, Request
@@ -43,10 +43,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import EdgecloudError, ParamsError
 from .params import DEFAULT_SYSTEM_PROMPT
 from .routing import TOP_LOGPROBS, decide, forward_match, score_from_top
+from .upstream_pool import ShardedTransport
 
 log = logging.getLogger("edgecloud.gateway")
 
@@ -96,6 +98,10 @@ class GatewayConfig(BaseModel):
     cloud_timeout_s: float = Field(120.0, gt=0)
     health_timeout_s: float = Field(2.0, gt=0, description="per-tier timeout of GET /healthz probes")
     connect_retries: int = Field(1, ge=0, le=5, description="retries on connection errors only (nothing was sent)")
+    upstream_connections: int = Field(
+        512, ge=1, le=65536, description="connections to each tier at most, all kept alive for reuse (httpx's default "
+        "keeps 20 alive: under more concurrent requests each one opened and closed a connection), in shards of 16 "
+        "(upstream_pool.py)")
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     max_prompt_chars: int = Field(4000, ge=1, description="limit on the characters of all messages together")
     api_keys_env: str | None = Field(None, pattern=_ENV_NAME,
@@ -455,9 +461,10 @@ def _reply_of(resp: httpx.Response) -> tuple[str, dict[str, Any] | None, str] | 
     if resp.status_code != 200:
         return f"HTTP {resp.status_code}"  # the body is not quoted: an upstream may echo headers
     try:
-        choice = resp.json()["choices"][0]
+        doc = resp.json()  # once: each call parses the whole body again
+        choice = doc["choices"][0]
         text = choice["message"]["content"]
-        usage = resp.json().get("usage")
+        usage = doc.get("usage")
     except (ValueError, KeyError, IndexError, TypeError):
         return "malformed response (not an OpenAI chat.completion)"
     if isinstance(text, str):
@@ -838,25 +845,44 @@ async def _handle_chat(request: Request, state: GatewayState,
     return chat, outcome
 
 
-def _add_access_log(app: FastAPI, metrics: Metrics) -> None:
+class AccessLog:
     """One line per request with method, path, status, tier and latency: never bodies, headers or keys.
-    Every response is also counted in the metrics by route and status, an unexpected error as 500."""
+    Every response is also counted in the metrics by route and status, an unexpected error as 500.
 
-    @app.middleware("http")
-    async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    Plain ASGI, not `@app.middleware("http")`: Starlette's BaseHTTPMiddleware runs every request through
+    an extra task and every response through a memory stream, which cost this gateway a large share of its
+    per-request CPU (benchmarks/results/gateway_overhead_*). The line is written when the response has been
+    sent whole, so a streamed answer's latency covers the stream."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         start = time.perf_counter()
-        status = 500
+        status = 500  # unless a response starts: an exception is answered outside, by the error handler
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
+            await self.app(scope, receive, send_and_note)
         finally:
-            tier = getattr(request.state, "tier", "-")
+            tier = scope.get("state", {}).get("tier", "-")
             # the route template, never the raw path: an unknown path must not become a new label value
-            route = getattr(request.scope.get("route"), "path", None) or "unmatched"
-            metrics.count_response(route, status)
-            log.info("%s %s %d tier=%s %.1fms", request.method, request.url.path, status, tier,
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.count_response(route, status)
+            log.info("%s %s %d tier=%s %.1fms", scope["method"], scope["path"], status, tier,
                      (time.perf_counter() - start) * 1000)
+
+
+def _add_access_log(app: FastAPI, metrics: Metrics) -> None:
+    app.add_middleware(AccessLog, metrics=metrics)
 
 
 def create_app(config: GatewayConfig) -> FastAPI:
@@ -866,7 +892,9 @@ def create_app(config: GatewayConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # The edge is a local server: ignore proxy variables for it; the cloud may need them.
-        async with httpx.AsyncClient(trust_env=False) as edge_client, httpx.AsyncClient() as cloud_client:
+        n = config.upstream_connections
+        async with httpx.AsyncClient(trust_env=False, transport=ShardedTransport(n)) as edge_client, \
+                httpx.AsyncClient(transport=ShardedTransport(n)) as cloud_client:
             state.edge_client, state.cloud_client = edge_client, cloud_client
             yield
 
