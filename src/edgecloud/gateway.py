@@ -863,20 +863,28 @@ class AccessLog:
             return
         start = time.perf_counter()
         status = 500  # unless a response starts: an exception is answered outside, by the error handler
+        counted = False
+
+        def count() -> None:
+            nonlocal counted
+            if not counted:
+                counted = True
+                # the route template, never the raw path: an unknown path must not become a new label value
+                self.metrics.count_response(getattr(scope.get("route"), "path", None) or "unmatched", status)
 
         async def send_and_note(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                count()  # before the last byte leaves: a client that reads /metrics next already sees this one
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_note)
         finally:
+            count()
             tier = scope.get("state", {}).get("tier", "-")
-            # the route template, never the raw path: an unknown path must not become a new label value
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            self.metrics.count_response(route, status)
             log.info("%s %s %d tier=%s %.1fms", scope["method"], scope["path"], status, tier,
                      (time.perf_counter() - start) * 1000)
 
