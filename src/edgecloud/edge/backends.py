@@ -356,27 +356,12 @@ class LlamaCppBackend(Backend):
                 self.llm.eval([tok])
 
     def _stream_lookup(self, history, max_new_tokens, stop_ids, ignore_eos, first):
-        tok = _pick(self._last_logits(), 0, first)  # the first position: routing score, suppressed tokens
+        # the first position decides the routing score and the suppressed tokens; later ones come in runs: the
+        # draft tokens the model agreed with, then its own next token (not yet in the cache, fed first next time)
+        pending = [_pick(self._last_logits(), 0, first)]
         made = 0
         while True:
-            if _stop(tok, stop_ids, ignore_eos):
-                return
-            yield tok
-            made += 1
-            history.append(tok)
-            if made >= max_new_tokens:
-                return
-            draft = lookup_draft(history, self.lookup_ngram, min(self.lookup_k, max_new_tokens - made - 1),
-                                 self.lookup_min_ngram)
-            base = self.llm.n_tokens
-            preds = self._eval_all([tok] + draft)  # preds[j]: the greedy token after [tok] + draft[:j]
-            kept = 0
-            while kept < len(draft) and preds[kept] == draft[kept]:
-                kept += 1
-            self.draft_stats["steps"] += 1
-            self.draft_stats["drafted"] += len(draft)
-            self.draft_stats["accepted"] += kept
-            for t in draft[:kept]:  # agreed draft tokens are the model's own greedy tokens
+            for t in pending:
                 if _stop(t, stop_ids, ignore_eos):
                     return
                 yield t
@@ -384,8 +369,18 @@ class LlamaCppBackend(Backend):
                 history.append(t)
                 if made >= max_new_tokens:
                     return
+            draft = lookup_draft(history, self.lookup_ngram, min(self.lookup_k, max_new_tokens - made - 1),
+                                 self.lookup_min_ngram)
+            base = self.llm.n_tokens
+            preds = self._eval_all([pending[-1]] + draft)  # preds[j]: the greedy token after draft[:j]
+            kept = 0
+            while kept < len(draft) and preds[kept] == draft[kept]:
+                kept += 1
+            self.draft_stats["steps"] += 1
+            self.draft_stats["drafted"] += len(draft)
+            self.draft_stats["accepted"] += kept
             self.llm.n_tokens = base + 1 + kept  # the rejected draft's cache is dropped by the next evaluation
-            tok = preds[kept]
+            pending = draft[:kept] + [preds[kept]]
 
     def forced_argmax(self, prompt, reply):
         self.llm.reset()
