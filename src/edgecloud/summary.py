@@ -498,7 +498,8 @@ def _bench_recommendation(bench: dict[str, Any]) -> str | None:
     if isinstance(rec, dict):
         name = rec.get("variant") or rec.get("name")
         why = rec.get("reason") or rec.get("why")
-        rest = ", ".join(f"{k}: {v}" for k, v in rec.items() if k not in ("variant", "name", "reason", "why")
+        rest = ", ".join(f"{k}: {v}" for k, v in rec.items() if k not in ("variant", "name", "reason", "why",
+                                                                          "all_bars_met")
                          and not isinstance(v, (dict, list)))
         head = (f"`{name}`" if name else "") + (f"（{why}）" if why else "")
         return " ".join(x for x in (head, rest) if x) or None
