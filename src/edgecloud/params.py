@@ -190,7 +190,9 @@ class DeployParams(_Strict):
     gateway_port: int = Field(8200, ge=1024, le=65535)
     edge_port: int = Field(8201, ge=1024, le=65535)
     cloud_port: int = Field(8202, ge=1024, le=65535)
-    infer_backend: Literal["transformers"] = "transformers"
+    infer_backend: Literal["transformers", "vllm", "sglang", "lmdeploy"] = Field(
+        "transformers", description="ms-swift's inference backend, passed to `swift deploy --infer_backend` as given; "
+        "vllm, sglang and lmdeploy need their own package and a GPU machine (only transformers was run here)")
     startup_timeout_s: float = Field(240, gt=0)
     edge_timeout_s: float = Field(60, gt=0)
     cloud_timeout_s: float = Field(120, gt=0)
