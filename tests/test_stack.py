@@ -25,8 +25,15 @@ from edgecloud.errors import ParamsError
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
 from edgecloud.smoke import report_paths, run_smoke
-from edgecloud.stack import (StackError, check_infer_backend, deploy_args, deploy_command, gateway_config, port_is_free,
-                             running_stack)
+from edgecloud.stack import (
+    StackError,
+    check_infer_backend,
+    deploy_args,
+    deploy_command,
+    gateway_config,
+    port_is_free,
+    running_stack,
+)
 
 
 def free_ports(n: int) -> list[int]:
