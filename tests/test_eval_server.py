@@ -6,6 +6,7 @@ The same path against the package's own edge server over a real model is the int
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -134,3 +135,62 @@ def test_a_server_url_without_the_served_names_is_refused_naming_the_keys():
     with pytest.raises(ParamsError, match="eval.server_url"):
         load_params("params/smoke.yaml", ["eval.server_url=localhost:8201", "eval.server_model=a",
                                           "eval.server_base_model=b"])
+
+
+@pytest.mark.integration
+def test_evaluate_through_the_package_edge_server_scores_as_in_process(run_name, tmp_path):
+    """The real thing: `python -m edgecloud.edge.server` over the embedded base model (torch fp32) serves both
+    tiers; the routing scores 04_eval reads from its top_logprobs are the ones transformers gives in-process."""
+    import subprocess
+    import sys
+
+    from edgecloud.calibrate import forward_token_id, score_prompts
+    from edgecloud.model import load_model
+    from edgecloud.prepare import prepare, prepared_model_dir
+    from edgecloud.procs import die_with_parent, stop_process_group
+
+    from gateway_servers import free_ports
+
+    base_params = load_params("params/smoke.yaml", [f"run_name={run_name}"])
+    convert(base_params)
+    prepare(base_params)
+    folder = prepared_model_dir(base_params)
+    variant = tmp_path / "variant"
+    variant.mkdir()
+    (variant / "variant.json").write_text(json.dumps({"variant": "torch-fp32", "backend": "torch", "precision": "fp32",
+                                                      "weights": str(folder.resolve())}), encoding="utf-8")
+    port = free_ports(1)[0]
+    url = f"http://127.0.0.1:{port}/v1"
+    with (tmp_path / "edge.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(variant),
+                                 "--tokenizer", str(folder), "--template", base_params.model.template, "--port",
+                                 str(port), "--served-model-name", "edge", "--threads", "2"],
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=die_with_parent)
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 600
+        while True:
+            assert proc.poll() is None, (tmp_path / "edge.log").read_text()
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the edge server did not start"
+            time.sleep(1)
+        p = load_params("params/smoke.yaml", [f"run_name={run_name}", "eval.heldout_max=3", "eval.max_new_tokens=8",
+                                              f"eval.server_url={url}", "eval.server_model=edge",
+                                              "eval.server_base_model=edge", "eval.server_concurrency=2"])
+        report = evaluate(p, folder, folder, echo=lambda _: None)
+    finally:
+        stop_process_group(proc)
+    preds = read_jsonl(artifacts.path("predictions_finetuned", p))
+    assert report["device"] == "server" and len(preds) == report["test_records"] > 0
+    assert all(x["reply"].strip() and 0 < x["new_tokens"] <= 8 for x in preds)
+    model, tok = load_model(folder, "float32", "cpu", template=p.model.template)
+    token_id = forward_token_id(tok, p.data.forward_reply)
+    local, _ = score_prompts(model, tok, [prompt_messages(r) for r in read_jsonl(artifacts.path("test_split", p))],
+                             token_id, "cpu")
+    assert max(abs(a - b) for a, b in zip(report["scores"]["finetuned"], local)) < 0.05
