@@ -6,6 +6,7 @@ gateway, on free loopback ports.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -20,10 +21,19 @@ import httpx
 import psutil
 import pytest
 
+from edgecloud.errors import ParamsError
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
 from edgecloud.smoke import report_paths, run_smoke
-from edgecloud.stack import StackError, deploy_args, gateway_config, port_is_free, running_stack
+from edgecloud.stack import (
+    StackError,
+    check_infer_backend,
+    deploy_args,
+    deploy_command,
+    gateway_config,
+    port_is_free,
+    running_stack,
+)
 
 
 def free_ports(n: int) -> list[int]:
@@ -82,6 +92,48 @@ def test_deploy_command_comes_from_params(tmp_path):
     assert a["--torch_dtype"] == "float32"  # what 04_eval scored, not the training dtype from args.json
     assert "--check_model" not in a  # an sft-only argument: swift deploy refuses it
     assert "--adapters" not in deploy_args(p, tmp_path, 9002, "cloud", None)
+
+
+@pytest.mark.parametrize("backend", ["transformers", "vllm", "sglang", "lmdeploy"])
+def test_the_inference_backend_is_passed_to_swift_deploy_as_given(tmp_path, backend):
+    p = load_params("params/smoke.yaml", [f"deploy.infer_backend={backend}"])
+    argv = deploy_command(p, tmp_path / "model", 9001, "edge-name", tmp_path / "ckpt")
+    assert argv[:3] == [sys.executable, "-m", "swift.cli.deploy"]
+    assert argv.count("--infer_backend") == 1 and argv[argv.index("--infer_backend") + 1] == backend
+
+
+def test_an_unknown_inference_backend_is_refused_naming_the_key():
+    with pytest.raises(ParamsError) as err:
+        load_params("params/smoke.yaml", ["deploy.infer_backend=tensorrt"])
+    assert "deploy.infer_backend" in str(err.value) and "vllm" in str(err.value)
+
+
+@pytest.mark.parametrize("backend,requirement", [("vllm", "vllm"), ("sglang", "sglang[all]"), ("lmdeploy", "lmdeploy")])
+def test_a_backend_whose_package_is_missing_stops_the_stack_before_anything_starts(backend, requirement, run_name):
+    """None of the three is installed here (no GPU): the stack names the pip package and stops, before it looks
+    for a trained run or starts a process."""
+    if importlib.util.find_spec(backend) is not None:
+        pytest.skip(f"{backend} is installed here")
+    p = stack_params(run_name, f"deploy.infer_backend={backend}")
+    before = stack_children()
+    with pytest.raises(StackError) as err:
+        with running_stack(p, echo=lambda _: None):
+            pass
+    msg = str(err.value)
+    assert f"deploy.infer_backend={backend}" in msg and f"pip install '{requirement}'" in msg and "GPU" in msg
+    assert "has not trained" not in msg and stack_children() == before
+
+
+def test_an_importable_backend_package_passes_the_check(tmp_path, monkeypatch):
+    """The check asks Python's import system: a package `vllm` on the path is enough for it (a real GPU box)."""
+    (tmp_path / "vllm").mkdir()
+    (tmp_path / "vllm" / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    check_infer_backend(load_params("params/smoke.yaml", ["deploy.infer_backend=vllm"]))
+    check_infer_backend(load_params("params/smoke.yaml", ["deploy.infer_backend=transformers"]))
+    if importlib.util.find_spec("lmdeploy") is None:  # the path change made vllm importable, nothing else
+        with pytest.raises(StackError, match="lmdeploy"):
+            check_infer_backend(load_params("params/smoke.yaml", ["deploy.infer_backend=lmdeploy"]))
 
 
 def test_gateway_config_from_params_holds_key_names_only():
@@ -273,7 +325,8 @@ def test_the_stack_dies_with_a_killed_kernel(trained, tmp_path):
     script.write_text(textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from edgecloud.params import load_params
+        from edgecloud.errors import ParamsError
+from edgecloud.params import load_params
         from edgecloud.stack import running_stack
         p = load_params("params/smoke.yaml", {[f"run_name={name}", f"deploy.gateway_port={d.gateway_port}",
                                                f"deploy.edge_port={d.edge_port}", "deploy.cloud.mode=none"]!r})

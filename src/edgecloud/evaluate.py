@@ -41,6 +41,14 @@ def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: i
     `begin_suppress_tokens` when a calibrated threshold decides, see `routing`)."""
     prompts = [prompt_messages(row) for row in rows]
     replies = greedy_replies(model, tok, prompts, max_new_tokens, device, suppress_first, batch_size)
+    preds = prediction_rows(rows, prompts, replies)
+    echo(f"  {len(preds)} replies")
+    return preds
+
+
+def prediction_rows(rows: list[dict[str, Any]], prompts: list[list[dict[str, str]]],
+                    replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One prediction per test request from its reply (text, token counts, seconds), in- or out-of-process."""
     preds = []
     for row, prompt, r in zip(rows, prompts, replies):
         reply = r["reply"]
@@ -51,7 +59,6 @@ def generate(model: Any, tok: Any, rows: list[dict[str, Any]], max_new_tokens: i
             "reply": reply, "forwarded": forward_match(reply) is not None, "forward_match": forward_match(reply),
             "latency_s": round(r["latency_s"], 4), "prompt_tokens": r["prompt_tokens"], "new_tokens": r["new_tokens"],
         })
-    echo(f"  {len(preds)} replies")
     return preds
 
 
@@ -102,22 +109,15 @@ def heldout_rows(params: Params) -> list[dict[str, Any]]:
     return [{**r, "messages": [system, *r.get("history", []), {"role": "user", "content": r["query"]}]} for r in recs]
 
 
-def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
-    from .calibrate import forward_token_id, load_calibration, score_prompts
-    from .routers import TfidfRouter
+def _in_process(params: Params, model_dir: Path, adapter: Path, test: list[dict[str, Any]],
+                heldout: list[dict[str, Any]], threshold: float | None, device: str, echo: Callable[[str], None]
+                ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[float]], dict[str, list[bool]]]:
+    """Predictions of base and finetuned (written), routing scores of test and held-out, held-out greedy decisions:
+    transformers in this process."""
+    from .calibrate import forward_token_id, score_prompts
     from .routing import decide, forward_token
-    from .routing_stats import cost_quality, roc
 
-    eval_dir(params).mkdir(parents=True, exist_ok=True)
-    test = read_jsonl(artifacts.path("test_split", params))
-    train_rows = read_jsonl(artifacts.path("train_split", params))
-    valid = read_jsonl(artifacts.path("valid_split", params))
-    heldout = heldout_rows(params)
-    cal = load_calibration(params)
-    threshold = cal["threshold"] if cal else None
     ev = params.eval
-    device = pick_device(ev.device)
-
     preds: dict[str, list[dict[str, Any]]] = {}
     scores: dict[str, list[float]] = {}
     top1: dict[str, list[bool]] = {}
@@ -148,6 +148,35 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
                                             else p["forwarded"])
         write_jsonl(artifacts.path(f"predictions_{name}", params), preds[name])
         del model
+
+    return preds, scores, top1
+
+
+def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
+    from .calibrate import load_calibration
+    from .routers import TfidfRouter
+    from .routing import decide
+    from .routing_stats import cost_quality, roc
+
+    eval_dir(params).mkdir(parents=True, exist_ok=True)
+    test = read_jsonl(artifacts.path("test_split", params))
+    train_rows = read_jsonl(artifacts.path("train_split", params))
+    valid = read_jsonl(artifacts.path("valid_split", params))
+    heldout = heldout_rows(params)
+    cal = load_calibration(params)
+    threshold = cal["threshold"] if cal else None
+    ev = params.eval
+    server = None
+    if ev.server_url:
+        from .eval_server import server_predictions
+
+        device = "server"
+        preds, scores, top1, server = server_predictions(params, test, heldout, threshold, echo)
+        for name in preds:
+            write_jsonl(artifacts.path(f"predictions_{name}", params), preds[name])
+    else:
+        device = pick_device(ev.device)
+        preds, scores, top1 = _in_process(params, model_dir, adapter, test, heldout, threshold, device, echo)
 
     def query(r: dict[str, Any]) -> str:
         return prompt_messages(r)[-1]["content"]
@@ -219,6 +248,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
         "model_dir": rel(model_dir),
         "adapter": rel(adapter),
         "device": device,
+        **({"server": server} if server else {}),
         "decoding": {"greedy": True, "max_new_tokens": ev.max_new_tokens, "dtype": ev.torch_dtype},
         "heuristic": {"max_len": heur.max_len, "fitted_on": "train"},
         "tfidf": {"ngram_range": list(tfidf.ngram_range), "threshold": tfidf.threshold, "fitted_on": "train",

@@ -158,6 +158,28 @@ class EvalParams(_Strict):
         "data/heldout/routing_heldout_v1.jsonl",
         description="held-out routing set (phrasings the training generator never makes); null: none")
     heldout_max: int | None = Field(None, ge=1, description="score only the first N held-out records (smoke runs)")
+    # --- generation through a running OpenAI-compatible server instead of in-process (edgecloud.eval_server) ---
+    server_url: str | None = Field(
+        None, pattern=r"^https?://\S+$", description="OpenAI base URL (ending in /v1) of a running server with the "
+        "fine-tuned model (swift deploy, e.g. with infer_backend vllm on a GPU box); null: in-process transformers")
+    server_model: str | None = Field(None, description="the fine-tuned model's served name on server_url")
+    server_base_url: str | None = Field(None, pattern=r"^https?://\S+$",
+                                        description="where the base model is served; null: server_url")
+    server_base_model: str | None = Field(None, description="the base model's served name (no adapter)")
+    server_api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+                                           description="NAME of the env var holding the servers' bearer key")
+    server_timeout_s: float = Field(300, gt=0, description="one request to the server")
+    server_concurrency: int = Field(8, ge=1, le=512, description="requests in flight at once")
+
+    @model_validator(mode="after")
+    def _server_needs_names(self) -> "EvalParams":
+        if self.server_url and not (self.server_model and self.server_base_model):
+            raise ValueError(
+                "eval.server_url is set: set eval.server_model (the fine-tuned model's served name) and "
+                "eval.server_base_model (the base model's) too; for the stack of 05_deploy, server_url "
+                "http://127.0.0.1:<deploy.edge_port>/v1 with server_model <model.name>, and server_base_url "
+                "http://127.0.0.1:<deploy.cloud_port>/v1 with server_base_model <model.name>-cloud-standin")
+        return self
 
 
 class CloudParams(_Strict):
@@ -190,7 +212,9 @@ class DeployParams(_Strict):
     gateway_port: int = Field(8200, ge=1024, le=65535)
     edge_port: int = Field(8201, ge=1024, le=65535)
     cloud_port: int = Field(8202, ge=1024, le=65535)
-    infer_backend: Literal["transformers"] = "transformers"
+    infer_backend: Literal["transformers", "vllm", "sglang", "lmdeploy"] = Field(
+        "transformers", description="ms-swift's inference backend, passed to `swift deploy --infer_backend` as given; "
+        "vllm, sglang and lmdeploy need their own package and a GPU machine (only transformers was run here)")
     startup_timeout_s: float = Field(240, gt=0)
     edge_timeout_s: float = Field(60, gt=0)
     cloud_timeout_s: float = Field(120, gt=0)

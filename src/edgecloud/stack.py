@@ -91,6 +91,31 @@ def deploy_args(params: Params, model_dir: Path, port: int, served_name: str, ad
     return out
 
 
+# ms-swift's inference backends other than transformers: (module swift imports, the pip requirement that gives it)
+BACKEND_PACKAGES: dict[str, tuple[str, str]] = {
+    "vllm": ("vllm", "vllm"),
+    "sglang": ("sglang", "sglang[all]"),
+    "lmdeploy": ("lmdeploy", "lmdeploy"),
+}
+
+
+def check_infer_backend(params: Params) -> None:
+    """`swift deploy --infer_backend B` imports B's package only once the model is loading, after its start-up
+    (and then fails deep in a log): stop before anything starts when that package is not importable here."""
+    import importlib.util
+
+    backend = params.deploy.infer_backend
+    if backend not in BACKEND_PACKAGES:
+        return
+    module, requirement = BACKEND_PACKAGES[backend]
+    if importlib.util.find_spec(module) is None:
+        raise StackError(
+            f"deploy.infer_backend={backend}: the Python package {module!r} is not installed in this environment "
+            f"({sys.executable}). Install it with `{sys.executable} -m pip install '{requirement}'` on a machine with "
+            f"a GPU ({backend} serves on CUDA GPUs, not on a CPU-only machine), or set deploy.infer_backend=transformers "
+            "(the backend this workspace runs on a CPU)")
+
+
 def deploy_command(params: Params, model_dir: Path, port: int, served_name: str, adapter: Path | None) -> list[str]:
     """`python -m swift.cli.deploy` is the module `swift deploy` runs; started directly so it can be tied
     to this process (and never a bare `swift`, which on macOS is Apple's compiler)."""
@@ -506,6 +531,7 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
     from .model import best_adapter
     from .prepare import prepared_model_dir
 
+    check_infer_backend(params)
     model_dir = Path(model_dir) if model_dir is not None else prepared_model_dir(params)
     if adapter is None:
         _require_trained(params)
