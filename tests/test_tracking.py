@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import papermill
@@ -358,7 +359,7 @@ def test_the_ui_serves_the_same_store_on_loopback(tracker, runs, store):
         listening = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True).stdout
         assert listening.strip() and all("127.0.0.1:" in line for line in listening.splitlines()), listening
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        proc.send_signal(signal.SIGTERM)  # to the command only, as a process manager would: it stops its server
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -366,6 +367,24 @@ def test_the_ui_serves_the_same_store_on_loopback(tracker, runs, store):
             proc.wait()
         proc.stdout.close()
     assert _group_gone(proc.pid), "a process of the UI outlived the test"
+    # the mlflow server runs in a process group of its own: none of it may be left either
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _ui_processes(port):
+        time.sleep(0.5)
+    assert not _ui_processes(port), _ui_processes(port)
+
+
+def _ui_processes(port: int) -> list[str]:
+    """Command lines of processes still serving the UI's port (the mlflow server and its uvicorn)."""
+    out = []
+    for cmd in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmd.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"mlflow" in b" ".join(args) and str(port).encode() in args:
+            out.append(b" ".join(args).decode(errors="replace"))
+    return out
 
 
 def _group_gone(pgid: int, timeout_s: float = 30) -> bool:

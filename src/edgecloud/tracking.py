@@ -322,7 +322,10 @@ def ui_command(port: int) -> list[str]:
 
 def ui(port: int = 5000) -> int:
     """`make ui`: serve the tracker's UI on 127.0.0.1 until Ctrl-C (a tracking server has its own UI: say where)."""
+    import signal
     import subprocess
+
+    from .procs import die_with_parent, stop_process_group
 
     uri = tracking_uri()
     if uri.startswith(("http://", "https://")):
@@ -331,7 +334,18 @@ def ui(port: int = 5000) -> int:
     artifact_root().mkdir(parents=True, exist_ok=True)
     print(f"MLflow UI on http://127.0.0.1:{port}/ (store {shown_uri(uri)}, artifacts {rel(artifact_root())}); "
           "Ctrl-C stops it", flush=True)
+    # its own process group (mlflow server starts uvicorn and job runners), stopped whole on Ctrl-C or SIGTERM,
+    # and tied to this process: nothing of it outlives the command
+    proc = subprocess.Popen(ui_command(port), start_new_session=True, preexec_fn=die_with_parent)
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        return subprocess.run(ui_command(port)).returncode
+        return proc.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        stop_process_group(proc, grace_s=10)
+        signal.signal(signal.SIGTERM, previous)
