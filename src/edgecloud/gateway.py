@@ -599,15 +599,22 @@ def edge_messages(messages: list[dict[str, str]], system_prompt: str | None) -> 
     return [{"role": "system", "content": system_prompt}, *messages]
 
 
-async def ask_cloud(state: GatewayState, chat: ChatRequest) -> TierCall | str:
-    """The cloud's answer to the client's own messages, or why the cloud is not configured."""
+def cloud_request(state: GatewayState, chat: ChatRequest) -> tuple[Any, ...] | str:
+    """The arguments of a cloud call (client, base URL, model, the client's own messages, sampling, timeout,
+    retries, headers) for `call_tier` and the streaming path alike, or why the cloud is not configured."""
     cfg = state.config
     headers = cloud_headers(cfg)
     if isinstance(headers, str):
         return headers
     assert state.cloud_client is not None and cfg.cloud_base_url and cfg.cloud_model
-    return await call_tier(state.cloud_client, cfg.cloud_base_url, cfg.cloud_model, chat.messages, chat.sampling,
-                           cfg.cloud_timeout_s, cfg.connect_retries, headers)
+    return (state.cloud_client, cfg.cloud_base_url, cfg.cloud_model, chat.messages, chat.sampling,
+            cfg.cloud_timeout_s, cfg.connect_retries, headers)
+
+
+async def ask_cloud(state: GatewayState, chat: ChatRequest) -> TierCall | str:
+    """The cloud's answer to the client's own messages, or why the cloud is not configured."""
+    args = cloud_request(state, chat)
+    return args if isinstance(args, str) else await call_tier(*args)
 
 
 async def route(state: GatewayState, chat: ChatRequest) -> Outcome:

@@ -43,6 +43,7 @@ from .gateway import (
     TierCall,
     _reply_of,
     cloud_headers,
+    cloud_request,
     edge_messages,
     first_top_logprobs,
     routing_match,
@@ -223,13 +224,8 @@ async def _edge_stream(state: GatewayState, chat: ChatRequest, logprobs: bool) -
 
 
 async def _cloud_stream(state: GatewayState, chat: ChatRequest) -> TierStream | str:
-    cfg = state.config
-    headers = cloud_headers(cfg)
-    if isinstance(headers, str):
-        return headers
-    assert state.cloud_client is not None and cfg.cloud_base_url and cfg.cloud_model
-    return await open_stream(state.cloud_client, cfg.cloud_base_url, cfg.cloud_model, chat.messages, chat.sampling,
-                             cfg.cloud_timeout_s, cfg.connect_retries, headers)
+    args = cloud_request(state, chat)
+    return args if isinstance(args, str) else await open_stream(*args)
 
 
 def _early_match(edge: TierStream, state: GatewayState) -> str | None | bool:
