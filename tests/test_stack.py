@@ -325,8 +325,7 @@ def test_the_stack_dies_with_a_killed_kernel(trained, tmp_path):
     script.write_text(textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from edgecloud.errors import ParamsError
-from edgecloud.params import load_params
+        from edgecloud.params import load_params
         from edgecloud.stack import running_stack
         p = load_params("params/smoke.yaml", {[f"run_name={name}", f"deploy.gateway_port={d.gateway_port}",
                                                f"deploy.edge_port={d.edge_port}", "deploy.cloud.mode=none"]!r})
