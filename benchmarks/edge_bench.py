@@ -22,15 +22,15 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from edgecloud import e2e
 from edgecloud.edge import report as edge_report
 from edgecloud.edge.bench import VERSIONED
+from edgecloud.jsonio import read_json
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs, rel
 from edgecloud.provenance import machine, versions
-from edgecloud.publish import to_markdown
-from edgecloud.reports import read_json
-from edgecloud.stack import running_stack
+from edgecloud.publish.figures import to_markdown
+from edgecloud.serve import e2e
+from edgecloud.serve.stack import running_stack
 
 
 def run_cases_on(params_file: str, overrides: list[str], rounds: int) -> dict[str, Any]:

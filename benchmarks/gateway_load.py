@@ -41,10 +41,10 @@ import httpx
 from edgecloud.model import best_adapter
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, rel
-from edgecloud.prepare import prepared_model_dir
 from edgecloud.provenance import machine, versions
 from edgecloud.runner import VERSIONED
-from edgecloud.stack import running_stack
+from edgecloud.serve.stack import running_stack
+from edgecloud.train.prepare import prepared_model_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import pct  # noqa: E402
@@ -173,7 +173,7 @@ def bad_inputs(stack, params) -> list[dict[str, Any]]:
     user = [{"role": "user", "content": "Turn on the kitchen light."}]
     # the limits the gateway runs with: GatewayConfig defaults unless the stack's config sets them
     cfg = json.loads(Path(stack.gateway_config).read_text(encoding="utf-8"))
-    from edgecloud.gateway import GatewayConfig
+    from edgecloud.serve.gateway import GatewayConfig
 
     gc = GatewayConfig.model_validate(cfg)
     max_body, max_chars = gc.max_body_bytes, gc.max_prompt_chars
@@ -381,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     from edgecloud.paths import RunDirs
 
     RunDirs(args.bench_run_name).reports.mkdir(parents=True, exist_ok=True)  # running_stack writes its command there
-    from edgecloud.calibrate import calibration_path
+    from edgecloud.eval.calibrate import calibration_path
 
     if calibration_path(params).is_file():  # the bench's stack routes as the run's deployed one (threshold, suppression)
         shutil.copyfile(calibration_path(params), calibration_path(stack_params))

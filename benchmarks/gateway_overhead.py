@@ -4,7 +4,7 @@ Not a test: it records numbers with the machine's details. In one run it starts,
 
 - an instant OpenAI-compatible upstream (benchmarks/instant_upstream.py: a fixed completion at once,
   streaming and not);
-- our gateway (`python -m edgecloud.gateway`), edge and cloud both on that upstream; the fixed reply is
+- our gateway (`python -m edgecloud.serve.gateway`), edge and cloud both on that upstream; the fixed reply is
   no forward, so each request is one edge call: pure proxying plus the gateway's validation/routing;
 - LiteLLM's proxy (`litellm --config`, from the separate .venv-bench of `make bench-venv`), one model
   pointing at the same upstream;

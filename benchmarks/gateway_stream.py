@@ -142,7 +142,7 @@ def med(values: list[float]) -> float | None:
 def gateway_proc(cfg: dict[str, Any], folder: Path) -> subprocess.Popen:
     path = folder / f"gateway_{cfg['port']}.json"
     path.write_text(json.dumps(cfg), encoding="utf-8")
-    return subprocess.Popen([sys.executable, "-m", "edgecloud.gateway", "--config", str(path)],
+    return subprocess.Popen([sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(path)],
                             stdout=subprocess.DEVNULL, stderr=open(folder / f"gateway_{cfg['port']}.log", "w"),
                             start_new_session=True)
 
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     model_dir = args.model_dir
     note = "Edge model: the given folder."
     if model_dir is None:
-        from edgecloud.prepare import convert_embedded
+        from edgecloud.train.prepare import convert_embedded
 
         model_dir, _ = convert_embedded(OUTPUTS_DIR / "models" / "smollm2-135m-instruct")
         note = "Edge model: the embedded base model (no trained run), so the forward is forced by the threshold."

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import httpx
 
-from edgecloud.stack import Part
+from edgecloud.serve.stack import Part
 
 HERE = Path(__file__).resolve().parent
 READY_TIMEOUT_S = 300.0  # LiteLLM's proxy imports a lot: 20-60 s on an idle 2-core machine, minutes on a busy one
@@ -159,7 +159,7 @@ def edgecloud_server(work: Path, port: int, upstream: str, key: str, src: Path |
     env = {**os.environ, "PYTHONUNBUFFERED": "1", KEY_ENV: key}
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    return Server(name, [sys.executable, "-m", "edgecloud.gateway", "--config", str(path)],
+    return Server(name, [sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(path)],
                   work / f"{name}_gateway.log", port, env=env)
 
 

@@ -17,7 +17,7 @@ from edgecloud.procs import die_with_parent, stop_process_group
 RATE_HZ = 250
 # frames every sample passes through (interpreter start-up, the event loop): they say nothing about the work
 _FRAME_NOISE = ("<frozen runpy>", "asyncio/runners.py", "asyncio/base_events.py", "uvicorn/main.py",
-                "uvicorn/server.py", "uvicorn/_compat.py", "edgecloud/gateway.py:9", "<module> (edgecloud/gateway.py")
+                "uvicorn/server.py", "uvicorn/_compat.py", "edgecloud/serve/gateway.py:9", "<module> (edgecloud/serve/gateway.py")
 
 
 def summarize(collapsed: Path, top: int = 25) -> dict[str, Any]:

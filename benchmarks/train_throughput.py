@@ -21,15 +21,15 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from edgecloud import train
-from edgecloud.convert import convert
-from edgecloud.devices import pick_device
+from edgecloud.data.convert import convert
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
-from edgecloud.prepare import resolve_model
 from edgecloud.provenance import machine, versions
 from edgecloud.runner import VERSIONED
-from edgecloud.trainlog import parse_logging
+from edgecloud.train import trainer
+from edgecloud.train.devices import pick_device
+from edgecloud.train.prepare import resolve_model
+from edgecloud.train.trainlog import parse_logging
 
 # ms-swift's own defaults for every setting a row may change; each row states its changes from these, so
 # a row means the same thing whatever the profile says today
@@ -78,13 +78,13 @@ def run_config(params, model_dir: Path, name: str, changes: dict, steps: int, wo
                                          "logging_steps": 1, "eval_on_start": False})
     out = work / re.sub(r"\W+", "_", name)
     device = pick_device(p.train.device)
-    argv = train.swift_executable(p) + train.swift_args(p, model_dir, out, device)
+    argv = trainer.swift_executable(p) + trainer.swift_args(p, model_dir, out, device)
     if subset is not None:
         argv[argv.index("--dataset") + 1] = str(subset)
     argv += ["--eval_strategy", "no", "--save_strategy", "no"]
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, env=train.child_env(p, device), timeout=timeout_s)
+        proc = subprocess.run(argv, capture_output=True, text=True, env=trainer.child_env(p, device), timeout=timeout_s)
     except subprocess.TimeoutExpired:
         log = parse_logging(out / "logging.jsonl")
         done = log.train[-1].get("global_step/max_steps", "0") if log.train else f"0/{steps}"

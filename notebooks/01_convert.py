@@ -37,12 +37,12 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %autoreload 2
 from IPython.display import Markdown, display
 
-from edgecloud import plots, publish
-from edgecloud.convert import category_table, convert, split_table
+from edgecloud.data.convert import category_table, convert, split_table
+from edgecloud.publish import figures, plots
 from edgecloud.stages import open_stage
 
 P, dirs = open_stage("01_convert", params_file, overrides)
-publish.use_style()
+figures.use_style()
 print(f"run {P.run_name!r}: raw files {P.data.raw_files}, split {P.data.split.model_dump()}, seed {P.seed}")
 
 # %% [markdown]
@@ -52,7 +52,7 @@ print(f"run {P.run_name!r}: raw files {P.data.raw_files}, split {P.data.split.mo
 res = convert(P)
 report = res.report
 table = split_table(report)
-publish.save_table(table, dirs.figures, "01_split", caption=f"数据转换结果（{P.data.dataset_name}）",
+figures.save_table(table, dirs.figures, "01_split", caption=f"数据转换结果（{P.data.dataset_name}）",
                    label="tab:data-split")
 table
 
@@ -72,11 +72,11 @@ print("overlap:", report["overlap"])
 
 # %%
 cats = category_table(res.splits)
-publish.save_table(cats, dirs.figures, "01_categories", caption="各类别在各划分中的记录数",
+figures.save_table(cats, dirs.figures, "01_categories", caption="各类别在各划分中的记录数",
                    label="tab:data-categories")
 display(cats)
 fig = plots.categories(res.splits)
-publish.save_figure(fig, dirs.figures, "01_categories")
+figures.save_figure(fig, dirs.figures, "01_categories")
 
 # %% [markdown]
 # ## Request lengths
@@ -85,5 +85,5 @@ publish.save_figure(fig, dirs.figures, "01_categories")
 
 # %%
 fig = plots.lengths(res.splits)
-publish.save_figure(fig, dirs.figures, "01_lengths")
+figures.save_figure(fig, dirs.figures, "01_lengths")
 display(Markdown(f"Length statistics (characters): `{report['length_chars']['query']}`"))

@@ -32,9 +32,9 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %%
 # %load_ext autoreload
 # %autoreload 2
-from edgecloud import publish
-from edgecloud.prepare import model_table, prepare
+from edgecloud.publish import figures
 from edgecloud.stages import open_stage
+from edgecloud.train.prepare import model_table, prepare
 
 P, dirs = open_stage("02_prepare", params_file, overrides)
 print(f"run {P.run_name!r}: model source {P.model.source!r}, id {P.model.id!r}, device {P.model.device!r}")
@@ -47,5 +47,5 @@ report = prepare(P)
 
 # %%
 table = model_table(report)
-publish.save_table(table, dirs.figures, "02_model", caption=f"基座模型准备（{P.model.name}）", label="tab:model-prepare")
+figures.save_table(table, dirs.figures, "02_model", caption=f"基座模型准备（{P.model.name}）", label="tab:model-prepare")
 table

@@ -35,13 +35,14 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %autoreload 2
 import pandas as pd
 
-from edgecloud import plots, publish, train
-from edgecloud.prepare import prepared_model_dir
+from edgecloud.publish import figures, plots
 from edgecloud.stages import open_stage
-from edgecloud.trainlog import parse_logging
+from edgecloud.train import trainer
+from edgecloud.train.prepare import prepared_model_dir
+from edgecloud.train.trainlog import parse_logging
 
 P, dirs = open_stage("03_train", params_file, overrides)
-publish.use_style()
+figures.use_style()
 model_dir = prepared_model_dir(P)
 print(f"run {P.run_name!r}: base model {model_dir.name}, {P.train.max_steps} steps, batch {P.train.batch_size}, "
       f"lr {P.train.learning_rate}, LoRA r={P.train.lora_rank} alpha={P.train.lora_alpha}")
@@ -50,7 +51,7 @@ print(f"run {P.run_name!r}: base model {model_dir.name}, {P.train.max_steps} ste
 # ## Preflight
 
 # %%
-pf = train.preflight(P, model_dir)
+pf = trainer.preflight(P, model_dir)
 pd.DataFrame({
     "check": ["token length train (max / p95)", "token length valid (max / p95)", "records over max_length",
               "LoRA trainable parameters", "disk needed / free", "memory needed (est.) / available"],
@@ -68,8 +69,8 @@ pd.DataFrame({
 # `reports/swift_train_<run>.log`.
 
 # %%
-run = train.run_training(P, model_dir)
-summary = train.summarize(P, run, pf)
+run = trainer.run_training(P, model_dir)
+summary = trainer.summarize(P, run, pf)
 print(f"{run.action} in {run.duration_s:.0f} s; best checkpoint {summary['best']['checkpoint']} "
       f"({summary['best']['reason']})")
 
@@ -79,15 +80,15 @@ print(f"{run.action} in {run.duration_s:.0f} s; best checkpoint {summary['best']
 # The best checkpoint (lowest eval loss) is the adapter 04_eval and the deployment use.
 
 # %%
-shown = train.train_table(summary)
-publish.save_table(shown, dirs.figures, "03_train", caption=f"LoRA 训练过程（最佳检查点 step {summary['best']['step']}）",
+shown = trainer.train_table(summary)
+figures.save_table(shown, dirs.figures, "03_train", caption=f"LoRA 训练过程（最佳检查点 step {summary['best']['step']}）",
                    label="tab:train")
 shown
 
 # %%
 log = parse_logging(run.out_dir / "logging.jsonl")
 fig = plots.training_curves(log.train, log.evals, summary["best"]["step"])
-publish.save_figure(fig, dirs.figures, "03_training_curves")
+figures.save_figure(fig, dirs.figures, "03_training_curves")
 print(f"eval loss: step 0 {summary['step0_eval_loss']} -> best {summary['best']['eval_loss']} "
       f"(reduction {summary.get('eval_loss_reduction')}); lowest free disk {summary['disk_free_min_gb']} GiB")
 
@@ -102,9 +103,9 @@ print(f"eval loss: step 0 {summary['step0_eval_loss']} -> best {summary['best'][
 # never used here.
 
 # %%
-from edgecloud import calibrate
+from edgecloud.eval import calibrate
 
 cal = calibrate.calibrate(P, model_dir)
-publish.save_table(calibrate.checkpoint_table(cal), dirs.figures, "03_routing_checkpoints",
+figures.save_table(calibrate.checkpoint_table(cal), dirs.figures, "03_routing_checkpoints",
                    caption="各检查点验证集路由（部署检查点按验证集路由准确率选择）", label="tab:routing-checkpoints")
 print(calibrate.calibration_markdown(cal))

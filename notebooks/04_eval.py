@@ -51,15 +51,15 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 import pandas as pd
 from IPython.display import display
 
-from edgecloud import evaluate as evaluate_mod
-from edgecloud import plots, publish
-from edgecloud.evaluate import evaluate
+from edgecloud.eval import evaluate as evaluate_mod
+from edgecloud.eval.evaluate import evaluate
 from edgecloud.model import best_adapter
-from edgecloud.prepare import prepared_model_dir
+from edgecloud.publish import figures, plots
 from edgecloud.stages import open_stage
+from edgecloud.train.prepare import prepared_model_dir
 
 P, dirs = open_stage("04_eval", params_file, overrides)
-publish.use_style()
+figures.use_style()
 model_dir, adapter = prepared_model_dir(P), best_adapter(P)
 print(f"run {P.run_name!r}: base {model_dir.name}, adapter {adapter.name}")
 
@@ -75,7 +75,7 @@ report = evaluate(P, model_dir, adapter)
 
 # %%
 table = evaluate_mod.routers_table(report)
-publish.save_table(table, dirs.figures, "04_routers",
+figures.save_table(table, dirs.figures, "04_routers",
                    caption=f"测试集路由与回答质量（n={report['test_records']}，其中云端 {report['test_cloud']}；方括号为 95% Wilson 区间）",
                    label="tab:eval-routers")
 table
@@ -110,7 +110,7 @@ evaluate_mod.curves_table(report)
 # %%
 held = evaluate_mod.heldout_table(report)
 if len(held):
-    publish.save_table(held, dirs.figures, "04_heldout",
+    figures.save_table(held, dirs.figures, "04_heldout",
                        caption=f"留出集路由（n={report['heldout']['records']}，其中云端 {report['heldout']['cloud']}；95% Wilson 区间）",
                        label="tab:eval-heldout")
     display(evaluate_mod.breakdown_table(report["heldout"]["by_cue"], ("heuristic", "tfidf", "finetuned", "finetuned_calibrated")))
@@ -127,8 +127,8 @@ pd.DataFrame(report["errors_calibrated"])
 
 # %%
 fig = plots.confusion_matrices(report["routers"], ["heuristic", "tfidf", "finetuned", "finetuned_calibrated"])
-publish.save_figure(fig, dirs.figures, "04_confusion")
+figures.save_figure(fig, dirs.figures, "04_confusion")
 
 # %%
 fig = plots.tradeoff(report["routers"])
-publish.save_figure(fig, dirs.figures, "04_tradeoff")
+figures.save_figure(fig, dirs.figures, "04_tradeoff")

@@ -20,7 +20,7 @@
 # `swift deploy` as an OpenAI-compatible API, greedy, on loopback. The cloud tier is what
 # `deploy.cloud.mode` says: offline, a **local stand-in** (a second `swift deploy` of the base model
 # without adapter, labelled as such in every answer it gives), or a remote OpenAI-compatible
-# endpoint whose key stays in an environment variable. The gateway (`python -m edgecloud.gateway`)
+# endpoint whose key stays in an environment variable. The gateway (`python -m edgecloud.serve.gateway`)
 # sends every request to the edge first and forwards it to the cloud when the edge replies
 # 转发云端 (forward to cloud), detected by the same function 04_eval scores the model with.
 #
@@ -44,12 +44,12 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %autoreload 2
 import pandas as pd
 
-from edgecloud import publish
 from edgecloud.model import best_adapter
-from edgecloud.prepare import prepared_model_dir
-from edgecloud.smoke import request_rows, run_smoke
-from edgecloud.stack import running_stack
+from edgecloud.publish import figures
+from edgecloud.serve.smoke import request_rows, run_smoke
+from edgecloud.serve.stack import running_stack
 from edgecloud.stages import open_stage
+from edgecloud.train.prepare import prepared_model_dir
 
 P, dirs = open_stage("05_deploy", params_file, overrides)
 d = P.deploy
@@ -73,6 +73,6 @@ health
 
 # %%
 table = pd.DataFrame(request_rows(report))
-publish.save_table(table, dirs.figures, "05_gateway_smoke",
+figures.save_table(table, dirs.figures, "05_gateway_smoke",
                    caption=f"网关冒烟测试（{P.run_name}，云端：{d.cloud.mode}）", label="tab:gateway-smoke")
 table

@@ -45,12 +45,14 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 import pandas as pd
 from IPython.display import Image, display
 
-from edgecloud import artifacts, browser, e2e, publish
-from edgecloud.stack import running_stack
+from edgecloud import artifacts
+from edgecloud.publish import figures
+from edgecloud.serve import browser, e2e
+from edgecloud.serve.stack import running_stack
 from edgecloud.stages import open_stage
 
 P, dirs = open_stage("06_e2e", params_file, overrides)
-publish.use_style()
+figures.use_style()
 cases = e2e.load_cases(P.e2e.cases_file)
 print(f"run {P.run_name!r}: {len(cases)} cases from {P.e2e.cases_file}, browser check: {P.e2e.browser}")
 

@@ -51,13 +51,13 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %autoreload 2
 import pandas as pd
 
-from edgecloud import publish
 from edgecloud.edge import report as edge_report
 from edgecloud.edge.bench import run_bench
+from edgecloud.publish import figures
 from edgecloud.stages import open_stage
 
 P, dirs = open_stage("07_edge_bench", params_file, overrides)
-publish.use_style()
+figures.use_style()
 eb = P.edge_bench
 print(f"run {P.run_name!r}: {len(eb.variants)} variant(s), {eb.repeats} pass(es), {eb.threads} thread(s)")
 
@@ -80,14 +80,14 @@ print(f"{m['cpu_model']}, {m['logical_cpus']} logical CPUs, {m['threads']} threa
 
 # %%
 table = edge_report.table(report)
-publish.save_table(table, dirs.figures, "07_edge_variants",
+figures.save_table(table, dirs.figures, "07_edge_variants",
                    caption=f"端侧变体的大小、速度与质量（{P.run_name}，测试集 n={report['test_records']}）",
                    label="tab:edge-variants")
 table
 
 # %%
 fig = edge_report.speed_quality(report)
-publish.save_figure(fig, dirs.figures, "07_speed_quality")
+figures.save_figure(fig, dirs.figures, "07_speed_quality")
 
 # %% [markdown]
 # ## Recommendation and the issue's bars

@@ -47,8 +47,8 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from edgecloud import numbers, summary, thesis
 from edgecloud.paths import resolve
+from edgecloud.publish import numbers, summary, thesis
 from edgecloud.stages import open_stage
 
 P, dirs = open_stage("08_publish", params_file, overrides)

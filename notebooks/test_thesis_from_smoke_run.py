@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 
-from edgecloud import thesis, thesis_docx
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs, resolve
+from edgecloud.publish import thesis, thesis_docx
 from edgecloud.stages import STAGES, available_stages
 
 pytestmark = pytest.mark.integration
@@ -50,7 +50,7 @@ def test_the_smoke_run_compiles_into_the_sample_thesis_with_every_part(smoke):
 
 
 def test_the_smoke_run_summary_lists_only_files_that_exist(smoke):
-    from edgecloud.summary import write_html, write_summary
+    from edgecloud.publish.summary import write_html, write_summary
 
     md = write_summary(smoke).read_text(encoding="utf-8")
     index = md.split("## 产物索引", 1)[1].split("\n## ", 1)[0]

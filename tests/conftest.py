@@ -80,10 +80,10 @@ def trained():
     and tests/test_serve.py) and the base model folder that 01_convert and 02_prepare wrote its reports for.
     One step without evaluation: the stack needs a valid adapter, not a good one, and on a busy 2-core
     machine each step or evaluation costs 20-50 s (the best checkpoint falls back to the last)."""
-    from edgecloud import train
-    from edgecloud.convert import convert
+    from edgecloud.data.convert import convert
     from edgecloud.params import load_params
-    from edgecloud.prepare import prepare, prepared_model_dir
+    from edgecloud.train import trainer
+    from edgecloud.train.prepare import prepare, prepared_model_dir
 
     name = f"pytest-stack-{uuid.uuid4().hex[:8]}"
     p = load_params("params/smoke.yaml", [f"run_name={name}", "train.max_steps=1", "train.eval_steps=1",
@@ -92,8 +92,8 @@ def trained():
     convert(p)
     prepare(p)
     folder = prepared_model_dir(p)
-    run = train.run_training(p, folder, echo=lambda s: None)
-    train.summarize(p, run)
+    run = trainer.run_training(p, folder, echo=lambda s: None)
+    trainer.summarize(p, run)
     yield name, folder
     for base in (paths.OUTPUTS_DIR, paths.FIGURES_DIR):
         shutil.rmtree(base / name, ignore_errors=True)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from edgecloud import artifacts, numbers, stages, summary, train
-from edgecloud.convert import convert
+from edgecloud import artifacts, stages
+from edgecloud.data.convert import convert
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs, rel
+from edgecloud.publish import numbers, summary
+from edgecloud.train import trainer
 
 PLACEHOLDER_VALUES = {"stage": "03_train", "variant": "torch-fp32"}
 
@@ -104,5 +106,5 @@ def test_renaming_a_report_is_one_line_in_the_registry(monkeypatch, run_name, ke
         index = {x.path: (x.group, x.label) for x in facts.artifacts}
         assert index[rel(new)] == ("01_convert", a.label)
     else:  # 03_train hashes the split it trains on (its resume fingerprint): a read of the old name would fail
-        assert len(train.train_fingerprint(p, Path("model"))) == 64
+        assert len(trainer.train_fingerprint(p, Path("model"))) == 64
         assert [x for x in summary.gather(p).artifacts if x.path == rel(new)][0].label == a.label

@@ -14,11 +14,11 @@ from typing import Callable
 
 import pytest
 
-from edgecloud.convert import convert
+from edgecloud.data.convert import convert
+from edgecloud.data.records import MAX_RAW_BYTES, convert_files
 from edgecloud.errors import DataError, ParamsError
 from edgecloud.params import DEFAULT_FORWARD_REPLY, load_params
 from edgecloud.paths import RunDirs
-from edgecloud.records import MAX_RAW_BYTES, convert_files
 
 SAVE = "save the file as UTF-8"
 

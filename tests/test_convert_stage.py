@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from edgecloud.convert import convert
+from edgecloud.data.convert import convert
 from edgecloud.errors import DataError
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs

@@ -1,4 +1,4 @@
-"""Tests of the seeded raw-data generator (src/edgecloud/datagen.py) and the files it made.
+"""Tests of the seeded raw-data generator (src/edgecloud/data/datagen.py) and the files it made.
 
 v2 must be exactly what the committed script produces; v1 and the smoke file were made by the
 previous generator (commit 36e4528) and must stay byte for byte as they were. The records must be
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from edgecloud import datagen
-from edgecloud.reports import write_jsonl
+from edgecloud.data import datagen
+from edgecloud.jsonio import write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -177,7 +177,7 @@ def test_v2_is_exactly_what_the_script_makes(tmp_path):
     datagen.main(["--n", "1000", "--seed", "20260210", "--out", str(out)])
     assert out.read_bytes() == V2.read_bytes(), (
         "data/raw/edge_requests_v2.jsonl differs from a fresh generation: re-run "
-        "python -m edgecloud.datagen --n 1000 --seed 20260210 --out data/raw/edge_requests_v2.jsonl")
+        "python -m edgecloud.data.datagen --n 1000 --seed 20260210 --out data/raw/edge_requests_v2.jsonl")
 
 
 @pytest.mark.parametrize("path", list(LEGACY), ids=["v1", "smoke"])
@@ -210,7 +210,7 @@ def test_output_does_not_depend_on_the_process_or_hash_seed(tmp_path):
     outs = []
     for hash_seed in ("0", "4242"):
         out = tmp_path / f"h{hash_seed}.jsonl"
-        subprocess.run([sys.executable, "-m", "edgecloud.datagen", "--n", "150", "--seed", "11", "--out", str(out)],
+        subprocess.run([sys.executable, "-m", "edgecloud.data.datagen", "--n", "150", "--seed", "11", "--out", str(out)],
                        env={**env, "PYTHONHASHSEED": hash_seed}, check=True, capture_output=True, cwd=tmp_path)
         outs.append(out.read_bytes())
     in_process = tmp_path / "in.jsonl"
@@ -362,7 +362,7 @@ def test_no_duplicate_queries(shipped):
     def brief(q):  # stripped, lower-cased, whitespace collapsed
         return " ".join(q.strip().lower().split())
 
-    def downstream(q):  # the converter's duplicate key (edgecloud.records.normalise_text)
+    def downstream(q):  # the converter's duplicate key (edgecloud.data.records.normalise_text)
         return re.sub(r"[\s。．.!！?？]+$", "", " ".join(q.casefold().split()))
 
     finals = [query(r) for r in shipped]
@@ -462,7 +462,7 @@ def test_forward_reply_matches_the_converter_default():
 
 def test_v2_converts_without_rejects(v2):
     """The converter reads every v2 record, with the history of each conversation record."""
-    from edgecloud.records import convert_files
+    from edgecloud.data.records import convert_files
 
     accepted, rejects, counts = convert_files([V2], "auto", FORWARD, 1024)
     assert rejects == [] and len(accepted) == 1000

@@ -14,13 +14,13 @@ import shutil
 import psutil
 import pytest
 
-from edgecloud import e2e
-from edgecloud.browser import check_chromium, check_web_client, run_browser_check, select_cases
 from edgecloud.errors import DataError, EdgecloudError
-from edgecloud.gateway import GatewayConfig, create_app
+from edgecloud.jsonio import read_json
 from edgecloud.params import DEFAULT_FORWARD_REPLY, load_params
 from edgecloud.paths import RunDirs, resolve
-from edgecloud.reports import read_json
+from edgecloud.serve import e2e
+from edgecloud.serve.browser import check_chromium, check_web_client, run_browser_check, select_cases
+from edgecloud.serve.gateway import GatewayConfig, create_app
 
 from conftest import ROOT
 from gateway_servers import ServerThread, rule_upstream

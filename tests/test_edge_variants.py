@@ -32,7 +32,7 @@ from edgecloud.edge.merge import merge_adapter
 from edgecloud.edge.variants import VARIANTS, edge_dir, runtime_missing
 from edgecloud.params import load_params
 from edgecloud.paths import FIGURES_DIR, OUTPUTS_DIR, RunDirs
-from edgecloud.prepare import resolve_model
+from edgecloud.train.prepare import resolve_model
 
 from gateway_servers import free_ports
 
@@ -102,7 +102,7 @@ def fp32_reply(exported):
 @pytest.mark.integration
 def test_merge_is_reused_while_the_adapter_is_unchanged(exported):
     p, _, _, _ = exported
-    from edgecloud.prepare import resolve_model as rm
+    from edgecloud.train.prepare import resolve_model as rm
 
     base, _ = rm(p.model)
     again = merge_adapter(base, OUTPUTS_DIR / p.run_name / "adapter", edge_dir(p.run_name) / "merged")
@@ -209,7 +209,7 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
     gateway answers through it, and every process is gone after the `with` block."""
     import psutil
 
-    from edgecloud.stack import running_stack
+    from edgecloud.serve.stack import running_stack
 
     p, folders, _, _ = exported
     variant = next(v for v in ("gguf-q8_0", "ort-int8", "genai-int4", "torch-fp32") if not isinstance(folders[v], str))
@@ -244,7 +244,7 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
 
 @pytest.mark.integration
 def test_a_variant_that_was_not_exported_stops_the_stack_naming_the_stage(exported):
-    from edgecloud.stack import StackError, running_stack
+    from edgecloud.serve.stack import StackError, running_stack
 
     p, _, _, _ = exported
     gw, edge, cloud = free_ports(3)

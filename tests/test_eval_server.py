@@ -11,14 +11,14 @@ import time
 import pytest
 
 from edgecloud import artifacts
-from edgecloud.convert import convert
+from edgecloud.data.convert import convert
 from edgecloud.errors import ParamsError
-from edgecloud.eval_server import EvalServerError
-from edgecloud.evaluate import evaluate
+from edgecloud.eval.eval_server import EvalServerError
+from edgecloud.eval.evaluate import evaluate
+from edgecloud.jsonio import read_jsonl, write_json
 from edgecloud.model import prompt_messages
 from edgecloud.params import load_params
 from edgecloud.paths import resolve
-from edgecloud.reports import read_jsonl, write_json
 from edgecloud.routing import log_odds
 
 from gateway_servers import ServerThread, StreamingUpstream
@@ -36,7 +36,7 @@ def served(run_name):
     p0 = load_params("params/smoke.yaml", [f"run_name={run_name}"])
     convert(p0)
     cloud = {prompt_messages(r)[-1]["content"] for r in read_jsonl(artifacts.path("test_split", p0)) if r["needs_cloud"]}
-    from edgecloud.heldout import load_heldout
+    from edgecloud.data.heldout import load_heldout
 
     cloud |= {r["query"] for r in load_heldout(resolve(p0.eval.heldout_file)) if r["needs_cloud"]}
     ft = StreamingUpstream(FT, lambda q: FORWARD if q in cloud else list("Sure, done."),
@@ -144,10 +144,10 @@ def test_evaluate_through_the_package_edge_server_scores_as_in_process(run_name,
     import subprocess
     import sys
 
-    from edgecloud.calibrate import forward_token_id, score_prompts
+    from edgecloud.eval.calibrate import forward_token_id, score_prompts
     from edgecloud.model import load_model
-    from edgecloud.prepare import prepare, prepared_model_dir
     from edgecloud.procs import die_with_parent, stop_process_group
+    from edgecloud.train.prepare import prepare, prepared_model_dir
 
     from gateway_servers import free_ports
 

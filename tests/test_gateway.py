@@ -23,9 +23,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from edgecloud.errors import EdgecloudError, ParamsError
-from edgecloud.gateway import GatewayConfig, create_app, load_config, main
 from edgecloud.params import DEFAULT_FORWARD_REPLY, DEFAULT_SYSTEM_PROMPT
 from edgecloud.routing import is_forward
+from edgecloud.serve.gateway import GatewayConfig, create_app, load_config, main
 
 from conftest import ROOT
 from gateway_servers import ServerThread
@@ -404,7 +404,7 @@ def test_logs_and_responses_carry_neither_keys_nor_prompts(gateway, edge, cloud,
         assert secret not in caplog.text
         assert all(secret not in r.text for r in responses[1:])
     assert "client-secret-xyz" not in responses[0].text and "sk-cloud-secret-123" not in responses[0].text
-    access = [r.getMessage() for r in caplog.records if r.name == "edgecloud.gateway"]
+    access = [r.getMessage() for r in caplog.records if r.name == "edgecloud.serve.gateway"]
     assert any(m.startswith("POST /v1/chat/completions 200 tier=cloud ") and m.endswith("ms") for m in access)
     assert any(m.startswith("POST /v1/chat/completions 401 tier=none ") for m in access)
 
@@ -595,7 +595,7 @@ def test_python_m_gateway_serves_as_a_subprocess(tmp_path, edge):
     cfg.write_text(json.dumps({"port": port, "edge_base_url": edge.url, "edge_model": EDGE_MODEL}), encoding="utf-8")
     log_path = tmp_path / "gateway.log"
     with log_path.open("w") as log_file:
-        proc = subprocess.Popen([sys.executable, "-m", "edgecloud.gateway", "--config", str(cfg)],
+        proc = subprocess.Popen([sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(cfg)],
                                 stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=5) as client:

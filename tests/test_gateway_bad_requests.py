@@ -19,7 +19,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from edgecloud.gateway import MAX_JSON_DEPTH, GatewayConfig, create_app, nesting_exceeds
+from edgecloud.serve.gateway import MAX_JSON_DEPTH, GatewayConfig, create_app, nesting_exceeds
 
 from gateway_servers import ServerThread, rule_upstream
 
@@ -284,7 +284,7 @@ def test_metrics_count_every_response_by_status(caplog):
         assert f'edgecloud_requests_total{{tier="none",status="{code}"}} {n}' in text.splitlines(), code
     assert 'edgecloud_requests_total{tier="edge",status="ok"} 2' in text.splitlines()
     # the only unexpected error logged is the injected one: no RecursionError or other 500 from client input
-    errors = [rec for rec in caplog.records if rec.name == "edgecloud.gateway" and rec.levelno >= logging.ERROR]
+    errors = [rec for rec in caplog.records if rec.name == "edgecloud.serve.gateway" and rec.levelno >= logging.ERROR]
     assert len(errors) == 1 and isinstance(errors[0].exc_info[1], RuntimeError)
     assert "RecursionError" not in caplog.text
 

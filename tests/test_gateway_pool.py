@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request
 
-from edgecloud.gateway import GatewayConfig, create_app
-from edgecloud.upstream_pool import SHARD_CONNECTIONS, ShardedTransport
+from edgecloud.serve.gateway import GatewayConfig, create_app
+from edgecloud.serve.upstream_pool import SHARD_CONNECTIONS, ShardedTransport
 
 from gateway_servers import ServerThread
 

@@ -14,8 +14,8 @@ from typing import Any, Callable, Iterator
 import httpx
 import pytest
 
-from edgecloud.gateway import GatewayConfig, create_app
-from edgecloud.gateway_stream import could_begin_forward, read_events
+from edgecloud.serve.gateway import GatewayConfig, create_app
+from edgecloud.serve.gateway_stream import could_begin_forward, read_events
 
 from gateway_servers import ServerThread, StreamingUpstream
 

@@ -1,9 +1,9 @@
-"""Tests of the held-out routing set (src/edgecloud/heldout.py, data/heldout/) and the multi-turn e2e cases.
+"""Tests of the held-out routing set (src/edgecloud/data/heldout.py, data/heldout/) and the multi-turn e2e cases.
 
 The held-out set measures how routing generalises, so it must be made of requests the training
 generator never makes: no held-out request (final or earlier user turn) may equal or nearly equal
 (normalised text, the same text with other numbers, a shared run of 8+ words or 12+ Chinese
-characters) any request that `edgecloud.datagen` generates, whatever datagen currently contains.
+characters) any request that `edgecloud.data.datagen` generates, whatever datagen currently contains.
 The shipped file must be exactly what the committed script makes, balanced as documented, with
 labels that follow the categories and cues that are what they claim; the loader names file, line
 and field of a bad record. The cue checks below use their own keyword lists, not the module's.
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from edgecloud import heldout
-from edgecloud.heldout import HeldoutError, load_heldout
+from edgecloud.data import heldout
+from edgecloud.data.heldout import HeldoutError, load_heldout
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "heldout" / "routing_heldout_v1.jsonl"
@@ -273,7 +273,7 @@ def user_texts(rec: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def training() -> Index:
-    from edgecloud.datagen import generate_records
+    from edgecloud.data.datagen import generate_records
 
     texts = [t for rec in generate_records(TRAIN_N, TRAIN_SEED) for t in user_texts(rec)]
     assert len(texts) >= TRAIN_N
@@ -312,7 +312,7 @@ def test_no_heldout_request_nearly_equals_a_shipped_raw_request(shipped):
 
 def test_no_heldout_request_shares_a_phrase_with_a_training_template(shipped):
     """Beyond one seeded sample: the literal text between the slots of every datagen template."""
-    from edgecloud import datagen
+    from edgecloud.data import datagen
 
     patterns: set[str] = set()
 
@@ -421,8 +421,8 @@ MIX = {"e2e-mt-01": (1, False), "e2e-mt-02": (1, False), "e2e-mt-03": (1, False)
 
 
 def test_multiturn_cases_have_the_single_turn_fields_plus_history():
-    from edgecloud.e2e import EDGE_CATEGORIES, Case
-    from edgecloud.gateway import validate_messages
+    from edgecloud.serve.e2e import EDGE_CATEGORIES, Case
+    from edgecloud.serve.gateway import validate_messages
 
     cases = read_jsonl(MULTITURN)
     assert [c["id"] for c in cases] == list(MIX)

@@ -1,8 +1,8 @@
 """Metric arithmetic of 04_eval on hand-made predictions."""
 import pytest
 
-from edgecloud import metrics
-from edgecloud.routers import HeuristicRouter
+from edgecloud.eval import metrics
+from edgecloud.eval.routers import HeuristicRouter
 
 
 def test_routing_confusion_matrix_and_scores():
@@ -89,7 +89,7 @@ def test_heuristic_router_keywords_and_fitted_length():
 
 
 def test_router_score_on_hand_made_predictions():
-    from edgecloud.evaluate import score
+    from edgecloud.eval.evaluate import score
 
     rows = [{"needs_cloud": False}, {"needs_cloud": False}, {"needs_cloud": True}, {"needs_cloud": False}]
     preds = [

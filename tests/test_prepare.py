@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from edgecloud import prepare
 from edgecloud.params import ModelParams, load_params
 from edgecloud.paths import RunDirs
+from edgecloud.train import prepare
 
 
 @pytest.mark.integration
@@ -34,7 +34,7 @@ def test_cache_is_rejected_when_a_weight_file_changed(tmp_path):
     meta = {"source_sha256": "abc", "weights_sha256": {"model.safetensors": "0" * 64}}
     (tmp_path / prepare.META_NAME).write_text(json.dumps(meta))
     assert not prepare._cache_valid(tmp_path, "abc")
-    from edgecloud.reports import sha256_file
+    from edgecloud.jsonio import sha256_file
 
     meta["weights_sha256"]["model.safetensors"] = sha256_file(tmp_path / "model.safetensors")
     (tmp_path / prepare.META_NAME).write_text(json.dumps(meta))

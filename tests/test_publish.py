@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from edgecloud import publish
+from edgecloud.publish import figures
 
 
 def test_table_with_chinese_and_latex_specials_in_both_forms(tmp_path):
     df = pd.DataFrame({"指标 metric": ["train_loss", "解析成功率 %"], "数值": [0.25, 1.0]})
-    paths = publish.save_table(df, tmp_path, "t", caption="训练 & 评估", label="tab:t")
+    paths = figures.save_table(df, tmp_path, "t", caption="训练 & 评估", label="tab:t")
     tex = paths["tex"].read_text(encoding="utf-8")
     assert r"\toprule" in tex and r"\bottomrule" in tex and r"\label{tab:t}" in tex
     assert r"train\_loss" in tex and r"解析成功率 \%" in tex and r"训练 \& 评估" in tex
@@ -23,9 +23,9 @@ def test_figure_is_saved_as_pdf_and_png(tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    assert publish.use_style(), "no CJK font: run `make sysdeps`"
+    assert figures.use_style(), "no CJK font: run `make sysdeps`"
     fig, ax = plt.subplots()
     ax.bar(["端侧", "云端"], [3, 1])
-    paths = publish.save_figure(fig, tmp_path, "f")
+    paths = figures.save_figure(fig, tmp_path, "f")
     assert paths["pdf"].read_bytes()[:5] == b"%PDF-"
     assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

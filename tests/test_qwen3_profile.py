@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from edgecloud import artifacts, prepare
+from edgecloud import artifacts
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs, resolve
+from edgecloud.train import prepare
 
 PROFILE = "params/qwen3-0.6b.yaml"
 QWEN3_STYLE_CHAT_TEMPLATE = (
@@ -66,7 +67,7 @@ def test_the_package_prompt_is_the_one_ms_swift_trains_on_with_either_qwen3_temp
     and 02_prepare's check stops a run whose two prompts differ (the package passed enable_thinking=False for
     every template before, so 04_eval scored qwen3_nothinking's model on a prompt it was never trained on)."""
     from edgecloud import model as M
-    from edgecloud.swift_prompt import PromptMismatch, check_prompt
+    from edgecloud.train.swift_prompt import PromptMismatch, check_prompt
 
     msgs = [{"role": "system", "content": "You are an edge assistant."}, {"role": "user", "content": "几点了？"},
             {"role": "assistant", "content": "[转发云端] forward to cloud"}, {"role": "user", "content": "Hi"}]
@@ -129,7 +130,7 @@ def test_qwen3_profile_prepares_trains_and_evaluates_a_tiny_qwen3_offline(tiny_q
     assert calibration["checkpoint"] in summary["checkpoints"].values()
 
     report = json.loads(artifacts.path("eval", p).read_text())
-    from edgecloud.evaluate import ROUTER_LABELS
+    from edgecloud.eval.evaluate import ROUTER_LABELS
 
     assert [r["router"] for r in report["routers"]] == list(ROUTER_LABELS)
     assert report["test_records"] == 10 and report["heldout"]["records"] == 16

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
+from edgecloud.data.records import REASONS, convert_files, read_raw
+from edgecloud.jsonio import write_jsonl
 from edgecloud.params import DEFAULT_FORWARD_REPLY
-from edgecloud.records import REASONS, convert_files, read_raw
-from edgecloud.reports import write_jsonl
 
 from conftest import FIXTURES
 

@@ -4,11 +4,11 @@ import math
 import pytest
 import torch
 
-from edgecloud import calibrate
-from edgecloud.devices import train_dtype
-from edgecloud.gateway import TierCall, routing_match
+from edgecloud.eval import calibrate
 from edgecloud.params import DEFAULT_FORWARD_REPLY
 from edgecloud.routing import TOP_LOGPROBS, decide, forward_token, score_from_logits, score_from_top
+from edgecloud.serve.gateway import TierCall, routing_match
+from edgecloud.train.devices import train_dtype
 
 
 def _top(logits: torch.Tensor, vocab: list[str]) -> list[tuple[str, float]]:
@@ -83,9 +83,9 @@ def test_checkpoint_selection_prefers_routing_then_auc_then_loss():
 
 
 def test_train_dtype_auto_is_float32_without_native_bf16(monkeypatch):
-    monkeypatch.setattr("edgecloud.devices.cpu_has_native_bf16", lambda: False)
+    monkeypatch.setattr("edgecloud.train.devices.cpu_has_native_bf16", lambda: False)
     assert train_dtype("auto", "cpu") == "float32"
-    monkeypatch.setattr("edgecloud.devices.cpu_has_native_bf16", lambda: True)
+    monkeypatch.setattr("edgecloud.train.devices.cpu_has_native_bf16", lambda: True)
     assert train_dtype("auto", "cpu") == "bfloat16"
     assert train_dtype("bfloat16", "cpu") == "bfloat16"
 
@@ -94,7 +94,7 @@ def test_loss_scale_plugin_weights_the_first_characters_of_replies(monkeypatch):
     pytest.importorskip("swift")
     from swift.loss_scale import get_loss_scale
 
-    from edgecloud.swift_loss_scale import NAME, DecisionLossScale
+    from edgecloud.train.swift_loss_scale import NAME, DecisionLossScale
 
     monkeypatch.setenv("EDGECLOUD_DECISION_WEIGHT", "5")
     monkeypatch.setenv("EDGECLOUD_DECISION_CHARS", "4")

@@ -4,10 +4,10 @@ import random
 
 import pytest
 
-from edgecloud import plots
-from edgecloud.metrics import wilson
-from edgecloud.routers import TfidfRouter
-from edgecloud.routing_stats import choose_threshold, cost_quality, roc
+from edgecloud.eval.metrics import wilson
+from edgecloud.eval.routers import TfidfRouter
+from edgecloud.eval.routing_stats import choose_threshold, cost_quality, roc
+from edgecloud.publish import plots
 
 
 def random_data(seed: int, n: int = 300, ties: int = 1):
@@ -152,7 +152,7 @@ def test_threshold_lies_strictly_between_scores_and_degenerate_splits_are_consta
 
 
 def test_curves_agree_with_the_decisions_a_threshold_makes():
-    from edgecloud.metrics import routing
+    from edgecloud.eval.metrics import routing
 
     labels, scores = random_data(2, n=90)
     t, info = choose_threshold(labels, scores)
@@ -266,7 +266,7 @@ def _written(paths):
 
 @pytest.mark.parametrize("figure", ["roc", "cost_quality", "score_distribution"])
 def test_figures_write_pdf_and_png(tmp_path, figure):
-    from edgecloud.metrics import routing
+    from edgecloud.eval.metrics import routing
 
     labels, scores = random_data(0, n=100)
     rng = random.Random(1)

@@ -306,7 +306,8 @@ def test_an_unreadable_manifest_is_kept_aside_and_a_new_one_begins(fake, run_nam
 
 
 def test_the_stack_of_a_run_that_has_not_trained(monkeypatch, run_name, tmp_path):
-    from edgecloud import devices, stack
+    from edgecloud.serve import stack
+    from edgecloud.train import devices
 
     gw, edge, cloud = free_ports(3)
     p = load_params(SMOKE, [f"run_name={run_name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}",

@@ -19,8 +19,8 @@ import pytest
 from edgecloud import paths
 from edgecloud.__main__ import main
 from edgecloud.params import load_params
-from edgecloud.serve import Stopped, stages_to_run, stop_on_signals
-from edgecloud.stack import port_is_free
+from edgecloud.serve.command import Stopped, stages_to_run, stop_on_signals
+from edgecloud.serve.stack import port_is_free
 
 from test_stack import alive, free_ports, listeners
 

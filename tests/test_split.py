@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
+from edgecloud.data.records import Example
+from edgecloud.data.split import apportion, resolve_sizes, split_examples
 from edgecloud.errors import DataError
-from edgecloud.records import Example
-from edgecloud.split import apportion, resolve_sizes, split_examples
 
 
 def make_examples(n_groups=120, seed=0):

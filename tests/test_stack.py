@@ -24,8 +24,8 @@ import pytest
 from edgecloud.errors import ParamsError
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
-from edgecloud.smoke import report_paths, run_smoke
-from edgecloud.stack import (
+from edgecloud.serve.smoke import report_paths, run_smoke
+from edgecloud.serve.stack import (
     StackError,
     check_infer_backend,
     deploy_args,
@@ -70,7 +70,7 @@ def stack_children() -> list[psutil.Process]:
     out = []
     for c in psutil.Process().children(recursive=True):
         try:
-            if any(k in " ".join(c.cmdline()) for k in ("swift.cli.deploy", "edgecloud.gateway")):
+            if any(k in " ".join(c.cmdline()) for k in ("swift.cli.deploy", "edgecloud.serve.gateway")):
                 out.append(c)
         except psutil.NoSuchProcess:
             pass
@@ -220,10 +220,10 @@ def test_a_calibrated_edge_never_starts_the_forward_reply_and_still_scores_it(tr
     here is the one this adapter's greedy reply starts with, so the check cannot pass by accident."""
     import torch
 
-    from edgecloud.calibrate import calibration_path
+    from edgecloud.eval.calibrate import calibration_path
+    from edgecloud.jsonio import write_json
     from edgecloud.model import chat_inputs, load_model
-    from edgecloud.reports import write_json
-    from edgecloud.stack import edge_model_dir
+    from edgecloud.serve.stack import edge_model_dir
 
     name, folder = trained
     p = stack_params(name, "deploy.cloud.mode=none")
@@ -326,7 +326,7 @@ def test_the_stack_dies_with_a_killed_kernel(trained, tmp_path):
         import time
         from pathlib import Path
         from edgecloud.params import load_params
-        from edgecloud.stack import running_stack
+        from edgecloud.serve.stack import running_stack
         p = load_params("params/smoke.yaml", {[f"run_name={name}", f"deploy.gateway_port={d.gateway_port}",
                                                f"deploy.edge_port={d.edge_port}", "deploy.cloud.mode=none"]!r})
         with running_stack(p, echo=lambda m: None, model_dir=Path({str(folder)!r})) as s:
@@ -352,7 +352,7 @@ def test_the_stack_dies_with_a_killed_kernel(trained, tmp_path):
 
 def test_a_port_in_time_wait_is_waited_for_not_silently_moved(monkeypatch):
     """ms-swift moves to another port when a plain bind fails (TIME_WAIT after a stack stopped): wait instead."""
-    from edgecloud import stack as st
+    from edgecloud.serve import stack as st
 
     calls = {"n": 0}
 

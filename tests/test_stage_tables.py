@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import math
 
-from edgecloud import evaluate, publish, summary
-from edgecloud.prepare import model_table
-from edgecloud.train import summary_markdown, train_table
+from edgecloud.eval import evaluate
+from edgecloud.publish import figures, summary
+from edgecloud.train.prepare import model_table
+from edgecloud.train.trainer import summary_markdown, train_table
 
 TRAIN = {"run_name": "t", "completed": True, "action": "trained", "last_step": 4, "max_steps": 4,
          "rows": [{"step": 0, "train_loss": None, "eval_loss": 2.06559896, "eval_token_acc": 0.60869565},
@@ -35,7 +36,7 @@ def test_train_table_for_the_reports_marks_the_best_and_resumed_steps():
     assert rows[1] == ["step 2 (best)", "1.0827", "**1.1574**", "**0.7459**"]
     assert rows[2][0] == "step 4 (resumed)"
     md = summary_markdown(TRAIN)
-    assert publish.to_markdown(train_table(TRAIN, marks=True)).rstrip("\n") in md  # the summary shows that table
+    assert figures.to_markdown(train_table(TRAIN, marks=True)).rstrip("\n") in md  # the summary shows that table
 
 
 def test_the_run_report_shows_the_thesis_tables_of_02_and_03():

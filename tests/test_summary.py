@@ -12,12 +12,12 @@ import shutil
 import nbformat
 import pytest
 
-from edgecloud.numbers import collect, report_paths
+from edgecloud.jsonio import write_json
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs, rel, resolve
-from edgecloud.reports import write_json
+from edgecloud.publish.numbers import collect, report_paths
+from edgecloud.publish.summary import risks, write_html, write_summary
 from edgecloud.stages import STAGES
-from edgecloud.summary import risks, write_html, write_summary
 
 PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 METRIC_STAGES = ["01_convert", "02_prepare", "03_train", "04_eval", "05_deploy", "06_e2e"]  # a table each

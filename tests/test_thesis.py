@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from edgecloud import numbers, publish, thesis
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
+from edgecloud.publish import figures, numbers, thesis
 
 FIXTURE_REPORTS = ROOT / "tests" / "fixtures" / "run_reports"
 
@@ -29,10 +29,10 @@ def run(run_name):
             shutil.copy(src, path)
     d = RunDirs(p.run_name).ensure()
     df = pd.DataFrame({"节点 step": ["step 50", "step 100"], "eval loss": ["1.2543", "**1.1574**"]})
-    publish.save_table(df, d.figures, "03_train", caption="训练过程 training", label="tab:train")
-    publish.save_table(df, d.figures, "06_e2e", caption="联测 e2e", label="tab:e2e")
+    figures.save_table(df, d.figures, "03_train", caption="训练过程 training", label="tab:train")
+    figures.save_table(df, d.figures, "06_e2e", caption="联测 e2e", label="tab:e2e")
     wide = pd.DataFrame({f"很长的列名 column {i}": ["0.123456 / 0.654321", "✓"] for i in range(11)})
-    publish.save_table(wide, d.figures, "04_routers", caption="宽表 wide", label="tab:eval-routers")
+    figures.save_table(wide, d.figures, "04_routers", caption="宽表 wide", label="tab:eval-routers")
     _figure(d.figures, "03_training_curves")
     (d.figures / "06_web_client.png").write_bytes(publish_png())
     yield p
@@ -46,11 +46,11 @@ def _figure(out_dir: Path, name: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    publish.use_style()
+    figures.use_style()
     fig, ax = plt.subplots()
     ax.plot([0, 50, 100], [2.07, 1.25, 1.16], label="验证损失 eval loss")
     ax.legend()
-    publish.save_figure(fig, out_dir, name)
+    figures.save_figure(fig, out_dir, name)
     plt.close(fig)
 
 
@@ -134,7 +134,7 @@ def test_publishing_twice_is_idempotent_and_keeps_a_manifest(run, skeleton):
 def test_a_changed_result_is_rewritten_and_reported_as_changed(run, skeleton):
     thesis.publish(run, skeleton, compile=False, echo=lambda s: None)
     df = pd.DataFrame({"节点 step": ["step 100"], "eval loss": ["0.9000"]})
-    publish.save_table(df, RunDirs(run.run_name).figures, "03_train", caption="训练过程", label="tab:train")
+    figures.save_table(df, RunDirs(run.run_name).figures, "03_train", caption="训练过程", label="tab:train")
     rep = thesis.publish(run, skeleton, compile=False, echo=lambda s: None)
     status = {r["dest"]: r["status"] for r in rep["files"]}
     assert status["generated/chapter2/03_train.tex"] == "changed"
@@ -155,7 +155,7 @@ def test_refuses_to_overwrite_a_file_it_did_not_write_or_that_the_author_edited(
     edited = skeleton / "generated" / "chapter5" / "06_e2e.tex"
     edited.write_text(edited.read_text(encoding="utf-8") + "% a note by the author\n", encoding="utf-8")
     df = pd.DataFrame({"a": ["new result"]})
-    publish.save_table(df, RunDirs(run.run_name).figures, "06_e2e", caption="联测", label="tab:e2e")
+    figures.save_table(df, RunDirs(run.run_name).figures, "06_e2e", caption="联测", label="tab:e2e")
     rep = thesis.publish(run, skeleton, compile=False, echo=lambda s: None)
     row = next(r for r in rep["files"] if r["dest"] == "generated/chapter5/06_e2e.tex")
     assert row["status"] == "refused" and "edited" in row["reason"]
@@ -207,7 +207,7 @@ def test_a_latex_error_is_reported_with_file_and_line(run, skeleton):
 
 
 def test_figure_style_width_is_the_sample_thesis_text_width():
-    style = (ROOT / "src" / "edgecloud" / "styles" / "thesis.mplstyle").read_text(encoding="utf-8")
+    style = figures.STYLE.read_text(encoding="utf-8")
     width_in = float(re.search(r"^figure\.figsize:\s*([\d.]+)", style, re.M).group(1))
     main = (ROOT / "thesis" / "main.tex").read_text(encoding="utf-8")
     textwidth_pt = float(re.search(r"textwidth=([\d.]+)pt", main).group(1))

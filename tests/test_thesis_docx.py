@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from edgecloud import thesis, thesis_docx
 from edgecloud.errors import ParamsError
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs
+from edgecloud.publish import thesis, thesis_docx
 
 from test_thesis import run, skeleton  # noqa: F401  (the publish tests' run with fixture reports, sample thesis)
 

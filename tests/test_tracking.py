@@ -24,14 +24,14 @@ from mlflow.tracking import MlflowClient
 
 from edgecloud import runner, tracking
 from edgecloud.__main__ import main
-from edgecloud.calibrate import checkpoint_row
-from edgecloud.compare import curves_figure, load
-from edgecloud.numbers import collect
+from edgecloud.eval.calibrate import checkpoint_row
+from edgecloud.jsonio import read_json, write_json
 from edgecloud.params import load_params
 from edgecloud.paths import FIGURES_DIR, OUTPUTS_DIR, ROOT, RunDirs
-from edgecloud.reports import read_json, write_json
-from edgecloud.summary import risks
-from edgecloud.trainlog import parse_logging
+from edgecloud.publish.compare import curves_figure, load
+from edgecloud.publish.numbers import collect
+from edgecloud.publish.summary import risks
+from edgecloud.train.trainlog import parse_logging
 
 from test_runner import FakeNotebooks
 from test_summary import make_reports, write_run
@@ -315,7 +315,7 @@ def test_compare_names_what_is_wrong(runs, capsys):
 
 
 def test_compared_files_are_published_into_the_thesis(runs, tmp_path):
-    from edgecloud.thesis import destination
+    from edgecloud.publish.thesis import destination
 
     a, b = runs("pa"), runs("pb")
     p, _ = make_run(a)

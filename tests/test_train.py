@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from edgecloud import train
-from edgecloud.convert import convert
+from edgecloud.data.convert import convert
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs
-from edgecloud.prepare import resolve_model
+from edgecloud.train import trainer
+from edgecloud.train.prepare import resolve_model
 
 
 @pytest.fixture
@@ -34,32 +34,32 @@ def args_dict(argv):
 
 def test_swift_command_comes_from_params(tmp_path):
     p = load_params("params/default.yaml", ["train.extra_args={lr_scheduler_type: cosine}", "train.save_total_limit=2"])
-    argv = train.swift_args(p, tmp_path / "model", tmp_path / "out", "cpu")
+    argv = trainer.swift_args(p, tmp_path / "model", tmp_path / "out", "cpu")
     a = args_dict(["sft", *argv])
-    assert train.swift_executable(p)[-2:] == ["-m", "swift.cli.sft"]  # the module `swift sft` runs
+    assert trainer.swift_executable(p)[-2:] == ["-m", "swift.cli.sft"]  # the module `swift sft` runs
     t = p.train
     assert a["lora_rank"] == str(t.lora_rank) and a["lora_alpha"] == str(t.lora_alpha)
     assert a["target_modules"] == "all-linear" and a["learning_rate"] == str(t.learning_rate)
     assert a["per_device_train_batch_size"] == str(t.batch_size) and a["max_length"] == str(t.max_length)
     assert (a["max_steps"], a["eval_steps"], a["save_steps"]) == ("150", "50", "50")
-    from edgecloud.devices import train_dtype
+    from edgecloud.train.devices import train_dtype
 
     assert t.torch_dtype == "auto" and a["torch_dtype"] == train_dtype("auto", "cpu") in ("bfloat16", "float32")
     assert a["gradient_checkpointing"] == "false" and a["group_by_length"] == "true" and a["lora_dropout"] == "0.0"
-    assert a["loss_scale"] == "edge_decision" and a["external_plugins"].endswith("edgecloud/swift_loss_scale.py")
+    assert a["loss_scale"] == "edge_decision" and a["external_plugins"].endswith("edgecloud/train/swift_loss_scale.py")
     assert a["seed"] == str(p.seed) and a["eval_on_start"] == "true" and a["use_cpu"] == "true"
     assert a["model_type"] == "llama" and a["template"] == "chatml" and a["check_model"] == "false"
     assert a["dataset"].endswith("outputs/default/data/train.jsonl") and a["val_dataset"].endswith("valid.jsonl")
     assert a["lr_scheduler_type"] == "cosine" and a["save_total_limit"] == "2"
     assert "resume_from_checkpoint" not in a and "deepspeed" not in a
-    gpu = args_dict(["sft", *train.swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50")])
+    gpu = args_dict(["sft", *trainer.swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50")])
     assert "use_cpu" not in gpu and gpu["resume_from_checkpoint"].endswith("checkpoint-50")
 
 
 def test_lora_on_the_top_layers_is_a_target_regex_over_those_layers(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"num_hidden_layers": 30}))
     p = load_params("params/default.yaml", ["train.lora_top_layers=0.5", "train.group_by_length=true"])
-    a = args_dict(["sft", *train.swift_args(p, tmp_path, tmp_path / "out", "cpu")])
+    a = args_dict(["sft", *trainer.swift_args(p, tmp_path, tmp_path / "out", "cpu")])
     assert "target_modules" not in a and a["group_by_length"] == "true"
     import re
 
@@ -67,31 +67,31 @@ def test_lora_on_the_top_layers_is_a_target_regex_over_those_layers(tmp_path):
     assert re.fullmatch(regex, "model.layers.15.self_attn.q_proj") and re.fullmatch(regex, "model.layers.29.mlp.down_proj")
     assert not re.fullmatch(regex, "model.layers.14.mlp.up_proj") and not re.fullmatch(regex, "lm_head")
     assert not re.fullmatch(regex, "model.layers.15.input_layernorm")
-    assert train.lora_layers(tmp_path, 0.1) == [27, 28, 29] and train.lora_layers(tmp_path, 0.01) == [29]
+    assert trainer.lora_layers(tmp_path, 0.1) == [27, 28, 29] and trainer.lora_layers(tmp_path, 0.01) == [29]
     named = load_params("params/default.yaml", ["train.lora_top_layers=0.5", "train.target_modules=[q_proj, v_proj]"])
-    b = args_dict(["sft", *train.swift_args(named, tmp_path, tmp_path / "out", "cpu")])
+    b = args_dict(["sft", *trainer.swift_args(named, tmp_path, tmp_path / "out", "cpu")])
     assert re.fullmatch(b["target_regex"], "model.layers.20.self_attn.v_proj")
     assert not re.fullmatch(b["target_regex"], "model.layers.20.self_attn.k_proj")
-    every = args_dict(["sft", *train.swift_args(load_params("params/default.yaml", ["train.lora_top_layers=1"]),
+    every = args_dict(["sft", *trainer.swift_args(load_params("params/default.yaml", ["train.lora_top_layers=1"]),
                                                 tmp_path, tmp_path / "out", "cpu")])
     assert every["target_modules"] == "all-linear" and "target_regex" not in every
 
 
 def test_multi_gpu_goes_through_ms_swift_launcher(tmp_path):
     p = load_params("params/default.yaml", ["train.nproc_per_node=4", "train.deepspeed=zero2"])
-    argv = train.swift_args(p, tmp_path, tmp_path, "cuda")
+    argv = trainer.swift_args(p, tmp_path, tmp_path, "cuda")
     assert argv[0] == "sft" and args_dict(argv)["deepspeed"] == "zero2"
-    assert train.swift_executable(p)[0].endswith("swift")  # ms-swift's CLI, which starts torchrun
-    assert train.child_env(p, "cuda")["NPROC_PER_NODE"] == "4"
-    assert "NPROC_PER_NODE" not in train.child_env(load_params("params/default.yaml"), "cuda")
+    assert trainer.swift_executable(p)[0].endswith("swift")  # ms-swift's CLI, which starts torchrun
+    assert trainer.child_env(p, "cuda")["NPROC_PER_NODE"] == "4"
+    assert "NPROC_PER_NODE" not in trainer.child_env(load_params("params/default.yaml"), "cuda")
 
 
 @pytest.mark.integration
 def test_preflight_refuses_records_over_max_length(smoke):
     p, folder = smoke
     p.train.max_length = 100
-    with pytest.raises(train.PreflightError, match=r"record\(s\) are longer than train.max_length=100 tokens"):
-        train.preflight(p, folder)
+    with pytest.raises(trainer.PreflightError, match=r"record\(s\) are longer than train.max_length=100 tokens"):
+        trainer.preflight(p, folder)
     report = json.loads((RunDirs(p.run_name).reports / f"train_preflight_{p.run_name}.json").read_text())
     assert report["over_max_length"]["train"] > 0 and not report["ok"]
 
@@ -100,14 +100,14 @@ def test_preflight_refuses_records_over_max_length(smoke):
 def test_preflight_refuses_when_disk_would_run_short(smoke):
     p, folder = smoke
     p.train.min_free_disk_gb = 10**6
-    with pytest.raises(train.PreflightError, match=r"GiB free; checkpoints need .*min_free_disk_gb"):
-        train.preflight(p, folder)
+    with pytest.raises(trainer.PreflightError, match=r"GiB free; checkpoints need .*min_free_disk_gb"):
+        trainer.preflight(p, folder)
 
 
 @pytest.mark.integration
 def test_preflight_passes_and_counts_lora_parameters(smoke):
     p, folder = smoke
-    pf = train.preflight(p, folder)
+    pf = trainer.preflight(p, folder)
     assert pf["ok"] and pf["over_max_length"] == {"train": 0, "valid": 0}
     # SmolLM2-135M, 30 layers, r=4 on q,k,v,o,gate,up,down: 4 * 30 * (1152+768+768+1152+2112+2112+2112) = 1,221,120
     assert pf["lora_trainable_params"] == 1_221_120
@@ -119,32 +119,32 @@ def test_real_swift_sft_smoke_run_produces_an_adapter_that_loads_and_generates(s
     p, folder = smoke
     p.train.max_steps, p.train.eval_steps, p.train.save_steps = 2, 2, 2
     lines: list[str] = []
-    run = train.run_training(p, folder, echo=lines.append)
+    run = trainer.run_training(p, folder, echo=lines.append)
     assert run.action == "trained" and run.returncode == 0
     assert any("eval  step 0/2" in l for l in lines) and any("eval  step 2/2" in l for l in lines)
-    summary = train.summarize(p, run)
+    summary = trainer.summarize(p, run)
     assert summary["completed"] and [r["step"] for r in summary["rows"]] == [0, 2]
     assert summary["best"]["checkpoint"].endswith("checkpoint-2")
     assert (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}.log").stat().st_size > 0
     assert "swift" in (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}_command.txt").read_text()
 
-    from edgecloud.evaluate import generate
+    from edgecloud.eval.evaluate import generate
     from edgecloud.model import load_model
 
-    model, tok = load_model(folder, "float32", "cpu", train.checkpoints(run.out_dir)[2])
+    model, tok = load_model(folder, "float32", "cpu", trainer.checkpoints(run.out_dir)[2])
     row = json.loads((RunDirs(p.run_name).data / "test.jsonl").read_text().splitlines()[0])
     pred = generate(model, tok, [row], max_new_tokens=8, device="cpu", echo=lines.append)[0]
     assert pred["reply"].strip() and pred["new_tokens"] > 0
 
     # the same data and params again: the finished run is re-used, not trained twice
-    again = train.run_training(p, folder, echo=lines.append)
+    again = trainer.run_training(p, folder, echo=lines.append)
     assert again.action == "reused"
 
     # an interrupted run (state still "running", checkpoints on disk) resumes from its last checkpoint
-    state_path = run.out_dir / train.STATE_NAME
+    state_path = run.out_dir / trainer.STATE_NAME
     state = json.loads(state_path.read_text())
     state_path.write_text(json.dumps({**state, "status": "running"}))
-    resumed = train.run_training(p, folder, echo=lines.append)
+    resumed = trainer.run_training(p, folder, echo=lines.append)
     assert resumed.action == "resumed"
     assert resumed.command[resumed.command.index("--resume_from_checkpoint") + 1].endswith("checkpoint-2")
     assert json.loads(state_path.read_text())["status"] == "done"
@@ -156,8 +156,8 @@ def test_a_failing_swift_run_names_its_log_and_leaves_no_process(smoke):
 
     p, folder = smoke
     p.train.extra_args = {"lora_rank": "not-a-number"}  # ms-swift itself rejects this argument
-    with pytest.raises(train.TrainError, match=r"swift sft exited with code \d+; last lines of outputs/pytest-"):
-        train.run_training(p, folder, echo=lambda s: None)
+    with pytest.raises(trainer.TrainError, match=r"swift sft exited with code \d+; last lines of outputs/pytest-"):
+        trainer.run_training(p, folder, echo=lambda s: None)
     me = psutil.Process()
     assert not [c for c in me.children(recursive=True) if "swift" in " ".join(c.cmdline())]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import sys
 
-from edgecloud import train
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs
+from edgecloud.train import trainer
 
 from test_trainlog import killed_run, lines, resumed_run, swift_final, swift_train
 
@@ -29,10 +29,10 @@ def test_a_resumed_run_shows_and_counts_each_step_once(run_name, tmp_path, monke
     for split in ("train", "valid"):
         (data / f"{split}.jsonl").write_text('{"id": "a", "messages": []}\n', encoding="utf-8")
     model_dir = tmp_path / "model"
-    out = train.train_dir(p)
+    out = trainer.train_dir(p)
     (out / "checkpoint-50").mkdir(parents=True)
     (out / "checkpoint-50" / "adapter_config.json").write_text("{}", encoding="utf-8")
-    (out / train.STATE_NAME).write_text(json.dumps({"fingerprint": train.train_fingerprint(p, model_dir),
+    (out / trainer.STATE_NAME).write_text(json.dumps({"fingerprint": trainer.train_fingerprint(p, model_dir),
                                                     "status": "running", "command": [], "device": "cpu"}))
     # the interrupted process: logged up to step 60, killed while writing step 65
     (out / "logging.jsonl").write_text(lines(*killed_run(60)) + json.dumps(swift_train(65, 2.35))[:40],
@@ -41,13 +41,13 @@ def test_a_resumed_run_shows_and_counts_each_step_once(run_name, tmp_path, monke
     resumed[3:4] = [resumed[3][:25], resumed[3][25:]]  # one record seen half written
     (tmp_path / "chunks.json").write_text(json.dumps(resumed))
     (tmp_path / "fake_swift.py").write_text(FAKE_SWIFT)
-    monkeypatch.setattr(train, "pick_device", lambda preference: "cpu")
-    monkeypatch.setattr(train, "swift_executable", lambda params: [sys.executable, str(tmp_path / "fake_swift.py")])
-    monkeypatch.setattr(train, "swift_args", lambda params, model_dir, out_dir, device, resume_from=None:
+    monkeypatch.setattr(trainer, "pick_device", lambda preference: "cpu")
+    monkeypatch.setattr(trainer, "swift_executable", lambda params: [sys.executable, str(tmp_path / "fake_swift.py")])
+    monkeypatch.setattr(trainer, "swift_args", lambda params, model_dir, out_dir, device, resume_from=None:
                         [str(out_dir / "logging.jsonl"), str(tmp_path / "chunks.json")])
 
     shown: list[str] = []
-    run = train.run_training(p, model_dir, echo=shown.append, poll_s=0.05)
+    run = trainer.run_training(p, model_dir, echo=shown.append, poll_s=0.05)
     assert run.action == "resumed"
     assert shown[0].endswith("train/checkpoint-50 (step 50); its log reached step 60: steps 51-60 are trained "
                              "again and their new records replace the old ones")
@@ -56,7 +56,7 @@ def test_a_resumed_run_shows_and_counts_each_step_once(run_name, tmp_path, monke
     assert len(progress) == len(set(progress)) + 2  # every step once, except the evals at 100 and 150 (train + eval)
     assert next(s for s in shown if "step 55/150" in s).startswith(f"  train step 55/150: loss {2 - 55 / 200:.4f}")
 
-    summary = train.summarize(p, run)
+    summary = trainer.summarize(p, run)
     assert summary["completed"] and summary["resumes"] == [{"step": 50, "line": 15, "replaced": 3}]
     assert [r["step"] for r in summary["rows"]] == [0, 50, 100, 150]
     assert summary["rows"][1]["eval_loss"] == 1.8 and summary["skipped_log_lines"] == [15]

@@ -1,5 +1,5 @@
 """Parsing ms-swift's logging.jsonl into the reference table and choosing the best checkpoint."""
-from edgecloud.trainlog import best_checkpoint, parse_logging, table_rows
+from edgecloud.train.trainlog import best_checkpoint, parse_logging, table_rows
 
 from conftest import FIXTURES
 
@@ -145,7 +145,7 @@ def test_closing_line_of_a_killed_process_does_not_mark_the_resumed_run_complete
 
 
 def test_follower_prints_only_what_this_process_writes(tmp_path):
-    from edgecloud.trainlog import LogFollower
+    from edgecloud.train.trainlog import LogFollower
 
     path = tmp_path / "logging.jsonl"
     cut = json.dumps(swift_train(65, 2.35))[:40]
@@ -166,7 +166,7 @@ def test_follower_prints_only_what_this_process_writes(tmp_path):
 
 
 def test_follower_of_a_new_run_reads_from_the_start(tmp_path):
-    from edgecloud.trainlog import LogFollower
+    from edgecloud.train.trainlog import LogFollower
 
     path = tmp_path / "logging.jsonl"
     follow = LogFollower(path)

@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 
-from .errors import EdgecloudError
+from edgecloud.errors import EdgecloudError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,19 +63,19 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         if args.cmd == "run":
-            from .runner import run
+            from edgecloud.runner import run
 
             only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
             return run(args.params, args.overrides, only=only, from_stage=args.from_stage, timeout_s=args.timeout,
                        echo_output=not args.quiet)
         if args.cmd == "serve":
-            from .serve import serve
+            from edgecloud.serve.command import serve
 
             return serve(args.params, args.overrides)
         if args.cmd == "publish":
-            from .params import load_params
-            from .paths import rel
-            from .thesis import publish, sync_report_path
+            from edgecloud.params import load_params
+            from edgecloud.paths import rel
+            from edgecloud.publish.thesis import publish, sync_report_path
 
             params = load_params(args.params, args.overrides)
             report = publish(params, args.thesis_dir, compile=False if args.no_compile else None)
@@ -85,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
                       or (docx and not docx["ok"] and not docx["skipped"]))
             return 1 if failed else 0
         if args.cmd == "report":
-            from .params import load_params
-            from .paths import rel
-            from .summary import write_html, write_summary
+            from edgecloud.params import load_params
+            from edgecloud.paths import rel
+            from edgecloud.publish.summary import write_html, write_summary
 
             params = load_params(args.params, args.overrides)
             print(f"summary: {rel(write_summary(params))}")
@@ -95,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"html: {rel(html)}" if html else "html: no executed notebook in this run yet")
             return 0
         if args.cmd == "compare":
-            from .compare import compare
-            from .paths import rel, resolve
+            from edgecloud.paths import rel, resolve
+            from edgecloud.publish.compare import compare
 
             res = compare(args.runs, args.name, resolve(args.out) if args.out else None)
             for r in res["runs"]:
@@ -105,24 +105,24 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{what}: {', '.join(rel(p) for p in files.values())}")
             return 0
         if args.cmd == "track":
-            from .params import load_params
-            from .tracking import describe, track_folder
+            from edgecloud.params import load_params
+            from edgecloud.tracking import describe, track_folder
 
             record = track_folder(load_params(args.params, args.overrides))
             print(describe(record))
             return 0 if record.get("status") in ("ok", "off") else 1
         if args.cmd == "ui":
-            from .tracking import ui
+            from edgecloud.tracking import ui
 
             return ui(args.port)
         if args.cmd == "params":
-            from .params import load_params
+            from edgecloud.params import load_params
 
             params = load_params(args.params, args.overrides)
             print(json.dumps(params.to_dict(), ensure_ascii=False, indent=2))
             print(f"# sha256 {params.sha256()}", file=sys.stderr)
             return 0
-        from .stages import STAGES
+        from edgecloud.stages import STAGES
 
         for s in STAGES:
             have = "notebook" if s.notebook.is_file() else "no notebook yet"

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import paths
+from edgecloud import paths
 
 if TYPE_CHECKING:
-    from .params import Params
+    from edgecloud.params import Params
 
 KINDS = ("report", "log", "data", "figure", "table", "image", "folder")
 SUFFIXES = {"figure": (".pdf", ".png"), "table": (".tex", ".md")}

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from .params import Params
+from edgecloud.params import Params
 
 CHAT_TEMPLATE_ARGS: dict[str, Any] = {"enable_thinking": False}
 """What `apply_chat_template` gets besides the messages and the output format when the tokenizer was loaded
@@ -59,7 +59,7 @@ def load_tokenizer(folder: Path, gguf_file: str | None = None, template: str | N
     quiet_transformers()
     tok = AutoTokenizer.from_pretrained(folder, **({"gguf_file": gguf_file} if gguf_file else {}))
     if template is not None:
-        from .swift_prompt import chat_template_args
+        from edgecloud.train.swift_prompt import chat_template_args
 
         setattr(tok, CHAT_ARGS_ATTR, chat_template_args(template))
     return tok
@@ -234,10 +234,10 @@ def best_adapter(params: Params) -> Path:
     """The deployed checkpoint: the one 03_train's routing calibration chose on the validation split
     (reports/routing_calibration_<run>.json), else the lowest eval loss (a run trained before
     calibration existed). The stack, 04_eval, 07_edge_bench and the benchmarks all serve this one."""
-    from . import artifacts
-    from .calibrate import load_calibration
-    from .paths import resolve
-    from .reports import read_json
+    from edgecloud import artifacts
+    from edgecloud.eval.calibrate import load_calibration
+    from edgecloud.jsonio import read_json
+    from edgecloud.paths import resolve
 
     cal = load_calibration(params)
     if cal is not None:

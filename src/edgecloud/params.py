@@ -16,9 +16,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .edge.variants import VARIANTS as _VARIANT_CATALOGUE
-from .errors import DataError, ParamsError, ParamsProblem
-from .paths import rel, resolve
+from edgecloud.edge.variants import VARIANTS as _VARIANT_CATALOGUE
+from edgecloud.errors import DataError, ParamsError, ParamsProblem
+from edgecloud.paths import rel, resolve
 
 # Short on purpose: SmolLM2's tokenizer spends 2-3 tokens per Chinese character, and every token of the
 # system prompt is paid in every training example and every request (a long Chinese prompt alone
@@ -68,7 +68,7 @@ class DataParams(_Strict):
     @field_validator("forward_reply")
     @classmethod
     def _reply_is_detectable(cls, v: str) -> str:
-        from .routing import is_forward
+        from edgecloud.routing import is_forward
 
         if not is_forward(v):
             raise ValueError(
@@ -131,7 +131,7 @@ class TrainParams(_Strict):
     decision_loss_weight: float = Field(
         1.0, ge=1.0, le=100.0,
         description="loss weight of each reply's first decision_chars characters (the routing decision), through "
-        "ms-swift's loss_scale plugin edgecloud/swift_loss_scale.py; 1 = plain cross-entropy")
+        "ms-swift's loss_scale plugin edgecloud/train/swift_loss_scale.py; 1 = plain cross-entropy")
     decision_chars: int = Field(4, ge=1, le=64, description="characters of each reply weighted by decision_loss_weight")
     extra_args: dict[str, str] = Field(default_factory=dict, description="any other `swift sft` argument")
     min_free_disk_gb: float = Field(1.0, ge=0, description="preflight and run monitor: free space to keep")
@@ -158,7 +158,7 @@ class EvalParams(_Strict):
         "data/heldout/routing_heldout_v1.jsonl",
         description="held-out routing set (phrasings the training generator never makes); null: none")
     heldout_max: int | None = Field(None, ge=1, description="score only the first N held-out records (smoke runs)")
-    # --- generation through a running OpenAI-compatible server instead of in-process (edgecloud.eval_server) ---
+    # --- generation through a running OpenAI-compatible server instead of in-process (edgecloud.eval.eval_server) ---
     server_url: str | None = Field(
         None, pattern=r"^https?://\S+$", description="OpenAI base URL (ending in /v1) of a running server with the "
         "fine-tuned model (swift deploy, e.g. with infer_backend vllm on a GPU box); null: in-process transformers")
@@ -463,10 +463,10 @@ def _validation_problems(exc: ValidationError, origin: _Origin) -> list[ParamsPr
 def raw_file_counts(path: Path) -> tuple[int, int, str | None]:
     """(records the reader parses, records it already rejects, the first of those with where and why).
 
-    Reads the file with the converter's own reader (`edgecloud.records.read_raw`), so the check and
+    Reads the file with the converter's own reader (`edgecloud.data.records.read_raw`), so the check and
     the conversion see the same records; a file that cannot be read at all raises DataError.
     """
-    from .records import read_raw
+    from edgecloud.data.records import read_raw
 
     readable = unreadable = 0
     first = None

@@ -103,7 +103,7 @@ class RunDirs:
 
     @property
     def manifest(self) -> Path:
-        from .artifacts import path  # the registry names every artifact; it builds on this module
+        from edgecloud.artifacts import path  # the registry names every artifact; it builds on this module
 
         return path("manifest", self.run_name)
 

@@ -21,13 +21,13 @@ from typing import Any, Callable, TextIO
 
 from pydantic import ValidationError
 
-from . import artifacts
-from .errors import EdgecloudError, UpstreamStale
-from .params import Params, load_params
-from .paths import NOTEBOOKS_DIR, ROOT, RunDirs, rel, resolve
-from .provenance import machine, versions
-from .reports import read_json, write_json
-from .stages import STAGES, Stage, available_stages, get_stage, input_values, inputs_sha256, run_command
+from edgecloud import artifacts
+from edgecloud.errors import EdgecloudError, UpstreamStale
+from edgecloud.jsonio import read_json, write_json
+from edgecloud.params import Params, load_params
+from edgecloud.paths import NOTEBOOKS_DIR, ROOT, RunDirs, rel, resolve
+from edgecloud.provenance import machine, versions
+from edgecloud.stages import STAGES, Stage, available_stages, get_stage, input_values, inputs_sha256, run_command
 
 KERNEL_NAME = "edgecloud"
 MANIFEST_FORMAT = 2
@@ -103,8 +103,8 @@ def finish(params: Params, out: TextIO = sys.stdout, manifest: dict[str, Any] | 
     """After the stages, pass or fail: the tracked run (`tracking`: never fails the run; its outcome goes into
     the manifest first, so the run report can list a failure as a risk), the run report (it lists the risks, a
     failed stage among them) and its HTML with every executed notebook, then both into the tracked run."""
-    from . import tracking
-    from .summary import write_html, write_summary
+    from edgecloud import tracking
+    from edgecloud.publish.summary import write_html, write_summary
 
     tracked = None
     if manifest is not None:

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable
 
-from . import artifacts
-from .errors import UpstreamMissing
-from .params import Params, load_params
-from .paths import NOTEBOOKS_DIR, RunDirs, rel
+from edgecloud import artifacts
+from edgecloud.errors import UpstreamMissing
+from edgecloud.params import Params, load_params
+from edgecloud.paths import NOTEBOOKS_DIR, RunDirs, rel
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import artifacts
-from .numbers import collect
-from .params import Params
-from .paths import OUTPUTS_DIR, RunDirs, rel
-from .reports import read_json
-from .trainlog import parse_logging
+from edgecloud import artifacts
+from edgecloud.jsonio import read_json
+from edgecloud.params import Params
+from edgecloud.paths import OUTPUTS_DIR, RunDirs, rel
+from edgecloud.publish.numbers import collect
+from edgecloud.train.trainlog import parse_logging
 
 DEFAULT_EXPERIMENT = "edgecloud"
 PARAM_MAX = 6000  # MLflow's limit on a param value's length
@@ -296,8 +296,8 @@ def describe(record: dict[str, Any] | None) -> str:
 def track_folder(params: Params) -> dict[str, Any]:
     """`python -m edgecloud track`: log a run folder that exists (e.g. after the tracker was down) as a new
     tracked run, and note the outcome in its manifest."""
-    from .errors import EdgecloudError
-    from .reports import write_json
+    from edgecloud.errors import EdgecloudError
+    from edgecloud.jsonio import write_json
 
     path = artifacts.path("manifest", params)
     if not path.is_file():
@@ -325,7 +325,7 @@ def ui(port: int = 5000) -> int:
     import signal
     import subprocess
 
-    from .procs import die_with_parent, stop_process_group
+    from edgecloud.procs import die_with_parent, stop_process_group
 
     uri = tracking_uri()
     if uri.startswith(("http://", "https://")):

@@ -111,7 +111,7 @@ class TorchBackend(Backend):
         super().__init__(folder, meta, threads)
         import torch
 
-        from ..model import empty_weights, load_weights
+        from edgecloud.model import empty_weights, load_weights
 
         torch.set_num_threads(threads)
         self.torch = torch

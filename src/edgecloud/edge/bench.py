@@ -23,15 +23,16 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .. import artifacts, metrics
-from ..model import END_OF_TURN, best_adapter, chat_ids, load_tokenizer, stop_ids
-from ..params import Params
-from ..paths import rel
-from ..procs import die_with_parent, stop_process_group
-from ..provenance import machine, versions
-from ..reports import read_jsonl, write_json
-from ..routing import decide
-from .variants import BASELINE, VARIANTS
+from edgecloud import artifacts
+from edgecloud.edge.variants import BASELINE, VARIANTS
+from edgecloud.eval import metrics
+from edgecloud.jsonio import read_jsonl, write_json
+from edgecloud.model import END_OF_TURN, best_adapter, chat_ids, load_tokenizer, stop_ids
+from edgecloud.params import Params
+from edgecloud.paths import rel
+from edgecloud.procs import die_with_parent, stop_process_group
+from edgecloud.provenance import machine, versions
+from edgecloud.routing import decide
 
 VERSIONED = ("torch", "transformers", "peft", "onnx", "onnxruntime", "onnxruntime-genai", "llama-cpp-python")
 
@@ -133,7 +134,7 @@ def proc_status_mb(field: str) -> float | None:
 
 
 def worker(task: dict[str, Any]) -> dict[str, Any]:
-    from .backends import load_backend, timed_stream
+    from edgecloud.edge.backends import load_backend, timed_stream
 
     rss0 = proc_status_mb("VmRSS")
     t0 = time.perf_counter()
@@ -153,8 +154,8 @@ def worker(task: dict[str, Any]) -> dict[str, Any]:
     out["batch"] = {"size": len(batch), "batched": backend.batched, "seconds": dt,
                     "tokens": sum(len(r) for r in replies), "tokens_per_s": sum(len(r) for r in replies) / dt}
     if task.get("quality"):
-        from ..routing import score_from_logprobs
-        from .backends import FirstStep
+        from edgecloud.edge.backends import FirstStep
+        from edgecloud.routing import score_from_logprobs
 
         q = []
         for rec in task["quality"]:
@@ -225,7 +226,7 @@ def score_quality(rows: list[dict[str, Any]], replies: list[str], scores: list[f
 
 
 def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
-    from ..calibrate import load_calibration
+    from edgecloud.eval.calibrate import load_calibration
 
     tok = load_tokenizer(merged, template=params.model.template)
     eb = params.edge_bench
@@ -244,9 +245,9 @@ def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
 
 def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, Any]:
     """Merge, export, measure; write reports/edge_bench_<run>.json and return it."""
-    from ..prepare import prepared_model_dir
-    from .export import export_all
-    from .merge import merge_adapter
+    from edgecloud.edge.export import export_all
+    from edgecloud.edge.merge import merge_adapter
+    from edgecloud.train.prepare import prepared_model_dir
 
     eb = params.edge_bench
     adapter = best_adapter(params)

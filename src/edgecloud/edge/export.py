@@ -24,12 +24,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from ..devices import cpu_has_vnni
-from ..paths import rel
-from .backends import VARIANT_META
-from .merge import META as MERGE_META
-from .merge import ExportError
-from .variants import get_variant
+from edgecloud.edge.backends import VARIANT_META
+from edgecloud.edge.merge import META as MERGE_META
+from edgecloud.edge.merge import ExportError
+from edgecloud.edge.variants import get_variant
+from edgecloud.paths import rel
+from edgecloud.train.devices import cpu_has_vnni
 
 EXPORT_FORMAT = 2  # bump when an exporter changes what it writes, so old variant folders are re-made
 WORK = "work"  # intermediate files shared by several variants (fp32 ONNX, F16 GGUF)
@@ -155,8 +155,8 @@ def _torch(name: str, merged: Path, out: Path, opts: dict[str, Any]) -> dict[str
                 "tool": "peft merge_and_unload (the merged folder itself)"}
     import torch
 
-    from ..model import load_weights
-    from .backends import quantize_dynamic_int8, save_int8
+    from edgecloud.edge.backends import quantize_dynamic_int8, save_int8
+    from edgecloud.model import load_weights
 
     if precision == "bf16":
         model = load_weights(merged, "bfloat16")
@@ -288,7 +288,7 @@ def export_variant(name: str, merged: Path, out: Path, threads: int = 2, opts: d
 def export_all(names: list[str], merged: Path, variants_dir: Path, threads: int, opts: dict[str, Any],
                echo: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
     """Export each variant whose runtime is installed; the others get status skipped with the reason."""
-    from .variants import runtime_missing
+    from edgecloud.edge.variants import runtime_missing
 
     out: dict[str, dict[str, Any]] = {}
     for name in names:

@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ..errors import EdgecloudError
-from ..paths import rel
-from ..reports import sha256_file
+from edgecloud.errors import EdgecloudError
+from edgecloud.jsonio import sha256_file
+from edgecloud.paths import rel
 
 META = "edgecloud_merge.json"
 
@@ -43,7 +43,7 @@ def merge_adapter(model_dir: Path, adapter: Path, out_dir: Path, force: bool = F
         if {k: meta.get(k) for k in key} == key:
             return {**meta, "reused": True}
 
-    from ..model import load_tokenizer, load_weights
+    from edgecloud.model import load_tokenizer, load_weights
 
     tmp = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)

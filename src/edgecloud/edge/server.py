@@ -25,7 +25,7 @@ from typing import Any, AsyncIterator, Iterator
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from ..model import chat_ids, load_tokenizer, stop_ids
+from edgecloud.model import chat_ids, load_tokenizer, stop_ids
 
 HOST = "127.0.0.1"
 
@@ -35,7 +35,7 @@ class EdgeModel:
 
     def __init__(self, variant_dir: Path, tokenizer_dir: Path, threads: int, max_tokens_default: int,
                  suppress_first: list[int] | None = None, template: str | None = None):
-        from .backends import load_backend
+        from edgecloud.edge.backends import load_backend
 
         self.tok = load_tokenizer(tokenizer_dir, template=template)
         self.stop = stop_ids(self.tok, tokenizer_dir)
@@ -52,7 +52,7 @@ class EdgeModel:
         """(text delta, tokens so far, finished by a stop token) as tokens arrive; deltas never split a character.
         `first` (a backends.FirstStep) receives the first position's log-probabilities; `stop`, once set, ends
         the generation after the current token (its client went away) and frees the model for the next one."""
-        from .backends import FirstStep
+        from edgecloud.edge.backends import FirstStep
 
         ids = self.prompt(messages)
         tokens: list[int] = []
@@ -141,7 +141,7 @@ def _error(status: int, message: str, code: str) -> Any:
 
 
 def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
-    from .backends import FirstStep
+    from edgecloud.edge.backends import FirstStep
 
     app = FastAPI(title=f"edge variant {variant}")
 
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     import uvicorn
 
-    from .backends import read_meta
+    from edgecloud.edge.backends import read_meta
 
     variant = read_meta(args.variant_dir)["variant"]
     model = EdgeModel(args.variant_dir, args.tokenizer, args.threads, args.max_tokens_default, args.suppress_first,

@@ -12,7 +12,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import artifacts
+from edgecloud import artifacts
 
 
 @dataclass(frozen=True)

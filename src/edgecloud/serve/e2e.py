@@ -5,7 +5,7 @@ them (`POST /api/chat`): did every one get a non-empty reply, and did the 2 comp
 make the edge model say 转发云端 ("forward to cloud")? This module repeats that measurement on the
 deployed stack, adds routing accuracy over all cases and latency (as the client sees it and as the
 gateway reports it), and writes the report in the reference's form. The real-browser half of the
-stage is `edgecloud.browser`.
+stage is `edgecloud.serve.browser`.
 """
 from __future__ import annotations
 
@@ -19,16 +19,16 @@ import httpx
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import artifacts
-from .errors import DataError, EdgecloudError
-from .metrics import percentile
-from .paths import rel, resolve
-from .reports import sha256_file, write_json
+from edgecloud import artifacts
+from edgecloud.errors import DataError, EdgecloudError
+from edgecloud.eval.metrics import percentile
+from edgecloud.jsonio import sha256_file, write_json
+from edgecloud.paths import rel, resolve
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .params import Params
+    from edgecloud.params import Params
 
 EDGE_CATEGORIES = ("device_control", "timer_reminder", "lookup", "translation", "arithmetic", "chitchat")
 TIER_COLOURS = {"edge": "#1b7f3b", "cloud": "#1f5fbf", None: "#999999"}  # as the web client draws them
@@ -291,7 +291,7 @@ def latency_figure(results: list[dict[str, Any]]) -> "Figure":
 
 
 def _md_table(df: pd.DataFrame) -> str:
-    from .publish import to_markdown
+    from edgecloud.publish.figures import to_markdown
 
     return to_markdown(df)
 
@@ -318,7 +318,7 @@ def write_report(params: "Params", results: list[dict[str, Any]], summary: dict[
                  browser_result: dict[str, Any] | None, deployment: dict[str, Any] | None = None,
                  multiturn: list[dict[str, Any]] | None = None) -> dict[str, Path]:
     """`reports/client_web_e2e_<run>.{json,md}`, the tables `06_e2e*` and the figure `06_latency`."""
-    from . import publish
+    from edgecloud.publish import figures
 
     run = params.run_name
     cases_path = resolve(params.e2e.cases_file)
@@ -336,18 +336,18 @@ def write_report(params: "Params", results: list[dict[str, Any]], summary: dict[
     }
     paths = {"json": write_json(artifacts.path("e2e", params), report)}
     table = summary_table(summary)
-    paths.update({f"table_{k}": v for k, v in publish.save_table(
+    paths.update({f"table_{k}": v for k, v in figures.save_table(
         table, *artifacts.stem("tab_06_e2e", params), caption=f"客户端联测（Backend API 路径，{summary['cases']} 条固定用例）",
         label="tab:e2e").items()})
     cases = cases_table(results)
-    paths.update({f"cases_{k}": v for k, v in publish.save_table(
+    paths.update({f"cases_{k}": v for k, v in figures.save_table(
         cases, *artifacts.stem("tab_06_e2e_cases", params), caption="联测逐条用例 per-case results", label="tab:e2e-cases").items()})
     import matplotlib.pyplot as plt
 
     # the thesis style whoever calls (a notebook sets it, a script may not); fonts resolve when saving, so save inside
-    with plt.style.context(publish.STYLE):
+    with plt.style.context(figures.STYLE):
         fig = latency_figure(results)
-        paths.update({f"latency_{k}": v for k, v in publish.save_figure(fig, *artifacts.stem("fig_06_latency", params)).items()})
+        paths.update({f"latency_{k}": v for k, v in figures.save_figure(fig, *artifacts.stem("fig_06_latency", params)).items()})
     plt.close(fig)
 
     ok = "全部" if summary["all_non_empty"] else "未全部"

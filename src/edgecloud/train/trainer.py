@@ -21,16 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import artifacts
-from .devices import pick_device, train_dtype
-from .errors import EdgecloudError
-from .model import chat_ids, empty_weights, load_config, load_tokenizer
-from .params import Params
-from .paths import RunDirs, rel
-from .procs import die_with_parent, stop_process_group
-from .publish import to_markdown
-from .reports import describe, read_jsonl, write_json
-from .trainlog import LogFollower, TrainLog, best_checkpoint, parse_logging, table_rows
+from edgecloud import artifacts
+from edgecloud.errors import EdgecloudError
+from edgecloud.jsonio import describe, read_jsonl, write_json
+from edgecloud.model import chat_ids, empty_weights, load_config, load_tokenizer
+from edgecloud.params import Params
+from edgecloud.paths import RunDirs, rel
+from edgecloud.procs import die_with_parent, stop_process_group
+from edgecloud.publish.figures import to_markdown
+from edgecloud.train.devices import pick_device, train_dtype
+from edgecloud.train.trainlog import LogFollower, TrainLog, best_checkpoint, parse_logging, table_rows
 
 STATE_NAME = "edgecloud_train_state.json"
 

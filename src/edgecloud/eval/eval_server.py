@@ -25,10 +25,10 @@ from typing import Any, Callable
 
 import httpx
 
-from .errors import EdgecloudError
-from .model import prompt_messages
-from .params import Params
-from .routing import TOP_LOGPROBS, decide, forward_token, score_from_top
+from edgecloud.errors import EdgecloudError
+from edgecloud.model import prompt_messages
+from edgecloud.params import Params
+from edgecloud.routing import TOP_LOGPROBS, decide, forward_token, score_from_top
 
 
 class EvalServerError(EdgecloudError):
@@ -87,7 +87,7 @@ def chat(client: httpx.Client, target: Target, messages: list[dict[str, str]], m
          logprobs: bool) -> dict[str, Any]:
     """One greedy chat completion: reply (stripped, as in-process), token counts, wall seconds, and with
     `logprobs` the first position's [(token, logprob)] (`top`)."""
-    from .gateway import first_top_logprobs
+    from edgecloud.serve.gateway import first_top_logprobs
 
     payload: dict[str, Any] = {"model": target.model, "messages": messages, "max_tokens": max_tokens,
                                "temperature": 0, "stream": False}
@@ -139,7 +139,7 @@ def server_predictions(params: Params, test: list[dict[str, Any]], heldout: list
                                   dict[str, Any]]:
     """What the in-process loop of `evaluate` gives (predictions of base and finetuned, routing scores of test
     and held-out, held-out greedy decisions), from the servers; and the report's `server` section."""
-    from .evaluate import prediction_rows
+    from edgecloud.eval.evaluate import prediction_rows
 
     ev, token = params.eval, forward_token(params.data.forward_reply)
     tg = targets(params)

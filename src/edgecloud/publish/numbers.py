@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import artifacts
-from .params import Params
-from .paths import rel
-from .reports import read_json, write_json
+from edgecloud import artifacts
+from edgecloud.jsonio import read_json, write_json
+from edgecloud.params import Params
+from edgecloud.paths import rel
 
 MISSING_TEX = r"\textbf{??}"
 MACRO_NAME = re.compile(r"^Edge[A-Za-z]+$")  # LaTeX control words are letters only
@@ -178,7 +178,7 @@ NUMBERS: list[Number] = [
 
 
 def _tex_escape(text: str) -> str:
-    from .publish import latex_escape
+    from edgecloud.publish.figures import latex_escape
 
     return latex_escape(text)
 

@@ -3,7 +3,7 @@
 Why this module exists
 ----------------------
 The train/valid/test split of the raw data keeps every phrasing template in one split, but all
-templates come from one generator (``edgecloud.datagen``): same intents, same slot tables, same
+templates come from one generator (``edgecloud.data.datagen``): same intents, same slot tables, same
 style. A router that learnt datagen's surface would look better on its test split than on real
 traffic. This set measures how the routing *generalises*: its template tables are written fresh
 here, with other intents and sentence shapes (new devices and situations, new kinds of look-ups,
@@ -42,7 +42,7 @@ is a bug and raises). Shares are per (category, language) stratum (``cue_quotas`
 Reproducible: only ``random.Random(seed)`` is used, every table is a tuple iterated in order, and
 the output is written with fixed separators and ``\\n`` line ends, so the file is byte-reproducible:
 
-    python -m edgecloud.heldout --n 480 --seed 7 --out data/heldout/routing_heldout_v1.jsonl
+    python -m edgecloud.data.heldout --n 480 --seed 7 --out data/heldout/routing_heldout_v1.jsonl
 """
 from __future__ import annotations
 
@@ -54,10 +54,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import datagen
-from .datagen import dedup_key, language_quotas
-from .errors import DataError
-from .reports import write_jsonl
+from edgecloud.data import datagen
+from edgecloud.data.datagen import dedup_key, language_quotas
+from edgecloud.errors import DataError
+from edgecloud.jsonio import write_jsonl
 
 # ---------------------------------------------------------------------------------------------
 # Dataset shape
@@ -65,7 +65,7 @@ from .reports import write_jsonl
 FIELDS = ("id", "lang", "category", "needs_cloud", "group", "cue", "query", "history")
 REQUIRED_FIELDS = FIELDS[:-1]
 LANGS = ("zh", "en")
-from .datagen import CATEGORIES, CLOUD_CATEGORIES  # noqa: E402  (the same categories)
+from edgecloud.data.datagen import CATEGORIES, CLOUD_CATEGORIES  # noqa: E402  (the same categories)
 
 CUES = ("typical", "keyword", "long", "short", "plain", "history")
 TYPICAL, KEYWORD, LONG, SHORT, PLAIN, HISTORY = CUES
@@ -1338,7 +1338,7 @@ def load_heldout(path: str | Path) -> list[dict]:
     the line and the field. Blank lines are skipped."""
     path = Path(path)
     if not path.is_file():
-        raise HeldoutError(f"{path}: held-out file not found (make it with: python -m edgecloud.heldout --n 480 "
+        raise HeldoutError(f"{path}: held-out file not found (make it with: python -m edgecloud.data.heldout --n 480 "
                            "--seed 7 --out data/heldout/routing_heldout_v1.jsonl)")
     records: list[dict] = []
     ids: dict[str, int] = {}
@@ -1368,9 +1368,9 @@ def load_heldout(path: str | Path) -> list[dict]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m edgecloud.heldout",
+        prog="python -m edgecloud.data.heldout",
         description="Generate the seeded held-out routing set (JSONL): templates and phrasings that the training "
-                    "generator (edgecloud.datagen) never makes.")
+                    "generator (edgecloud.data.datagen) never makes.")
     parser.add_argument("--n", type=int, default=480, help="number of records (default 480)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     parser.add_argument("--cloud-share", type=float, default=DEFAULT_CLOUD_SHARE,

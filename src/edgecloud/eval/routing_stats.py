@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from .metrics import routing
+from edgecloud.eval.metrics import routing
 
 METHODS = ("margin_midpoint", "youden")
 _EPS = 1e-12  # objective values closer than this count as tied (they come from integer counts)

@@ -14,11 +14,11 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from . import artifacts
-from .params import Params, load_params
-from .paths import RunDirs, rel
-from .stack import Stack, StackError, has_trained, running_stack
-from .stages import run_command
+from edgecloud import artifacts
+from edgecloud.params import Params, load_params
+from edgecloud.paths import RunDirs, rel
+from edgecloud.serve.stack import Stack, StackError, has_trained, running_stack
+from edgecloud.stages import run_command
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 WATCH_S = 1.0

@@ -1,6 +1,6 @@
 """06_e2e, second half: the gateway's web page driven by a real headless Chromium.
 
-The backend API path (`edgecloud.e2e.run_cases`) shows the gateway answers; it does not show that a
+The backend API path (`edgecloud.serve.e2e.run_cases`) shows the gateway answers; it does not show that a
 user sees the answer. Here Playwright opens the page the gateway serves at `/`, types a request
 into it, presses send and reads what the page rendered: the reply text, the tier it shows
 (`data-tier`) and the latency badge, and checks them against the answer the page received (its streamed events) for that
@@ -23,12 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import EdgecloudError
-from .gateway_stream import read_events
-from .paths import rel
+from edgecloud.errors import EdgecloudError
+from edgecloud.paths import rel
+from edgecloud.serve.gateway_stream import read_events
 
 if TYPE_CHECKING:
-    from .params import Params
+    from edgecloud.params import Params
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -198,8 +198,8 @@ def run_browser_check(params: "Params", gateway_url: str, cases: list[dict[str, 
                       api_results: list[dict[str, Any]] | None = None, api_key: str | None = None) -> dict[str, Any]:
     """check_web_client with the run's settings: e2e.browser_cases, e2e.chromium_path, the deploy timeouts,
     and the screenshot at figures/<run>/06_web_client.png."""
-    from . import artifacts
-    from .e2e import request_timeout_s
+    from edgecloud import artifacts
+    from edgecloud.serve.e2e import request_timeout_s
 
     chosen = select_cases(cases, params.e2e.browser_cases)
     return check_web_client(gateway_url, chosen, artifacts.path("web_screenshot", params),

@@ -106,7 +106,7 @@ class TfidfRouter:
     def calibrate(self, queries: Sequence[str], labels: Sequence[bool], method: str = "margin_midpoint",
                   prior: float | None = None) -> "TfidfRouter":
         """Choose the threshold on the given (validation) requests with `routing_stats.choose_threshold`."""
-        from .routing_stats import choose_threshold
+        from edgecloud.eval.routing_stats import choose_threshold
 
         self.threshold, self.threshold_info = choose_threshold(labels, self.score(queries), method, prior)
         return self
@@ -129,7 +129,7 @@ class TfidfRouter:
         chosen threshold, then the earlier range in `ngram_ranges`. Every candidate's numbers are kept
         in `selection` of the returned router.
         """
-        from .routing_stats import roc
+        from edgecloud.eval.routing_stats import roc
 
         candidates, rows = [], []
         for rng in ngram_ranges:

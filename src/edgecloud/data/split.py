@@ -12,8 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
-from .errors import DataError
-from .records import Example
+from edgecloud.data.records import Example
+from edgecloud.errors import DataError
 
 SPLITS = ("train", "valid", "test")
 

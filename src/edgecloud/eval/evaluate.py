@@ -8,14 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from . import artifacts, metrics
-from .devices import pick_device
-from .model import greedy_replies, load_model, prompt_messages
-from .params import Params
-from .paths import rel
-from .reports import read_jsonl, write_json, write_jsonl
-from .routers import HeuristicRouter
-from .routing import forward_match
+from edgecloud import artifacts
+from edgecloud.eval import metrics
+from edgecloud.eval.routers import HeuristicRouter
+from edgecloud.jsonio import read_jsonl, write_json, write_jsonl
+from edgecloud.model import greedy_replies, load_model, prompt_messages
+from edgecloud.params import Params
+from edgecloud.paths import rel
+from edgecloud.routing import forward_match
+from edgecloud.train.devices import pick_device
 
 ROUTER_LABELS = {
     "always_edge": "始终端侧 always-edge",
@@ -98,8 +99,8 @@ def _breakdown(rows: list[dict[str, Any]], decisions: dict[str, list[bool]], key
 
 def heldout_rows(params: Params) -> list[dict[str, Any]]:
     """The held-out routing set as prompts (system prompt, earlier turns, the request), or [] when none."""
-    from .heldout import load_heldout
-    from .paths import resolve
+    from edgecloud.data.heldout import load_heldout
+    from edgecloud.paths import resolve
 
     ev = params.eval
     if not ev.heldout_file:
@@ -114,8 +115,8 @@ def _in_process(params: Params, model_dir: Path, adapter: Path, test: list[dict[
                 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[float]], dict[str, list[bool]]]:
     """Predictions of base and finetuned (written), routing scores of test and held-out, held-out greedy decisions:
     transformers in this process."""
-    from .calibrate import forward_token_id, score_prompts
-    from .routing import decide, forward_token
+    from edgecloud.eval.calibrate import forward_token_id, score_prompts
+    from edgecloud.routing import decide, forward_token
 
     ev = params.eval
     preds: dict[str, list[dict[str, Any]]] = {}
@@ -153,10 +154,10 @@ def _in_process(params: Params, model_dir: Path, adapter: Path, test: list[dict[
 
 
 def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
-    from .calibrate import load_calibration
-    from .routers import TfidfRouter
-    from .routing import decide
-    from .routing_stats import cost_quality, roc
+    from edgecloud.eval.calibrate import load_calibration
+    from edgecloud.eval.routers import TfidfRouter
+    from edgecloud.eval.routing_stats import cost_quality, roc
+    from edgecloud.routing import decide
 
     eval_dir(params).mkdir(parents=True, exist_ok=True)
     test = read_jsonl(artifacts.path("test_split", params))
@@ -168,7 +169,7 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
     ev = params.eval
     server = None
     if ev.server_url:
-        from .eval_server import server_predictions
+        from edgecloud.eval.eval_server import server_predictions
 
         device = "server"
         preds, scores, top1, server = server_predictions(params, test, heldout, threshold, echo)

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import artifacts
-from .numbers import collect, format_value, report_paths
-from .params import Params
-from .paths import ROOT, RunDirs, rel, resolve
-from .reports import read_json
-from .stages import STAGES
+from edgecloud import artifacts
+from edgecloud.jsonio import read_json
+from edgecloud.params import Params
+from edgecloud.paths import ROOT, RunDirs, rel, resolve
+from edgecloud.publish.numbers import collect, format_value, report_paths
+from edgecloud.stages import STAGES
 
 # Folders of outputs/<run>/ walked for the artifact index (train/ holds checkpoints: see 最佳检查点).
 WALKED = ("reports", "data", "eval", "deploy", "notebooks", "logs")
@@ -387,7 +387,7 @@ def _section_model(f: Facts) -> list[str]:
     m = f.reports.get("model")
     if not m:
         return ["### 模型准备", ""] + _missing(f, "model", "02_prepare") + [""]
-    from .prepare import model_table
+    from edgecloud.train.prepare import model_table
 
     return ["### 模型准备", ""] + _frame(model_table(m)) + [""]  # the thesis' 02_model table
 
@@ -404,7 +404,7 @@ def _section_train(f: Facts) -> list[str]:
     t = f.reports.get("train")
     if not t:
         return ["### 训练", ""] + _missing(f, "train", "03_train") + [""]
-    from .train import train_table
+    from edgecloud.train.trainer import train_table
 
     tuner = str((f.run_params.get("train") or {}).get("tuner_type") or "lora").upper().replace("LORA", "LoRA")
     out = [f"### 训练（{tuner} / {_train_device(t, f)}）", ""]
@@ -419,7 +419,7 @@ def _section_eval(f: Facts) -> list[str]:
     ev = f.reports.get("eval")
     if not ev:
         return ["### 评测与基线", ""] + _missing(f, "eval", "04_eval") + [""]
-    from .evaluate import routers_table
+    from edgecloud.eval.evaluate import routers_table
 
     out = [f"### 评测与基线（测试集 {ev.get('test_records', '-')} 条，其中需云端 {ev.get('test_cloud', '-')} 条）", ""]
     out += _frame(routers_table(ev, marks=True))  # the thesis' 04_routers table, the highest accuracy in bold
@@ -438,7 +438,7 @@ def _routing_diagnosis(ev: dict[str, Any]) -> list[str]:
                 f"分数 score: {cal['score_definition']}。"]
     held = ev.get("heldout") or {}
     if held.get("routers"):
-        from .evaluate import heldout_table
+        from edgecloud.eval.evaluate import heldout_table
 
         out += ["", f"#### 留出集 held-out（{held.get('records', '-')} 条，其中需云端 {held.get('cloud', '-')} 条；"
                     "生成器从未产生的表述）", ""]
@@ -513,8 +513,8 @@ def _section_bench(f: Facts) -> list[str]:
         return [title, "", f"_报告无法读取 report unreadable: `{f.sources['edge_bench']}` ({f.unreadable['edge_bench']})_", ""]
     if not isinstance(b, dict):
         return [title, "", f"_尚无报告 no report (`{f.sources['edge_bench']}`)：端侧变体基准 edge-variant benchmark 未运行。_", ""]
-    from .edge import report as bench_report
-    from .publish import to_markdown
+    from edgecloud.edge import report as bench_report
+    from edgecloud.publish.figures import to_markdown
 
     try:  # the same table as the thesis' 07_edge_variants, from the same report
         variants, bars = bench_report.table(b), bench_report.bars_table(b)

@@ -16,9 +16,9 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from .errors import DataError
-from .paths import rel
-from .routing import is_forward
+from edgecloud.errors import DataError
+from edgecloud.paths import rel
+from edgecloud.routing import is_forward
 
 FORMATS = ("query_response", "alpaca", "sharegpt", "messages")
 

@@ -16,12 +16,12 @@ from typing import Any, Callable
 
 import httpx
 
-from . import artifacts
-from .errors import EdgecloudError
-from .params import Params
-from .paths import rel
-from .reports import write_json
-from .stack import Stack
+from edgecloud import artifacts
+from edgecloud.errors import EdgecloudError
+from edgecloud.jsonio import write_json
+from edgecloud.params import Params
+from edgecloud.paths import rel
+from edgecloud.serve.stack import Stack
 
 REQUESTS: list[dict[str, Any]] = [
     {"name": "edge", "label": "简单请求 edge request", "expect": "reply",

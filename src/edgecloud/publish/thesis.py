@@ -9,7 +9,7 @@ is in that manifest and unchanged since it wrote it: a file the author made or e
 reported, never replaced. Each publish writes a sync report (every file, checksum, new / changed /
 unchanged / refused / unmapped / stale) to outputs/<run>/reports/thesis_sync_<run>.json and .md, and
 can compile the thesis with latexmk + xelatex. The Word version's source, `docx_source.md`, is one more
-generated file under the same rules; pandoc builds it into build/thesis.docx (`edgecloud.thesis_docx`).
+generated file under the same rules; pandoc builds it into build/thesis.docx (`edgecloud.publish.thesis_docx`).
 """
 from __future__ import annotations
 
@@ -24,13 +24,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import artifacts, thesis_docx
-from .errors import EdgecloudError
-from .numbers import write_numbers
-from .params import Params
-from .paths import RunDirs, rel, resolve
-from .procs import die_with_parent
-from .reports import read_json, sha256_file, write_json
+from edgecloud import artifacts
+from edgecloud.errors import EdgecloudError
+from edgecloud.jsonio import read_json, sha256_file, write_json
+from edgecloud.params import Params
+from edgecloud.paths import RunDirs, rel, resolve
+from edgecloud.procs import die_with_parent
+from edgecloud.publish import thesis_docx
+from edgecloud.publish.numbers import write_numbers
 
 SYNC_MANIFEST = ".edgecloud-sync.json"
 ALL_ARTIFACTS = "edgecloud_all.tex"
@@ -119,7 +120,7 @@ def _tex_path(path: str) -> str:
 
 def render_all_artifacts(params: Params, placed: list[tuple[str, str]]) -> str:
     """LaTeX appendix showing every published table and figure (dest paths relative to the thesis)."""
-    from .publish import latex_escape
+    from edgecloud.publish.figures import latex_escape
 
     tables = [d for _, d in placed if d.endswith(".tex") and not d.endswith("edge_numbers.tex")]
     figs: dict[str, str] = {}

@@ -1,7 +1,7 @@
 """Device choice shared by every stage: cuda, then mps, then cpu, unless the profile forces one."""
 from __future__ import annotations
 
-from .errors import EdgecloudError
+from edgecloud.errors import EdgecloudError
 
 
 def available_devices() -> list[str]:

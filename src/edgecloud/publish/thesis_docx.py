@@ -14,7 +14,7 @@ publish writes that source, `docx_source.md` in the thesis folder, from the auth
 - an appendix shows every published Markdown table and PNG figure of the run, as `edgecloud_all.tex` does.
 
 The text depends only on its inputs (no timestamp), so publishing twice leaves it unchanged; publish writes
-it under the same sync rules as every generated file (`edgecloud.thesis.decide`). `build_docx` then runs
+it under the same sync rules as every generated file (`edgecloud.publish.thesis.decide`). `build_docx` then runs
 pandoc in the thesis folder into `build/thesis.docx` (a line break inside Chinese text adds no space), with the styles of `publish.reference_docx` if set;
 without pandoc the build is reported as skipped with the install hint, never a crash.
 """
@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from . import artifacts
-from .paths import rel, resolve
-from .procs import die_with_parent
+from edgecloud import artifacts
+from edgecloud.paths import rel, resolve
+from edgecloud.procs import die_with_parent
 
 DOCX_SOURCE = artifacts.ARTIFACTS["docx_source"].pattern  # relative to the thesis folder (the registry's)
 DOCX_OUTPUT = artifacts.ARTIFACTS["thesis_docx"].pattern

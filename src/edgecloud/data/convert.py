@@ -9,13 +9,13 @@ from typing import Any
 
 import pandas as pd
 
-from . import artifacts
-from .errors import DataError
-from .params import Params
-from .paths import RunDirs, rel, resolve
-from .records import REASONS, Example, Reject, convert_files, normalise_text
-from .reports import describe, sha256_file, write_json, write_jsonl
-from .split import SPLITS, resolve_sizes, split_examples
+from edgecloud import artifacts
+from edgecloud.data.records import REASONS, Example, Reject, convert_files, normalise_text
+from edgecloud.data.split import SPLITS, resolve_sizes, split_examples
+from edgecloud.errors import DataError
+from edgecloud.jsonio import describe, sha256_file, write_json, write_jsonl
+from edgecloud.params import Params
+from edgecloud.paths import RunDirs, rel, resolve
 
 
 @dataclass

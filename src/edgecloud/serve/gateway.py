@@ -17,7 +17,7 @@ and every response, whatever its status, is counted in /metrics.
 
 `stream: true` is real pass-through streaming, routed on the edge's first tokens (`gateway_stream`).
 
-Run it as a process: `python -m edgecloud.gateway --config gateway.json`.
+Run it as a process: `python -m edgecloud.serve.gateway --config gateway.json`.
 """
 from __future__ import annotations
 
@@ -45,12 +45,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import EdgecloudError, ParamsError
-from .params import DEFAULT_SYSTEM_PROMPT
-from .routing import TOP_LOGPROBS, decide, forward_match, score_from_top
-from .upstream_pool import ShardedTransport
+from edgecloud.errors import EdgecloudError, ParamsError
+from edgecloud.params import DEFAULT_SYSTEM_PROMPT
+from edgecloud.routing import TOP_LOGPROBS, decide, forward_match, score_from_top
+from edgecloud.serve.upstream_pool import ShardedTransport
 
-log = logging.getLogger("edgecloud.gateway")
+log = logging.getLogger("edgecloud.serve.gateway")
 
 GATEWAY_MODEL = "edge-gateway"
 WEB_DIR = Path(__file__).with_name("web")
@@ -831,7 +831,7 @@ async def _handle_chat(request: Request, state: GatewayState,
         authorize(request, state.api_keys)
         chat = parse(await read_json_body(request, state.config.max_body_bytes), state.config)
         if chat.stream:
-            from .gateway_stream import route_stream
+            from edgecloud.serve.gateway_stream import route_stream
 
             routed = await route_stream(state, chat, start)
             request.state.tier = routed.tier
@@ -940,7 +940,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
         chat, outcome = await _handle_chat(request, state, parse_openai_request)
         chat_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if chat.stream:
-            from .gateway_stream import stream_response
+            from edgecloud.serve.gateway_stream import stream_response
 
             return stream_response(outcome, state, chat_id, created)
         return JSONResponse(completion_body(outcome, chat_id, created))
@@ -949,7 +949,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
     async def web_chat(request: Request) -> Response:
         chat, outcome = await _handle_chat(request, state, parse_web_request)
         if chat.stream:  # the web page: the same chunks as /v1/chat/completions
-            from .gateway_stream import stream_response
+            from edgecloud.serve.gateway_stream import stream_response
 
             return stream_response(outcome, state, f"chatcmpl-{uuid.uuid4().hex}", int(time.time()))
         return JSONResponse(web_body(outcome))
@@ -982,8 +982,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m edgecloud.gateway --config gateway.json`: serve until SIGINT/SIGTERM."""
-    ap = argparse.ArgumentParser(prog="python -m edgecloud.gateway", description=__doc__.split("\n\n")[0])
+    """`python -m edgecloud.serve.gateway --config gateway.json`: serve until SIGINT/SIGTERM."""
+    ap = argparse.ArgumentParser(prog="python -m edgecloud.serve.gateway", description=__doc__.split("\n\n")[0])
     ap.add_argument("--config", required=True, help="a JSON file with the GatewayConfig fields")
     args = ap.parse_args(argv)
     try:

@@ -1,0 +1,1 @@
+"""Stage 01 (convert): the records, their split, the seeded generator and the held-out set."""
