@@ -33,11 +33,10 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %%
 # %load_ext autoreload
 # %autoreload 2
-import pandas as pd
-
 from edgecloud.publish import figures, plots
 from edgecloud.stages import open_stage
 from edgecloud.train import trainer
+from edgecloud.train.preflight import preflight, preflight_table
 from edgecloud.train.prepare import prepared_model_dir
 from edgecloud.train.trainlog import parse_logging
 
@@ -51,17 +50,8 @@ print(f"run {P.run_name!r}: base model {model_dir.name}, {P.train.max_steps} ste
 # ## Preflight
 
 # %%
-pf = trainer.preflight(P, model_dir)
-pd.DataFrame({
-    "check": ["token length train (max / p95)", "token length valid (max / p95)", "records over max_length",
-              "LoRA trainable parameters", "disk needed / free", "memory needed (est.) / available"],
-    "value": [f"{pf['token_lengths']['train']['max']} / {pf['token_lengths']['train']['p95']} (max_length {pf['max_length']})",
-              f"{pf['token_lengths']['valid']['max']} / {pf['token_lengths']['valid']['p95']}",
-              f"train {pf['over_max_length']['train']}, valid {pf['over_max_length']['valid']}",
-              f"{pf['lora_trainable_params']:,} of {pf['base_params']:,}",
-              f"{pf['disk_needed_bytes'] / 2**20:.0f} MiB / {pf['disk_free_bytes'] / 2**30:.1f} GiB",
-              f"{pf['memory_needed_bytes_estimate'] / 2**30:.1f} GiB / {pf['memory_available_bytes'] / 2**30:.1f} GiB"],
-})
+pf = preflight(P, model_dir)
+preflight_table(pf)
 
 # %% [markdown]
 # ## Training

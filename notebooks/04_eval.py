@@ -48,7 +48,6 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %%
 # %load_ext autoreload
 # %autoreload 2
-import pandas as pd
 from IPython.display import display
 
 from edgecloud.eval import evaluate as evaluate_mod
@@ -123,7 +122,7 @@ held
 routers = ("heuristic", "tfidf", "finetuned", "finetuned_calibrated")
 display(evaluate_mod.breakdown_table(report["routing_by_category"], routers))
 display(evaluate_mod.breakdown_table(report["routing_by_lang"], routers))
-pd.DataFrame(report["errors_calibrated"])
+evaluate_mod.errors_table(report)
 
 # %%
 fig = plots.confusion_matrices(report["routers"], ["heuristic", "tfidf", "finetuned", "finetuned_calibrated"])

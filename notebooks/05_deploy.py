@@ -42,11 +42,9 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %%
 # %load_ext autoreload
 # %autoreload 2
-import pandas as pd
-
 from edgecloud.model import best_adapter
 from edgecloud.publish import figures
-from edgecloud.serve.smoke import request_rows, run_smoke
+from edgecloud.serve.smoke import health_table, requests_table, run_smoke
 from edgecloud.serve.stack import running_stack
 from edgecloud.stages import open_stage
 from edgecloud.train.prepare import prepared_model_dir
@@ -67,12 +65,12 @@ with running_stack(P) as stack:
 # ## Result
 
 # %%
-health = pd.DataFrame(report["health"])[["part", "ok", "detail"]]
+health = health_table(report)
 print(f"smoke test: {'PASS' if report['ok'] else 'FAIL'}; startup (s): {report['startup_s']}")
 health
 
 # %%
-table = pd.DataFrame(request_rows(report))
+table = requests_table(report)
 figures.save_table(table, dirs.figures, "05_gateway_smoke",
                    caption=f"网关冒烟测试（{P.run_name}，云端：{d.cloud.mode}）", label="tab:gateway-smoke")
 table

@@ -42,7 +42,6 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %%
 # %load_ext autoreload
 # %autoreload 2
-import pandas as pd
 from IPython.display import Image, display
 
 from edgecloud import artifacts
@@ -114,6 +113,5 @@ fig = e2e.latency_figure(results)
 
 # %%
 if web is not None:
-    display(pd.DataFrame(web["cases"])[["id", "expected_tier", "tier_shown", "response_tier", "latency_badge",
-                                         "non_empty", "tier_matches", "ok"]])
+    display(e2e.web_cases_table(web))
     display(Image(filename=str(artifacts.path("web_screenshot", P)), width=600))

@@ -49,8 +49,6 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 # %%
 # %load_ext autoreload
 # %autoreload 2
-import pandas as pd
-
 from edgecloud.edge import report as edge_report
 from edgecloud.edge.bench import run_bench
 from edgecloud.publish import figures
@@ -102,6 +100,4 @@ edge_report.bars_table(report)
 edge_report.all_bars_table(report)
 
 # %%
-replies = pd.DataFrame({r["variant"]: [x["reply"] for x in r["replies"][:6]]
-                        for r in report["variants"] if r["status"] == "ok"})
-replies
+edge_report.replies_table(report)

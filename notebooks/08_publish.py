@@ -44,7 +44,6 @@ overrides: list = []  # the --set overrides of the command line, validated like 
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from edgecloud.paths import resolve
@@ -61,17 +60,15 @@ print(f"run {P.run_name!r} -> thesis {P.publish.thesis_dir} (compile: {P.publish
 
 # %%
 nums = numbers.collect(P)
-pd.DataFrame([{"macro": f"\\{k}", "value": v["text"] or "?? (" + v["missing"] + ")", "description": v["description"],
-               "source": v["source"]} for k, v in nums.items()])
+numbers.numbers_table(nums)
 
 # %% [markdown]
 # ## Sync into the thesis and compile
 
 # %%
 report = thesis.publish(P)
-files = pd.DataFrame(report["files"])
-display(files.groupby("status").size().rename("files").to_frame())
-files[files["status"] != "unchanged"][["dest", "source", "status", "reason"]]
+display(thesis.files_by_status_table(report))
+thesis.changed_files_table(report)
 
 # %%
 problem = thesis.refused_message(report)

@@ -1,4 +1,4 @@
-"""Tests of the seeded raw-data generator (src/edgecloud/data/datagen.py) and the files it made.
+"""Tests of the seeded raw-data generator (src/edgecloud/data/datagen.py, its tables datagen_*.py) and its files.
 
 v2 must be exactly what the committed script produces; v1 and the smoke file were made by the
 previous generator (commit 36e4528) and must stay byte for byte as they were. The records must be
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from edgecloud.data import datagen
+from edgecloud.data import datagen, datagen_templates, datagen_words
 from edgecloud.jsonio import write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,6 +178,30 @@ def test_v2_is_exactly_what_the_script_makes(tmp_path):
     assert out.read_bytes() == V2.read_bytes(), (
         "data/raw/edge_requests_v2.jsonl differs from a fresh generation: re-run "
         "python -m edgecloud.data.datagen --n 1000 --seed 20260210 --out data/raw/edge_requests_v2.jsonl")
+
+
+# sha256 of generations other than the shipped file's (the smoke profile's size and seed with this generator, and
+# other sizes, seeds and shares), made at commit 2523820, before the tables moved out of datagen.py into
+# datagen_*.py: moving code between the engine and its tables must not change a byte for any seed or profile.
+# A deliberate change of a table or of the engine changes them: regenerate data/raw/edge_requests_v2.jsonl and
+# put the new hashes here (python -m edgecloud.data.datagen --n N --seed S ... | sha256sum).
+PINNED = {
+    (60, 7, 0.2, 0.2): "64c33a5c2fdabcfa14b3e913356a810b533d66e979dbcd30e7fd84aba5873d69",
+    (200, 1, 0.3, 0.0): "33cc5098e835018aa5f70f854078f6d6d237d29fa0b5742b0ac0563a3239399e",
+    (150, 11, 0.5, 1.0): "80cdf540e7b59d352e1e9edf523e3a527805aab7b2d958c77aae9f97a1551d02",
+    (333, 99, 0.0, 0.2): "20a4b4bf2f062d000534e7d74edf2758f956da39ad5863a15192b9807a8dc323",
+    (120, 5, 1.0, 0.5): "71916bfd3deacd83900f683083f4a859ea55cd0a0573598ad675633db714dafc",
+}
+
+
+@pytest.mark.parametrize("args", list(PINNED), ids=lambda a: "n{}-seed{}-cloud{}-conv{}".format(*a))
+def test_other_sizes_seeds_and_shares_are_byte_for_byte_as_pinned(args, tmp_path):
+    n, seed, cloud_share, conversation_share = args
+    out = tmp_path / "records.jsonl"
+    write_jsonl(out, datagen.file_rows(datagen.generate_records(n, seed, cloud_share, conversation_share)), compact=True)
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == PINNED[args], (
+        f"generate_records{args} changed its output; if the change of the tables or the engine is deliberate, "
+        "update PINNED (and regenerate data/raw/edge_requests_v2.jsonl)")
 
 
 @pytest.mark.parametrize("path", list(LEGACY), ids=["v1", "smoke"])
@@ -435,7 +459,7 @@ def test_translations_match_the_phrase_table(shipped):
     def bare(t):
         return t.rstrip("？?！!。. ")
 
-    rows = datagen.PHRASES + datagen.TERMS + datagen.KW_SENTENCES + datagen.JARGON
+    rows = datagen_words.PHRASES + datagen_words.TERMS + datagen_words.KW_SENTENCES + datagen_words.JARGON
     targets = collections.Counter()
     pairs = [(query(r), r["response"]) for r in shipped if r["category"] == "translation"]
     pairs += [(q, a) for _cat, q, a in exchanges(shipped)
@@ -456,7 +480,7 @@ def test_forward_reply_matches_the_converter_default():
     # data.forward_reply, whose first character is the decision token
     from edgecloud.routing import is_forward
 
-    assert datagen.FORWARD_REPLY == FORWARD and is_forward(FORWARD)
+    assert datagen_templates.FORWARD_REPLY == FORWARD and is_forward(FORWARD)
     assert is_forward(params.DEFAULT_FORWARD_REPLY) and params.DEFAULT_FORWARD_REPLY.startswith("[")
 
 

@@ -8,7 +8,7 @@ import pytest
 from edgecloud.data.convert import convert
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs
-from edgecloud.train import trainer
+from edgecloud.train import preflight, trainer
 from edgecloud.train.prepare import resolve_model
 
 
@@ -90,8 +90,8 @@ def test_multi_gpu_goes_through_ms_swift_launcher(tmp_path):
 def test_preflight_refuses_records_over_max_length(smoke):
     p, folder = smoke
     p.train.max_length = 100
-    with pytest.raises(trainer.PreflightError, match=r"record\(s\) are longer than train.max_length=100 tokens"):
-        trainer.preflight(p, folder)
+    with pytest.raises(preflight.PreflightError, match=r"record\(s\) are longer than train.max_length=100 tokens"):
+        preflight.preflight(p, folder)
     report = json.loads((RunDirs(p.run_name).reports / f"train_preflight_{p.run_name}.json").read_text())
     assert report["over_max_length"]["train"] > 0 and not report["ok"]
 
@@ -100,14 +100,14 @@ def test_preflight_refuses_records_over_max_length(smoke):
 def test_preflight_refuses_when_disk_would_run_short(smoke):
     p, folder = smoke
     p.train.min_free_disk_gb = 10**6
-    with pytest.raises(trainer.PreflightError, match=r"GiB free; checkpoints need .*min_free_disk_gb"):
-        trainer.preflight(p, folder)
+    with pytest.raises(preflight.PreflightError, match=r"GiB free; checkpoints need .*min_free_disk_gb"):
+        preflight.preflight(p, folder)
 
 
 @pytest.mark.integration
 def test_preflight_passes_and_counts_lora_parameters(smoke):
     p, folder = smoke
-    pf = trainer.preflight(p, folder)
+    pf = preflight.preflight(p, folder)
     assert pf["ok"] and pf["over_max_length"] == {"train": 0, "valid": 0}
     # SmolLM2-135M, 30 layers, r=4 on q,k,v,o,gate,up,down: 4 * 30 * (1152+768+768+1152+2112+2112+2112) = 1,221,120
     assert pf["lora_trainable_params"] == 1_221_120

@@ -68,6 +68,13 @@ def all_bars_table(report: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def replies_table(report: dict[str, Any], n: int = 6) -> pd.DataFrame:
+    """The first `n` replies of every measured variant side by side (one column per variant), to read how
+    quantisation changes what the edge model says."""
+    return pd.DataFrame({r["variant"]: [x["reply"] for x in r["replies"][:n]]
+                         for r in report["variants"] if r["status"] == "ok"})
+
+
 def speed_quality(report: dict[str, Any]) -> "Figure":
     """Decode tokens/s (log scale) against routing accuracy (left) and teacher-forced agreement (right);
     marker area ~ size on disk; the recommended variant ringed."""

@@ -353,3 +353,11 @@ def breakdown_table(breakdown: dict[str, dict[str, dict[str, Any]]], routers: tu
     return pd.DataFrame({ROUTER_LABELS[r]: [f"{breakdown[r][g]['correct']}/{breakdown[r][g]['n']}"
                                             if g in breakdown[r] else "-" for g in groups] for r in routers},
                         index=groups)
+
+
+def errors_table(report: dict[str, Any]):
+    """The test requests the fine-tuned router with the calibrated threshold routes wrongly (report
+    ["errors_calibrated"]), one row each with every field the report keeps; empty when it makes none."""
+    import pandas as pd
+
+    return pd.DataFrame(report.get("errors_calibrated") or [])

@@ -242,6 +242,15 @@ def collect(params: Params) -> dict[str, dict[str, Any]]:
     return out
 
 
+def numbers_table(numbers: dict[str, dict[str, Any]]) -> Any:
+    """The 08 notebook's table of the key numbers (`collect`): macro, value (?? and why when missing),
+    description, source report."""
+    import pandas as pd
+
+    return pd.DataFrame([{"macro": f"\\{k}", "value": v["text"] or "?? (" + v["missing"] + ")",
+                          "description": v["description"], "source": v["source"]} for k, v in numbers.items()])
+
+
 def render_tex(numbers: dict[str, dict[str, Any]], header: str) -> str:
     lines = [f"% {line}" for line in header.splitlines()]
     for name, e in numbers.items():

@@ -338,6 +338,21 @@ def render_sync_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def files_by_status_table(report: dict[str, Any]) -> Any:
+    """How many files of a sync (`sync` / `publish` report) ended in each status: the 08 notebook's count table."""
+    import pandas as pd
+
+    return pd.DataFrame(report["files"]).groupby("status").size().rename("files").to_frame()
+
+
+def changed_files_table(report: dict[str, Any]) -> Any:
+    """The files of a sync that are not unchanged (placed, refused, ...): destination, source, status, reason."""
+    import pandas as pd
+
+    files = pd.DataFrame(report["files"])
+    return files[files["status"] != "unchanged"][["dest", "source", "status", "reason"]]
+
+
 def publish(params: Params, thesis_dir: str | Path | None = None, compile: bool | None = None,
             echo: Callable[[str], None] = print, docx: bool | None = None) -> dict[str, Any]:
     """Sync the run into the thesis, optionally compile it (LaTeX) and build its Word version, write the sync

@@ -263,6 +263,16 @@ def cases_table(results: list[dict[str, Any]]) -> pd.DataFrame:
 # Figure and report
 
 
+WEB_CASE_COLUMNS = ["id", "expected_tier", "tier_shown", "response_tier", "latency_badge", "non_empty",
+                    "tier_matches", "ok"]
+
+
+def web_cases_table(browser_result: dict[str, Any]) -> pd.DataFrame:
+    """The 06 notebook's table of the headless-browser check: one row per case, the fields as the check recorded
+    them (what the page showed against what the API answered)."""
+    return pd.DataFrame(browser_result["cases"])[WEB_CASE_COLUMNS]
+
+
 def latency_figure(results: list[dict[str, Any]]) -> "Figure":
     """Client-measured latency of each case, coloured by the tier that answered; complex cases marked [云]."""
     import matplotlib.pyplot as plt

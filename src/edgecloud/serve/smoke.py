@@ -183,6 +183,21 @@ def request_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def health_table(report: dict[str, Any]) -> Any:
+    """The 05 notebook's health table: one row per part of the stack (part, ok, detail) from the gateway's /healthz."""
+    import pandas as pd
+
+    return pd.DataFrame(report["health"])[["part", "ok", "detail"]]
+
+
+def requests_table(report: dict[str, Any]) -> Any:
+    """The smoke requests (request_rows) as a table: the 05 notebook shows it and saves it for the thesis
+    (05_gateway_smoke); the Markdown report prints the same rows."""
+    import pandas as pd
+
+    return pd.DataFrame(request_rows(report))
+
+
 def markdown(report: dict[str, Any]) -> str:
     run = report["run_name"]
     out = [f"# 网关冒烟测试 gateway smoke test: {run}", "",
