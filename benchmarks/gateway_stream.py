@@ -42,6 +42,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request  # module level: FastAPI resolves the handlers' annotations here
 from fastapi.responses import StreamingResponse
+from stream_swift import first_token_then
 
 from edgecloud.paths import OUTPUTS_DIR, ROOT, rel
 from edgecloud.provenance import machine, versions
@@ -111,23 +112,7 @@ def cloud_stub(token_ms: float) -> Any:
 def timed_stream(client: httpx.Client, url: str, payload: dict[str, Any], hang_up_after: int | None = None
                  ) -> dict[str, Any]:
     """POST a streamed request; TTFT (first content chunk), total, the text and the last edgecloud block."""
-    start = time.perf_counter()
-    ttft, text, meta = None, "", None
-    with client.stream("POST", url, json={**payload, "stream": True}) as resp:
-        resp.raise_for_status()
-        for line in resp.iter_lines():
-            if not line.startswith("data: {"):
-                continue
-            obj = json.loads(line[6:])
-            piece = obj["choices"][0]["delta"].get("content") or ""
-            if piece:
-                ttft = ttft if ttft is not None else (time.perf_counter() - start) * 1000
-                text += piece
-                if hang_up_after is not None and len(text) and hang_up_after <= 1:
-                    break
-            if obj["choices"][0].get("finish_reason"):
-                meta = obj.get("edgecloud")
-    return {"ttft_ms": ttft, "total_ms": (time.perf_counter() - start) * 1000, "text": text, "meta": meta}
+    return first_token_then(client, url, payload, hang_up=hang_up_after is not None)
 
 
 def busy_ms_after(health_url: str, start: float, limit_s: float = 30) -> float:
