@@ -17,6 +17,11 @@ For each prompt, in rounds:
     .venv/bin/python benchmarks/gateway_stream.py [--rounds 3] [--max-tokens 48]
 
 Writes benchmarks/results/gateway_stream_<date>.json and .md.
+
+`--edge swift --run default` instead measures a trained run's real `swift deploy`, started by the stack, behind a
+gateway with the run's calibrated threshold (benchmarks/stream_swift.py; results gateway_stream_<date>_swift.*):
+
+    .venv/bin/python benchmarks/gateway_stream.py --edge swift --run default [--per-kind 3] [--rounds 3]
 """
 from __future__ import annotations
 
@@ -37,9 +42,11 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request  # module level: FastAPI resolves the handlers' annotations here
 from fastapi.responses import StreamingResponse
+from stream_swift import first_token_then
 
 from edgecloud.paths import OUTPUTS_DIR, ROOT, rel
-from edgecloud.runner import machine, versions
+from edgecloud.provenance import machine, versions
+from edgecloud.runner import VERSIONED
 
 RESULTS = ROOT / "benchmarks" / "results"
 PROMPTS = ["法国的首都是哪里？", "What is 12 times 7?", "把“早上好”翻译成英文。", "Name three primary colors.",
@@ -105,23 +112,7 @@ def cloud_stub(token_ms: float) -> Any:
 def timed_stream(client: httpx.Client, url: str, payload: dict[str, Any], hang_up_after: int | None = None
                  ) -> dict[str, Any]:
     """POST a streamed request; TTFT (first content chunk), total, the text and the last edgecloud block."""
-    start = time.perf_counter()
-    ttft, text, meta = None, "", None
-    with client.stream("POST", url, json={**payload, "stream": True}) as resp:
-        resp.raise_for_status()
-        for line in resp.iter_lines():
-            if not line.startswith("data: {"):
-                continue
-            obj = json.loads(line[6:])
-            piece = obj["choices"][0]["delta"].get("content") or ""
-            if piece:
-                ttft = ttft if ttft is not None else (time.perf_counter() - start) * 1000
-                text += piece
-                if hang_up_after is not None and len(text) and hang_up_after <= 1:
-                    break
-            if obj["choices"][0].get("finish_reason"):
-                meta = obj.get("edgecloud")
-    return {"ttft_ms": ttft, "total_ms": (time.perf_counter() - start) * 1000, "text": text, "meta": meta}
+    return first_token_then(client, url, payload, hang_up=hang_up_after is not None)
 
 
 def busy_ms_after(health_url: str, start: float, limit_s: float = 30) -> float:
@@ -246,7 +237,7 @@ def markdown(rec: dict[str, Any]) -> str:
     m, v, s = rec["machine"], rec["versions"], rec["summary"]
     return "\n".join([
         f"# Streaming through the gateway ({rec['created_utc']})", "",
-        f"{m['cpu']}, {m['cpus']} CPUs; torch {v.get('torch')}; edge: `python -m edgecloud.edge.server` over "
+        f"{m['cpu_model']}, {m['logical_cpus']} CPUs; torch {v.get('torch')}; edge: `python -m edgecloud.edge.server` over "
         f"{rec['edge_model']} (torch fp32, greedy, max_tokens {rec['max_tokens']}); cloud: a loopback stub streaming "
         f"20 tokens at {rec['cloud_token_ms']} ms each; {rec['rounds']} rounds x {len(PROMPTS)} prompts, medians; "
         f"loopback only. {rec['note']}", "",
@@ -266,13 +257,27 @@ def markdown(rec: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--edge", choices=("server", "swift"), default="server",
+                    help="server: edgecloud.edge.server over a model folder (default); swift: the stack's swift deploy "
+                         "of a trained run's deployed checkpoint, routed with its calibrated threshold")
     ap.add_argument("--model-dir", type=Path, default=None,
-                    help="a transformers model folder (default: the embedded base model, converted once)")
+                    help="--edge server: a transformers model folder (default: the embedded base model, converted once)")
+    ap.add_argument("--run", default="default", help="--edge swift: the trained run (its calibration, checkpoint, test split)")
+    ap.add_argument("--params", default="params/default.yaml", help="--edge swift: the run's params file")
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                    help="--edge swift: params overrides, as for `python -m edgecloud run`")
+    ap.add_argument("--source-outputs", type=Path, default=OUTPUTS_DIR,
+                    help="--edge swift: the outputs folder that holds the trained run (read only)")
+    ap.add_argument("--per-kind", type=int, default=4, help="--edge swift: test prompts of each kind (edge, forward)")
+    ap.add_argument("--keep-scratch", action="store_true", help="--edge swift: keep outputs/streambench-<run>/ (logs)")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--max-tokens", type=int, default=48)
+    ap.add_argument("--max-tokens", type=int, default=None, help="default: 48 (server), 64 (swift, deploy.max_new_tokens)")
     ap.add_argument("--cloud-token-ms", type=float, default=20.0)
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops the servers it started
+    if args.edge == "swift":
+        return main_swift(args)
+    max_tokens = args.max_tokens or 48
     model_dir = args.model_dir
     note = "Edge model: the given folder."
     if model_dir is None:
@@ -281,18 +286,39 @@ def main(argv: list[str] | None = None) -> int:
         model_dir, _ = convert_embedded(OUTPUTS_DIR / "models" / "smollm2-135m-instruct")
         note = "Edge model: the embedded base model (no trained run), so the forward is forced by the threshold."
     with tempfile.TemporaryDirectory(prefix="gateway-stream-") as tmp:
-        out = run(model_dir, args.rounds, args.max_tokens, args.cloud_token_ms, Path(tmp))
+        out = run(model_dir, args.rounds, max_tokens, args.cloud_token_ms, Path(tmp))
     stamp = datetime.now(timezone.utc)
-    rec = {"created_utc": stamp.isoformat(timespec="seconds"), "machine": machine(), "versions": versions(),
+    rec = {"created_utc": stamp.isoformat(timespec="seconds"), "machine": machine(), "versions": versions(VERSIONED),
            "edge_model": rel(model_dir) if model_dir.is_relative_to(ROOT) else model_dir.name,
-           "rounds": args.rounds, "max_tokens": args.max_tokens, "cloud_token_ms": args.cloud_token_ms,
+           "rounds": args.rounds, "max_tokens": max_tokens, "cloud_token_ms": args.cloud_token_ms,
            "prompts": PROMPTS, "note": note, **out}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    base = RESULTS / f"gateway_stream_{stamp:%Y%m%d}"
-    base.with_suffix(".json").write_text(json.dumps(rec, indent=2, ensure_ascii=False), encoding="utf-8")
-    base.with_suffix(".md").write_text(markdown(rec), encoding="utf-8")
-    print(markdown(rec))
+    write_results(rec, "", markdown(rec))
     return 0
+
+
+def main_swift(args: argparse.Namespace) -> int:
+    import stream_swift
+
+    max_tokens = args.max_tokens or 64
+    start = {"loadavg_start": stream_swift.loadavg(), "nice": stream_swift.niceness()}
+    out = stream_swift.run_swift(args.params, args.run, args.overrides, args.source_outputs.resolve(), args.per_kind,
+                                 args.rounds, max_tokens, args.cloud_token_ms, cloud_stub(args.cloud_token_ms), free_port,
+                                 (gateway_proc, wait_http, stop))
+    stamp = datetime.now(timezone.utc)
+    rec = {"created_utc": stamp.isoformat(timespec="seconds"), "machine": machine(), "versions": versions(VERSIONED),
+           **start, "loadavg_end": stream_swift.loadavg(), "rounds": args.rounds, "per_kind": args.per_kind,
+           "max_tokens": max_tokens, "cloud_token_ms": args.cloud_token_ms, **out}
+    stream_swift.cleanup(out["scratch_run"], args.keep_scratch)
+    write_results(rec, "_swift", stream_swift.markdown(rec))
+    return 0
+
+
+def write_results(rec: dict[str, Any], suffix: str, md: str) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    base = RESULTS / f"gateway_stream_{datetime.fromisoformat(rec['created_utc']):%Y%m%d}{suffix}"
+    base.with_suffix(".json").write_text(json.dumps(rec, indent=2, ensure_ascii=False), encoding="utf-8")
+    base.with_suffix(".md").write_text(md, encoding="utf-8")
+    print(md)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import httpx
 import psutil
@@ -92,6 +93,21 @@ def test_deploy_command_comes_from_params(tmp_path):
     assert a["--torch_dtype"] == "float32"  # what 04_eval scored, not the training dtype from args.json
     assert "--check_model" not in a  # an sft-only argument: swift deploy refuses it
     assert "--adapters" not in deploy_args(p, tmp_path, 9002, "cloud", None)
+
+
+def test_a_checkpoint_trained_with_the_loss_scale_plugin_gets_this_package_s_copy(tmp_path):
+    """args.json of a checkpoint names the plugin by its absolute path at training time (here: where it lived
+    before the re-layout); swift deploy would import that path and fail, so the command names the current file."""
+    p = load_params("params/smoke.yaml")
+    ckpt = tmp_path / "ckpt"
+    ckpt.mkdir()
+    (ckpt / "args.json").write_text(json.dumps({"external_plugins": ["/gone/src/edgecloud/swift_loss_scale.py"]}))
+    a = dict(zip(*[iter(deploy_args(p, tmp_path / "model", 9001, "edge", ckpt))] * 2))
+    plugin = Path(a["--external_plugins"])
+    assert plugin.is_file() and plugin.name == "swift_loss_scale.py" and plugin.parent.name == "train"
+    (ckpt / "args.json").write_text(json.dumps({"external_plugins": []}))  # trained without it: nothing added
+    assert "--external_plugins" not in deploy_args(p, tmp_path / "model", 9001, "edge", ckpt)
+    assert "--external_plugins" not in deploy_args(p, tmp_path / "model", 9001, "edge", None)
 
 
 @pytest.mark.parametrize("backend", ["transformers", "vllm", "sglang", "lmdeploy"])

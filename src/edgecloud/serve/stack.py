@@ -85,10 +85,32 @@ def deploy_args(params: Params, model_dir: Path, port: int, served_name: str, ad
         args["torch_dtype"] = params.eval.torch_dtype
     if adapter is not None:
         args["adapters"] = adapter
+        if (plugin := adapter_plugin(adapter)) is not None:
+            args["external_plugins"] = plugin
     out: list[str] = []
     for k, v in args.items():
         out += [f"--{k}", str(v)]
     return out
+
+
+def adapter_plugin(adapter: Path) -> Path | None:
+    """The loss-scale plugin of this package when the checkpoint was trained with it, else None.
+
+    `swift deploy --adapters CKPT` reads CKPT/args.json, whose `external_plugins` holds the plugin's absolute
+    path at training time, and imports it before loading anything: a checkpoint trained in another clone, or
+    before the package moved the file (src/edgecloud/swift_loss_scale.py -> train/), fails with
+    FileNotFoundError. Given on the command line, this package's own copy wins over args.json."""
+    args_file = Path(adapter) / "args.json"
+    try:
+        plugins = json.loads(args_file.read_text(encoding="utf-8")).get("external_plugins") or []
+    except (OSError, ValueError):
+        return None
+    plugins = [plugins] if isinstance(plugins, str) else plugins
+    if any(Path(str(x)).name == "swift_loss_scale.py" for x in plugins):
+        from edgecloud.train import swift_loss_scale
+
+        return Path(swift_loss_scale.__file__).resolve()
+    return None
 
 
 # ms-swift's inference backends other than transformers: (module swift imports, the pip requirement that gives it)
