@@ -5,5 +5,6 @@
 - `export`: that folder -> each variant's files (torch, ONNX Runtime, GGUF, onnxruntime-genai);
 - `backends`: the small interface every runtime implements (load, generate, stream, score);
 - `bench`: the measurement (speed in a fresh process per variant, quality on the test split);
+- `bench_stats`: what the measured passes amount to (spreads, speed-ups, agreement, bars, recommendation);
 - `server`: an OpenAI-compatible server over any backend, the gateway's edge tier.
 """
