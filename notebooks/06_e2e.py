@@ -46,7 +46,7 @@ from IPython.display import Image, display
 
 from edgecloud import artifacts
 from edgecloud.publish import figures
-from edgecloud.serve import browser, e2e
+from edgecloud.serve import browser, e2e, e2e_report
 from edgecloud.serve.stack import running_stack
 from edgecloud.stages import open_stage
 
@@ -70,7 +70,7 @@ with running_stack(P) as stack:
     web = (browser.run_browser_check(P, stack.gateway_url, cases, api_results=results, api_key=api_key)
            if P.e2e.browser else None)
     summary = e2e.summarize(results)
-    paths = e2e.write_report(P, results, summary, web, deployment={
+    paths = e2e_report.write_report(P, results, summary, web, deployment={
         "edge model": stack.served_model, "cloud": stack.cloud_label or "none", "cloud model": stack.cloud_model,
         "logs": ", ".join(f"{k}: {v.name}" for k, v in stack.logs.items())}, multiturn=multiturn)
 print(f"non-empty {summary['non_empty']}/{summary['cases']}, forward hits "
@@ -80,7 +80,7 @@ print(f"non-empty {summary['non_empty']}/{summary['cases']}, forward hits "
 # ## Summary (the reference's table, plus routing and latency)
 
 # %%
-e2e.summary_table(summary)
+e2e_report.summary_table(summary)
 
 # %% [markdown]
 # ## Conversations: cases with earlier turns
@@ -91,13 +91,13 @@ e2e.summary_table(summary)
 if multiturn is not None:
     mt = e2e.summarize(multiturn)
     print(f"multi-turn: routed as expected {mt['routing_correct']}/{mt['cases']}, non-empty {mt['non_empty']}/{mt['cases']}")
-    display(e2e.cases_table(multiturn))
+    display(e2e_report.cases_table(multiturn))
 
 # %% [markdown]
 # ## Per case
 
 # %%
-e2e.cases_table(results)
+e2e_report.cases_table(results)
 
 # %% [markdown]
 # ## Latency per case
@@ -106,12 +106,12 @@ e2e.cases_table(results)
 # gateway reports for the same request.
 
 # %%
-fig = e2e.latency_figure(results)
+fig = e2e_report.latency_figure(results)
 
 # %% [markdown]
 # ## The web client in headless Chromium
 
 # %%
 if web is not None:
-    display(e2e.web_cases_table(web))
+    display(e2e_report.web_cases_table(web))
     display(Image(filename=str(artifacts.path("web_screenshot", P)), width=600))

@@ -18,7 +18,7 @@ from edgecloud.errors import DataError, EdgecloudError
 from edgecloud.jsonio import read_json
 from edgecloud.params import DEFAULT_FORWARD_REPLY, load_params
 from edgecloud.paths import RunDirs, resolve
-from edgecloud.serve import e2e
+from edgecloud.serve import e2e, e2e_report
 from edgecloud.serve.browser import check_chromium, check_web_client, run_browser_check, select_cases
 from edgecloud.serve.gateway import GatewayConfig, create_app
 
@@ -116,7 +116,7 @@ def test_summary_counts_non_empty_forward_hits_routing_and_percentiles():
     assert s["latency_ms"]["gateway"]["n"] == 5 and s["latency_ms"]["gateway"]["p50"] == pytest.approx(290.0)
     assert not s["all_non_empty"] and not s["all_complex_forwarded"]
     assert [c["routed_ok"] for c in s["per_case"]] == [True, False, True, True, False, False]
-    table = e2e.summary_table(s).set_index("指标")["数值"]
+    table = e2e_report.summary_table(s).set_index("指标")["数值"]
     assert table["总用例"] == "6" and table["非空回复"] == "4" and table["非空成功率"] == "67%"
     assert table["复杂推理用例"] == "3" and table["复杂推理“转发云端”命中"] == "1"
 
@@ -219,7 +219,7 @@ def test_cases_through_the_api_and_the_web_page_in_headless_chromium(gateway_url
     assert shot == RunDirs(run_name).figures / "06_web_client.png"
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
 
-    paths = e2e.write_report(params, results, summary, browser, deployment={"cloud_label": "test cloud"})
+    paths = e2e_report.write_report(params, results, summary, browser, deployment={"cloud_label": "test cloud"})
     report = read_json(paths["json"])
     assert paths["json"].name == f"client_web_e2e_{run_name}.json"
     assert report["summary"]["complex_forward_hits"] == 2 and report["browser"]["ok"]

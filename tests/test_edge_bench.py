@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from edgecloud.edge.backends import lookup_draft
-from edgecloud.edge.bench import agreement, bars, paired_ratio, pick_speed_prompts, recommend, score_quality, spread
+from edgecloud.edge.bench import pick_speed_prompts
+from edgecloud.edge.bench_stats import agreement, bars, paired_ratio, recommend, score_quality, spread
 from edgecloud.edge.report import all_bars_table, bars_table, table
 from edgecloud.params import Params
 

@@ -17,7 +17,7 @@ from edgecloud.edge import report as edge_report
 from edgecloud.eval.evaluate import errors_table
 from edgecloud.params import load_params
 from edgecloud.publish import numbers, thesis
-from edgecloud.serve import e2e, smoke
+from edgecloud.serve import e2e_report, smoke
 from edgecloud.train.preflight import preflight_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +80,7 @@ def test_web_cases_table_keeps_the_checked_fields_in_order():
                       "latency_badge": "0.8 s", "non_empty": True, "tier_matches": True, "ok": True, "reply": "x"},
                      {"id": "c02", "expected_tier": "cloud", "tier_shown": None, "response_tier": "cloud",
                       "latency_badge": None, "non_empty": False, "tier_matches": False, "ok": False, "reply": ""}]}
-    df = e2e.web_cases_table(web)
+    df = e2e_report.web_cases_table(web)
     assert list(df.columns) == ["id", "expected_tier", "tier_shown", "response_tier", "latency_badge", "non_empty",
                                 "tier_matches", "ok"]
     assert df["id"].tolist() == ["c01", "c02"] and df["ok"].tolist() == [True, False]

@@ -155,7 +155,7 @@ def _torch(name: str, merged: Path, out: Path, opts: dict[str, Any]) -> dict[str
                 "tool": "peft merge_and_unload (the merged folder itself)"}
     import torch
 
-    from edgecloud.edge.backends import quantize_dynamic_int8, save_int8
+    from edgecloud.edge.torch_int8 import quantize_dynamic_int8, save_int8
     from edgecloud.model import load_weights
 
     if precision == "bf16":
