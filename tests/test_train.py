@@ -128,7 +128,7 @@ def test_real_swift_sft_smoke_run_produces_an_adapter_that_loads_and_generates(s
     assert (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}.log").stat().st_size > 0
     assert "swift" in (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}_command.txt").read_text()
 
-    from edgecloud.eval.evaluate import generate
+    from edgecloud.eval.predict import generate
     from edgecloud.model import load_model
 
     model, tok = load_model(folder, "float32", "cpu", trainer.checkpoints(run.out_dir)[2])
