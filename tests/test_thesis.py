@@ -14,6 +14,7 @@ import pytest
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
 from edgecloud.publish import figures, numbers, thesis
+from edgecloud.publish.number_sources import NUMBERS
 
 FIXTURE_REPORTS = ROOT / "tests" / "fixtures" / "run_reports"
 
@@ -80,7 +81,7 @@ def test_number_macros_match_the_json_and_the_reports(run):
     paths = numbers.write_numbers(run)
     macros = numbers.parse_tex(paths["tex"].read_text(encoding="utf-8"))
     data = json.loads(paths["json"].read_text(encoding="utf-8"))["numbers"]
-    assert set(macros) == set(data) == {n.name for n in numbers.NUMBERS}
+    assert set(macros) == set(data) == {n.name for n in NUMBERS}
     assert all(macros[k] == v["tex"] for k, v in data.items())
     assert macros["EdgeBestEvalLoss"] == "1.1574" and data["EdgeBestEvalLoss"]["value"] == pytest.approx(1.15743446)
     assert macros["EdgeBestStep"] == "100" and macros["EdgeFinetunedRoutingAcc"] == r"82\%"
@@ -103,7 +104,7 @@ def test_macro_file_is_valid_latex(run, tmp_path):
         pytest.fail("xelatex missing: `make sysdeps` installs TeX Live")
     numbers.write_numbers(run, tmp_path)
     doc = tmp_path / "doc.tex"
-    names = "\n\n".join(f"\\{n.name}" for n in numbers.NUMBERS)  # a paragraph each
+    names = "\n\n".join(f"\\{n.name}" for n in NUMBERS)  # a paragraph each
     doc.write_text("\\documentclass[UTF8,fontset=ubuntu]{ctexart}\n\\input{edge_numbers}\n"
                    f"\\begin{{document}}\n{names}\n\\end{{document}}\n", encoding="utf-8")
     res = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
