@@ -26,9 +26,9 @@ from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
 from edgecloud.provenance import machine, versions
 from edgecloud.runner import VERSIONED
-from edgecloud.train import trainer
 from edgecloud.train.devices import pick_device
 from edgecloud.train.prepare import resolve_model
+from edgecloud.train.swift_command import child_env, swift_args, swift_executable
 from edgecloud.train.trainlog import parse_logging
 
 # ms-swift's own defaults for every setting a row may change; each row states its changes from these, so
@@ -78,13 +78,13 @@ def run_config(params, model_dir: Path, name: str, changes: dict, steps: int, wo
                                          "logging_steps": 1, "eval_on_start": False})
     out = work / re.sub(r"\W+", "_", name)
     device = pick_device(p.train.device)
-    argv = trainer.swift_executable(p) + trainer.swift_args(p, model_dir, out, device)
+    argv = swift_executable(p) + swift_args(p, model_dir, out, device)
     if subset is not None:
         argv[argv.index("--dataset") + 1] = str(subset)
     argv += ["--eval_strategy", "no", "--save_strategy", "no"]
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, env=trainer.child_env(p, device), timeout=timeout_s)
+        proc = subprocess.run(argv, capture_output=True, text=True, env=child_env(p, device), timeout=timeout_s)
     except subprocess.TimeoutExpired:
         log = parse_logging(out / "logging.jsonl")
         done = log.train[-1].get("global_step/max_steps", "0") if log.train else f"0/{steps}"

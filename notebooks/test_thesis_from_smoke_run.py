@@ -12,7 +12,7 @@ import pytest
 
 from edgecloud.params import load_params
 from edgecloud.paths import RunDirs, resolve
-from edgecloud.publish import thesis, thesis_docx
+from edgecloud.publish import thesis, thesis_docx, thesis_latex
 from edgecloud.stages import STAGES, available_stages
 
 pytestmark = pytest.mark.integration
@@ -34,7 +34,7 @@ def test_the_smoke_run_compiles_into_the_sample_thesis_with_every_part(smoke):
     assert rep["compile"]["ok"], rep["compile"]["error"]
     assert set(rep["counts"]) == {"unchanged"}, rep["counts"]  # the same run published twice: idempotent
     published = [r["dest"] for r in rep["files"]]
-    inputs = thesis.recorded_inputs(dst, "main.tex")
+    inputs = thesis_latex.recorded_inputs(dst, "main.tex")
     wanted = [d for d in published if d.endswith(".tex")
               or d.endswith(".pdf") or (d.endswith(".png") and d[:-4] + ".pdf" not in published)]
     assert len(wanted) >= 15

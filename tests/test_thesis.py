@@ -13,7 +13,8 @@ import pytest
 
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
-from edgecloud.publish import figures, numbers, thesis
+from edgecloud.publish import figures, numbers, thesis, thesis_latex
+from edgecloud.publish.number_sources import NUMBERS
 
 FIXTURE_REPORTS = ROOT / "tests" / "fixtures" / "run_reports"
 
@@ -80,7 +81,7 @@ def test_number_macros_match_the_json_and_the_reports(run):
     paths = numbers.write_numbers(run)
     macros = numbers.parse_tex(paths["tex"].read_text(encoding="utf-8"))
     data = json.loads(paths["json"].read_text(encoding="utf-8"))["numbers"]
-    assert set(macros) == set(data) == {n.name for n in numbers.NUMBERS}
+    assert set(macros) == set(data) == {n.name for n in NUMBERS}
     assert all(macros[k] == v["tex"] for k, v in data.items())
     assert macros["EdgeBestEvalLoss"] == "1.1574" and data["EdgeBestEvalLoss"]["value"] == pytest.approx(1.15743446)
     assert macros["EdgeBestStep"] == "100" and macros["EdgeFinetunedRoutingAcc"] == r"82\%"
@@ -103,7 +104,7 @@ def test_macro_file_is_valid_latex(run, tmp_path):
         pytest.fail("xelatex missing: `make sysdeps` installs TeX Live")
     numbers.write_numbers(run, tmp_path)
     doc = tmp_path / "doc.tex"
-    names = "\n\n".join(f"\\{n.name}" for n in numbers.NUMBERS)  # a paragraph each
+    names = "\n\n".join(f"\\{n.name}" for n in NUMBERS)  # a paragraph each
     doc.write_text("\\documentclass[UTF8,fontset=ubuntu]{ctexart}\n\\input{edge_numbers}\n"
                    f"\\begin{{document}}\n{names}\n\\end{{document}}\n", encoding="utf-8")
     res = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
@@ -180,7 +181,7 @@ def test_a_missing_thesis_folder_is_a_clear_error(run, tmp_path):
 def test_sample_thesis_compiles_with_every_generated_table_figure_and_number(run, skeleton):
     rep = thesis.publish(run, skeleton, compile=True, echo=lambda s: None)
     assert rep["compile"]["ok"], rep["compile"]["error"]
-    inputs = thesis.recorded_inputs(skeleton, "main.tex")
+    inputs = thesis_latex.recorded_inputs(skeleton, "main.tex")
     published = [r["dest"] for r in rep["files"] if r["status"] in ("new", "changed", "unchanged")]
     tables = [d for d in published if d.endswith(".tex")]
     figures = [d for d in published if d.endswith(".pdf") or (d.endswith(".png") and d[:-4] + ".pdf" not in published)]
@@ -202,7 +203,7 @@ def test_sample_thesis_compiles_with_every_generated_table_figure_and_number(run
 def test_a_latex_error_is_reported_with_file_and_line(run, skeleton):
     thesis.publish(run, skeleton, compile=False, echo=lambda s: None)
     (skeleton / "chapters" / "conclusion.tex").write_text("\\chapter{结论}\n\\undefinedcommand\n", encoding="utf-8")
-    res = thesis.compile_thesis(skeleton, "main.tex", echo=lambda s: None)
+    res = thesis_latex.compile_thesis(skeleton, "main.tex", echo=lambda s: None)
     assert not res["ok"] and "conclusion.tex:2" in res["error"] and "Undefined control sequence" in res["error"]
 
 

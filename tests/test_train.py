@@ -10,6 +10,7 @@ from edgecloud.params import load_params
 from edgecloud.paths import RunDirs
 from edgecloud.train import preflight, trainer
 from edgecloud.train.prepare import resolve_model
+from edgecloud.train.swift_command import child_env, lora_layers, swift_args, swift_executable
 
 
 @pytest.fixture
@@ -34,9 +35,9 @@ def args_dict(argv):
 
 def test_swift_command_comes_from_params(tmp_path):
     p = load_params("params/default.yaml", ["train.extra_args={lr_scheduler_type: cosine}", "train.save_total_limit=2"])
-    argv = trainer.swift_args(p, tmp_path / "model", tmp_path / "out", "cpu")
+    argv = swift_args(p, tmp_path / "model", tmp_path / "out", "cpu")
     a = args_dict(["sft", *argv])
-    assert trainer.swift_executable(p)[-2:] == ["-m", "swift.cli.sft"]  # the module `swift sft` runs
+    assert swift_executable(p)[-2:] == ["-m", "swift.cli.sft"]  # the module `swift sft` runs
     t = p.train
     assert a["lora_rank"] == str(t.lora_rank) and a["lora_alpha"] == str(t.lora_alpha)
     assert a["target_modules"] == "all-linear" and a["learning_rate"] == str(t.learning_rate)
@@ -52,14 +53,14 @@ def test_swift_command_comes_from_params(tmp_path):
     assert a["dataset"].endswith("outputs/default/data/train.jsonl") and a["val_dataset"].endswith("valid.jsonl")
     assert a["lr_scheduler_type"] == "cosine" and a["save_total_limit"] == "2"
     assert "resume_from_checkpoint" not in a and "deepspeed" not in a
-    gpu = args_dict(["sft", *trainer.swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50")])
+    gpu = args_dict(["sft", *swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50")])
     assert "use_cpu" not in gpu and gpu["resume_from_checkpoint"].endswith("checkpoint-50")
 
 
 def test_lora_on_the_top_layers_is_a_target_regex_over_those_layers(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"num_hidden_layers": 30}))
     p = load_params("params/default.yaml", ["train.lora_top_layers=0.5", "train.group_by_length=true"])
-    a = args_dict(["sft", *trainer.swift_args(p, tmp_path, tmp_path / "out", "cpu")])
+    a = args_dict(["sft", *swift_args(p, tmp_path, tmp_path / "out", "cpu")])
     assert "target_modules" not in a and a["group_by_length"] == "true"
     import re
 
@@ -67,23 +68,23 @@ def test_lora_on_the_top_layers_is_a_target_regex_over_those_layers(tmp_path):
     assert re.fullmatch(regex, "model.layers.15.self_attn.q_proj") and re.fullmatch(regex, "model.layers.29.mlp.down_proj")
     assert not re.fullmatch(regex, "model.layers.14.mlp.up_proj") and not re.fullmatch(regex, "lm_head")
     assert not re.fullmatch(regex, "model.layers.15.input_layernorm")
-    assert trainer.lora_layers(tmp_path, 0.1) == [27, 28, 29] and trainer.lora_layers(tmp_path, 0.01) == [29]
+    assert lora_layers(tmp_path, 0.1) == [27, 28, 29] and lora_layers(tmp_path, 0.01) == [29]
     named = load_params("params/default.yaml", ["train.lora_top_layers=0.5", "train.target_modules=[q_proj, v_proj]"])
-    b = args_dict(["sft", *trainer.swift_args(named, tmp_path, tmp_path / "out", "cpu")])
+    b = args_dict(["sft", *swift_args(named, tmp_path, tmp_path / "out", "cpu")])
     assert re.fullmatch(b["target_regex"], "model.layers.20.self_attn.v_proj")
     assert not re.fullmatch(b["target_regex"], "model.layers.20.self_attn.k_proj")
-    every = args_dict(["sft", *trainer.swift_args(load_params("params/default.yaml", ["train.lora_top_layers=1"]),
-                                                tmp_path, tmp_path / "out", "cpu")])
+    every = args_dict(["sft", *swift_args(load_params("params/default.yaml", ["train.lora_top_layers=1"]),
+                                          tmp_path, tmp_path / "out", "cpu")])
     assert every["target_modules"] == "all-linear" and "target_regex" not in every
 
 
 def test_multi_gpu_goes_through_ms_swift_launcher(tmp_path):
     p = load_params("params/default.yaml", ["train.nproc_per_node=4", "train.deepspeed=zero2"])
-    argv = trainer.swift_args(p, tmp_path, tmp_path, "cuda")
+    argv = swift_args(p, tmp_path, tmp_path, "cuda")
     assert argv[0] == "sft" and args_dict(argv)["deepspeed"] == "zero2"
-    assert trainer.swift_executable(p)[0].endswith("swift")  # ms-swift's CLI, which starts torchrun
-    assert trainer.child_env(p, "cuda")["NPROC_PER_NODE"] == "4"
-    assert "NPROC_PER_NODE" not in trainer.child_env(load_params("params/default.yaml"), "cuda")
+    assert swift_executable(p)[0].endswith("swift")  # ms-swift's CLI, which starts torchrun
+    assert child_env(p, "cuda")["NPROC_PER_NODE"] == "4"
+    assert "NPROC_PER_NODE" not in child_env(load_params("params/default.yaml"), "cuda")
 
 
 @pytest.mark.integration
@@ -128,7 +129,7 @@ def test_real_swift_sft_smoke_run_produces_an_adapter_that_loads_and_generates(s
     assert (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}.log").stat().st_size > 0
     assert "swift" in (RunDirs(p.run_name).reports / f"swift_train_{p.run_name}_command.txt").read_text()
 
-    from edgecloud.eval.evaluate import generate
+    from edgecloud.eval.predict import generate
     from edgecloud.model import load_model
 
     model, tok = load_model(folder, "float32", "cpu", trainer.checkpoints(run.out_dir)[2])

@@ -155,7 +155,7 @@ _LIST: list[Artifact] = [
 ARTIFACTS: dict[str, Artifact] = {a.key: a for a in _LIST}  # the registry; everything below reads this
 assert len(ARTIFACTS) == len(_LIST), "artifact keys must be unique"
 
-# The reports the key numbers (numbers.NUMBERS) and the run report's sections read, by key.
+# The reports the key numbers (number_sources.NUMBERS) and the run report's sections read, by key.
 REPORTS = ("manifest", "data_check", "model", "preflight", "train", "eval", "calibration", "deploy", "e2e",
            "edge_bench")
 

@@ -7,7 +7,7 @@ shares, another database) replaces it without a code change, and `MLFLOW_EXPERIM
 
 A run logs: the params flattened (`train.learning_rate`, ...) and their hash; git commit and dirty flag,
 versions, machine (what run_manifest.json records) as tags; each stage's status (tag) and duration
-(metric); the key numbers of the stage reports (`numbers.NUMBERS`, by macro name: the digits the thesis
+(metric); the key numbers of the stage reports (`number_sources.NUMBERS`, by macro name: the digits the thesis
 carries); the training curves per step from ms-swift's logging.jsonl and the routing calibration per
 checkpoint; the reports, the figures and tables, the manifest and the run report as artifacts.
 

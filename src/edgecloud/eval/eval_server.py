@@ -137,9 +137,10 @@ def server_predictions(params: Params, test: list[dict[str, Any]], heldout: list
                        threshold: float | None, echo: Callable[[str], None] = print
                        ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[float]], dict[str, list[bool]],
                                   dict[str, Any]]:
-    """What the in-process loop of `evaluate` gives (predictions of base and finetuned, routing scores of test
-    and held-out, held-out greedy decisions), from the servers; and the report's `server` section."""
-    from edgecloud.eval.evaluate import prediction_rows
+    """What the in-process loop (`predict.in_process_predictions`) gives (predictions of base and finetuned,
+    routing scores of test and held-out, held-out greedy decisions), from the servers; and the report's `server`
+    section."""
+    from edgecloud.eval.predict import prediction_rows
 
     ev, token = params.eval, forward_token(params.data.forward_reply)
     tg = targets(params)

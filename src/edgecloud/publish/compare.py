@@ -3,7 +3,7 @@
 A RUN is a run folder (`outputs/<run>/`, by its name) or a run of the experiment tracker (its MLflow run id,
 as `make ui` shows it: the tracker keeps every run, also those whose folder a later run with the same
 run_name replaced). From each run: the params (flattened, from run_manifest.json or the tracked params), the
-key numbers (`numbers.NUMBERS`, the values the thesis macros carry) and the curves (train and eval loss per
+key numbers (`number_sources.NUMBERS`, the values the thesis macros carry) and the curves (train and eval loss per
 step from ms-swift's logging.jsonl, validation routing accuracy and AUC per checkpoint from the calibration).
 
 Written like every other table and figure (`publish.save_table` / `save_figure`) into figures/<first run>/:
@@ -26,7 +26,8 @@ from edgecloud.errors import EdgecloudError
 from edgecloud.jsonio import read_json
 from edgecloud.params import Params
 from edgecloud.paths import OUTPUTS_DIR, RunDirs, rel
-from edgecloud.publish.numbers import NUMBERS, collect, format_value
+from edgecloud.publish.number_sources import NUMBERS
+from edgecloud.publish.numbers import collect, format_value
 
 RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 LOSS = (("train/loss", "-", "训练 train"), ("eval/loss", "--", "验证 eval"))

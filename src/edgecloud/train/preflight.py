@@ -18,7 +18,7 @@ from edgecloud.jsonio import describe, read_jsonl, write_json
 from edgecloud.model import chat_ids, empty_weights, load_config, load_tokenizer
 from edgecloud.params import Params
 from edgecloud.paths import RunDirs, rel
-from edgecloud.train.trainer import lora_targets
+from edgecloud.train.swift_command import lora_targets
 
 
 class PreflightError(EdgecloudError):
