@@ -463,10 +463,10 @@ def _validation_problems(exc: ValidationError, origin: _Origin) -> list[ParamsPr
 def raw_file_counts(path: Path) -> tuple[int, int, str | None]:
     """(records the reader parses, records it already rejects, the first of those with where and why).
 
-    Reads the file with the converter's own reader (`edgecloud.data.records.read_raw`), so the check and
+    Reads the file with the converter's own reader (`edgecloud.data.raw_files.read_raw`), so the check and
     the conversion see the same records; a file that cannot be read at all raises DataError.
     """
-    from edgecloud.data.records import read_raw
+    from edgecloud.data.raw_files import read_raw
 
     readable = unreadable = 0
     first = None
