@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import httpx
 
-from edgecloud.serve.stack import Part
+from edgecloud.serve.stack_parts import Part
 
 HERE = Path(__file__).resolve().parent
 READY_TIMEOUT_S = 300.0  # LiteLLM's proxy imports a lot: 20-60 s on an idle 2-core machine, minutes on a busy one

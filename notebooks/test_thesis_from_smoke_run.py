@@ -50,7 +50,8 @@ def test_the_smoke_run_compiles_into_the_sample_thesis_with_every_part(smoke):
 
 
 def test_the_smoke_run_summary_lists_only_files_that_exist(smoke):
-    from edgecloud.publish.summary import write_html, write_summary
+    from edgecloud.publish.summary import write_summary
+    from edgecloud.publish.summary_html import write_html
 
     md = write_summary(smoke).read_text(encoding="utf-8")
     index = md.split("## 产物索引", 1)[1].split("\n## ", 1)[0]

@@ -13,7 +13,7 @@ from edgecloud import artifacts, stages
 from edgecloud.data.convert import convert
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs, rel
-from edgecloud.publish import numbers, summary
+from edgecloud.publish import numbers, summary_facts
 from edgecloud.train import trainer
 
 PLACEHOLDER_VALUES = {"stage": "03_train", "variant": "torch-fp32"}
@@ -101,10 +101,10 @@ def test_renaming_a_report_is_one_line_in_the_registry(monkeypatch, run_name, ke
         assert stages.missing_upstream("08_publish", p) == []
         got = numbers.collect(p)["EdgeDataTotal"]
         assert got["value"] == 60 and got["source"] == rel(new)
-        facts = summary.gather(p)
+        facts = summary_facts.gather(p)
         assert facts.reports["data_check"]["splits"]["total"] == 60 and facts.sources["data_check"] == rel(new)
         index = {x.path: (x.group, x.label) for x in facts.artifacts}
         assert index[rel(new)] == ("01_convert", a.label)
     else:  # 03_train hashes the split it trains on (its resume fingerprint): a read of the old name would fail
         assert len(trainer.train_fingerprint(p, Path("model"))) == 64
-        assert [x for x in summary.gather(p).artifacts if x.path == rel(new)][0].label == a.label
+        assert [x for x in summary_facts.gather(p).artifacts if x.path == rel(new)][0].label == a.label

@@ -15,7 +15,8 @@ from typing import Callable
 import pytest
 
 from edgecloud.data.convert import convert
-from edgecloud.data.records import MAX_RAW_BYTES, convert_files
+from edgecloud.data.raw_files import MAX_RAW_BYTES
+from edgecloud.data.records import convert_files
 from edgecloud.errors import DataError, ParamsError
 from edgecloud.params import DEFAULT_FORWARD_REPLY, load_params
 from edgecloud.paths import RunDirs

@@ -244,7 +244,8 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
 
 @pytest.mark.integration
 def test_a_variant_that_was_not_exported_stops_the_stack_naming_the_stage(exported):
-    from edgecloud.serve.stack import StackError, running_stack
+    from edgecloud.serve.stack import running_stack
+    from edgecloud.serve.stack_parts import StackError
 
     p, _, _, _ = exported
     gw, edge, cloud = free_ports(3)

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from edgecloud.data.records import REASONS, convert_files, read_raw
+from edgecloud.data.raw_files import read_raw
+from edgecloud.data.records import REASONS, convert_files
 from edgecloud.jsonio import write_jsonl
 from edgecloud.params import DEFAULT_FORWARD_REPLY
 

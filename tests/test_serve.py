@@ -20,7 +20,7 @@ from edgecloud import paths
 from edgecloud.__main__ import main
 from edgecloud.params import load_params
 from edgecloud.serve.command import Stopped, stages_to_run, stop_on_signals
-from edgecloud.serve.stack import port_is_free
+from edgecloud.serve.stack_parts import port_is_free
 
 from test_stack import alive, free_ports, listeners
 

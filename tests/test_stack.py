@@ -26,15 +26,9 @@ from edgecloud.errors import ParamsError
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs
 from edgecloud.serve.smoke import report_paths, run_smoke
-from edgecloud.serve.stack import (
-    StackError,
-    check_infer_backend,
-    deploy_args,
-    deploy_command,
-    gateway_config,
-    port_is_free,
-    running_stack,
-)
+from edgecloud.serve.stack import running_stack
+from edgecloud.serve.stack_commands import check_infer_backend, deploy_args, deploy_command, gateway_config
+from edgecloud.serve.stack_parts import StackError, port_is_free
 
 
 def free_ports(n: int) -> list[int]:
@@ -368,7 +362,7 @@ def test_the_stack_dies_with_a_killed_kernel(trained, tmp_path):
 
 def test_a_port_in_time_wait_is_waited_for_not_silently_moved(monkeypatch):
     """ms-swift moves to another port when a plain bind fails (TIME_WAIT after a stack stopped): wait instead."""
-    from edgecloud.serve import stack as st
+    from edgecloud.serve import stack_parts as st
 
     calls = {"n": 0}
 

@@ -16,7 +16,8 @@ from edgecloud.jsonio import write_json
 from edgecloud.params import load_params
 from edgecloud.paths import ROOT, RunDirs, rel, resolve
 from edgecloud.publish.numbers import collect, report_paths
-from edgecloud.publish.summary import risks, write_html, write_summary
+from edgecloud.publish.summary import risks, write_summary
+from edgecloud.publish.summary_html import write_html
 from edgecloud.stages import STAGES
 
 PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")

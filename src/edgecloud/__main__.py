@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "report":
             from edgecloud.params import load_params
             from edgecloud.paths import rel
-            from edgecloud.publish.summary import write_html, write_summary
+            from edgecloud.publish.summary import write_summary
+            from edgecloud.publish.summary_html import write_html
 
             params = load_params(args.params, args.overrides)
             print(f"summary: {rel(write_summary(params))}")

@@ -104,7 +104,8 @@ def finish(params: Params, out: TextIO = sys.stdout, manifest: dict[str, Any] | 
     the manifest first, so the run report can list a failure as a risk), the run report (it lists the risks, a
     failed stage among them) and its HTML with every executed notebook, then both into the tracked run."""
     from edgecloud import tracking
-    from edgecloud.publish.summary import write_html, write_summary
+    from edgecloud.publish.summary import write_summary
+    from edgecloud.publish.summary_html import write_html
 
     tracked = None
     if manifest is not None:

@@ -17,7 +17,8 @@ from typing import Callable, Iterator
 from edgecloud import artifacts
 from edgecloud.params import Params, load_params
 from edgecloud.paths import RunDirs, rel
-from edgecloud.serve.stack import Stack, StackError, has_trained, running_stack
+from edgecloud.serve.stack import Stack, has_trained, running_stack
+from edgecloud.serve.stack_parts import StackError
 from edgecloud.stages import run_command
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -15,6 +15,9 @@ interpreter exit: no model server may outlive the notebook cell or the test that
   the gateway reads), `none` no cloud at all;
 - gateway: `python -m edgecloud.serve.gateway` on `deploy.gateway_port`, configured from params by a JSON
   file that holds no secret.
+
+Here: the orchestration (`running_stack`, `Stack`); the command lines and the config are in
+`edgecloud.serve.stack_commands`, one child process and the port checks in `edgecloud.serve.stack_parts`.
 """
 from __future__ import annotations
 
@@ -23,9 +26,6 @@ import json
 import os
 import shlex
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -36,344 +36,25 @@ from typing import Any, Callable, Iterator
 import httpx
 
 from edgecloud import artifacts
-from edgecloud.errors import EdgecloudError
 from edgecloud.jsonio import write_json
-from edgecloud.params import CloudParams, Params
+from edgecloud.params import Params
 from edgecloud.paths import rel
-from edgecloud.procs import die_with_parent, stop_process_group
+from edgecloud.serve.stack_commands import (
+    check_edge_variant,
+    check_infer_backend,
+    cloud_label,
+    deploy_command,
+    edge_variant_command,
+    edge_variant_log,
+    gateway_config,
+    log_paths,
+    served_names,
+    suppress_first_ids,
+    swift_env,
+)
+from edgecloud.serve.stack_parts import Part, StackError, port_is_free, wait_for_time_wait
 
 POLL_S = 0.5
-LOG_TAIL_LINES = 20
-
-
-class StackError(EdgecloudError):
-    """A part of the serving stack could not start (busy port, early exit, no health in time)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Command lines and config
-
-
-def log_paths(params: Params) -> dict[str, Path]:
-    return {part: artifacts.path(key, params) for part, key in
-            (("edge", "deploy_log"), ("cloud", "deploy_cloud_log"), ("gateway", "gateway_log"))}
-
-
-def served_names(params: Params) -> dict[str, str]:
-    """Model names the two swift servers answer to. The stand-in's name says what it is, so a reply
-    whose `model` is the stand-in can never pass for a real cloud model's answer."""
-    return {"edge": params.model.name, "cloud": f"{params.model.name}-cloud-standin"}
-
-
-def deploy_args(params: Params, model_dir: Path, port: int, served_name: str, adapter: Path | None) -> list[str]:
-    """Arguments of ms-swift 4.6 `swift deploy` (all DeployArguments fields).
-
-    Explicit on purpose: `--adapters CKPT` loads the checkpoint's args.json, which would fill in the
-    training dtype (bfloat16); a value given here wins over it, so the edge runs in the dtype 04_eval
-    scored it with. `--temperature 0` makes greedy decoding the default for requests that send no
-    temperature (the gateway only passes one on when the client sends it). `--check_model` is an sft
-    argument only: deploy refuses it ("remaining_argv"). `--verbose false` keeps prompts and replies
-    out of the log, like the gateway's access log.
-    """
-    d, m = params.deploy, params.model
-    args: dict[str, Any] = {
-        "model": model_dir, "model_type": m.model_type, "template": m.template,
-        "infer_backend": d.infer_backend, "host": d.host, "port": port, "served_model_name": served_name,
-        "max_new_tokens": d.max_new_tokens, "temperature": 0, "verbose": "false",
-    }
-    if params.eval.torch_dtype != "auto":
-        args["torch_dtype"] = params.eval.torch_dtype
-    if adapter is not None:
-        args["adapters"] = adapter
-        if (plugin := adapter_plugin(adapter)) is not None:
-            args["external_plugins"] = plugin
-    out: list[str] = []
-    for k, v in args.items():
-        out += [f"--{k}", str(v)]
-    return out
-
-
-def adapter_plugin(adapter: Path) -> Path | None:
-    """The loss-scale plugin of this package when the checkpoint was trained with it, else None.
-
-    `swift deploy --adapters CKPT` reads CKPT/args.json, whose `external_plugins` holds the plugin's absolute
-    path at training time, and imports it before loading anything: a checkpoint trained in another clone, or
-    before the package moved the file (src/edgecloud/swift_loss_scale.py -> train/), fails with
-    FileNotFoundError. Given on the command line, this package's own copy wins over args.json."""
-    args_file = Path(adapter) / "args.json"
-    try:
-        plugins = json.loads(args_file.read_text(encoding="utf-8")).get("external_plugins") or []
-    except (OSError, ValueError):
-        return None
-    plugins = [plugins] if isinstance(plugins, str) else plugins
-    if any(Path(str(x)).name == "swift_loss_scale.py" for x in plugins):
-        from edgecloud.train import swift_loss_scale
-
-        return Path(swift_loss_scale.__file__).resolve()
-    return None
-
-
-# ms-swift's inference backends other than transformers: (module swift imports, the pip requirement that gives it)
-BACKEND_PACKAGES: dict[str, tuple[str, str]] = {
-    "vllm": ("vllm", "vllm"),
-    "sglang": ("sglang", "sglang[all]"),
-    "lmdeploy": ("lmdeploy", "lmdeploy"),
-}
-
-
-def check_infer_backend(params: Params) -> None:
-    """`swift deploy --infer_backend B` imports B's package only once the model is loading, after its start-up
-    (and then fails deep in a log): stop before anything starts when that package is not importable here."""
-    import importlib.util
-
-    backend = params.deploy.infer_backend
-    if backend not in BACKEND_PACKAGES:
-        return
-    module, requirement = BACKEND_PACKAGES[backend]
-    if importlib.util.find_spec(module) is None:
-        raise StackError(
-            f"deploy.infer_backend={backend}: the Python package {module!r} is not installed in this environment "
-            f"({sys.executable}). Install it with `{sys.executable} -m pip install '{requirement}'` on a machine with "
-            f"a GPU ({backend} serves on CUDA GPUs, not on a CPU-only machine), or set deploy.infer_backend=transformers "
-            "(the backend this workspace runs on a CPU)")
-
-
-def deploy_command(params: Params, model_dir: Path, port: int, served_name: str, adapter: Path | None) -> list[str]:
-    """`python -m swift.cli.deploy` is the module `swift deploy` runs; started directly so it can be tied
-    to this process (and never a bare `swift`, which on macOS is Apple's compiler)."""
-    return [sys.executable, "-m", "swift.cli.deploy", *deploy_args(params, model_dir, port, served_name, adapter)]
-
-
-# --- edge tier from a 07_edge_bench variant (deploy.edge_variant) ------------------------------
-
-
-def edge_variant_command(params: Params, port: int, served_name: str) -> list[str]:
-    """The package's OpenAI-compatible server over the exported variant (same served name as swift deploy,
-    so the gateway config does not change)."""
-    from edgecloud.edge.variants import get_variant
-
-    d = params.deploy
-    folder = get_variant(d.edge_variant).folder(params.run_name)
-    return [sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(folder),
-            "--tokenizer", str(artifacts.path("edge_merged", params)), "--template", params.model.template,
-            "--port", str(port),
-            "--served-model-name", served_name, "--threads", str(d.edge_threads),
-            "--max-tokens-default", str(d.max_new_tokens), "--suppress-first", *map(str, suppress_first_ids(params))]
-
-
-def suppress_first_ids(params: Params) -> list[int]:
-    """Token ids the calibrated edge never starts its reply with (the forward token), [] without calibration."""
-    from edgecloud.eval.calibrate import load_calibration
-
-    cal = load_calibration(params)
-    return list(cal.get("suppress_token_ids") or []) if cal else []
-
-
-def edge_variant_log(params: Params) -> Path:
-    return artifacts.path("edge_server_log", params, variant=params.deploy.edge_variant)
-
-
-def _check_edge_variant(params: Params) -> None:
-    from edgecloud.edge.backends import VARIANT_META
-    from edgecloud.edge.variants import get_variant, runtime_missing
-
-    name = params.deploy.edge_variant
-    folder = get_variant(name).folder(params.run_name)
-    if not (folder / VARIANT_META).is_file():
-        raise StackError(f"deploy.edge_variant={name}: {rel(folder)} holds no exported variant; run 07_edge_bench "
-                         f"first with {name} in edge_bench.variants (python -m edgecloud run --params <profile> "
-                         "--only 07_edge_bench)")
-    missing = runtime_missing(name)
-    if missing:
-        raise StackError(f"deploy.edge_variant={name}: {missing}")
-
-
-def gateway_config(params: Params) -> dict[str, Any]:
-    """The GatewayConfig of the run; secrets only by environment-variable NAME."""
-    d = params.deploy
-    host = d.host
-    names = served_names(params)
-    cloud: dict[str, Any] = {"cloud_base_url": None, "cloud_model": None, "cloud_api_key_env": None}
-    if d.cloud.mode == "local_standin":
-        cloud = {"cloud_base_url": f"http://{host}:{d.cloud_port}/v1", "cloud_model": names["cloud"],
-                 "cloud_api_key_env": None}
-    elif d.cloud.mode == "remote":
-        cloud = {"cloud_base_url": d.cloud.base_url, "cloud_model": d.cloud.model,
-                 "cloud_api_key_env": d.cloud.api_key_env}
-    return {
-        "host": host, "port": d.gateway_port,
-        "edge_base_url": f"http://{host}:{d.edge_port}/v1", "edge_model": names["edge"],
-        "edge_system_prompt": params.data.system_prompt,
-        **cloud,
-        "cloud_label": cloud_label(params) or "no cloud tier (deploy.cloud.mode none)",
-        "edge_timeout_s": d.edge_timeout_s, "cloud_timeout_s": d.cloud_timeout_s,
-        "api_keys_env": d.api_keys_env, "max_tokens_default": d.max_new_tokens,
-        **routing_config(params),
-    }
-
-
-def routing_config(params: Params) -> dict[str, Any]:
-    """The gateway's routing threshold and decision token from the run's calibration (03_train), if any."""
-    from edgecloud.eval.calibrate import load_calibration
-    from edgecloud.routing import forward_token
-
-    cal = load_calibration(params)
-    return {"routing_threshold": cal["threshold"] if cal else None,
-            "forward_token": forward_token(params.data.forward_reply)}
-
-
-def cloud_label(params: Params) -> str | None:
-    """The label shown with cloud answers; the default label describes the stand-in, so a remote cloud
-    left with it is labelled by its model name instead."""
-    c = params.deploy.cloud
-    if c.mode == "none":
-        return None
-    if c.mode == "remote" and c.label == CloudParams.model_fields["label"].default:
-        return f"cloud LLM {c.model} at {c.base_url}"
-    return c.label
-
-
-def _secret_env_names(params: Params) -> set[str]:
-    d = params.deploy
-    return {n for n in (d.api_keys_env, d.cloud.api_key_env) if n}
-
-
-def swift_env(params: Params, device: str) -> dict[str, str]:
-    """The model servers need no key: the variables that hold keys are not passed on to them."""
-    env = {k: v for k, v in os.environ.items() if k not in _secret_env_names(params)}
-    env["PYTHONUNBUFFERED"] = "1"
-    env["HF_HUB_OFFLINE"] = "1"  # a prepared local folder: never wait on a hub
-    if device == "cpu":
-        env["CUDA_VISIBLE_DEVICES"] = ""
-    return env
-
-
-# ---------------------------------------------------------------------------------------------
-# Processes
-
-
-def port_is_free(host: str, port: int) -> bool:
-    """Whether a server could listen on host:port now (SO_REUSEADDR, like uvicorn: TIME_WAIT is no obstacle)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def port_bindable_plain(port: int) -> bool:
-    """Whether ms-swift will take this port: its find_free_port binds ('', port) WITHOUT SO_REUSEADDR and
-    silently moves to the next port when that fails, which a port in TIME_WAIT (left by a stack that
-    just stopped) makes it do."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind(("", port))
-        except OSError:
-            return False
-    return True
-
-
-def wait_for_time_wait(parts: list["Part"], echo: Callable[[str], None], limit_s: float = 90) -> None:
-    """Wait (up to `limit_s`) until the swift deploy ports leave TIME_WAIT, so ms-swift keeps its port."""
-    t0 = time.perf_counter()
-    pending = [p for p in parts if p.name != "gateway" and not port_bindable_plain(p.port)]
-    if pending:
-        echo("waiting for port(s) " + ", ".join(str(p.port) for p in pending)
-             + " to leave TIME_WAIT (a stack on them just stopped) ...")
-    while pending and time.perf_counter() - t0 < limit_s:
-        time.sleep(1)
-        pending = [p for p in pending if not port_bindable_plain(p.port)]
-    if pending:
-        raise StackError("port(s) " + ", ".join(f"{p.port} ({p.port_key})" for p in pending)
-                         + f" still not free after {limit_s:.0f} s; choose other ports with --set")
-
-
-def _listening_ports(pid: int) -> set[int]:
-    """TCP ports a process and its descendants listen on."""
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return set()
-    ports = set()
-    for p in procs:
-        try:
-            ports |= {c.laddr.port for c in p.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN}
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
-    return ports
-
-
-def log_tail(path: Path, n: int = LOG_TAIL_LINES) -> str:
-    if not path.is_file():
-        return "(no log written)"
-    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
-
-
-@dataclass
-class Part:
-    """One child process of the stack and how to tell that it is ready."""
-
-    name: str
-    command: list[str]
-    env: dict[str, str]
-    log: Path
-    port: int
-    port_key: str  # the params key that chose the port, for error messages
-    health_url: str
-    served_model: str | None = None  # model servers: the name /v1/models must list
-    proc: subprocess.Popen | None = None
-    t0: float = 0.0
-    up_s: float | None = None  # seconds from start until it answered its health check
-
-    def start(self) -> None:
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("w", encoding="utf-8") as fh:
-            fh.write("$ " + " ".join(shlex.quote(c) for c in self.command) + "\n")
-            fh.flush()
-            # The child holds its own copy of the file descriptor: closing ours here is fine.
-            self.proc = subprocess.Popen(self.command, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         env=self.env, start_new_session=True, preexec_fn=die_with_parent)
-        self.t0 = time.perf_counter()
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self) -> None:
-        """SIGTERM to the whole process group, SIGKILL after procs.stop_process_group's grace period (20 s); then
-        SIGKILL to whatever is left of the group (children of a leader that already exited)."""
-        if self.proc is None:
-            return
-        stop_process_group(self.proc)
-        try:  # the leader may have exited before its children: the group id is still theirs
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def check_ready(self, client: httpx.Client) -> bool:
-        """Up = answers its health URL from a port that this child itself listens on (ms-swift silently
-        moves to the next free port when its own is taken, so a 200 alone could be someone else's)."""
-        try:
-            resp = client.get(self.health_url, timeout=2.0)
-        except httpx.HTTPError:
-            return False
-        if self.name == "gateway":
-            ok = resp.status_code in (200, 503) and "gateway" in resp.text  # the gateway itself is up
-        else:
-            try:
-                served = {m.get("id") for m in resp.json().get("data", [])}
-            except (ValueError, AttributeError, TypeError):
-                return False
-            ok = resp.status_code == 200 and self.served_model in served
-        return ok and self.port in _listening_ports(self.proc.pid)
-
-    def failure(self, what: str) -> str:
-        return (f"{self.name} ({self.port_key}={self.port}) {what}; last lines of {rel(self.log)}:\n"
-                f"{log_tail(self.log)}")
 
 
 # Every stack not stopped yet: the atexit safety net stops them if a caller forgot to.
@@ -474,7 +155,7 @@ def _check_inputs(params: Params, model_dir: Path, adapter: Path, parts: list[Pa
         raise StackError(f"the adapter {rel(adapter)} has no adapter_config.json: run 03_train first "
                          "(the best checkpoint is read from its summary)")
     if params.deploy.edge_variant is not None:
-        _check_edge_variant(params)
+        check_edge_variant(params)
     busy = [p for p in parts if not port_is_free(params.deploy.host, p.port)]
     if busy:
         raise StackError("port(s) already in use: " + ", ".join(f"{p.port} ({p.port_key}, for the {p.name})"
