@@ -35,20 +35,16 @@ import regex
 from fastapi.responses import StreamingResponse
 
 from edgecloud.routing import _EN, _ZH, TOP_LOGPROBS, forward_match, score_from_top
-from edgecloud.serve.gateway import (
-    RETRY_BACKOFF_S,
-    ApiError,
-    ChatRequest,
+from edgecloud.serve.gateway_request import ApiError, ChatRequest
+from edgecloud.serve.gateway_routing import (
     GatewayState,
     Outcome,
-    TierCall,
-    _reply_of,
     cloud_headers,
     cloud_request,
     edge_messages,
-    first_top_logprobs,
     routing_match,
 )
+from edgecloud.serve.gateway_tiers import RETRY_BACKOFF_S, TierCall, _reply_of, first_top_logprobs
 
 # The forward phrases, compiled by `regex` for partial matching: "could this text still become one?"
 _PARTIAL = [regex.compile(p.pattern, p.flags & regex.IGNORECASE) for p in (_ZH, _EN)]
@@ -157,7 +153,7 @@ class TierStream:
 async def open_stream(client: httpx.AsyncClient, base_url: str, model: str, messages: list[dict[str, str]],
                       sampling: dict[str, Any], timeout_s: float, retries: int, headers: dict[str, str] | None = None,
                       logprobs: bool = False) -> TierStream | str:
-    """Start a streaming completion (retrying connection errors only, like `gateway.call_tier`); the stream,
+    """Start a streaming completion (retrying connection errors only, like `gateway_tiers.call_tier`); the stream,
     or why there is none. `timeout_s` bounds the start; each later event may take as long again."""
     payload: dict[str, Any] = {"model": model, "messages": messages, "stream": True, **sampling}
     if logprobs:
