@@ -22,12 +22,13 @@ Run it as a process: `python -m edgecloud.serve.gateway --config gateway.json`.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
 import time
 import uuid
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
 
@@ -107,7 +108,8 @@ def _add_access_log(app: FastAPI, metrics: Metrics) -> None:
 
 
 def create_app(config: GatewayConfig) -> FastAPI:
-    """The gateway app; the HTTP clients live for the app's lifespan (one connection pool per tier)."""
+    """The gateway app; the HTTP clients live for the app's lifespan (one connection pool per tier), and so does
+    the background probe of edge replicas out of service."""
     state = GatewayState(config, read_api_keys(config), Metrics())
 
     @asynccontextmanager
@@ -117,7 +119,14 @@ def create_app(config: GatewayConfig) -> FastAPI:
         async with httpx.AsyncClient(trust_env=False, transport=ShardedTransport(n)) as edge_client, \
                 httpx.AsyncClient(transport=ShardedTransport(n)) as cloud_client:
             state.edge_client, state.cloud_client = edge_client, cloud_client
-            yield
+            watch = asyncio.create_task(state.replicas.watch(edge_client, config.edge_model,
+                                                             config.edge_probe_interval_s, config.health_timeout_s))
+            try:
+                yield
+            finally:
+                watch.cancel()
+                with suppress(asyncio.CancelledError):
+                    await watch
 
     app = FastAPI(title="edgecloud gateway", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.gateway = state
@@ -174,7 +183,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
 
     @app.get("/metrics")
     async def metrics() -> Response:
-        return Response(state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+        return Response(state.metrics.render() + state.replicas.render_metrics(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @app.get("/")
     async def index() -> HTMLResponse:
@@ -202,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per upstream call is noise next to ours
-    print(f"edgecloud gateway on http://{config.host}:{config.port} (edge {config.edge_model}, "
+    print(f"edgecloud gateway on http://{config.host}:{config.port} (edge {config.edge_model} on "
+          f"{len(config.edge_urls)} server(s), "
           f"cloud {config.cloud_model or 'not configured'})", file=sys.stderr, flush=True)
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False)
     return 0

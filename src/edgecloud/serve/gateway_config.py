@@ -25,7 +25,14 @@ class GatewayConfig(BaseModel):
 
     host: str = Field("127.0.0.1", description="loopback by default: exposing the gateway is a deliberate choice")
     port: int = Field(8100, ge=1, le=65535)
-    edge_base_url: str = Field("http://127.0.0.1:8000/v1", description="OpenAI base URL of `swift deploy` (with /v1)")
+    edge_base_url: str | None = Field("http://127.0.0.1:8000/v1",
+                                      description="OpenAI base URL of `swift deploy` (with /v1); or edge_base_urls")
+    edge_base_urls: list[str] | None = Field(
+        None, description="several edge servers serving the same model (replicas, e.g. one swift deploy per GPU or "
+        "per box), instead of edge_base_url: each request goes to the one in service with the fewest outstanding "
+        "requests (edge_replicas.py)")
+    edge_probe_interval_s: float = Field(2.0, gt=0, description="how often an edge replica out of service is probed "
+                                         "(GET {base}/models) to take it back in")
     edge_model: str = Field("smollm2-135m-instruct", min_length=1, description="model name the edge server serves")
     edge_system_prompt: str | None = Field(
         DEFAULT_SYSTEM_PROMPT,
@@ -63,9 +70,36 @@ class GatewayConfig(BaseModel):
     def _http_url(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        if not v.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https:// (the OpenAI base URL, e.g. http://127.0.0.1:8000/v1)")
-        return v.rstrip("/")
+        return _base_url(v)
+
+    @field_validator("edge_base_urls")
+    @classmethod
+    def _http_urls(cls, v: list[str] | None) -> list[str] | None:
+        if v is None:
+            return v
+        urls = [_base_url(u) for u in v]
+        if len(set(urls)) != len(urls):
+            raise ValueError(f"lists a URL twice ({', '.join(sorted({u for u in urls if urls.count(u) > 1}))}): "
+                             "each replica is one server, listed once")
+        return urls
+
+    @model_validator(mode="after")
+    def _one_edge_setting(self) -> "GatewayConfig":
+        if self.edge_base_urls is not None and "edge_base_url" in self.model_fields_set \
+                and self.edge_base_url is not None:
+            raise ValueError("both edge_base_url and edge_base_urls are set: give one edge as edge_base_url or "
+                             "the replicas as edge_base_urls, not both")
+        if (self.edge_base_urls is None and self.edge_base_url is None) or self.edge_base_urls == []:
+            raise ValueError("no edge server: set edge_base_url (one edge) or edge_base_urls (a non-empty list "
+                             "of replicas)")
+        if self.edge_base_urls is not None:
+            self.edge_base_url = None  # not the default single URL, which is not one of the replicas
+        return self
+
+    @property
+    def edge_urls(self) -> list[str]:
+        """The edge servers: the replicas, or the one edge_base_url."""
+        return list(self.edge_base_urls) if self.edge_base_urls is not None else [self.edge_base_url or ""]
 
     @model_validator(mode="after")
     def _cloud_complete(self) -> "GatewayConfig":
@@ -83,6 +117,12 @@ class GatewayConfig(BaseModel):
     def served_models(self) -> list[str]:
         """Model names a client may ask for: every request goes through the same edge-first routing."""
         return [GATEWAY_MODEL] if self.edge_model == GATEWAY_MODEL else [GATEWAY_MODEL, self.edge_model]
+
+
+def _base_url(v: str) -> str:
+    if not v.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https:// (the OpenAI base URL, e.g. http://127.0.0.1:8000/v1)")
+    return v.rstrip("/")
 
 
 def load_config(path: str | Path) -> GatewayConfig:

@@ -31,10 +31,11 @@ async def probe(client: httpx.AsyncClient, base_url: str, model: str, timeout_s:
 
 
 async def health(state: GatewayState) -> tuple[int, dict[str, Any]]:
-    """Both tiers probed concurrently; 503 when the edge is down (the gateway's first hop)."""
+    """Both tiers probed concurrently, every edge replica too (a probe takes a replica out or back in);
+    503 when no edge replica answers (the gateway's first hop), degraded when one of them or the cloud fails."""
     cfg = state.config
     assert state.edge_client is not None and state.cloud_client is not None
-    edge_probe = probe(state.edge_client, cfg.edge_base_url, cfg.edge_model, cfg.health_timeout_s)
+    edge_probe = edge_health(state)
     headers = cloud_headers(cfg)
     if isinstance(headers, str):
         edge = await edge_probe
@@ -46,8 +47,28 @@ async def health(state: GatewayState) -> tuple[int, dict[str, Any]]:
                                                              cfg.health_timeout_s, headers))
         cloud = {"configured": True, **cloud}
     cloud["label"] = cfg.cloud_label
-    degraded = not edge["ok"] or (cfg.cloud_configured and not cloud["ok"])
+    degraded = not all(r["healthy"] for r in edge["replicas"]) or (cfg.cloud_configured and not cloud["ok"])
     body = {"status": "degraded" if degraded else "ok",
             "gateway": {"ok": True, "uptime_s": round(time.time() - state.started, 1)},
             "edge": edge, "cloud": cloud}
     return (200 if edge["ok"] else 503), body
+
+
+async def edge_health(state: GatewayState) -> dict[str, Any]:
+    """The edge part of /healthz: ok when a replica answers; with one replica its probe as it was, with
+    several how many answer; `replicas` lists each (healthy, outstanding, requests, failures)."""
+    cfg, pool = state.config, state.replicas
+    assert state.edge_client is not None
+    results = await asyncio.gather(*(probe(state.edge_client, r.url, cfg.edge_model, cfg.health_timeout_s)
+                                     for r in pool.replicas))
+    for replica, result in zip(pool.replicas, results):
+        pool.note_probe(replica, result)
+    answering = [res for res in results if res["ok"]]
+    if len(results) == 1:
+        edge = dict(results[0])
+    else:
+        failing = "; ".join(f"{r.url}: {res['detail']}" for r, res in zip(pool.replicas, results) if not res["ok"])
+        edge = {"ok": bool(answering), "model": cfg.edge_model,
+                "detail": f"{len(answering)} of {len(results)} replicas answer" + (f" ({failing})" if failing else "")}
+    edge["replicas"] = [r.view() for r in pool.replicas]
+    return edge

@@ -16,7 +16,7 @@ log = logging.getLogger(GATEWAY_LOGGER)
 LATENCY_BUCKETS_S = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
-def _labels(**labels: str) -> str:
+def prom_labels(**labels: str) -> str:
     def esc(v: str) -> str:
         return v.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
@@ -53,21 +53,21 @@ class Metrics:
                "(tier none: rejected or no tier could answer).",
                "# TYPE edgecloud_requests_total counter"]
         for (tier, status), n in sorted(self.requests.items()):
-            out.append(f"edgecloud_requests_total{_labels(tier=tier, status=status)} {n}")
+            out.append(f"edgecloud_requests_total{prom_labels(tier=tier, status=status)} {n}")
         out += ["# HELP edgecloud_request_latency_seconds End-to-end latency of chat requests, by answering tier.",
                 "# TYPE edgecloud_request_latency_seconds histogram"]
         name = "edgecloud_request_latency_seconds"
         for tier in sorted(self.counts):
             for upper, n in zip(self.buckets, self.bucket_counts[tier]):
-                out.append(f"{name}_bucket{_labels(tier=tier, le=repr(float(upper)))} {n}")
-            out.append(f"{name}_bucket{_labels(tier=tier, le='+Inf')} {self.counts[tier]}")
-            out.append(f"{name}_sum{_labels(tier=tier)} {self.sums[tier]!r}")
-            out.append(f"{name}_count{_labels(tier=tier)} {self.counts[tier]}")
+                out.append(f"{name}_bucket{prom_labels(tier=tier, le=repr(float(upper)))} {n}")
+            out.append(f"{name}_bucket{prom_labels(tier=tier, le='+Inf')} {self.counts[tier]}")
+            out.append(f"{name}_sum{prom_labels(tier=tier)} {self.sums[tier]!r}")
+            out.append(f"{name}_count{prom_labels(tier=tier)} {self.counts[tier]}")
         out += ["# HELP edgecloud_http_responses_total Every HTTP response, by route and status code "
                 "(route unmatched: no such path).",
                 "# TYPE edgecloud_http_responses_total counter"]
         for (route, status), n in sorted(self.responses.items()):
-            out.append(f"edgecloud_http_responses_total{_labels(route=route, status=status)} {n}")
+            out.append(f"edgecloud_http_responses_total{prom_labels(route=route, status=status)} {n}")
         return "\n".join(out) + "\n"
 
 

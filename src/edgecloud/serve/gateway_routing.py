@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from edgecloud.routing import decide, forward_match
+from edgecloud.serve.edge_replicas import ReplicaPool, call_edge
 from edgecloud.serve.gateway_config import GatewayConfig
 from edgecloud.serve.gateway_request import ApiError, ChatRequest
 from edgecloud.serve.gateway_tiers import TierCall, call_tier
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
 Tier = Literal["edge", "cloud"]
 
 
-
 @dataclass
 class GatewayState:
-    """What the routes share: config, keys read once at start, the HTTP clients and the metrics."""
+    """What the routes share: config, keys read once at start, the HTTP clients, the metrics and the edge
+    replicas (one when the config names a single edge_base_url)."""
 
     config: GatewayConfig
     api_keys: frozenset[str]
@@ -31,6 +32,10 @@ class GatewayState:
     started: float = field(default_factory=time.time)
     edge_client: httpx.AsyncClient | None = None
     cloud_client: httpx.AsyncClient | None = None
+    replicas: ReplicaPool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.replicas = ReplicaPool(self.config.edge_urls)
 
 
 @dataclass
@@ -112,7 +117,7 @@ async def route(state: GatewayState, chat: ChatRequest) -> Outcome:
     cfg = state.config
     start = time.perf_counter()
     assert state.edge_client is not None
-    edge = await call_tier(state.edge_client, cfg.edge_base_url, cfg.edge_model,
+    edge = await call_edge(state.replicas, state.edge_client, cfg.edge_model,
                            edge_messages(chat.messages, cfg.edge_system_prompt), chat.sampling,
                            cfg.edge_timeout_s, cfg.connect_retries,
                            score_token=cfg.forward_token if cfg.routing_threshold is not None else None)
