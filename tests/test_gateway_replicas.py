@@ -236,3 +236,15 @@ def test_one_edge_setting_is_required_and_each_replica_listed_once(tmp_path):
         with pytest.raises(ParamsError, match=why) as err:
             load_config(path)
         assert "gw.json" in str(err.value) and "edge_base_url" in str(err.value)
+
+
+def test_a_connection_retry_asks_the_refused_replica_again_not_the_one_that_timed_out(threads):
+    slow_app, slow_log = rule_upstream(EDGE, lambda q: "late", 3.0)
+    slow = serve(threads, slow_app) + "/v1"
+    refused = f"http://127.0.0.1:{free_ports(1)[0]}/v1"
+    gw = gateway(threads, [slow, refused], edge_timeout_s=0.3, connect_retries=1)
+    resp = httpx.post(gw + "/v1/chat/completions", json={"messages": [USER]}, trust_env=False, timeout=10)
+    assert resp.status_code == 503 and resp.json()["error"]["code"] == "edge_unavailable"  # no cloud configured
+    msg = resp.json()["error"]["message"]
+    assert f"{slow}: timed out after 0.3 s" in msg and f"{refused}: connection failed" in msg
+    assert len(slow_log) == 1  # the slow replica may still be generating: it is not asked a second time

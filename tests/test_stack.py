@@ -374,11 +374,13 @@ def test_a_port_in_time_wait_is_waited_for_not_silently_moved(monkeypatch):
 @pytest.mark.integration
 def test_two_edge_replicas_lose_no_request_when_one_is_killed_under_load(trained):
     """deploy.edge_replicas=2: two swift deploy servers behind the gateway; one is SIGKILLed while requests are in
-    flight on both. No cloud tier, so a request the edges lost would be a 503: every one must be an edge 200."""
+    flight on it. No cloud tier, so a request the edges lost would be a 503: every one must be an edge 200."""
     import asyncio
 
     name, folder = trained
-    p = stack_params(name, "deploy.edge_replicas=2", "deploy.cloud.mode=none", "deploy.max_new_tokens=4")
+    # a generous edge timeout: on a busy 2-core machine one swift deploy took ~20 s a request (no timeout wanted)
+    p = stack_params(name, "deploy.edge_replicas=2", "deploy.cloud.mode=none", "deploy.max_new_tokens=4",
+                     "deploy.edge_timeout_s=600")
     with running_stack(p, echo=print, model_dir=folder) as s:
         pids = dict(s.pids)
         assert set(pids) == {"edge", "edge-2", "gateway"} and len(set(s.edge_urls)) == 2
@@ -388,7 +390,7 @@ def test_two_edge_replicas_lose_no_request_when_one_is_killed_under_load(trained
 
         async def kill_under_load() -> list[httpx.Response]:
             gate = asyncio.Semaphore(4)
-            async with httpx.AsyncClient(trust_env=False, timeout=300) as client:
+            async with httpx.AsyncClient(trust_env=False, timeout=900) as client:
                 async def one(i: int) -> httpx.Response:
                     async with gate:
                         t = time.perf_counter()
@@ -397,10 +399,10 @@ def test_two_edge_replicas_lose_no_request_when_one_is_killed_under_load(trained
                         took.append(round(time.perf_counter() - t, 1))
                         return resp
 
-                running = asyncio.gather(*(one(i) for i in range(24)))
-                while True:  # both replicas busy: a few requests sent to the second one
+                running = asyncio.gather(*(one(i) for i in range(8)))
+                while True:  # a request in flight on the second replica
                     body = (await client.get(f"{s.gateway_url}/healthz")).json()
-                    if body["edge"]["replicas"][1]["requests"] >= 3:
+                    if body["edge"]["replicas"][1]["outstanding"] >= 1:
                         break
                     await asyncio.sleep(0.1)
                 os.killpg(pids["edge-2"], signal.SIGKILL)
@@ -411,8 +413,8 @@ def test_two_edge_replicas_lose_no_request_when_one_is_killed_under_load(trained
             resps = asyncio.run(kill_under_load())
         finally:
             print("request seconds:", took, "\ngateway log:\n", log_tail(s.logs["gateway"], 40))
-        print(f"24 requests at concurrency 4 in {time.perf_counter() - t0:.1f} s")
-        assert [r.status_code for r in resps] == [200] * 24, [r.text for r in resps if r.status_code != 200][:2]
+        print(f"8 requests at concurrency 4 in {time.perf_counter() - t0:.1f} s")
+        assert [r.status_code for r in resps] == [200] * 8, [r.text for r in resps if r.status_code != 200][:2]
         assert all(r.json()["edgecloud"]["tier"] == "edge" for r in resps)
         replicas = httpx.get(f"{s.gateway_url}/healthz", timeout=10).json()["edge"]["replicas"]
         assert replicas[1]["url"] == s.edge_urls[1] and replicas[1]["healthy"] is False

@@ -167,17 +167,19 @@ async def first_answer(pool: ReplicaPool, attempt: Callable[[Replica], Awaitable
                        hold: bool = False) -> Attempted:
     """Run `attempt` on one replica after another (`ReplicaPool.pick`) until one answers: a result whose
     `failure_of` has no fault. A replica that faults is taken out. When every replica was tried and the last
-    fault was a refused connection, all are tried again after a pause, `retries` times (nothing was sent).
+    fault was a refused connection, the refused ones are tried again after a pause, `retries` times (nothing
+    was sent to them; a replica that timed out or answered 5xx is not asked again by this request).
     `hold`: the answering replica's request stays outstanding (a stream: its `on_end` ends it)."""
     result: Any = None
-    attempts, failed, last = 0, {}, None
+    attempts, failed, last, refused = 0, {}, None, set()
     while True:
         replica = pool.pick(tried)
         if replica is None:
             if last is None or last.fault != "connect" or retries <= 0:
                 return Attempted(result, None, attempts, failed)
             retries -= 1
-            tried.clear()
+            tried -= refused
+            refused.clear()
             await asyncio.sleep(RETRY_BACKOFF_S)
             continue
         tried.add(replica.index)
@@ -194,6 +196,8 @@ async def first_answer(pool: ReplicaPool, attempt: Callable[[Replica], Awaitable
                 pool.end(replica, None)
             return Attempted(result, replica, attempts, failed)
         pool.end(replica, str(last))
+        if last.fault == "connect":
+            refused.add(replica.index)
         failed[replica.url] = f"connection failed: {last}" if last.fault == "connect" else str(last)
 
 
