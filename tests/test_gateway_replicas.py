@@ -54,8 +54,8 @@ def serve(threads: list[ServerThread], app: Any) -> str:
 
 
 def gateway(threads: list[ServerThread], urls: list[str], **overrides: Any) -> str:
-    cfg = GatewayConfig(edge_base_urls=urls, edge_model=EDGE, edge_system_prompt=None, edge_timeout_s=5.0,
-                        health_timeout_s=0.5, **overrides)
+    settings = {"edge_timeout_s": 5.0, "health_timeout_s": 0.5, **overrides}
+    cfg = GatewayConfig(edge_base_urls=urls, edge_model=EDGE, edge_system_prompt=None, **settings)
     return serve(threads, create_app(cfg))
 
 
