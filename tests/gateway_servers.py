@@ -48,8 +48,12 @@ class ServerThread:
         assert not self.thread.is_alive(), "test server thread outlived its test"
 
 
-def rule_upstream(model: str, answer: Callable[[str], str]) -> tuple[FastAPI, list[dict[str, Any]]]:
-    """An OpenAI-compatible app whose reply is `answer(last user message)`; returns it and its request log."""
+def rule_upstream(model: str, answer: Callable[[str], str],
+                  delay_s: float = 0.0) -> tuple[FastAPI, list[dict[str, Any]]]:
+    """An OpenAI-compatible app whose reply is `answer(last user message)`, given after `delay_s` (the time a
+    model would take); returns it and its request log."""
+    import asyncio
+
     app = FastAPI()
     requests: list[dict[str, Any]] = []
 
@@ -57,6 +61,8 @@ def rule_upstream(model: str, answer: Callable[[str], str]) -> tuple[FastAPI, li
     async def chat(request: Request) -> Any:
         body = await request.json()
         requests.append(body)
+        if delay_s:
+            await asyncio.sleep(delay_s)
         last = next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user")
         return {"id": "chatcmpl-rule", "object": "chat.completion", "created": 0, "model": body["model"],
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": answer(last)},
@@ -160,3 +166,17 @@ class StreamingUpstream:
             return {"object": "list", "data": [{"id": model, "object": "model"}]}
 
         self.app = app
+
+
+def main() -> None:
+    """`python tests/gateway_servers.py PORT MODEL DELAY_S`: a rule upstream in a process of its own (answering
+    "echo: <message>" after DELAY_S), for tests that kill an edge server with a signal."""
+    import sys
+
+    port, model, delay_s = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+    app, _ = rule_upstream(model, lambda q: f"echo: {q}", delay_s)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,7 @@ from edgecloud.paths import ROOT, RunDirs, rel
 from edgecloud.publish import numbers, summary_facts
 from edgecloud.train import trainer
 
-PLACEHOLDER_VALUES = {"stage": "03_train", "variant": "torch-fp32"}
+PLACEHOLDER_VALUES = {"stage": "03_train", "variant": "torch-fp32", "replica": "2"}
 
 
 def expand(item: str) -> list[str]:

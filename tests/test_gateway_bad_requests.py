@@ -19,7 +19,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from edgecloud.serve.gateway import MAX_JSON_DEPTH, GatewayConfig, create_app, nesting_exceeds
+from edgecloud.serve.gateway import GatewayConfig, create_app
+from edgecloud.serve.gateway_request import MAX_JSON_DEPTH, nesting_exceeds
 
 from gateway_servers import ServerThread, rule_upstream
 

@@ -442,7 +442,7 @@ MIX = {"e2e-mt-01": (1, False), "e2e-mt-02": (1, False), "e2e-mt-03": (1, False)
 
 def test_multiturn_cases_have_the_single_turn_fields_plus_history():
     from edgecloud.serve.e2e import EDGE_CATEGORIES, Case
-    from edgecloud.serve.gateway import validate_messages
+    from edgecloud.serve.gateway_request import validate_messages
 
     cases = read_jsonl(MULTITURN)
     assert [c["id"] for c in cases] == list(MIX)

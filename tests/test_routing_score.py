@@ -7,7 +7,8 @@ import torch
 from edgecloud.eval import calibrate
 from edgecloud.params import DEFAULT_FORWARD_REPLY
 from edgecloud.routing import TOP_LOGPROBS, decide, forward_token, score_from_logits, score_from_top
-from edgecloud.serve.gateway import TierCall, routing_match
+from edgecloud.serve.gateway_routing import routing_match
+from edgecloud.serve.gateway_tiers import TierCall
 from edgecloud.train.devices import train_dtype
 
 

@@ -28,7 +28,7 @@ from edgecloud.paths import ROOT, RunDirs
 from edgecloud.serve.smoke import report_paths, run_smoke
 from edgecloud.serve.stack import running_stack
 from edgecloud.serve.stack_commands import check_infer_backend, deploy_args, deploy_command, gateway_config
-from edgecloud.serve.stack_parts import StackError, port_is_free
+from edgecloud.serve.stack_parts import StackError, log_tail, port_is_free
 
 
 def free_ports(n: int) -> list[int]:
@@ -378,3 +378,55 @@ def test_a_port_in_time_wait_is_waited_for_not_silently_moved(monkeypatch):
     calls["n"] = -100
     with pytest.raises(st.StackError, match=r"8999 \(deploy.edge_port\) still not free after 1 s"):
         st.wait_for_time_wait([part], lines.append, limit_s=1)
+
+
+@pytest.mark.integration
+def test_two_edge_replicas_lose_no_request_when_one_is_killed_under_load(trained):
+    """deploy.edge_replicas=2: two swift deploy servers behind the gateway; one is SIGKILLed while requests are in
+    flight on it. No cloud tier, so a request the edges lost would be a 503: every one must be an edge 200."""
+    import asyncio
+
+    name, folder = trained
+    # a generous edge timeout: on a busy 2-core machine one swift deploy took ~20 s a request (no timeout wanted)
+    p = stack_params(name, "deploy.edge_replicas=2", "deploy.cloud.mode=none", "deploy.max_new_tokens=4",
+                     "deploy.edge_timeout_s=600")
+    with running_stack(p, echo=print, model_dir=folder) as s:
+        pids = dict(s.pids)
+        assert set(pids) == {"edge", "edge-2", "gateway"} and len(set(s.edge_urls)) == 2
+        assert json.loads(s.gateway_config.read_text())["edge_base_urls"] == s.edge_urls
+        print("resident MB:", {n: round(psutil.Process(pid).memory_info().rss / 2**20) for n, pid in pids.items()},
+              "start-up s:", s.started_s)
+
+        async def kill_under_load() -> list[httpx.Response]:
+            gate = asyncio.Semaphore(4)
+            async with httpx.AsyncClient(trust_env=False, timeout=900) as client:
+                async def one(i: int) -> httpx.Response:
+                    async with gate:
+                        t = time.perf_counter()
+                        resp = await client.post(f"{s.gateway_url}/v1/chat/completions", json={
+                            "messages": [{"role": "user", "content": f"打开{i}号灯"}], "max_tokens": 4})
+                        took.append(round(time.perf_counter() - t, 1))
+                        return resp
+
+                running = asyncio.gather(*(one(i) for i in range(8)))
+                while True:  # a request in flight on the second replica
+                    body = (await client.get(f"{s.gateway_url}/healthz")).json()
+                    if body["edge"]["replicas"][1]["outstanding"] >= 1:
+                        break
+                    await asyncio.sleep(0.1)
+                os.killpg(pids["edge-2"], signal.SIGKILL)
+                return await running
+
+        t0, took = time.perf_counter(), []
+        try:
+            resps = asyncio.run(kill_under_load())
+        finally:
+            print("request seconds:", took, "\ngateway log:\n", log_tail(s.logs["gateway"], 40))
+        print(f"8 requests at concurrency 4 in {time.perf_counter() - t0:.1f} s")
+        assert [r.status_code for r in resps] == [200] * 8, [r.text for r in resps if r.status_code != 200][:2]
+        assert all(r.json()["edgecloud"]["tier"] == "edge" for r in resps)
+        replicas = httpx.get(f"{s.gateway_url}/healthz", timeout=10).json()["edge"]["replicas"]
+        assert replicas[1]["url"] == s.edge_urls[1] and replicas[1]["healthy"] is False
+        assert replicas[1]["failures"] >= 1 and replicas[0]["healthy"] is True
+    time.sleep(0.5)
+    assert not [n for n, pid in pids.items() if alive(pid)] and not stack_children()

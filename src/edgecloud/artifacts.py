@@ -111,6 +111,8 @@ _LIST: list[Artifact] = [
        label="云端部署日志 cloud deploy log"),
     _a("edge_server_log", "05_deploy", "reports/edge_server_{run}_{variant}.log", "log", always=False,
        label="端侧变体服务日志 edge-variant server log"),
+    _a("edge_replica_log", "05_deploy", "reports/edge_replica_{run}_{replica}.log", "log", always=False,
+       label="端侧副本日志 edge replica log"),
     _a("gateway_log", "05_deploy", "reports/edge_gateway_{run}.log", "log", label="网关日志 gateway log"),
     _a("deploy_command", "05_deploy", "reports/swift_deploy_{run}_command.txt", "report",
        label="部署命令 deploy commands"),

@@ -237,6 +237,9 @@ class DeployParams(_Strict):
     edge_variant: EdgeVariantName | None = Field(None, description="serve this 07_edge_bench variant as the edge tier "
                                                  "(python -m edgecloud.edge.server); null = swift deploy")
     edge_threads: int = Field(2, ge=1, description="CPU threads of the edge variant server")
+    edge_replicas: int = Field(1, ge=1, le=8, description="edge servers the stack starts (replicas: each its own "
+                               "swift deploy, or variant server, the first on edge_port, the others on free loopback "
+                               "ports); the gateway spreads requests over them (least outstanding requests)")
 
     @model_validator(mode="after")
     def _distinct_ports(self) -> "DeployParams":

@@ -87,7 +87,7 @@ def chat(client: httpx.Client, target: Target, messages: list[dict[str, str]], m
          logprobs: bool) -> dict[str, Any]:
     """One greedy chat completion: reply (stripped, as in-process), token counts, wall seconds, and with
     `logprobs` the first position's [(token, logprob)] (`top`)."""
-    from edgecloud.serve.gateway import first_top_logprobs
+    from edgecloud.serve.gateway_tiers import first_top_logprobs
 
     payload: dict[str, Any] = {"model": target.model, "messages": messages, "max_tokens": max_tokens,
                                "temperature": 0, "stream": False}

@@ -27,27 +27,32 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 import anyio
 import httpx
 import regex
 from fastapi.responses import StreamingResponse
 
-from edgecloud.routing import _EN, _ZH, TOP_LOGPROBS, forward_match, score_from_top
-from edgecloud.serve.gateway import (
-    RETRY_BACKOFF_S,
-    ApiError,
-    ChatRequest,
+from edgecloud.routing import _EN, _ZH, forward_match, score_from_top
+from edgecloud.serve.edge_replicas import failed_reason, first_answer
+from edgecloud.serve.gateway_request import ApiError, ChatRequest
+from edgecloud.serve.gateway_routing import (
     GatewayState,
     Outcome,
-    TierCall,
-    _reply_of,
     cloud_headers,
     cloud_request,
     edge_messages,
-    first_top_logprobs,
     routing_match,
+)
+from edgecloud.serve.gateway_tiers import (
+    RETRY_BACKOFF_S,
+    Failure,
+    TierCall,
+    _reply_of,
+    chat_payload,
+    first_top_logprobs,
+    status_failure,
 )
 
 # The forward phrases, compiled by `regex` for partial matching: "could this text still become one?"
@@ -79,6 +84,8 @@ class TierStream:
         self.done, self.error = False, None
         self.ms = 0.0
         self._complete = complete  # (text, usage, finish, top) of a JSON answer
+        self.faulted = False  # the server failed (reset, timed out, closed early), not the reply
+        self.on_end: Callable[[str | None], None] | None = None  # told once, at the end: the fault or None
         self._lines = resp.aiter_lines() if complete is None else None
 
     def score(self, token: str) -> float | None:
@@ -99,16 +106,16 @@ class TierStream:
             while True:
                 line = await anext(self._lines, None)
                 if line is None:
-                    self._finish("the stream ended without [DONE]" if not self.text else None)
+                    self._finish("the stream ended without [DONE]" if not self.text else None, fault=not self.text)
                     return ""
                 if line.startswith("data:"):
                     data.append(line[5:].strip())
                 elif not line.strip() and data:
                     return self._event("\n".join(data))
         except httpx.TimeoutException:
-            self._finish("no event within the timeout")
+            self._finish("no event within the timeout", fault=True)
         except httpx.HTTPError as exc:
-            self._finish(f"{type(exc).__name__}: {exc}")
+            self._finish(f"{type(exc).__name__}: {exc}", fault=True)
         return ""
 
     def _event(self, data: str) -> str:
@@ -134,8 +141,11 @@ class TierStream:
         self.text += delta
         return delta
 
-    def _finish(self, error: str | None = None) -> None:
-        self.done, self.error = True, error
+    def _finish(self, error: str | None = None, fault: bool = False) -> None:
+        self.done, self.error, self.faulted = True, error, fault
+        if self.on_end is not None:
+            tell, self.on_end = self.on_end, None
+            tell(error if fault else None)
         self.ms = (time.perf_counter() - self.start) * 1000
         self.text = self.text.rstrip("\ufffd")
 
@@ -156,12 +166,10 @@ class TierStream:
 
 async def open_stream(client: httpx.AsyncClient, base_url: str, model: str, messages: list[dict[str, str]],
                       sampling: dict[str, Any], timeout_s: float, retries: int, headers: dict[str, str] | None = None,
-                      logprobs: bool = False) -> TierStream | str:
-    """Start a streaming completion (retrying connection errors only, like `gateway.call_tier`); the stream,
+                      logprobs: bool = False) -> TierStream | Failure:
+    """Start a streaming completion (retrying connection errors only, like `gateway_tiers.call_tier`); the stream,
     or why there is none. `timeout_s` bounds the start; each later event may take as long again."""
-    payload: dict[str, Any] = {"model": model, "messages": messages, "stream": True, **sampling}
-    if logprobs:
-        payload.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
+    payload = chat_payload(model, messages, sampling, True, logprobs)
     start, attempts = time.perf_counter(), 0
     request = client.build_request("POST", f"{base_url}/chat/completions", json=payload, headers=headers,
                                    timeout=timeout_s)
@@ -174,7 +182,7 @@ async def open_stream(client: httpx.AsyncClient, base_url: str, model: str, mess
                     break
                 except httpx.ConnectError as exc:
                     if attempts > retries:
-                        return f"connection failed after {attempts} attempt(s): {exc}"
+                        return Failure(f"connection failed after {attempts} attempt(s): {exc}", "connect")
                     await asyncio.sleep(RETRY_BACKOFF_S)
             complete = None
             if resp.status_code == 200 and resp.headers.get("content-type", "").startswith("application/json"):
@@ -182,15 +190,15 @@ async def open_stream(client: httpx.AsyncClient, base_url: str, model: str, mess
                 parsed = _reply_of(resp)
                 if isinstance(parsed, str):
                     await resp.aclose()
-                    return parsed
+                    return parsed if isinstance(parsed, Failure) else Failure(parsed)
                 complete = (*parsed, first_top_logprobs(resp))
     except (TimeoutError, httpx.TimeoutException):
-        return f"timed out after {timeout_s:g} s"
+        return Failure(f"timed out after {timeout_s:g} s", "timeout")
     except httpx.HTTPError as exc:
-        return f"{type(exc).__name__}: {exc}"
-    if resp.status_code != 200:
+        return Failure(f"{type(exc).__name__}: {exc}", "transport")
+    if (failed := status_failure(resp.status_code)) is not None:
         await resp.aclose()
-        return f"HTTP {resp.status_code}"  # the body is not quoted: an upstream may echo headers
+        return failed
     return TierStream(resp, start, attempts, complete)
 
 
@@ -215,12 +223,27 @@ class Routed:
     started: float = 0.0  # perf_counter() when the request arrived
 
 
-async def _edge_stream(state: GatewayState, chat: ChatRequest, logprobs: bool) -> TierStream | str:
-    cfg = state.config
+async def _edge_stream(state: GatewayState, chat: ChatRequest, logprobs: bool,
+                       tried: set[int] | None = None) -> TierStream | str:
+    """A streaming completion from an edge replica (`edge_replicas.first_answer`: a replica that faults is taken
+    out and the next one asked); the replica's request stays outstanding until the stream ends."""
+    cfg, pool = state.config, state.replicas
     assert state.edge_client is not None
-    return await open_stream(state.edge_client, cfg.edge_base_url, cfg.edge_model,
-                             edge_messages(chat.messages, cfg.edge_system_prompt), chat.sampling,
-                             cfg.edge_timeout_s, cfg.connect_retries, logprobs=logprobs)
+    messages = edge_messages(chat.messages, cfg.edge_system_prompt)
+    done = await first_answer(
+        pool, lambda r: open_stream(state.edge_client, r.url, cfg.edge_model, messages, chat.sampling,
+                                    cfg.edge_timeout_s, 0, logprobs=logprobs),
+        lambda got: got if isinstance(got, Failure) else None, cfg.connect_retries,
+        set() if tried is None else tried, hold=True)
+    stream, replica = done.result, done.replica
+    if isinstance(stream, TierStream) and replica is not None:
+        stream.attempts = done.attempts
+        stream.on_end = lambda fault: pool.end(replica, fault)
+        return stream
+    reason = str(stream)
+    if getattr(stream, "fault", None) == "connect":
+        reason = f"connection failed after {done.attempts} attempt(s): {reason.split(': ', 1)[-1]}"
+    return failed_reason(done, reason)
 
 
 async def _cloud_stream(state: GatewayState, chat: ChatRequest) -> TierStream | str:
@@ -250,27 +273,30 @@ async def route_stream(state: GatewayState, chat: ChatRequest, started: float) -
 
 
 async def _route(state: GatewayState, chat: ChatRequest) -> Routed:
-    cfg = state.config
-    edge = await _edge_stream(state, chat, logprobs=cfg.routing_threshold is not None)
-    if isinstance(edge, str):
-        return await _edge_down(state, chat, TierCall(ok=False, reason=edge))
-    decided: str | None | bool = False
-    try:
-        async with asyncio.timeout(cfg.edge_timeout_s):
-            while decided is False and not edge.done:
-                await edge.read()
-                decided = _early_match(edge, state)
-    except TimeoutError:
-        edge._finish(f"no decision within {cfg.edge_timeout_s:g} s")
-    if edge.done:  # the whole reply (or a fault) came before a decision: decide as the non-streamed path does
-        call = edge.call(cfg.forward_token)
-        if not call.ok:
-            await edge.aclose()
-            return await _edge_down(state, chat, call)
-        decided = routing_match(call, cfg.routing_threshold)
-    if decided is None or decided is False:
-        return Routed(edge, "edge", "ok", cfg.edge_model, edge, pending=edge.text)
-    return await _forward(state, chat, edge, decided)
+    cfg, tried = state.config, set()
+    while True:
+        edge = await _edge_stream(state, chat, logprobs=cfg.routing_threshold is not None, tried=tried)
+        if isinstance(edge, str):
+            return await _edge_down(state, chat, TierCall(ok=False, reason=edge))
+        decided: str | None | bool = False
+        try:
+            async with asyncio.timeout(cfg.edge_timeout_s):
+                while decided is False and not edge.done:
+                    await edge.read()
+                    decided = _early_match(edge, state)
+        except TimeoutError:
+            edge._finish(f"no decision within {cfg.edge_timeout_s:g} s", fault=True)
+        if edge.done:  # the whole reply (or a fault) came before a decision: decide as the non-streamed path does
+            call = edge.call(cfg.forward_token)
+            if not call.ok:
+                await edge.aclose()
+                if edge.faulted and state.replicas.has_untried(tried):
+                    continue  # the replica failed before anything was sent to the client: ask another
+                return await _edge_down(state, chat, call)
+            decided = routing_match(call, cfg.routing_threshold)
+        if decided is None or decided is False:
+            return Routed(edge, "edge", "ok", cfg.edge_model, edge, pending=edge.text)
+        return await _forward(state, chat, edge, decided)
 
 
 async def _forward(state: GatewayState, chat: ChatRequest, edge: TierStream, match: str) -> Routed:

@@ -44,6 +44,7 @@ from edgecloud.serve.stack_commands import (
     check_infer_backend,
     cloud_label,
     deploy_command,
+    edge_ports,
     edge_variant_command,
     edge_variant_log,
     gateway_config,
@@ -70,7 +71,8 @@ def _stop_all_at_exit() -> None:
 @dataclass
 class Stack:
     """A running stack. URLs: `gateway_url` is the gateway's root (it also serves /healthz, /api/chat and
-    the web page); `edge_url` and `cloud_url` are OpenAI base URLs (ending in /v1)."""
+    the web page); `edge_url` (the first edge replica), `edge_urls` (all) and `cloud_url` are OpenAI base URLs
+    (ending in /v1). Parts: gateway, edge, edge-2 ... (replicas), cloud."""
 
     run_name: str
     gateway_url: str
@@ -84,6 +86,7 @@ class Stack:
     logs: dict[str, Path]
     started_s: dict[str, float] = field(default_factory=dict)
     parts: dict[str, Part] = field(default_factory=dict, repr=False)
+    edge_urls: list[str] = field(default_factory=list)
 
     @property
     def pids(self) -> dict[str, int]:
@@ -95,7 +98,7 @@ class Stack:
 
     def stop(self) -> None:
         """Stop every part, gateway first (so it never reports a half-stopped stack); idempotent."""
-        for name in ("gateway", "edge", "cloud"):
+        for name in ("gateway", *(n for n in self.parts if n.startswith("edge")), "cloud"):
             if name in self.parts:
                 self.parts[name].stop()
         if self in _LIVE:
@@ -126,16 +129,20 @@ def edge_model_dir(params: Params, model_dir: Path) -> Path:
     return view
 
 
-def _parts(params: Params, model_dir: Path, adapter: Path, device: str) -> list[Part]:
+def _parts(params: Params, model_dir: Path, adapter: Path, device: str, ports: list[int]) -> list[Part]:
     d, host = params.deploy, params.deploy.host
     names, logs = served_names(params), log_paths(params)
     env = swift_env(params, device)
-    edge_cmd = (deploy_command(params, edge_model_dir(params, model_dir), d.edge_port, names["edge"], adapter)
-                if d.edge_variant is None
-                else edge_variant_command(params, d.edge_port, names["edge"]))
-    edge_log = logs["edge"] if d.edge_variant is None else edge_variant_log(params)
-    parts = [Part("edge", edge_cmd, env, edge_log,
-                  d.edge_port, "deploy.edge_port", f"http://{host}:{d.edge_port}/v1/models", names["edge"])]
+    served_dir = edge_model_dir(params, model_dir) if d.edge_variant is None else None
+    parts = []
+    for i, port in enumerate(ports, start=1):  # the edge replicas, each its own server on its own port
+        edge_cmd = (deploy_command(params, served_dir, port, names["edge"], adapter) if served_dir is not None
+                    else edge_variant_command(params, port, names["edge"]))
+        edge_log = (artifacts.path("edge_replica_log", params, replica=i) if i > 1
+                    else logs["edge"] if d.edge_variant is None else edge_variant_log(params))
+        parts.append(Part("edge" if i == 1 else f"edge-{i}", edge_cmd, env, edge_log, port,
+                          "deploy.edge_port" if i == 1 else "deploy.edge_replicas",
+                          f"http://{host}:{port}/v1/models", names["edge"]))
     if d.cloud.mode == "local_standin":
         parts.append(Part("cloud", deploy_command(params, model_dir, d.cloud_port, names["cloud"], None), env,
                           logs["cloud"], d.cloud_port, "deploy.cloud_port",
@@ -200,9 +207,10 @@ def _gateway_health(client: httpx.Client, url: str) -> dict[str, Any] | None:
 
 
 def _stack_healthy(body: dict[str, Any], cloud_mode: str) -> bool:
-    """Edge served; a local stand-in must be served too. A remote cloud is not ours to wait for: the
-    gateway reports it (status degraded) and forwards get status cloud_unavailable until it answers."""
-    edge_ok = bool(body.get("edge", {}).get("ok"))
+    """Edge served (every replica); a local stand-in must be served too. A remote cloud is not ours to wait for:
+    the gateway reports it (status degraded) and forwards get status cloud_unavailable until it answers."""
+    edge = body.get("edge", {})
+    edge_ok = bool(edge.get("ok")) and all(r.get("healthy") for r in edge.get("replicas", []))
     if cloud_mode == "local_standin":
         return edge_ok and bool(body.get("cloud", {}).get("ok"))
     return edge_ok
@@ -241,11 +249,12 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
     adapter = Path(adapter) if adapter is not None else best_adapter(params)
     d = params.deploy
     device = pick_device(params.model.device)
-    parts = _parts(params, model_dir, adapter, device)
+    ports = edge_ports(params)
+    parts = _parts(params, model_dir, adapter, device, ports)
     _check_inputs(params, model_dir, adapter, parts)
     wait_for_time_wait(parts, echo)
 
-    cfg = gateway_config(params)
+    cfg = gateway_config(params, ports)
     cfg_path = artifacts.path("gateway_config", params)
     write_json(cfg_path, cfg)
     names = served_names(params)
@@ -254,7 +263,8 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
         edge_url=f"http://{d.host}:{d.edge_port}/v1", cloud_url=cfg["cloud_base_url"],
         cloud_label=cloud_label(params), cloud_mode=d.cloud.mode,
         served_model=names["edge"], cloud_model=cfg["cloud_model"], gateway_config=cfg_path,
-        logs={p.name: p.log for p in parts}, parts={p.name: p for p in parts})
+        logs={p.name: p.log for p in parts}, parts={p.name: p for p in parts},
+        edge_urls=[f"http://{d.host}:{port}/v1" for port in ports])
     commands = "\n".join(" ".join(shlex.quote(c) for c in p.command) for p in parts)
     command_file = artifacts.path("deploy_command", params)
     command_file.parent.mkdir(parents=True, exist_ok=True)  # a stack over a given model and adapter: a new run
@@ -271,7 +281,7 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
         stack.started_s["stack"] = round(time.perf_counter() - t_start, 1)
         cloud = f"{stack.cloud_label} at {stack.cloud_url}" if stack.cloud_url else "none"
         echo(f"Stack ready after {stack.started_s['stack']:.1f} s: gateway {stack.gateway_url}, "
-             f"edge {stack.edge_url} ({stack.served_model}), cloud: {cloud}")
+             f"edge {', '.join(stack.edge_urls)} ({stack.served_model}), cloud: {cloud}")
         yield stack
     finally:
         stack.stop()

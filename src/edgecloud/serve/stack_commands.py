@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -151,9 +152,31 @@ def check_edge_variant(params: Params) -> None:
         raise StackError(f"deploy.edge_variant={name}: {missing}")
 
 
-def gateway_config(params: Params) -> dict[str, Any]:
-    """The GatewayConfig of the run; secrets only by environment-variable NAME."""
+def edge_ports(params: Params) -> list[int]:
+    """The edge replicas' ports: deploy.edge_port, then (deploy.edge_replicas > 1) free loopback ports."""
     d = params.deploy
+    taken = {d.gateway_port, d.edge_port, d.cloud_port}
+    socks = []
+    try:
+        while len(socks) < d.edge_replicas - 1:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind((d.host, 0))
+            if s.getsockname()[1] in taken:
+                s.close()
+                continue
+            socks.append(s)
+        return [d.edge_port, *(s.getsockname()[1] for s in socks)]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def gateway_config(params: Params, ports: list[int] | None = None) -> dict[str, Any]:
+    """The GatewayConfig of the run (`ports`: the edge replicas', by default `edge_ports`); secrets only by
+    environment-variable NAME. One edge is `edge_base_url` as always, replicas are `edge_base_urls`."""
+    d = params.deploy
+    ports = ports or edge_ports(params)
+    urls = [f"http://{d.host}:{port}/v1" for port in ports]
     host = d.host
     names = served_names(params)
     cloud: dict[str, Any] = {"cloud_base_url": None, "cloud_model": None, "cloud_api_key_env": None}
@@ -165,7 +188,7 @@ def gateway_config(params: Params) -> dict[str, Any]:
                  "cloud_api_key_env": d.cloud.api_key_env}
     return {
         "host": host, "port": d.gateway_port,
-        "edge_base_url": f"http://{host}:{d.edge_port}/v1", "edge_model": names["edge"],
+        **({"edge_base_url": urls[0]} if len(urls) == 1 else {"edge_base_urls": urls}), "edge_model": names["edge"],
         "edge_system_prompt": params.data.system_prompt,
         **cloud,
         "cloud_label": cloud_label(params) or "no cloud tier (deploy.cloud.mode none)",
