@@ -162,7 +162,7 @@ def test_run_name_may_come_from_set_and_shipped_profiles_name_their_run(write_pa
 
 def test_edge_variants_full_means_the_whole_catalogue():
     from edgecloud.edge.variants import VARIANTS
-    from edgecloud.params import EDGE_VARIANTS
+    from edgecloud.params_sections import EDGE_VARIANTS
 
     assert EDGE_VARIANTS == tuple(VARIANTS)  # the names come from the catalogue, not a second list
     assert load_params("params/default.yaml", ["edge_bench.variants=full"]).edge_bench.variants == list(VARIANTS)

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from edgecloud.params import ModelParams, load_params
+from edgecloud.params import load_params
+from edgecloud.params_sections import ModelParams
 from edgecloud.paths import RunDirs
 from edgecloud.train import prepare
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from edgecloud.eval import evaluate
-from edgecloud.publish import figures, summary_facts, summary_sections
+from edgecloud.publish import figures, summary_facts, summary_metrics
 from edgecloud.train.prepare import model_table
 from edgecloud.train.trainer import summary_markdown, train_table
 
@@ -46,12 +46,12 @@ def test_the_run_report_shows_the_thesis_tables_of_02_and_03():
              "swift_template": "chatml", "device": "cpu", "smoke": {"reply": "Hi | there", "latency_s": 1.2,
                                                                      "tokens_per_s": 14.7}}
     f = facts({"model": model, "train": TRAIN})
-    shown = "\n".join(summary_sections._section_model(f))
+    shown = "\n".join(summary_metrics._section_model(f))
     thesis = model_table(model)
     assert thesis.values.tolist()[4] == ["参数量 parameters", "134.5 M"]
     for item, value in thesis.values.tolist():
         assert f"| {item} | {value.replace('|', chr(92) + '|')} |" in shown
-    shown = "\n".join(summary_sections._section_train(f))
+    shown = "\n".join(summary_metrics._section_train(f))
     for row in train_table(TRAIN, marks=True).values.tolist():
         assert "| " + " | ".join(row) + " |" in shown
 
@@ -75,7 +75,7 @@ def test_the_run_report_shows_the_thesis_tables_of_04():
               "cloud_share_ci": [0.1, 0.33], "rouge_l": 0.41, "char_f1": 0.5, "non_empty_rate": 1.0, "p50_s": 0.52}
     base = {**router, "router": "always_edge", "label": "始终端侧 always-edge", "accuracy": 0.8}
     ev = {"routers": [base, router], "heldout": {"records": 40, "cloud": 10, "routers": [router]}}
-    shown = "\n".join(summary_sections._section_eval(facts({"eval": ev})))
+    shown = "\n".join(summary_metrics._section_eval(facts({"eval": ev})))
     thesis = evaluate.routers_table(ev).values.tolist()
     assert thesis[1][:2] == ["LoRA 微调 fine-tuned", "90.0% [78%, 96%]"] and thesis[1][4] == "1/40"
     marked = evaluate.routers_table(ev, marks=True).values.tolist()

@@ -8,9 +8,10 @@ summary and the thesis macros show the same digits), the artifact index lists on
 disk, and a missing report says which stage to run instead of failing.
 
 Shape: `gather` (`summary_facts`) does all the reading (reports, manifest, files on disk) into `Facts`;
-the `_section_*` functions (`summary_sections`) and `compute_risks` (`summary_risks`) turn Facts into
-text, with the small helpers of `summary_format`; `write_summary` here and `write_html`
-(`summary_html`) write. No I/O below `gather`, except `write_html` reading the executed notebooks.
+the `_section_*` functions (`summary_metrics`: 关键指标, one per stage; `summary_sections`: the other
+parts) and `compute_risks` (`summary_risks`) turn Facts into text, with the small helpers of
+`summary_format`; `write_summary` here and `write_html` (`summary_html`) write. No I/O below `gather`,
+except `write_html` reading the executed notebooks.
 """
 from __future__ import annotations
 
@@ -18,20 +19,22 @@ from pathlib import Path
 
 from edgecloud.params import Params
 from edgecloud.publish.summary_facts import Facts, _paths, gather
-from edgecloud.publish.summary_risks import compute_risks
-from edgecloud.publish.summary_sections import (
-    _section_artifacts,
+from edgecloud.publish.summary_metrics import (
     _section_bench,
-    _section_best,
-    _section_conclusions,
     _section_data,
     _section_deploy,
     _section_e2e,
     _section_eval,
     _section_model,
+    _section_train,
+)
+from edgecloud.publish.summary_risks import compute_risks
+from edgecloud.publish.summary_sections import (
+    _section_artifacts,
+    _section_best,
+    _section_conclusions,
     _section_risks,
     _section_sync,
-    _section_train,
 )
 
 

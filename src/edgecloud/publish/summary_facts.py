@@ -2,9 +2,9 @@
 
 `gather` does all the reading of the run report (stage reports, the run manifest, the thesis sync
 record, the files on disk for the artifact index) into `Facts`; the sections
-(`edgecloud.publish.summary_sections`) and the risks (`edgecloud.publish.summary_risks`) only read
-Facts. The stage names and the artifact groups the report shows are here too; `_paths` and `_load`
-serve the other summary_* modules as well.
+(`edgecloud.publish.summary_sections`, `edgecloud.publish.summary_metrics`) and the risks
+(`edgecloud.publish.summary_risks`) only read Facts. The stage names and the artifact groups the report
+shows are here too; `_paths` and `_load` serve the other summary_* modules as well.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Small pure helpers of the run report: numbers and sizes as text, Markdown tables, the line that says
 which stage to run for a missing report, and the few lookups in Facts that both the sections
-(`summary_sections`) and the risks (`summary_risks`) make. The names keep the underscore of the one
-module they came from: they are for the summary_* modules only.
+(`summary_sections`, `summary_metrics`) and the risks (`summary_risks`) make. The names keep the
+underscore of the one module they came from: they are for the summary_* modules only.
 """
 from __future__ import annotations
 

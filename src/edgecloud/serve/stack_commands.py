@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from edgecloud import artifacts
-from edgecloud.params import CloudParams, Params
+from edgecloud.params import Params
+from edgecloud.params_sections import CloudParams
 from edgecloud.paths import rel
 from edgecloud.serve.stack_parts import StackError
 

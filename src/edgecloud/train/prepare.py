@@ -22,7 +22,8 @@ from edgecloud import artifacts
 from edgecloud.errors import EdgecloudError
 from edgecloud.jsonio import sha256_file, write_json
 from edgecloud.model import greedy_reply, load_model, load_tokenizer, load_weights
-from edgecloud.params import ModelParams, Params
+from edgecloud.params import Params
+from edgecloud.params_sections import ModelParams
 from edgecloud.paths import MODELS_DIR, RunDirs, rel, resolve
 from edgecloud.train.devices import pick_device
 from edgecloud.train.swift_prompt import check_prompt
