@@ -170,7 +170,8 @@ def run(model_dir: Path, rounds: int, max_tokens: int, cloud_token_ms: float, wo
         wait_http(health, 900, procs[0])  # loading takes long on a busy machine
         base = {"host": "127.0.0.1", "edge_base_url": edge_url, "edge_model": SERVED, "edge_system_prompt": None,
                 "cloud_base_url": f"http://127.0.0.1:{cloud_port}/v1", "cloud_model": "cloud-stub",
-                "cloud_label": "streaming stub", "edge_timeout_s": 120, "cloud_timeout_s": 60}
+                "cloud_label": "streaming stub", "edge_timeout_s": 120, "cloud_timeout_s": 60,
+                "stream_routing": "first_chunk"}  # the package's edge server streams the raw first position
         procs.append(gateway_proc({**base, "port": gw_edge_port}, work))
         procs.append(gateway_proc({**base, "port": gw_fwd_port, "routing_threshold": -100.0}, work))
         for port in (gw_edge_port, gw_fwd_port):

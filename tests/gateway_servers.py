@@ -7,6 +7,7 @@ They stand in for the tiers' HTTP behaviour only, not for the edge model.
 """
 from __future__ import annotations
 
+import math
 import socket
 import threading
 import time
@@ -95,25 +96,35 @@ class StreamingUpstream:
 
     It records each generation: how many tokens it produced, whether it ran to the end, and whether it was
     stopped because its client went away (`cancelled`); `active` counts generations still running, the
-    server's busy slots."""
+    server's busy slots.
+
+    `stream_drops`: a token left out of the streamed first position's top_logprobs, the others renormalised, as
+    swift deploy (ms-swift 4.6, transformers engine) streams them after `begin_suppress_tokens`; its non-streamed
+    reply gives the raw distribution."""
 
     def __init__(self, model: str, tokens: Callable[[str], list[str]], delay_s: float = 0.0,
-                 top: Callable[[str], list[tuple[str, float]]] | None = None) -> None:
+                 top: Callable[[str], list[tuple[str, float]]] | None = None, stream_drops: str | None = None) -> None:
         import asyncio
         import json
 
         from fastapi.responses import StreamingResponse
 
         self.model, self.tokens, self.delay_s, self.top = model, tokens, delay_s, top
+        self.stream_drops = stream_drops
         self.requests: list[dict[str, Any]] = []
         self.generations: list[dict[str, Any]] = []
         self.active = 0
         app = FastAPI()
 
-        def first_logprobs(last: str, n: int) -> dict[str, Any] | None:
+        def first_logprobs(last: str, n: int, streamed: bool = False) -> dict[str, Any] | None:
             if self.top is None:
                 return None
-            top = self.top(last)[:n]
+            top = self.top(last)
+            if streamed and self.stream_drops is not None:  # the suppressed token gone, the rest renormalised
+                kept = [(t, lp) for t, lp in top if t != self.stream_drops]
+                mass = math.log(sum(math.exp(lp) for _, lp in kept))
+                top = [(t, lp - mass) for t, lp in kept]
+            top = top[:n]
             return {"content": [{"token": top[0][0], "logprob": top[0][1],
                                  "top_logprobs": [{"token": t, "logprob": lp} for t, lp in top]}]}
 
@@ -145,7 +156,7 @@ class StreamingUpstream:
                         await asyncio.sleep(self.delay_s)  # "generating" the token
                         record["produced"] += 1
                         choice = {"index": 0, "delta": {"content": tok}, "finish_reason": None}
-                        if i == 0 and want_lp and (lp := first_logprobs(last, body.get("top_logprobs") or 1)):
+                        if i == 0 and want_lp and (lp := first_logprobs(last, body.get("top_logprobs") or 1, True)):
                             choice["logprobs"] = lp
                         yield "data: " + json.dumps({**head, "choices": [choice]}, ensure_ascii=False) + "\n\n"
                     yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {},

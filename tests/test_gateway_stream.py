@@ -136,7 +136,8 @@ def test_a_calibrated_score_forwards_on_the_first_token(stack):
     def top(last: str) -> list[tuple[str, float]]:  # P("[") = 0.90 for the complex request, 0.05 otherwise
         return [("[", -0.105), ("The", -2.4)] if last == COMPLEX else [("巴", -0.1), ("[", -3.0)]
 
-    client, edge, _ = stack(tokens=lambda _: ANSWER * 5, delay_s=0.05, top=top, routing_threshold=0.0)
+    client, edge, _ = stack(tokens=lambda _: ANSWER * 5, delay_s=0.05, top=top, routing_threshold=0.0,
+                            stream_routing="first_chunk")
     chunks = chunks_of(client.post("/v1/chat/completions", json=body(COMPLEX, stream=True)))
     meta = chunks[-1]["edgecloud"]
     assert (meta["tier"], text_of(chunks)) == ("cloud", "".join(CLOUD_TOKENS))
@@ -147,6 +148,35 @@ def test_a_calibrated_score_forwards_on_the_first_token(stack):
     simple = chunks_of(client.post("/v1/chat/completions", json=body("法国的首都是哪里？", stream=True)))
     assert (simple[-1]["edgecloud"]["tier"], text_of(simple)) == ("edge", "".join(ANSWER * 5))
     assert simple[-1]["edgecloud"]["routing_score"] < 0
+
+
+def test_the_probe_scores_before_the_stream_when_the_server_streams_suppressed_log_probabilities(stack):
+    """swift deploy streams the first position after begin_suppress_tokens (no "[" in top_logprobs): the
+    default 'probe' asks one non-streamed token for the score, so a calibrated forward costs the edge one token
+    and never opens its stream; an edge answer is then streamed without log-probabilities."""
+    def top(last: str) -> list[tuple[str, float]]:  # raw: P("[") = 0.90 for the complex request, 0.05 otherwise
+        return [("[", -0.105), ("The", -2.4), ("(", -4.0)] if last == COMPLEX else [("巴", -0.1), ("[", -3.0), ("(", -4.0)]
+
+    client, edge, _ = stack(tokens=lambda _: ANSWER * 5, delay_s=0.05, top=top, routing_threshold=0.0)
+    edge.stream_drops = "["  # as swift deploy streams its first position
+    chunks = chunks_of(client.post("/v1/chat/completions", json=body(COMPLEX, stream=True)))
+    meta = chunks[-1]["edgecloud"]
+    assert (meta["tier"], meta["edge_decision"], text_of(chunks)) == ("cloud", "forward", "".join(CLOUD_TOKENS))
+    assert meta["routing_score"] == pytest.approx(2.2, abs=0.05)
+    probe = edge.requests[0]
+    assert (probe.get("stream"), probe["max_tokens"], probe["logprobs"], probe["top_logprobs"]) == (False, 1, True, 5)
+    assert len(edge.requests) == 1 and edge.generations == []  # no edge stream was opened
+    simple = chunks_of(client.post("/v1/chat/completions", json=body("法国的首都是哪里？", stream=True)))
+    meta = simple[-1]["edgecloud"]
+    assert (meta["tier"], meta["edge_decision"], text_of(simple)) == ("edge", "answer", "".join(ANSWER * 5))
+    assert meta["routing_score"] < 0
+    assert edge.requests[1]["max_tokens"] == 1 and edge.requests[2]["stream"] and not edge.requests[2].get("logprobs")
+    # the same upstream read from the stream's first chunk never sees "[": the reason 'probe' is the default
+    first_chunk, edge2, _ = stack(tokens=lambda _: ANSWER * 5, top=top, routing_threshold=0.0,
+                                  stream_routing="first_chunk")
+    edge2.stream_drops = "["
+    missed = chunks_of(first_chunk.post("/v1/chat/completions", json=body(COMPLEX, stream=True)))
+    assert missed[-1]["edgecloud"]["tier"] == "edge"
 
 
 @pytest.mark.parametrize("case", ["edge", "forward", "score_forward", "no_cloud", "cloud_down", "edge_down"])

@@ -271,6 +271,23 @@ def test_a_calibrated_edge_never_starts_the_forward_reply_and_still_scores_it(tr
             body = httpx.post(f"{s.edge_url}/chat/completions", timeout=120, json={
                 "model": s.served_model, "messages": msgs, "max_tokens": 4, "logprobs": True,
                 "top_logprobs": 5}).json()
+            # streamed, swift deploy lists the first position after the suppression (without that token): the
+            # gateway's default 'probe' scores a streamed request as the non-streamed one (stream_routing)
+            events = httpx.post(f"{s.edge_url}/chat/completions", timeout=120, json={
+                "model": s.served_model, "messages": msgs, "max_tokens": 4, "logprobs": True, "top_logprobs": 5,
+                "stream": True}).text
+            chunks = [json.loads(x[6:]) for x in events.splitlines() if x.startswith("data: {")]
+            lp = next(c["choices"][0]["logprobs"] for c in chunks if c["choices"] and c["choices"][0].get("logprobs"))
+            assert tok.decode([first]) not in {t["token"] for t in lp["content"][0]["top_logprobs"]}
+            assert gateway_config(p)["stream_routing"] == "probe"
+            user = msgs[-1]["content"]
+            plain = httpx.post(f"{s.gateway_url}/v1/chat/completions", timeout=120, json={
+                "messages": [{"role": "user", "content": user}], "max_tokens": 4}).json()["edgecloud"]
+            streamed = httpx.post(f"{s.gateway_url}/v1/chat/completions", timeout=120, json={
+                "messages": [{"role": "user", "content": user}], "max_tokens": 4, "stream": True}).text
+            meta = [json.loads(x[6:]) for x in streamed.splitlines() if x.startswith("data: {")][-1]["edgecloud"]
+            assert meta["routing_score"] == pytest.approx(plain["routing_score"], abs=1e-3)
+            assert meta["tier"] == plain["tier"] == "edge"  # threshold 50: nothing forwards
         content = body["choices"][0]["logprobs"]["content"]
         assert "\ufffd" not in tok.decode([first])  # a whole-character token, so texts identify tokens
         assert content[0]["token"] != tok.decode([first])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -64,6 +65,12 @@ class GatewayConfig(BaseModel):
         "the edge server must then answer with the forward token suppressed as first token (stack.edge_model_dir); "
         "None: the edge's reply alone decides")
     forward_token: str = Field("[", min_length=1, description="first token of the forward reply (the decision token)")
+    stream_routing: Literal["probe", "first_chunk"] = Field(
+        "probe", description="how a streamed request gets its routing score when routing_threshold is set: 'probe' "
+        "asks the edge for one non-streamed token with top_logprobs first (swift deploy streams the first position's "
+        "log-probabilities after begin_suppress_tokens, without the forward token), then streams the answer; "
+        "'first_chunk' reads the score from the stream's first chunk (the package's edge server, which streams the "
+        "raw distribution)")
 
     @field_validator("edge_base_url", "cloud_base_url")
     @classmethod

@@ -34,8 +34,8 @@ import httpx
 import regex
 from fastapi.responses import StreamingResponse
 
-from edgecloud.routing import _EN, _ZH, forward_match, score_from_top
-from edgecloud.serve.edge_replicas import failed_reason, first_answer
+from edgecloud.routing import _EN, _ZH, decide, forward_match, score_from_top
+from edgecloud.serve.edge_replicas import call_edge, failed_reason, first_answer
 from edgecloud.serve.gateway_request import ApiError, ChatRequest
 from edgecloud.serve.gateway_routing import (
     GatewayState,
@@ -272,10 +272,32 @@ async def route_stream(state: GatewayState, chat: ChatRequest, started: float) -
     return routed
 
 
+async def _probe(state: GatewayState, chat: ChatRequest) -> TierCall:
+    """The routing score before the answer's stream opens (`stream_routing` 'probe'): one non-streamed token with
+    the first position's top_logprobs, as the non-streamed path scores. A forwarded request costs the edge this one
+    token; an edge answer costs a second prompt pass."""
+    cfg = state.config
+    assert state.edge_client is not None
+    return await call_edge(state.replicas, state.edge_client, cfg.edge_model,
+                           edge_messages(chat.messages, cfg.edge_system_prompt), {**chat.sampling, "max_tokens": 1},
+                           cfg.edge_timeout_s, cfg.connect_retries, score_token=cfg.forward_token)
+
+
 async def _route(state: GatewayState, chat: ChatRequest) -> Routed:
     cfg, tried = state.config, set()
+    scored: TierCall | None = None
+    if cfg.routing_threshold is not None and cfg.stream_routing == "probe":
+        scored = await _probe(state, chat)
+        if not scored.ok:
+            return await _edge_down(state, chat, scored)
+        if scored.score is None:  # the server gave no log-probabilities: read them from the stream after all
+            scored = None
+        elif decide(None, scored.score, cfg.routing_threshold):
+            return await _forward(state, chat, scored,
+                                  f"routing score {scored.score:.2f} >= threshold {cfg.routing_threshold:.2f}")
     while True:
-        edge = await _edge_stream(state, chat, logprobs=cfg.routing_threshold is not None, tried=tried)
+        edge = await _edge_stream(state, chat, logprobs=cfg.routing_threshold is not None and scored is None,
+                                  tried=tried)
         if isinstance(edge, str):
             return await _edge_down(state, chat, TierCall(ok=False, reason=edge))
         decided: str | None | bool = False
@@ -295,16 +317,23 @@ async def _route(state: GatewayState, chat: ChatRequest) -> Routed:
                 return await _edge_down(state, chat, call)
             decided = routing_match(call, cfg.routing_threshold)
         if decided is None or decided is False:
-            return Routed(edge, "edge", "ok", cfg.edge_model, edge, pending=edge.text)
+            return Routed(edge, "edge", "ok", cfg.edge_model, scored or edge, pending=edge.text)
         return await _forward(state, chat, edge, decided)
 
 
-async def _forward(state: GatewayState, chat: ChatRequest, edge: TierStream, match: str) -> Routed:
+async def _forward(state: GatewayState, chat: ChatRequest, edge: TierStream | TierCall, match: str) -> Routed:
+    """The edge forwards (`edge`: its stream, or the probe that scored it): the cloud's stream answers."""
     cfg = state.config
     if isinstance(reason := cloud_headers(cfg), str):  # nowhere to forward: the edge's own reply, as non-streamed
-        return Routed(edge, "edge", "cloud_not_configured", cfg.edge_model, edge, match=match, detail=reason,
-                      pending=edge.text)
-    await edge.aclose()  # stop the edge generation now: the cloud answers
+        if isinstance(edge, TierStream):
+            return Routed(edge, "edge", "cloud_not_configured", cfg.edge_model, edge, match=match, detail=reason,
+                          pending=edge.text)
+        own = await _edge_stream(state, chat, logprobs=False)
+        if isinstance(own, str):
+            return await _edge_down(state, chat, TierCall(ok=False, reason=own))
+        return Routed(own, "edge", "cloud_not_configured", cfg.edge_model, edge, match=match, detail=reason)
+    if isinstance(edge, TierStream):
+        await edge.aclose()  # stop the edge generation now: the cloud answers
     cloud = await _cloud_stream(state, chat)
     if isinstance(cloud, TierStream):
         return Routed(cloud, "cloud", "ok", cfg.cloud_model or "", edge, cloud, match, cloud_label=cfg.cloud_label)
@@ -369,7 +398,8 @@ async def relay(routed: Routed, state: GatewayState, chat_id: str, created: int)
     try:
         yield chunk({"role": "assistant", "content": ""},
                     edgecloud={"tier": routed.tier, "status": routed.status, "edge_decision":
-                               "forward" if routed.match else "answer" if isinstance(routed.edge, TierStream) else None})
+                               "forward" if routed.match else "answer" if isinstance(routed.edge, TierStream) or routed.edge.ok
+                               else None})
         source, text, held = routed.source, routed.pending, ""
         while True:
             # a trailing U+FFFD may be half a character cut by max_tokens: sent only once text follows it,

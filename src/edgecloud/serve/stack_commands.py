@@ -206,7 +206,9 @@ def routing_config(params: Params) -> dict[str, Any]:
 
     cal = load_calibration(params)
     return {"routing_threshold": cal["threshold"] if cal else None,
-            "forward_token": forward_token(params.data.forward_reply)}
+            "forward_token": forward_token(params.data.forward_reply),
+            # swift deploy streams the first position after begin_suppress_tokens: the score comes from a probe
+            "stream_routing": "first_chunk" if params.deploy.edge_variant else "probe"}
 
 
 def cloud_label(params: Params) -> str | None:
