@@ -91,7 +91,10 @@ def _routing_diagnosis(ev: dict[str, Any]) -> list[str]:
     cats = (ev.get("routing_by_category") or {}).get("finetuned_calibrated")
     if cats:
         out += ["", "- 按类别 by category（微调+校准）: " + "，".join(f"{c} {v['correct']}/{v['n']}" for c, v in cats.items())]
-    errs = ev.get("errors_calibrated") or []
+    from edgecloud.eval.evaluate import errors_table
+
+    # the rows of 04's error table (every field), shortened for the report
+    errs = [{k: (None if v != v else v) for k, v in e.items()} for e in errors_table(ev).to_dict("records")]
     out += ["", f"#### 微调+校准路由的错误 errors（{len(errs)} 条）", ""]
     if errs:
         out += _table(["id", "category", "needs cloud", "score", "query", "reply"],
