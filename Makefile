@@ -57,9 +57,15 @@ serve: sysdeps venv
 publish: sysdeps venv
 	$(PY) -m edgecloud publish --params $(PARAMS)
 
-## lint: ruff check (rules in pyproject.toml); make test runs it first
+## lint: ruff check and ruff format --check (rules in pyproject.toml); make test runs it first
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## format: ruff format the tree, then re-sync the paired notebooks (.py -> .ipynb, outputs kept)
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/jupytext --sync notebooks/0*.py
 
 ## test: ruff check, then pytest (unit + integration) and nbval on the notebooks, smoke profile
 test: sysdeps venv lint
@@ -90,4 +96,4 @@ clean:
 	find outputs -mindepth 1 -maxdepth 1 ! -name models ! -name mlflow.db ! -name mlruns ! -name .gitkeep -exec rm -rf {} +
 	find figures -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-.PHONY: help sysdeps venv bench-venv run serve publish lint test test-fast lab ui compare notebooks clean
+.PHONY: help sysdeps venv bench-venv run serve publish lint format test test-fast lab ui compare notebooks clean

@@ -23,6 +23,7 @@ read after start-up and after every cell.
 Every process is stopped at the end, also on Ctrl-C and SIGTERM. Writes
 benchmarks/results/gateway_overhead_<date>.json and .md (--tag adds a suffix, e.g. `_before`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,19 +78,26 @@ def package_versions(python: str | None, names: tuple[str, ...]) -> dict[str, st
             except md.PackageNotFoundError:
                 out[n] = None
         return out
-    code = ("import json, sys, importlib.metadata as m\nout = {'python': sys.version.split()[0]}\n"
-            f"for n in {list(names)!r}:\n    try: out[n] = m.version(n)\n    except Exception: out[n] = None\n"
-            "print(json.dumps(out))")
+    code = (
+        "import json, sys, importlib.metadata as m\nout = {'python': sys.version.split()[0]}\n"
+        f"for n in {list(names)!r}:\n    try: out[n] = m.version(n)\n    except Exception: out[n] = None\n"
+        "print(json.dumps(out))"
+    )
     try:
-        return json.loads(subprocess.run([python, "-c", code], capture_output=True, text=True, check=True,
-                                         timeout=60).stdout)
+        return json.loads(
+            subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+        )
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"[:200]}
 
 
 def body(stream: bool) -> dict[str, Any]:
-    return {"model": LITELLM_MODEL, "messages": [{"role": "user", "content": "Turn on the kitchen light."}],
-            "max_tokens": 16, "stream": stream}
+    return {
+        "model": LITELLM_MODEL,
+        "messages": [{"role": "user", "content": "Turn on the kitchen light."}],
+        "max_tokens": 16,
+        "stream": stream,
+    }
 
 
 def edge_answered(raw: bytes) -> str | None:
@@ -112,8 +120,10 @@ def check_answers(parts: dict[str, Server], headers: dict[str, str]) -> None:
                 except (ValueError, KeyError, IndexError, TypeError, BadResponse) as exc:
                     got = f"unreadable: {exc}"
                 if got != REPLY:
-                    raise BenchError(f"{name} ({'streamed' if stream else 'plain'}) answered HTTP {resp.status_code} "
-                                     f"with {got!r} instead of {REPLY!r}: {resp.text[:300]!r}; log {server.log}")
+                    raise BenchError(
+                        f"{name} ({'streamed' if stream else 'plain'}) answered HTTP {resp.status_code} "
+                        f"with {got!r} instead of {REPLY!r}: {resp.text[:300]!r}; log {server.log}"
+                    )
 
 
 def measure(name: str, stream: bool, conc: int, args: argparse.Namespace, trees: dict[str, Server]) -> dict[str, Any]:
@@ -122,8 +132,11 @@ def measure(name: str, stream: bool, conc: int, args: argparse.Namespace, trees:
     check = edge_answered if name in ("edgecloud", "baseline") and not stream else None
     cpu0 = {n: tree_cpu_s(s.proc.pid) for n, s in trees.items()}
     own0, busy0, t0 = sum(os.times()[:2]), machine_busy_s(), time.perf_counter()
-    cell: Cell = asyncio.run(run_cell("127.0.0.1", target.port, PATH, body(stream), REPLY, conc,
-                                      args.duration, args.warmup, check, args.headers))
+    cell: Cell = asyncio.run(
+        run_cell(
+            "127.0.0.1", target.port, PATH, body(stream), REPLY, conc, args.duration, args.warmup, check, args.headers
+        )
+    )
     wall = time.perf_counter() - t0
     cpu = {n: tree_cpu_s(s.proc.pid) - cpu0[n] for n, s in trees.items()}
     cpu["loadgen"] = sum(os.times()[:2]) - own0
@@ -131,14 +144,23 @@ def measure(name: str, stream: bool, conc: int, args: argparse.Namespace, trees:
     n = len(cell.latencies_ms)
     completed = n + sum(cell.errors.values())
     row = {
-        "target": name, "stream": stream, "concurrency": conc, "ok": n, "errors": dict(cell.errors),
-        "checked": cell.checked, "rps": round(n / cell.measured_s, 1) if cell.measured_s else None,
-        "p50_ms": pct(cell.latencies_ms, 50), "p90_ms": pct(cell.latencies_ms, 90),
-        "p99_ms": pct(cell.latencies_ms, 99), "max_ms": round(max(cell.latencies_ms), 2) if n else None,
-        "first_byte_p50_ms": pct(cell.first_byte_ms, 50), "first_byte_p99_ms": pct(cell.first_byte_ms, 99),
+        "target": name,
+        "stream": stream,
+        "concurrency": conc,
+        "ok": n,
+        "errors": dict(cell.errors),
+        "checked": cell.checked,
+        "rps": round(n / cell.measured_s, 1) if cell.measured_s else None,
+        "p50_ms": pct(cell.latencies_ms, 50),
+        "p90_ms": pct(cell.latencies_ms, 90),
+        "p99_ms": pct(cell.latencies_ms, 99),
+        "max_ms": round(max(cell.latencies_ms), 2) if n else None,
+        "first_byte_p50_ms": pct(cell.first_byte_ms, 50),
+        "first_byte_p99_ms": pct(cell.first_byte_ms, 99),
         "cpu_cores": {k: round(v / wall, 2) for k, v in cpu.items()},
-        "cpu_ms_per_request": {k: round(v * 1000 / max(completed, 1) * (args.duration / wall), 3)
-                               for k, v in cpu.items()},
+        "cpu_ms_per_request": {
+            k: round(v * 1000 / max(completed, 1) * (args.duration / wall), 3) for k, v in cpu.items()
+        },
         "other_processes_cores": round(others / wall, 2),
     }
     if name != "direct":
@@ -150,7 +172,7 @@ def run_grid(parts: dict[str, Server], args: argparse.Namespace) -> list[dict[st
     rows = []
     order = [t for t in TARGETS if t in args.targets]
     for r in range(args.rounds):
-        rotated = order[r % len(order):] + order[:r % len(order)]
+        rotated = order[r % len(order) :] + order[: r % len(order)]
         if "direct" in rotated:  # straight first in each cell: it is the reference the others are compared with
             rotated.remove("direct")
             rotated.insert(0, "direct")
@@ -160,10 +182,13 @@ def run_grid(parts: dict[str, Server], args: argparse.Namespace) -> list[dict[st
                     row = measure(name, stream, conc, args, parts)
                     row["round"] = r
                     rows.append(row)
-                    print(f"[round {r}] {'stream' if stream else 'plain '} c={conc:<3} {name:<9} "
-                          f"{row['rps']:>8} req/s p50 {row['p50_ms']} ms p99 {row['p99_ms']} ms "
-                          f"errors {sum(row['errors'].values())} cpu {row['cpu_cores']} "
-                          f"others {row['other_processes_cores']}", flush=True)
+                    print(
+                        f"[round {r}] {'stream' if stream else 'plain '} c={conc:<3} {name:<9} "
+                        f"{row['rps']:>8} req/s p50 {row['p50_ms']} ms p99 {row['p99_ms']} ms "
+                        f"errors {sum(row['errors'].values())} cpu {row['cpu_cores']} "
+                        f"others {row['other_processes_cores']}",
+                        flush=True,
+                    )
                     time.sleep(args.pause)
     return rows
 
@@ -174,10 +199,27 @@ def profile(parts: dict[str, Server], args: argparse.Namespace, work: Path) -> d
     gw = parts["edgecloud"]
     for stream in (False, True):
         mode = "stream" if stream else "plain"
-        load = lambda stream=stream: asyncio.run(run_cell("127.0.0.1", gw.port, PATH, body(stream), REPLY,  # noqa: E731
-                                                          args.profile_concurrency, args.profile_seconds, 0.0, None, args.headers))
+
+        def load(stream: bool = stream) -> Any:
+            return asyncio.run(
+                run_cell(
+                    "127.0.0.1",
+                    gw.port,
+                    PATH,
+                    body(stream),
+                    REPLY,
+                    args.profile_concurrency,
+                    args.profile_seconds,
+                    0.0,
+                    None,
+                    args.headers,
+                )
+            )
+
         out[mode] = record(args.py_spy, gw.proc.pid, args.profile_seconds, work / f"profile_edgecloud_{mode}.txt", load)
-        print(f"[profile {mode}] {out[mode]['samples']} samples; top inclusive: {out[mode]['inclusive'][:8]}", flush=True)
+        print(
+            f"[profile {mode}] {out[mode]['samples']} samples; top inclusive: {out[mode]['inclusive'][:8]}", flush=True
+        )
     return out
 
 
@@ -203,8 +245,13 @@ def summarize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         s["loadgen_cores"] = med([r["cpu_cores"]["loadgen"] for r in cell])
         if ti:
             for q in ("p50", "p99"):
-                s[f"added_{q}_ms"] = med([r[f"{q}_ms"] - d[f"{q}_ms"] for r, d in zip(cell, ref)
-                                          if d and r[f"{q}_ms"] is not None and d[f"{q}_ms"] is not None])
+                s[f"added_{q}_ms"] = med(
+                    [
+                        r[f"{q}_ms"] - d[f"{q}_ms"]
+                        for r, d in zip(cell, ref)
+                        if d and r[f"{q}_ms"] is not None and d[f"{q}_ms"] is not None
+                    ]
+                )
             s["rss_mb_max"] = max(r["rss_mb"] for r in cell)
         out.append(s)
     return out
@@ -212,38 +259,59 @@ def summarize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def markdown(rec: dict[str, Any]) -> str:
     m, a = rec["machine"], rec["args"]
-    lines = [f"# Gateway overhead: edgecloud gateway vs LiteLLM proxy ({rec['created_utc']})", "",
-             f"{m['cpu']}, {m['cpus']} CPUs, {m['platform']}; load average at start {rec['loadavg_start']}, "
-             f"at end {rec['loadavg_end']}. Product venv: {rec['versions']['product']}. LiteLLM venv: "
-             f"{rec['versions']['litellm_venv']}.", "",
-             f"Closed loop, keep-alive connections = concurrency, {a['duration']} s measured after {a['warmup']} s "
-             f"warm-up per cell, {a['rounds']} round(s) with the target order rotated; medians over rounds. "
-             "Added = gateway minus straight-to-upstream of the same round. Upstream: a fixed "
-             f"{len(REPLY)}-character completion at once. Everything on 127.0.0.1; the load generator, the "
-             "upstream and the gateway share the machine's cores.", "",
-             f"Gateways as started: {rec['gateway_commands']}.", ""]
+    lines = [
+        f"# Gateway overhead: edgecloud gateway vs LiteLLM proxy ({rec['created_utc']})",
+        "",
+        f"{m['cpu']}, {m['cpus']} CPUs, {m['platform']}; load average at start {rec['loadavg_start']}, "
+        f"at end {rec['loadavg_end']}. Product venv: {rec['versions']['product']}. LiteLLM venv: "
+        f"{rec['versions']['litellm_venv']}.",
+        "",
+        f"Closed loop, keep-alive connections = concurrency, {a['duration']} s measured after {a['warmup']} s "
+        f"warm-up per cell, {a['rounds']} round(s) with the target order rotated; medians over rounds. "
+        "Added = gateway minus straight-to-upstream of the same round. Upstream: a fixed "
+        f"{len(REPLY)}-character completion at once. Everything on 127.0.0.1; the load generator, the "
+        "upstream and the gateway share the machine's cores.",
+        "",
+        f"Gateways as started: {rec['gateway_commands']}.",
+        "",
+    ]
     for stream in (False, True):
-        lines += [f"## {'Streaming' if stream else 'Non-streaming'}", "",
-                  "| concurrency | target | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | "
-                  + ("first byte p50 ms | " if stream else "") + "gateway CPU ms/req | errors | other procs (cores) |",
-                  "|---:|---|---:|---:|---:|---:|---:|" + ("---:|" if stream else "") + "---:|---:|---:|"]
+        lines += [
+            f"## {'Streaming' if stream else 'Non-streaming'}",
+            "",
+            "| concurrency | target | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | "
+            + ("first byte p50 ms | " if stream else "")
+            + "gateway CPU ms/req | errors | other procs (cores) |",
+            "|---:|---|---:|---:|---:|---:|---:|" + ("---:|" if stream else "") + "---:|---:|---:|",
+        ]
         for s in rec["summary"]:
             if s["stream"] != stream:
                 continue
             fb = f" {s['first_byte_p50_ms']} |" if stream else ""
-            lines.append(f"| {s['concurrency']} | {s['target']} | {s['rps']} | {s['p50_ms']} | {s['p99_ms']} | "
-                         f"{s.get('added_p50_ms', '-')} | {s.get('added_p99_ms', '-')} |{fb} "
-                         f"{s['cpu_ms_per_request'] if s['target'] != 'direct' else '-'} | {s['errors']} | "
-                         f"{s['other_processes_cores']} |")
+            lines.append(
+                f"| {s['concurrency']} | {s['target']} | {s['rps']} | {s['p50_ms']} | {s['p99_ms']} | "
+                f"{s.get('added_p50_ms', '-')} | {s.get('added_p99_ms', '-')} |{fb} "
+                f"{s['cpu_ms_per_request'] if s['target'] != 'direct' else '-'} | {s['errors']} | "
+                f"{s['other_processes_cores']} |"
+            )
         lines.append("")
-    lines += ["## Resident memory (RSS of the process tree, MB)", "", "| gateway | after start-up | max after a cell |",
-              "|---|---:|---:|"]
+    lines += [
+        "## Resident memory (RSS of the process tree, MB)",
+        "",
+        "| gateway | after start-up | max after a cell |",
+        "|---|---:|---:|",
+    ]
     for name, rss in rec["rss_mb"].items():
         lines.append(f"| {name} | {rss['idle']} | {rss['max']} |")
     lines += ["", "## Is the load generator the bottleneck?", "", rec["loadgen_check"], ""]
     for mode, prof in (rec.get("profile") or {}).items():
-        lines += [f"## Profile of our gateway, {mode} requests at concurrency {a['profile_concurrency']} (py-spy, "
-                  f"{prof['samples']} samples while running)", "", "| inclusive % | function |", "|---:|---|"]
+        lines += [
+            f"## Profile of our gateway, {mode} requests at concurrency {a['profile_concurrency']} (py-spy, "
+            f"{prof['samples']} samples while running)",
+            "",
+            "| inclusive % | function |",
+            "|---:|---|",
+        ]
         lines += [f"| {share} | `{frame}` |" for share, frame in prof["inclusive"][:20]]
         lines.append("")
     if rec.get("notes"):
@@ -257,13 +325,22 @@ def loadgen_check(summary: list[dict[str, Any]]) -> str:
     for s in summary:
         if s["target"] != "direct":
             continue
-        gw = [x["rps"] for x in summary if x["target"] != "direct" and (x["stream"], x["concurrency"]) ==
-              (s["stream"], s["concurrency"]) and x["rps"]]
+        gw = [
+            x["rps"]
+            for x in summary
+            if x["target"] != "direct"
+            and (x["stream"], x["concurrency"]) == (s["stream"], s["concurrency"])
+            and x["rps"]
+        ]
         if gw and s["rps"]:
-            parts.append(f"{'stream' if s['stream'] else 'plain'} c={s['concurrency']}: straight {s['rps']} req/s = "
-                         f"{s['rps'] / max(gw):.1f}x the faster gateway's {max(gw)}")
-    return ("The same load generator drives the upstream straight far faster than either gateway passes requests "
-            "through, so it is not what limits a gateway's numbers: " + "; ".join(parts) + ".")
+            parts.append(
+                f"{'stream' if s['stream'] else 'plain'} c={s['concurrency']}: straight {s['rps']} req/s = "
+                f"{s['rps'] / max(gw):.1f}x the faster gateway's {max(gw)}"
+            )
+    return (
+        "The same load generator drives the upstream straight far faster than either gateway passes requests "
+        "through, so it is not what limits a gateway's numbers: " + "; ".join(parts) + "."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,12 +351,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--pause", type=float, default=0.5, help="seconds between cells")
     ap.add_argument("--targets", default="direct,edgecloud,litellm", type=lambda s: s.split(","))
-    ap.add_argument("--baseline-src", type=Path, default=None,
-                    help="also measure our gateway from this src/ folder (e.g. an export of an older commit), "
-                    "side by side in the same run, as target 'baseline'")
+    ap.add_argument(
+        "--baseline-src",
+        type=Path,
+        default=None,
+        help="also measure our gateway from this src/ folder (e.g. an export of an older commit), "
+        "side by side in the same run, as target 'baseline'",
+    )
     ap.add_argument("--litellm-bin", type=Path, default=ROOT / ".venv-bench/bin/litellm")
-    ap.add_argument("--profile", action="store_true",
-                    help="after the grid, sample our gateway with py-spy under load at --profile-concurrency")
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the grid, sample our gateway with py-spy under load at --profile-concurrency",
+    )
     ap.add_argument("--profile-seconds", type=float, default=15.0)
     ap.add_argument("--profile-concurrency", type=int, default=64)
     ap.add_argument("--py-spy", type=Path, default=ROOT / ".venv-bench/bin/py-spy")
@@ -307,14 +391,22 @@ def main(argv: list[str] | None = None) -> int:
     if "litellm" in args.targets:
         parts["litellm"] = litellm_server(work, ports[2], up.base, args.litellm_bin, key)
     rec: dict[str, Any] = {
-        "benchmark": "gateway_overhead", "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "benchmark": "gateway_overhead",
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "headers"},
-        "machine": machine(), "loadavg_start": Path("/proc/loadavg").read_text().split()[:3],
-        "versions": {"product": package_versions(None, PRODUCT_PACKAGES),
-                     "litellm_venv": package_versions(str(args.litellm_bin.parent / "python"), LITELLM_PACKAGES)
-                     if "litellm" in args.targets else None},
-        "gateway_commands": {n: " ".join(s.command[1:] if n != "litellm" else s.command[:2]).replace(str(ROOT) + "/", "")
-                             for n, s in parts.items() if n != "direct"},
+        "machine": machine(),
+        "loadavg_start": Path("/proc/loadavg").read_text().split()[:3],
+        "versions": {
+            "product": package_versions(None, PRODUCT_PACKAGES),
+            "litellm_venv": package_versions(str(args.litellm_bin.parent / "python"), LITELLM_PACKAGES)
+            if "litellm" in args.targets
+            else None,
+        },
+        "gateway_commands": {
+            n: " ".join(s.command[1:] if n != "litellm" else s.command[:2]).replace(str(ROOT) + "/", "")
+            for n, s in parts.items()
+            if n != "direct"
+        },
         "notes": args.note + ([f"baseline: our gateway from {args.baseline_src}"] if args.baseline_src else []),
     }
     try:
@@ -335,8 +427,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     rec["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
     rec["summary"] = summarize(rec["rows"])
-    rec["rss_mb"] = {n: {"idle": idle, "max": max([idle] + [r["rss_mb"] for r in rec["rows"] if r["target"] == n])}
-                     for n, idle in rec["rss_mb_idle"].items()}
+    rec["rss_mb"] = {
+        n: {"idle": idle, "max": max([idle] + [r["rss_mb"] for r in rec["rows"] if r["target"] == n])}
+        for n, idle in rec["rss_mb_idle"].items()
+    }
     rec["loadgen_check"] = loadgen_check(rec["summary"])
     out = ROOT / args.out
     out.mkdir(parents=True, exist_ok=True)

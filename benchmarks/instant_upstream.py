@@ -11,6 +11,7 @@ HTTP/1.1 with keep-alive, bodies by Content-Length (clients here do not send chu
 
     python benchmarks/instant_upstream.py --port 8500 [--host 127.0.0.1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,10 +30,16 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 def completion(model: str) -> bytes:
-    return json.dumps({"id": "chatcmpl-instant", "object": "chat.completion", "created": 1700000000, "model": model,
-                       "choices": [{"index": 0, "message": {"role": "assistant", "content": REPLY},
-                                    "finish_reason": "stop"}],
-                       "usage": USAGE}).encode()
+    return json.dumps(
+        {
+            "id": "chatcmpl-instant",
+            "object": "chat.completion",
+            "created": 1700000000,
+            "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": REPLY}, "finish_reason": "stop"}],
+            "usage": USAGE,
+        }
+    ).encode()
 
 
 def stream_events(model: str) -> list[bytes]:
@@ -44,21 +51,24 @@ def stream_events(model: str) -> list[bytes]:
         return f"data: {json.dumps(body)}\n\n".encode()
 
     step = -(-len(REPLY) // STREAM_PIECES)
-    pieces = [REPLY[i:i + step] for i in range(0, len(REPLY), step)]
-    return [event({"role": "assistant", "content": ""}),
-            *(event({"content": p}) for p in pieces),
-            event({}, "stop", usage=USAGE),
-            b"data: [DONE]\n\n"]
+    pieces = [REPLY[i : i + step] for i in range(0, len(REPLY), step)]
+    return [
+        event({"role": "assistant", "content": ""}),
+        *(event({"content": p}) for p in pieces),
+        event({}, "stop", usage=USAGE),
+        b"data: [DONE]\n\n",
+    ]
 
 
 def _response(status: str, body: bytes, content_type: str = "application/json") -> bytes:
-    return (f"HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n\r\n"
-            .encode() + body)
+    return f"HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n\r\n".encode() + body
 
 
 def _chunked_response(events: list[bytes]) -> bytes:
-    out = [b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
-           b"transfer-encoding: chunked\r\n\r\n"]
+    out = [
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
+        b"transfer-encoding: chunked\r\n\r\n"
+    ]
     out += [f"{len(e):x}\r\n".encode() + e + b"\r\n" for e in events]
     out.append(b"0\r\n\r\n")
     return b"".join(out)
@@ -82,7 +92,9 @@ class Answers:
 
 ANSWERS = Answers()
 NOT_FOUND = _response("404 Not Found", b'{"error": {"message": "not found", "code": "not_found"}}')
-BAD_REQUEST = _response("400 Bad Request", b'{"error": {"message": "body is not a JSON object", "code": "invalid_json"}}')
+BAD_REQUEST = _response(
+    "400 Bad Request", b'{"error": {"message": "body is not a JSON object", "code": "invalid_json"}}'
+)
 MODELS = _response("200 OK", json.dumps({"object": "list", "data": [{"id": MODEL, "object": "model"}]}).encode())
 
 
@@ -137,8 +149,8 @@ class Http11(asyncio.Protocol):
                 return
             if len(self.buf) < end + 4 + length:
                 return  # wait for the rest of the body
-            body = bytes(self.buf[end + 4:end + 4 + length])
-            del self.buf[:end + 4 + length]
+            body = bytes(self.buf[end + 4 : end + 4 + length])
+            del self.buf[: end + 4 + length]
             self.transport.write(answer(parts[0], parts[1], body))
             if close:
                 self.transport.close()

@@ -11,6 +11,7 @@ Responses are checked, not just counted: status 200, and for a sample (the first
 and every `CHECK_EVERY`th) the body is parsed as JSON / SSE and its text compared with the expected
 reply; a response that fails a check counts as an error with its reason.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -49,11 +50,15 @@ class BadResponse(Exception):
     pass
 
 
-def request_bytes(host: str, port: int, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> bytes:
+def request_bytes(
+    host: str, port: int, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> bytes:
     raw = json.dumps(body).encode()
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    return (f"POST {path} HTTP/1.1\r\nhost: {host}:{port}\r\ncontent-type: application/json\r\n"
-            f"content-length: {len(raw)}\r\naccept: */*\r\n{extra}\r\n").encode() + raw
+    return (
+        f"POST {path} HTTP/1.1\r\nhost: {host}:{port}\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(raw)}\r\naccept: */*\r\n{extra}\r\n"
+    ).encode() + raw
 
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, float]:
@@ -104,8 +109,17 @@ def text_of(body: bytes, stream: bool) -> str:
     return "".join(out)
 
 
-async def _worker(host: str, port: int, request: bytes, stream: bool, expected: str, record_from: float,
-                  stop_at: float, cell: Cell, check: Callable[[bytes], str | None] | None) -> None:
+async def _worker(
+    host: str,
+    port: int,
+    request: bytes,
+    stream: bool,
+    expected: str,
+    record_from: float,
+    stop_at: float,
+    cell: Cell,
+    check: Callable[[bytes], str | None] | None,
+) -> None:
     reader = writer = None
     n = 0
     try:
@@ -147,15 +161,28 @@ async def _worker(host: str, port: int, request: bytes, stream: bool, expected: 
             writer.close()
 
 
-async def run_cell(host: str, port: int, path: str, body: dict[str, Any], expected: str, concurrency: int,
-                   duration_s: float, warmup_s: float, check: Callable[[bytes], str | None] | None = None,
-                   headers: dict[str, str] | None = None) -> Cell:
+async def run_cell(
+    host: str,
+    port: int,
+    path: str,
+    body: dict[str, Any],
+    expected: str,
+    concurrency: int,
+    duration_s: float,
+    warmup_s: float,
+    check: Callable[[bytes], str | None] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Cell:
     """`concurrency` closed-loop workers for warmup_s + duration_s; requests count that end after the warm-up."""
     request = request_bytes(host, port, path, body, headers)
     cell = Cell()
     start = time.perf_counter()
     record_from, stop_at = start + warmup_s, start + warmup_s + duration_s
-    await asyncio.gather(*(_worker(host, port, request, bool(body.get("stream")), expected, record_from, stop_at,
-                                   cell, check) for _ in range(concurrency)))
+    await asyncio.gather(
+        *(
+            _worker(host, port, request, bool(body.get("stream")), expected, record_from, stop_at, cell, check)
+            for _ in range(concurrency)
+        )
+    )
     cell.measured_s = time.perf_counter() - record_from  # the last responses end a little after stop_at
     return cell

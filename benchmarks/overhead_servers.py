@@ -5,6 +5,7 @@ stopped as a whole group (SIGTERM, then SIGKILL) by `Server.stop`; `servers` sto
 on error and on Ctrl-C. Resident memory and CPU time are read from /proc for a process and all its
 descendants, so a server that forks workers is measured whole.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,16 +49,23 @@ class Server(Part):
         except OSError:
             return "(no log)"
 
-    def wait_ready(self, path: str, body: dict[str, Any] | None, headers: dict[str, str] | None = None,
-                   timeout_s: float = READY_TIMEOUT_S) -> float:
+    def wait_ready(
+        self,
+        path: str,
+        body: dict[str, Any] | None,
+        headers: dict[str, str] | None = None,
+        timeout_s: float = READY_TIMEOUT_S,
+    ) -> float:
         """Seconds until `path` answers 200 (a POST of `body`, or a GET); a clear error naming the log if not."""
         assert self.proc is not None
         t0 = time.perf_counter()
         with httpx.Client(trust_env=False, timeout=10, headers=headers) as client:
             while time.perf_counter() - t0 < timeout_s:
                 if self.proc.poll() is not None:
-                    raise BenchError(f"{self.name} exited with code {self.proc.returncode} before it was ready; "
-                                     f"log {self.log}:\n{self.log_tail()}")
+                    raise BenchError(
+                        f"{self.name} exited with code {self.proc.returncode} before it was ready; "
+                        f"log {self.log}:\n{self.log_tail()}"
+                    )
                 try:
                     resp = client.post(self.base + path, json=body) if body else client.get(self.base + path)
                     if resp.status_code == 200:
@@ -65,7 +73,9 @@ class Server(Part):
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.25)
-        raise BenchError(f"{self.name} did not answer {path} within {timeout_s:g} s; log {self.log}:\n{self.log_tail()}")
+        raise BenchError(
+            f"{self.name} did not answer {path} within {timeout_s:g} s; log {self.log}:\n{self.log_tail()}"
+        )
 
 
 def free_ports(n: int) -> list[int]:
@@ -142,8 +152,12 @@ def machine_busy_s() -> float:
 
 
 def upstream_server(work: Path, port: int) -> Server:
-    return Server("upstream", [sys.executable, str(HERE / "instant_upstream.py"), "--port", str(port)],
-                  work / "upstream.log", port)
+    return Server(
+        "upstream",
+        [sys.executable, str(HERE / "instant_upstream.py"), "--port", str(port)],
+        work / "upstream.log",
+        port,
+    )
 
 
 def edgecloud_server(work: Path, port: int, upstream: str, key: str, src: Path | None = None) -> Server:
@@ -151,16 +165,28 @@ def edgecloud_server(work: Path, port: int, upstream: str, key: str, src: Path |
     Client keys on (api_keys_env), as LiteLLM's proxy will not start without its master key. With `src`, the
     gateway of that src/ folder (PYTHONPATH), as target "baseline"."""
     name = "edgecloud" if src is None else "baseline"
-    cfg = {"host": "127.0.0.1", "port": port, "api_keys_env": KEY_ENV, "edge_base_url": f"{upstream}/v1", "edge_model": "bench-upstream",
-           "cloud_base_url": f"{upstream}/v1", "cloud_model": "bench-upstream",
-           "cloud_label": "the instant upstream (benchmark)"}
+    cfg = {
+        "host": "127.0.0.1",
+        "port": port,
+        "api_keys_env": KEY_ENV,
+        "edge_base_url": f"{upstream}/v1",
+        "edge_model": "bench-upstream",
+        "cloud_base_url": f"{upstream}/v1",
+        "cloud_model": "bench-upstream",
+        "cloud_label": "the instant upstream (benchmark)",
+    }
     path = work / f"{name}_gateway.json"
     path.write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     env = {**os.environ, "PYTHONUNBUFFERED": "1", KEY_ENV: key}
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    return Server(name, [sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(path)],
-                  work / f"{name}_gateway.log", port, env=env)
+    return Server(
+        name,
+        [sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(path)],
+        work / f"{name}_gateway.log",
+        port,
+        env=env,
+    )
 
 
 def litellm_server(work: Path, port: int, upstream: str, litellm_bin: Path, key: str) -> Server:
@@ -168,21 +194,42 @@ def litellm_server(work: Path, port: int, upstream: str, litellm_bin: Path, key:
     with this run's key as LITELLM_MASTER_KEY (it refuses to start without one); the cost map is read from
     the package, not fetched (no network here)."""
     if not litellm_bin.is_file():
-        raise BenchError(f"LiteLLM's proxy is not installed at {litellm_bin}: run `make bench-venv` (creates "
-                         ".venv-bench from benchmarks/requirements-litellm.txt) or pass --litellm-bin")
+        raise BenchError(
+            f"LiteLLM's proxy is not installed at {litellm_bin}: run `make bench-venv` (creates "
+            ".venv-bench from benchmarks/requirements-litellm.txt) or pass --litellm-bin"
+        )
     path = work / "litellm_config.yaml"
     # JSON is YAML: no YAML writer needed
-    cfg = {"model_list": [{"model_name": LITELLM_MODEL,
-                           "litellm_params": {"model": "openai/bench-upstream", "api_base": f"{upstream}/v1",
-                                              "api_key": "not-needed"}}],
-           "litellm_settings": {"telemetry": False}}
+    cfg = {
+        "model_list": [
+            {
+                "model_name": LITELLM_MODEL,
+                "litellm_params": {
+                    "model": "openai/bench-upstream",
+                    "api_base": f"{upstream}/v1",
+                    "api_key": "not-needed",
+                },
+            }
+        ],
+        "litellm_settings": {"telemetry": False},
+    }
     path.write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
-    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "NO_PROXY": "127.0.0.1,localhost",
-           "PYTHONUNBUFFERED": "1", "LITELLM_MASTER_KEY": key}
+    env = {
+        **os.environ,
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "PYTHONUNBUFFERED": "1",
+        "LITELLM_MASTER_KEY": key,
+    }
     for var in ("DATABASE_URL", "PYTHONPATH"):
         env.pop(var, None)
-    return Server("litellm", [str(litellm_bin), "--config", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                  work / "litellm_proxy.log", port, env=env)
+    return Server(
+        "litellm",
+        [str(litellm_bin), "--config", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        work / "litellm_proxy.log",
+        port,
+        env=env,
+    )
 
 
 @contextmanager

@@ -5,6 +5,7 @@ changing it (`--nonblocking`: the target is not paused to be sampled) and writes
 `summarize` turns them into the share of samples per function, by itself (self) and with what it
 calls (inclusive). Only samples where the process was running count (py-spy's default).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -16,8 +17,16 @@ from edgecloud.procs import die_with_parent, stop_process_group
 
 RATE_HZ = 250
 # frames every sample passes through (interpreter start-up, the event loop): they say nothing about the work
-_FRAME_NOISE = ("<frozen runpy>", "asyncio/runners.py", "asyncio/base_events.py", "uvicorn/main.py",
-                "uvicorn/server.py", "uvicorn/_compat.py", "edgecloud/serve/gateway.py:9", "<module> (edgecloud/serve/gateway.py")
+_FRAME_NOISE = (
+    "<frozen runpy>",
+    "asyncio/runners.py",
+    "asyncio/base_events.py",
+    "uvicorn/main.py",
+    "uvicorn/server.py",
+    "uvicorn/_compat.py",
+    "edgecloud/serve/gateway.py:9",
+    "<module> (edgecloud/serve/gateway.py",
+)
 
 
 def summarize(collapsed: Path, top: int = 25) -> dict[str, Any]:
@@ -44,10 +53,24 @@ def record(py_spy: Path, pid: int, seconds: float, out: Path, load: Callable[[],
     """Sample `pid` for `seconds` while `load()` runs (it should last about as long); the summary."""
     if not py_spy.is_file():
         raise FileNotFoundError(f"py-spy is not installed at {py_spy}: run `make bench-venv` or pass --py-spy")
-    cmd = [str(py_spy), "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))), "--rate",
-           str(RATE_HZ), "--format", "raw", "--nonblocking", "-o", str(out)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                            preexec_fn=die_with_parent)
+    cmd = [
+        str(py_spy),
+        "record",
+        "--pid",
+        str(pid),
+        "--duration",
+        str(max(1, round(seconds))),
+        "--rate",
+        str(RATE_HZ),
+        "--format",
+        "raw",
+        "--nonblocking",
+        "-o",
+        str(out),
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=die_with_parent
+    )
     try:
         load()
         _, err = proc.communicate(timeout=seconds + 60)

@@ -21,6 +21,7 @@ the first that need it (forwarded). Per round and prompt:
   deploy stayed busy after that moment. Moments: a forwarded request's first client chunk (the gateway closed the
   edge stream just before it asked the cloud), and a client hang-up after the first token of an edge answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,13 +63,20 @@ def pick_prompts(test_file: Path, per_kind: int) -> dict[str, list[dict[str, Any
             continue
         kind = "forward" if rec["needs_cloud"] else "edge"
         if len(out[kind]) < per_kind:
-            out[kind].append({"id": rec["id"], "lang": rec["lang"], "category": rec["category"],
-                              "user": rec["messages"][1]["content"]})
+            out[kind].append(
+                {
+                    "id": rec["id"],
+                    "lang": rec["lang"],
+                    "category": rec["category"],
+                    "user": rec["messages"][1]["content"],
+                }
+            )
     return out
 
 
-def first_token_then(client: httpx.Client, url: str, payload: dict[str, Any], on_first: Any = None,
-                     hang_up: bool = False) -> dict[str, Any]:
+def first_token_then(
+    client: httpx.Client, url: str, payload: dict[str, Any], on_first: Any = None, hang_up: bool = False
+) -> dict[str, Any]:
     """Stream a request: TTFT (first content piece), total, text and the gateway's metadata. `on_first` is called
     at the first content piece; `hang_up` closes the connection there."""
     start = time.perf_counter()
@@ -91,8 +99,7 @@ def first_token_then(client: httpx.Client, url: str, payload: dict[str, Any], on
             text += piece
             if obj["choices"][0].get("finish_reason"):
                 meta = obj.get("edgecloud")
-    return {"ttft_ms": ttft, "total_ms": (time.perf_counter() - start) * 1000, "text": text, "meta": meta,
-            "tier": tier}
+    return {"ttft_ms": ttft, "total_ms": (time.perf_counter() - start) * 1000, "text": text, "meta": meta, "tier": tier}
 
 
 class Probe:
@@ -114,8 +121,19 @@ class Probe:
         return (self.result or {}).get("ttft_ms")
 
 
-def run_swift(params_file: str, run: str, overrides: list[str], source_outputs: Path, per_kind: int, rounds: int,
-              max_tokens: int, cloud_token_ms: float, cloud_app: Any, free_port: Any, servers: Any) -> dict[str, Any]:
+def run_swift(
+    params_file: str,
+    run: str,
+    overrides: list[str],
+    source_outputs: Path,
+    per_kind: int,
+    rounds: int,
+    max_tokens: int,
+    cloud_token_ms: float,
+    cloud_app: Any,
+    free_port: Any,
+    servers: Any,
+) -> dict[str, Any]:
     """`servers`: gateway_stream's (gateway_proc, wait_http, stop), for the second gateway with a forced forward."""
     import uvicorn
 
@@ -128,17 +146,28 @@ def run_swift(params_file: str, run: str, overrides: list[str], source_outputs: 
         raise SystemExit(f"{src_cal} is missing: run {run!r} has no routing calibration (run its 03_train first)")
     cal = read_json(src_cal)
     adapter = source_path(cal["checkpoint"], source_outputs)  # the deployed checkpoint (model.best_adapter's rule)
-    model_dir = source_path(read_json(in_source(artifacts.path("model", src_params), source_outputs))["folder"],
-                            source_outputs)
+    model_dir = source_path(
+        read_json(in_source(artifacts.path("model", src_params), source_outputs))["folder"], source_outputs
+    )
     prompts = pick_prompts(in_source(artifacts.path("test_split", src_params), source_outputs), per_kind)
 
     cloud_port, edge_port, gw_port = free_port(), free_port(), free_port()
     scratch = f"streambench-{run}"
-    params = load_params(params_file, [
-        *overrides, f"run_name={scratch}", f"deploy.edge_port={edge_port}", f"deploy.gateway_port={gw_port}",
-        "deploy.cloud.mode=remote", f"deploy.cloud.base_url=http://127.0.0.1:{cloud_port}/v1",
-        f"deploy.cloud.model={STUB_MODEL}", f"deploy.cloud.label=loopback streaming stub ({cloud_token_ms:g} ms/token)",
-        f"deploy.max_new_tokens={max_tokens}"], check_data=False)
+    params = load_params(
+        params_file,
+        [
+            *overrides,
+            f"run_name={scratch}",
+            f"deploy.edge_port={edge_port}",
+            f"deploy.gateway_port={gw_port}",
+            "deploy.cloud.mode=remote",
+            f"deploy.cloud.base_url=http://127.0.0.1:{cloud_port}/v1",
+            f"deploy.cloud.model={STUB_MODEL}",
+            f"deploy.cloud.label=loopback streaming stub ({cloud_token_ms:g} ms/token)",
+            f"deploy.max_new_tokens={max_tokens}",
+        ],
+        check_data=False,
+    )
     scratch_root = OUTPUTS_DIR / scratch
     write_json(artifacts.path("calibration", params), {**cal, "copied_from": str(src_cal)})
 
@@ -150,9 +179,12 @@ def run_swift(params_file: str, run: str, overrides: list[str], source_outputs: 
     try:
         with running_stack(params, model_dir=model_dir, adapter=adapter) as stack:
             cfg = read_json(stack.gateway_config)
-            stack_info = {"started_s": stack.started_s, "routing_threshold": cfg["routing_threshold"],
-                          "edge_command": (stack.logs["edge"].read_text(encoding="utf-8").splitlines() or [""])[0],
-                          "edge_model": stack.served_model}
+            stack_info = {
+                "started_s": stack.started_s,
+                "routing_threshold": cfg["routing_threshold"],
+                "edge_command": (stack.logs["edge"].read_text(encoding="utf-8").splitlines() or [""])[0],
+                "edge_model": stack.served_model,
+            }
             system = cfg["edge_system_prompt"]
             gw = f"{stack.gateway_url}/v1/chat/completions"
             # the same gateway config with routing_threshold -100: every request forwards on the first chunk
@@ -165,31 +197,59 @@ def run_swift(params_file: str, run: str, overrides: list[str], source_outputs: 
                 direct_url = f"{stack.edge_url}/chat/completions"
 
                 def direct_payload(user: str) -> dict[str, Any]:  # what the gateway sends the edge (open_stream)
-                    return {"model": stack.served_model, "max_tokens": max_tokens, "temperature": 0,
-                            "logprobs": True, "top_logprobs": TOP_LOGPROBS,
-                            "messages": [*([{"role": "system", "content": system}] if system else []),
-                                         {"role": "user", "content": user}]}
+                    return {
+                        "model": stack.served_model,
+                        "max_tokens": max_tokens,
+                        "temperature": 0,
+                        "logprobs": True,
+                        "top_logprobs": TOP_LOGPROBS,
+                        "messages": [
+                            *([{"role": "system", "content": system}] if system else []),
+                            {"role": "user", "content": user},
+                        ],
+                    }
 
                 with httpx.Client(trust_env=False, timeout=300) as client:
                     warm = direct_payload("hi")
                     first_token_then(client, direct_url, warm)  # warm-up, not recorded
-                    first_token_then(client, gw, {"model": "edge-gateway", "messages": [{"role": "user", "content": "hi"}],
-                                                  "max_tokens": 4, "temperature": 0})
+                    first_token_then(
+                        client,
+                        gw,
+                        {
+                            "model": "edge-gateway",
+                            "messages": [{"role": "user", "content": "hi"}],
+                            "max_tokens": 4,
+                            "temperature": 0,
+                        },
+                    )
                     for r in range(rounds):
                         for kind in ("edge", "forward"):
                             for p in prompts[kind]:
-                                rows.append(_measure(client, r, kind, p, gw, gw_forced, stack.edge_url, direct_payload,
-                                                     max_tokens))
+                                rows.append(
+                                    _measure(
+                                        client, r, kind, p, gw, gw_forced, stack.edge_url, direct_payload, max_tokens
+                                    )
+                                )
                                 print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
             finally:
                 stop(forced)
     finally:
         cloud.should_exit = True
         cloud_thread.join(timeout=10)
-    return {"summary": summarize(rows), "rows": rows, "stack": stack_info, "prompts": prompts,
-            "source": {"run": run, "calibration": str(src_cal), "adapter": str(adapter), "model_dir": str(model_dir),
-                       "threshold": cal["threshold"]},
-            "scratch_run": str(scratch_root)}
+    return {
+        "summary": summarize(rows),
+        "rows": rows,
+        "stack": stack_info,
+        "prompts": prompts,
+        "source": {
+            "run": run,
+            "calibration": str(src_cal),
+            "adapter": str(adapter),
+            "model_dir": str(model_dir),
+            "threshold": cal["threshold"],
+        },
+        "scratch_run": str(scratch_root),
+    }
 
 
 def _idle_probe(edge_url: str, payload: dict[str, Any]) -> float | None:
@@ -198,16 +258,35 @@ def _idle_probe(edge_url: str, payload: dict[str, Any]) -> float | None:
     return probe.ttft()
 
 
-def _measure(client: httpx.Client, r: int, kind: str, p: dict[str, Any], gw: str, gw_forced: str, edge_url: str,
-             direct_payload: Any, max_tokens: int) -> dict[str, Any]:
+def _measure(
+    client: httpx.Client,
+    r: int,
+    kind: str,
+    p: dict[str, Any],
+    gw: str,
+    gw_forced: str,
+    edge_url: str,
+    direct_payload: Any,
+    max_tokens: int,
+) -> dict[str, Any]:
     dp = direct_payload(p["user"])
     probe_payload = direct_payload("hi")
-    gp = {"model": "edge-gateway", "messages": [{"role": "user", "content": p["user"]}], "max_tokens": max_tokens,
-          "temperature": 0}
+    gp = {
+        "model": "edge-gateway",
+        "messages": [{"role": "user", "content": p["user"]}],
+        "max_tokens": max_tokens,
+        "temperature": 0,
+    }
     idle = _idle_probe(edge_url, probe_payload)
     direct = first_token_then(client, f"{edge_url}/chat/completions", dp)
-    row: dict[str, Any] = {"round": r, "kind": kind, "id": p["id"], "idle_probe_ttft_ms": idle,
-                           "direct": {k: direct[k] for k in ("ttft_ms", "total_ms")}, "direct_chars": len(direct["text"])}
+    row: dict[str, Any] = {
+        "round": r,
+        "kind": kind,
+        "id": p["id"],
+        "idle_probe_ttft_ms": idle,
+        "direct": {k: direct[k] for k in ("ttft_ms", "total_ms")},
+        "direct_chars": len(direct["text"]),
+    }
     if kind == "edge":
         via = first_token_then(client, gw, gp)
         probe = Probe(edge_url, probe_payload)
@@ -215,25 +294,35 @@ def _measure(client: httpx.Client, r: int, kind: str, p: dict[str, Any], gw: str
         first_token_then(client, gw, gp, hang_up=True)
         probe.start()  # right after the hang-up: the engine is still on the abandoned answer
         hung_ttft = probe.ttft()
-        row.update(gateway={k: via[k] for k in ("ttft_ms", "total_ms")}, tier=via["tier"],
-                   status=(via["meta"] or {}).get("status"),
-                   same_text=direct["text"].rstrip("\ufffd") == via["text"],
-                   texts=None if direct["text"].rstrip("\ufffd") == via["text"] else
-                   {"direct": direct["text"], "gateway": via["text"]},
-                   hang_up_ms=round((time.perf_counter() - t0) * 1000, 1),
-                   probe_after_hang_up_ttft_ms=hung_ttft,
-                   busy_after_hang_up_ms=None if hung_ttft is None or idle is None else round(hung_ttft - idle, 1))
+        row.update(
+            gateway={k: via[k] for k in ("ttft_ms", "total_ms")},
+            tier=via["tier"],
+            status=(via["meta"] or {}).get("status"),
+            same_text=direct["text"].rstrip("\ufffd") == via["text"],
+            texts=None
+            if direct["text"].rstrip("\ufffd") == via["text"]
+            else {"direct": direct["text"], "gateway": via["text"]},
+            hang_up_ms=round((time.perf_counter() - t0) * 1000, 1),
+            probe_after_hang_up_ttft_ms=hung_ttft,
+            busy_after_hang_up_ms=None if hung_ttft is None or idle is None else round(hung_ttft - idle, 1),
+        )
     else:
         via = first_token_then(client, gw, gp)  # the calibrated gateway
         probe = Probe(edge_url, probe_payload)
         fwd = first_token_then(client, gw_forced, gp, on_first=probe.start)
         after = probe.ttft()
-        row.update(gateway={k: via[k] for k in ("ttft_ms", "total_ms")}, tier=via["tier"],
-                   status=(via["meta"] or {}).get("status"), direct_text=direct["text"],
-                   gateway_forced={k: fwd[k] for k in ("ttft_ms", "total_ms")}, forced_tier=fwd["tier"],
-                   forced_status=(fwd["meta"] or {}).get("status"), forced_edge_reply=(fwd["meta"] or {}).get("edge_reply"),
-                   probe_after_forward_ttft_ms=after,
-                   busy_after_forward_ms=None if after is None or idle is None else round(after - idle, 1))
+        row.update(
+            gateway={k: via[k] for k in ("ttft_ms", "total_ms")},
+            tier=via["tier"],
+            status=(via["meta"] or {}).get("status"),
+            direct_text=direct["text"],
+            gateway_forced={k: fwd[k] for k in ("ttft_ms", "total_ms")},
+            forced_tier=fwd["tier"],
+            forced_status=(fwd["meta"] or {}).get("status"),
+            forced_edge_reply=(fwd["meta"] or {}).get("edge_reply"),
+            probe_after_forward_ttft_ms=after,
+            busy_after_forward_ms=None if after is None or idle is None else round(after - idle, 1),
+        )
     return row
 
 
@@ -248,7 +337,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for kind in ("edge", "forward"):
         rs = [r for r in rows if r["kind"] == kind]
         out[kind] = {
-            "n": len(rs), "tiers": {t: sum(r["tier"] == t for r in rs) for t in sorted({str(r["tier"]) for r in rs})},
+            "n": len(rs),
+            "tiers": {t: sum(r["tier"] == t for r in rs) for t in sorted({str(r["tier"]) for r in rs})},
             "direct_ttft_ms": med([r["direct"]["ttft_ms"] for r in rs]),
             "direct_total_ms": med([r["direct"]["total_ms"] for r in rs]),
             "gateway_ttft_ms": med([r["gateway"]["ttft_ms"] for r in rs]),
@@ -261,11 +351,14 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     e["same_text"] = f"{sum(bool(r['same_text']) for r in edge_rows)}/{len(edge_rows)}"
     e["probe_after_hang_up_ttft_ms"] = med([r["probe_after_hang_up_ttft_ms"] for r in edge_rows])
     e["busy_after_hang_up_ms"] = med([r["busy_after_hang_up_ms"] for r in edge_rows])
-    f["statuses"] = {st: sum(r["status"] == st for r in fwd_rows) for st in sorted({str(r["status"]) for r in fwd_rows})}
+    f["statuses"] = {
+        st: sum(r["status"] == st for r in fwd_rows) for st in sorted({str(r["status"]) for r in fwd_rows})
+    }
     f["forced_ttft_ms"] = med([r["gateway_forced"]["ttft_ms"] for r in fwd_rows])
     f["forced_total_ms"] = med([r["gateway_forced"]["total_ms"] for r in fwd_rows])
-    f["forced_tiers"] = {t: sum(r["forced_tier"] == t for r in fwd_rows)
-                         for t in sorted({str(r["forced_tier"]) for r in fwd_rows})}
+    f["forced_tiers"] = {
+        t: sum(r["forced_tier"] == t for r in fwd_rows) for t in sorted({str(r["forced_tier"]) for r in fwd_rows})
+    }
     f["probe_after_forward_ttft_ms"] = med([r["probe_after_forward_ttft_ms"] for r in fwd_rows])
     f["busy_after_forward_ms"] = med([r["busy_after_forward_ms"] for r in fwd_rows])
     return out
@@ -274,38 +367,47 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def markdown(rec: dict[str, Any]) -> str:
     m, v, s = rec["machine"], rec["versions"], rec["summary"]
     e, f, st = s["edge"], s["forward"], rec["stack"]
-    return "\n".join([
-        f"# Streaming through the gateway, `swift deploy` edge of run {rec['source']['run']} ({rec['created_utc']})", "",
-        f"{m['cpu_model']}, {m['logical_cpus']} CPUs ({', '.join(m['isa']) or 'no listed ISA extensions'}); "
-        f"load average {rec['loadavg_start']} at the start, {rec['loadavg_end']} at the end (other jobs shared the "
-        f"machine, every process at nice {rec['nice']}); torch {v.get('torch')}, ms-swift {v.get('ms-swift')}, "
-        f"transformers {v.get('transformers')}.", "",
-        f"Edge: `swift deploy` (infer_backend transformers, fp32, greedy) of the run's deployed checkpoint "
-        f"`{rec['source']['adapter']}` over the calibrated model view, started by `edgecloud.serve.stack.running_stack` "
-        f"(up after {st['started_s'].get('edge')} s); the gateway routes with the run's calibrated threshold "
-        f"{st['routing_threshold']}; cloud: a loopback stub streaming 20 tokens at {rec['cloud_token_ms']} ms each. "
-        f"max_tokens {rec['max_tokens']}; prompts: the first {rec['per_kind']} single-turn records of each kind of the "
-        f"run's test split; {rec['rounds']} rounds; medians over prompts and rounds; loopback only.", "",
-        "| path | requests | TTFT ms | total ms |", "|---|---:|---:|---:|",
-        f"| swift deploy directly (stream), simple requests | {e['n']} | {e['direct_ttft_ms']} | {e['direct_total_ms']} |",
-        f"| gateway, edge answers (stream) | {e['n']} | {e['gateway_ttft_ms']} | {e['gateway_total_ms']} |",
-        f"| swift deploy directly (stream), complex requests (the edge's full reply) | {f['n']} | {f['direct_ttft_ms']} "
-        f"| {f['direct_total_ms']} |",
-        f"| gateway (calibrated threshold), complex requests (stream) | {f['n']} | {f['gateway_ttft_ms']} "
-        f"| {f['gateway_total_ms']} |",
-        f"| gateway with threshold -100, forwarded on the first chunk (stream; TTFT = the cloud stub's first token) "
-        f"| {f['n']} | {f['forced_ttft_ms']} | {f['forced_total_ms']} |", "",
-        f"- tiers the gateway answered with: simple {e['tiers']}, complex {f['tiers']} (statuses {f['statuses']}); "
-        f"with threshold -100: {f['forced_tiers']}. The edge answer's streamed text through the gateway = straight "
-        f"from swift deploy: {e['same_text']}.",
-        f"- swift deploy after the gateway closed its stream on a forward (threshold -100): a 1-token probe sent at "
-        f"the client's first forwarded chunk got its first token after {f['probe_after_forward_ttft_ms']} ms against "
-        f"{f['idle_probe_ttft_ms']} ms when idle, so swift deploy kept generating the abandoned reply for about "
-        f"{f['busy_after_forward_ms']} ms more (its full reply to these requests takes {f['direct_total_ms']} ms).",
-        f"- after a client hung up on the gateway at its first token of an edge answer: the probe sent at the hang-up "
-        f"took {e['probe_after_hang_up_ttft_ms']} ms (idle {e['idle_probe_ttft_ms']} ms): swift deploy went on "
-        f"generating for about {e['busy_after_hang_up_ms']} ms (the whole answer takes {e['direct_total_ms']} ms, "
-        f"{e['direct_ttft_ms']} ms of it to the first token).", ""])
+    return "\n".join(
+        [
+            f"# Streaming through the gateway, `swift deploy` edge of run {rec['source']['run']} ({rec['created_utc']})",
+            "",
+            f"{m['cpu_model']}, {m['logical_cpus']} CPUs ({', '.join(m['isa']) or 'no listed ISA extensions'}); "
+            f"load average {rec['loadavg_start']} at the start, {rec['loadavg_end']} at the end (other jobs shared the "
+            f"machine, every process at nice {rec['nice']}); torch {v.get('torch')}, ms-swift {v.get('ms-swift')}, "
+            f"transformers {v.get('transformers')}.",
+            "",
+            f"Edge: `swift deploy` (infer_backend transformers, fp32, greedy) of the run's deployed checkpoint "
+            f"`{rec['source']['adapter']}` over the calibrated model view, started by `edgecloud.serve.stack.running_stack` "
+            f"(up after {st['started_s'].get('edge')} s); the gateway routes with the run's calibrated threshold "
+            f"{st['routing_threshold']}; cloud: a loopback stub streaming 20 tokens at {rec['cloud_token_ms']} ms each. "
+            f"max_tokens {rec['max_tokens']}; prompts: the first {rec['per_kind']} single-turn records of each kind of the "
+            f"run's test split; {rec['rounds']} rounds; medians over prompts and rounds; loopback only.",
+            "",
+            "| path | requests | TTFT ms | total ms |",
+            "|---|---:|---:|---:|",
+            f"| swift deploy directly (stream), simple requests | {e['n']} | {e['direct_ttft_ms']} | {e['direct_total_ms']} |",
+            f"| gateway, edge answers (stream) | {e['n']} | {e['gateway_ttft_ms']} | {e['gateway_total_ms']} |",
+            f"| swift deploy directly (stream), complex requests (the edge's full reply) | {f['n']} | {f['direct_ttft_ms']} "
+            f"| {f['direct_total_ms']} |",
+            f"| gateway (calibrated threshold), complex requests (stream) | {f['n']} | {f['gateway_ttft_ms']} "
+            f"| {f['gateway_total_ms']} |",
+            f"| gateway with threshold -100, forwarded on the first chunk (stream; TTFT = the cloud stub's first token) "
+            f"| {f['n']} | {f['forced_ttft_ms']} | {f['forced_total_ms']} |",
+            "",
+            f"- tiers the gateway answered with: simple {e['tiers']}, complex {f['tiers']} (statuses {f['statuses']}); "
+            f"with threshold -100: {f['forced_tiers']}. The edge answer's streamed text through the gateway = straight "
+            f"from swift deploy: {e['same_text']}.",
+            f"- swift deploy after the gateway closed its stream on a forward (threshold -100): a 1-token probe sent at "
+            f"the client's first forwarded chunk got its first token after {f['probe_after_forward_ttft_ms']} ms against "
+            f"{f['idle_probe_ttft_ms']} ms when idle, so swift deploy kept generating the abandoned reply for about "
+            f"{f['busy_after_forward_ms']} ms more (its full reply to these requests takes {f['direct_total_ms']} ms).",
+            f"- after a client hung up on the gateway at its first token of an edge answer: the probe sent at the hang-up "
+            f"took {e['probe_after_hang_up_ttft_ms']} ms (idle {e['idle_probe_ttft_ms']} ms): swift deploy went on "
+            f"generating for about {e['busy_after_hang_up_ms']} ms (the whole answer takes {e['direct_total_ms']} ms, "
+            f"{e['direct_ttft_ms']} ms of it to the first token).",
+            "",
+        ]
+    )
 
 
 def loadavg() -> list[str]:

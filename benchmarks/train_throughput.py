@@ -8,6 +8,7 @@ off; tokens/s = mean tokens per record x records per step x steps / ms-swift's t
 
 Writes benchmarks/results/train_throughput_<date>.json and .md. Run it on an idle machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,15 @@ from edgecloud.train.trainlog import parse_logging
 
 # ms-swift's own defaults for every setting a row may change; each row states its changes from these, so
 # a row means the same thing whatever the profile says today
-SWIFT_DEFAULTS = {"torch_dtype": "float32", "gradient_checkpointing": True, "lora_dropout": 0.05,
-                  "group_by_length": False, "lora_top_layers": 1.0, "padding_free": False, "packing": False}
+SWIFT_DEFAULTS = {
+    "torch_dtype": "float32",
+    "gradient_checkpointing": True,
+    "lora_dropout": 0.05,
+    "group_by_length": False,
+    "lora_top_layers": 1.0,
+    "padding_free": False,
+    "packing": False,
+}
 BF16_OFF = {"torch_dtype": "bfloat16", "gradient_checkpointing": False}
 FAST = {**BF16_OFF, "group_by_length": True, "lora_dropout": 0.0}  # params/default.yaml since 2026-12-02
 
@@ -50,12 +58,21 @@ CONFIGS = {
     "bf16, off, batch 2": {**BF16_OFF, "batch_size": 2},
     "bf16, off, group_by_length": {**BF16_OFF, "group_by_length": True},
     "bf16, off, group_by_length, batch 8": {**BF16_OFF, "group_by_length": True, "batch_size": 8},
-    "bf16, off, group_by_length, torch_compile": {**BF16_OFF, "group_by_length": True,
-                                                  "extra_args": {"torch_compile": "true"}},
+    "bf16, off, group_by_length, torch_compile": {
+        **BF16_OFF,
+        "group_by_length": True,
+        "extra_args": {"torch_compile": "true"},
+    },
     "bf16, off, group_by_length, LoRA on attention only (q,k,v,o)": {
-        **BF16_OFF, "group_by_length": True, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"]},
+        **BF16_OFF,
+        "group_by_length": True,
+        "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"],
+    },
     "bf16, off, group_by_length, LoRA on the upper half of the layers": {
-        **BF16_OFF, "group_by_length": True, "lora_top_layers": 0.5},
+        **BF16_OFF,
+        "group_by_length": True,
+        "lora_top_layers": 0.5,
+    },
     "bf16, off, group_by_length, lora_dropout 0 (profile)": FAST,
     "bf16, off, group_by_length, lora_dropout 0, LoRA on the upper two thirds": {**FAST, "lora_top_layers": 2 / 3},
 }
@@ -66,16 +83,33 @@ def mean_tokens(final: dict) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def run_config(params, model_dir: Path, name: str, changes: dict, steps: int, work: Path,
-               subset: Path | None = None, records: int | None = None, timeout_s: float = 3600) -> dict:
+def run_config(
+    params,
+    model_dir: Path,
+    name: str,
+    changes: dict,
+    steps: int,
+    work: Path,
+    subset: Path | None = None,
+    records: int | None = None,
+    timeout_s: float = 3600,
+) -> dict:
     """Train one configuration. With `subset` (a file of `records` train records), exactly one epoch of it:
     every configuration then processes the same records, whatever its batch size or sampler."""
     p = params.model_copy(deep=True)
     if subset is not None:
         steps = math.ceil(records / changes.get("batch_size", p.train.batch_size))
-    p.train = p.train.model_copy(update={**SWIFT_DEFAULTS, **changes, "max_steps": steps, "eval_steps": steps,
-                                         "save_steps": steps,
-                                         "logging_steps": 1, "eval_on_start": False})
+    p.train = p.train.model_copy(
+        update={
+            **SWIFT_DEFAULTS,
+            **changes,
+            "max_steps": steps,
+            "eval_steps": steps,
+            "save_steps": steps,
+            "logging_steps": 1,
+            "eval_on_start": False,
+        }
+    )
     out = work / re.sub(r"\W+", "_", name)
     device = pick_device(p.train.device)
     argv = swift_executable(p) + swift_args(p, model_dir, out, device)
@@ -88,15 +122,29 @@ def run_config(params, model_dir: Path, name: str, changes: dict, steps: int, wo
     except subprocess.TimeoutExpired:
         log = parse_logging(out / "logging.jsonl")
         done = log.train[-1].get("global_step/max_steps", "0") if log.train else f"0/{steps}"
-        return {"config": name, "changes": changes, "batch_size": p.train.batch_size, "steps": steps, "ok": False,
-                "wall_s": round(time.perf_counter() - t0, 1), "train_runtime_s": None,
-                "error": f"stopped after {timeout_s:.0f} s at step {done} (too slow to be a candidate)"}
+        return {
+            "config": name,
+            "changes": changes,
+            "batch_size": p.train.batch_size,
+            "steps": steps,
+            "ok": False,
+            "wall_s": round(time.perf_counter() - t0, 1),
+            "train_runtime_s": None,
+            "error": f"stopped after {timeout_s:.0f} s at step {done} (too slow to be a candidate)",
+        }
     wall = time.perf_counter() - t0
     log = parse_logging(out / "logging.jsonl")
     final = log.final or {}
     runtime = (final.get("log_history") or [{}])[-1].get("train_runtime")
-    result = {"config": name, "changes": changes, "batch_size": p.train.batch_size, "steps": steps,
-              "ok": proc.returncode == 0 and runtime is not None, "wall_s": round(wall, 1), "train_runtime_s": runtime}
+    result = {
+        "config": name,
+        "changes": changes,
+        "batch_size": p.train.batch_size,
+        "steps": steps,
+        "ok": proc.returncode == 0 and runtime is not None,
+        "wall_s": round(wall, 1),
+        "train_runtime_s": runtime,
+    }
     if not result["ok"]:
         err = [l for l in (proc.stdout + proc.stderr).splitlines() if "Error" in l or "error" in l]
         result["error"] = err[-1][:300] if err else f"exit code {proc.returncode}"
@@ -113,8 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--params", default="params/default.yaml")
     ap.add_argument("--steps", type=int, default=12)
-    ap.add_argument("--epoch-of", type=int, default=None, metavar="N",
-                    help="train one epoch of the first N train records instead of --steps (fair to length grouping)")
+    ap.add_argument(
+        "--epoch-of",
+        type=int,
+        default=None,
+        metavar="N",
+        help="train one epoch of the first N train records instead of --steps (fair to length grouping)",
+    )
     ap.add_argument("--only", nargs="*", help="substrings of config names to run")
     ap.add_argument("--out", default="benchmarks/results")
     ap.add_argument("--tag", default="", help="suffix of the result files' names (a second run on the same day)")
@@ -137,39 +190,60 @@ def main(argv: list[str] | None = None) -> int:
             subset.write_text("\n".join(rows[: args.epoch_of]) + "\n", encoding="utf-8")
         for name, changes in configs.items():
             print(f"{name} ...", flush=True)
-            r = run_config(params, model_dir, name, changes, args.steps, Path(tmp), subset, args.epoch_of,
-                           args.config_timeout)
-            print(f"  {r.get('tokens_per_s')} tokens/s, {r.get('s_per_step')} s/step" if r["ok"]
-                  else f"  failed: {r['error']}", flush=True)
+            r = run_config(
+                params, model_dir, name, changes, args.steps, Path(tmp), subset, args.epoch_of, args.config_timeout
+            )
+            print(
+                f"  {r.get('tokens_per_s')} tokens/s, {r.get('s_per_step')} s/step"
+                if r["ok"]
+                else f"  failed: {r['error']}",
+                flush=True,
+            )
             results.append(r)
     ok = [r for r in results if r["ok"]]
     fastest = max(ok, key=lambda r: r["tokens_per_s"] or 0) if ok else None
     default = next((r for r in ok if r["config"].startswith("ms-swift defaults")), None)
     record = {
-        "benchmark": "train_throughput", "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "params_file": args.params, "steps": None if args.epoch_of else args.steps, "epoch_of": args.epoch_of, "model_dir": model_dir.name,
+        "benchmark": "train_throughput",
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "params_file": args.params,
+        "steps": None if args.epoch_of else args.steps,
+        "epoch_of": args.epoch_of,
+        "model_dir": model_dir.name,
         "machine": {**machine(), "torch_threads": torch.get_num_threads()},
-        "versions": versions(VERSIONED), "results": results,
+        "versions": versions(VERSIONED),
+        "results": results,
         "fastest": fastest["config"] if fastest else None,
         "speedup_fastest_vs_defaults": round(fastest["tokens_per_s"] / default["tokens_per_s"], 2)
-        if fastest and default else None,
+        if fastest and default
+        else None,
     }
     out_dir = ROOT / args.out
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / f"train_throughput_{datetime.now(timezone.utc):%Y%m%d}{'_' + args.tag if args.tag else ''}"
     stem.with_suffix(".json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    lines = [f"# Training throughput ({record['created_utc']})", "",
-             f"{record['machine']['cpu_model']}, {record['machine']['logical_cpus']} CPUs, torch threads "
-             f"{record['machine']['torch_threads']}; ms-swift {record['versions']['ms-swift']}, torch "
-             f"{record['versions']['torch']}; "
-             + (f"one epoch of the first {args.epoch_of} train records of {args.params} (the same records for every "
-                "config)." if args.epoch_of else f"{args.steps} steps of {args.params}."), "",
-             "| config | batch | steps | s/step | tokens/s | final train loss | note |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        f"# Training throughput ({record['created_utc']})",
+        "",
+        f"{record['machine']['cpu_model']}, {record['machine']['logical_cpus']} CPUs, torch threads "
+        f"{record['machine']['torch_threads']}; ms-swift {record['versions']['ms-swift']}, torch "
+        f"{record['versions']['torch']}; "
+        + (
+            f"one epoch of the first {args.epoch_of} train records of {args.params} (the same records for every "
+            "config)."
+            if args.epoch_of
+            else f"{args.steps} steps of {args.params}."
+        ),
+        "",
+        "| config | batch | steps | s/step | tokens/s | final train loss | note |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for r in results:
-        lines.append(f"| {r['config']} | {r['batch_size']} | {r['steps']} | {r.get('s_per_step', '-')} | "
-                     f"{r.get('tokens_per_s', '-')} | {r.get('final_train_loss', '-')} | "
-                     f"{'' if r['ok'] else 'failed: ' + r['error']} |")
+        lines.append(
+            f"| {r['config']} | {r['batch_size']} | {r['steps']} | {r.get('s_per_step', '-')} | "
+            f"{r.get('tokens_per_s', '-')} | {r.get('final_train_loss', '-')} | "
+            f"{'' if r['ok'] else 'failed: ' + r['error']} |"
+        )
     speedup = record["speedup_fastest_vs_defaults"]
     lines += ["", f"Fastest: {record['fastest']}" + (f" ({speedup}x the ms-swift defaults)." if speedup else ".")]
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -52,8 +52,9 @@ print(f"run {P.run_name!r}: raw files {P.data.raw_files}, split {P.data.split.mo
 res = convert(P)
 report = res.report
 table = split_table(report)
-figures.save_table(table, dirs.figures, "01_split", caption=f"数据转换结果（{P.data.dataset_name}）",
-                   label="tab:data-split")
+figures.save_table(
+    table, dirs.figures, "01_split", caption=f"数据转换结果（{P.data.dataset_name}）", label="tab:data-split"
+)
 table
 
 # %% [markdown]
@@ -62,8 +63,16 @@ table
 # paraphrase group appears in two splits).
 
 # %%
-print("read", report["read"], "accepted", report["accepted"], "rejected", report["rejected"],
-      "parse success rate", report["parse_success_rate"])
+print(
+    "read",
+    report["read"],
+    "accepted",
+    report["accepted"],
+    "rejected",
+    report["rejected"],
+    "parse success rate",
+    report["parse_success_rate"],
+)
 print("rejects by reason:", report["rejects_by_reason"] or "none")
 print("overlap:", report["overlap"])
 
@@ -72,8 +81,7 @@ print("overlap:", report["overlap"])
 
 # %%
 cats = category_table(res.splits)
-figures.save_table(cats, dirs.figures, "01_categories", caption="各类别在各划分中的记录数",
-                   label="tab:data-categories")
+figures.save_table(cats, dirs.figures, "01_categories", caption="各类别在各划分中的记录数", label="tab:data-categories")
 display(cats)
 fig = plots.categories(res.splits)
 figures.save_figure(fig, dirs.figures, "01_categories")

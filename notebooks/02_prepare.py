@@ -47,5 +47,7 @@ report = prepare(P)
 
 # %%
 table = model_table(report)
-figures.save_table(table, dirs.figures, "02_model", caption=f"基座模型准备（{P.model.name}）", label="tab:model-prepare")
+figures.save_table(
+    table, dirs.figures, "02_model", caption=f"基座模型准备（{P.model.name}）", label="tab:model-prepare"
+)
 table

@@ -43,8 +43,10 @@ from edgecloud.train.trainlog import parse_logging
 P, dirs = open_stage("03_train", params_file, overrides)
 figures.use_style()
 model_dir = prepared_model_dir(P)
-print(f"run {P.run_name!r}: base model {model_dir.name}, {P.train.max_steps} steps, batch {P.train.batch_size}, "
-      f"lr {P.train.learning_rate}, LoRA r={P.train.lora_rank} alpha={P.train.lora_alpha}")
+print(
+    f"run {P.run_name!r}: base model {model_dir.name}, {P.train.max_steps} steps, batch {P.train.batch_size}, "
+    f"lr {P.train.learning_rate}, LoRA r={P.train.lora_rank} alpha={P.train.lora_alpha}"
+)
 
 # %% [markdown]
 # ## Preflight
@@ -61,8 +63,10 @@ preflight_table(pf)
 # %%
 run = trainer.run_training(P, model_dir)
 summary = trainer.summarize(P, run, pf)
-print(f"{run.action} in {run.duration_s:.0f} s; best checkpoint {summary['best']['checkpoint']} "
-      f"({summary['best']['reason']})")
+print(
+    f"{run.action} in {run.duration_s:.0f} s; best checkpoint {summary['best']['checkpoint']} "
+    f"({summary['best']['reason']})"
+)
 
 # %% [markdown]
 # ## The training table (as in the reference run)
@@ -71,16 +75,23 @@ print(f"{run.action} in {run.duration_s:.0f} s; best checkpoint {summary['best']
 
 # %%
 shown = trainer.train_table(summary)
-figures.save_table(shown, dirs.figures, "03_train", caption=f"LoRA 训练过程（最佳检查点 step {summary['best']['step']}）",
-                   label="tab:train")
+figures.save_table(
+    shown,
+    dirs.figures,
+    "03_train",
+    caption=f"LoRA 训练过程（最佳检查点 step {summary['best']['step']}）",
+    label="tab:train",
+)
 shown
 
 # %%
 log = parse_logging(run.out_dir / "logging.jsonl")
 fig = plots.training_curves(log.train, log.evals, summary["best"]["step"])
 figures.save_figure(fig, dirs.figures, "03_training_curves")
-print(f"eval loss: step 0 {summary['step0_eval_loss']} -> best {summary['best']['eval_loss']} "
-      f"(reduction {summary.get('eval_loss_reduction')}); lowest free disk {summary['disk_free_min_gb']} GiB")
+print(
+    f"eval loss: step 0 {summary['step0_eval_loss']} -> best {summary['best']['eval_loss']} "
+    f"(reduction {summary.get('eval_loss_reduction')}); lowest free disk {summary['disk_free_min_gb']} GiB"
+)
 
 # %% [markdown]
 # ## The routing decision at every checkpoint, and the deployed checkpoint
@@ -96,6 +107,11 @@ print(f"eval loss: step 0 {summary['step0_eval_loss']} -> best {summary['best'][
 from edgecloud.eval import calibrate
 
 cal = calibrate.calibrate(P, model_dir)
-figures.save_table(calibrate.checkpoint_table(cal), dirs.figures, "03_routing_checkpoints",
-                   caption="各检查点验证集路由（部署检查点按验证集路由准确率选择）", label="tab:routing-checkpoints")
+figures.save_table(
+    calibrate.checkpoint_table(cal),
+    dirs.figures,
+    "03_routing_checkpoints",
+    caption="各检查点验证集路由（部署检查点按验证集路由准确率选择）",
+    label="tab:routing-checkpoints",
+)
 print(calibrate.calibration_markdown(cal))

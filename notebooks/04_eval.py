@@ -74,9 +74,13 @@ report = evaluate(P, model_dir, adapter)
 
 # %%
 table = evaluate_mod.routers_table(report)
-figures.save_table(table, dirs.figures, "04_routers",
-                   caption=f"测试集路由与回答质量（n={report['test_records']}，其中云端 {report['test_cloud']}；方括号为 95% Wilson 区间）",
-                   label="tab:eval-routers")
+figures.save_table(
+    table,
+    dirs.figures,
+    "04_routers",
+    caption=f"测试集路由与回答质量（n={report['test_records']}，其中云端 {report['test_cloud']}；方括号为 95% Wilson 区间）",
+    label="tab:eval-routers",
+)
 table
 
 # %% [markdown]
@@ -92,13 +96,21 @@ threshold = (report["calibration"] or {}).get("threshold")
 marks = {names["finetuned"]: threshold} if threshold is not None else None
 if curves:
     plots.roc_figure(curves, dirs.figures / "04_roc", marks=marks)
-    points = {r["label"]: r for r in report["routers"] if r["router"] in
-              ("always_edge", "always_cloud", "heuristic", "base_prompted", "finetuned", "finetuned_calibrated")}
-    plots.cost_quality_figure({names[k]: v["cost_quality"] for k, v in report["curves"].items()}, points,
-                              dirs.figures / "04_cost_quality")
+    points = {
+        r["label"]: r
+        for r in report["routers"]
+        if r["router"]
+        in ("always_edge", "always_cloud", "heuristic", "base_prompted", "finetuned", "finetuned_calibrated")
+    }
+    plots.cost_quality_figure(
+        {names[k]: v["cost_quality"] for k, v in report["curves"].items()}, points, dirs.figures / "04_cost_quality"
+    )
     s, l = report["scores"]["finetuned"], report["scores"]["labels"]
-    plots.score_distribution_figure({True: [x for x, y in zip(s, l) if y], False: [x for x, y in zip(s, l) if not y]},
-                                    threshold, dirs.figures / "04_score_distribution")
+    plots.score_distribution_figure(
+        {True: [x for x, y in zip(s, l) if y], False: [x for x, y in zip(s, l) if not y]},
+        threshold,
+        dirs.figures / "04_score_distribution",
+    )
 evaluate_mod.curves_table(report)
 
 # %% [markdown]
@@ -109,10 +121,18 @@ evaluate_mod.curves_table(report)
 # %%
 held = evaluate_mod.heldout_table(report)
 if len(held):
-    figures.save_table(held, dirs.figures, "04_heldout",
-                       caption=f"留出集路由（n={report['heldout']['records']}，其中云端 {report['heldout']['cloud']}；95% Wilson 区间）",
-                       label="tab:eval-heldout")
-    display(evaluate_mod.breakdown_table(report["heldout"]["by_cue"], ("heuristic", "tfidf", "finetuned", "finetuned_calibrated")))
+    figures.save_table(
+        held,
+        dirs.figures,
+        "04_heldout",
+        caption=f"留出集路由（n={report['heldout']['records']}，其中云端 {report['heldout']['cloud']}；95% Wilson 区间）",
+        label="tab:eval-heldout",
+    )
+    display(
+        evaluate_mod.breakdown_table(
+            report["heldout"]["by_cue"], ("heuristic", "tfidf", "finetuned", "finetuned_calibrated")
+        )
+    )
 held
 
 # %% [markdown]

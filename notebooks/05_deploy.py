@@ -51,8 +51,10 @@ from edgecloud.train.prepare import prepared_model_dir
 
 P, dirs = open_stage("05_deploy", params_file, overrides)
 d = P.deploy
-print(f"run {P.run_name!r}: base {prepared_model_dir(P).name}, adapter {best_adapter(P).name}; "
-      f"ports gateway {d.gateway_port}, edge {d.edge_port}, cloud {d.cloud_port} ({d.cloud.mode})")
+print(
+    f"run {P.run_name!r}: base {prepared_model_dir(P).name}, adapter {best_adapter(P).name}; "
+    f"ports gateway {d.gateway_port}, edge {d.edge_port}, cloud {d.cloud_port} ({d.cloud.mode})"
+)
 
 # %% [markdown]
 # ## Start the stack, run the smoke test, stop the stack
@@ -71,6 +73,11 @@ health
 
 # %%
 table = requests_table(report)
-figures.save_table(table, dirs.figures, "05_gateway_smoke",
-                   caption=f"网关冒烟测试（{P.run_name}，云端：{d.cloud.mode}）", label="tab:gateway-smoke")
+figures.save_table(
+    table,
+    dirs.figures,
+    "05_gateway_smoke",
+    caption=f"网关冒烟测试（{P.run_name}，云端：{d.cloud.mode}）",
+    label="tab:gateway-smoke",
+)
 table

@@ -65,16 +65,36 @@ print(f"run {P.run_name!r}: {len(cases)} cases from {P.e2e.cases_file}, browser 
 api_key = e2e.client_api_key(P)
 with running_stack(P) as stack:
     results = e2e.run_cases(stack.gateway_url, cases, timeout_s=e2e.request_timeout_s(P), api_key=api_key)
-    multiturn = (e2e.run_cases(stack.gateway_url, e2e.load_cases(P.e2e.multiturn_file),
-                               timeout_s=e2e.request_timeout_s(P), api_key=api_key) if P.e2e.multiturn_file else None)
-    web = (browser.run_browser_check(P, stack.gateway_url, cases, api_results=results, api_key=api_key)
-           if P.e2e.browser else None)
+    multiturn = (
+        e2e.run_cases(
+            stack.gateway_url, e2e.load_cases(P.e2e.multiturn_file), timeout_s=e2e.request_timeout_s(P), api_key=api_key
+        )
+        if P.e2e.multiturn_file
+        else None
+    )
+    web = (
+        browser.run_browser_check(P, stack.gateway_url, cases, api_results=results, api_key=api_key)
+        if P.e2e.browser
+        else None
+    )
     summary = e2e.summarize(results)
-    paths = e2e_report.write_report(P, results, summary, web, deployment={
-        "edge model": stack.served_model, "cloud": stack.cloud_label or "none", "cloud model": stack.cloud_model,
-        "logs": ", ".join(f"{k}: {v.name}" for k, v in stack.logs.items())}, multiturn=multiturn)
-print(f"non-empty {summary['non_empty']}/{summary['cases']}, forward hits "
-      f"{summary['complex_forward_hits']}/{summary['complex_cases']}, report {paths['md'].name}")
+    paths = e2e_report.write_report(
+        P,
+        results,
+        summary,
+        web,
+        deployment={
+            "edge model": stack.served_model,
+            "cloud": stack.cloud_label or "none",
+            "cloud model": stack.cloud_model,
+            "logs": ", ".join(f"{k}: {v.name}" for k, v in stack.logs.items()),
+        },
+        multiturn=multiturn,
+    )
+print(
+    f"non-empty {summary['non_empty']}/{summary['cases']}, forward hits "
+    f"{summary['complex_forward_hits']}/{summary['complex_cases']}, report {paths['md'].name}"
+)
 
 # %% [markdown]
 # ## Summary (the reference's table, plus routing and latency)
@@ -90,7 +110,9 @@ e2e_report.summary_table(summary)
 # %%
 if multiturn is not None:
     mt = e2e.summarize(multiturn)
-    print(f"multi-turn: routed as expected {mt['routing_correct']}/{mt['cases']}, non-empty {mt['non_empty']}/{mt['cases']}")
+    print(
+        f"multi-turn: routed as expected {mt['routing_correct']}/{mt['cases']}, non-empty {mt['non_empty']}/{mt['cases']}"
+    )
     display(e2e_report.cases_table(multiturn))
 
 # %% [markdown]

@@ -78,9 +78,13 @@ print(f"{m['cpu_model']}, {m['logical_cpus']} logical CPUs, {m['threads']} threa
 
 # %%
 table = edge_report.table(report)
-figures.save_table(table, dirs.figures, "07_edge_variants",
-                   caption=f"端侧变体的大小、速度与质量（{P.run_name}，测试集 n={report['test_records']}）",
-                   label="tab:edge-variants")
+figures.save_table(
+    table,
+    dirs.figures,
+    "07_edge_variants",
+    caption=f"端侧变体的大小、速度与质量（{P.run_name}，测试集 n={report['test_records']}）",
+    label="tab:edge-variants",
+)
 table
 
 # %%

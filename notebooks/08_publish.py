@@ -75,7 +75,9 @@ problem = thesis.refused_message(report)
 if problem:
     raise thesis.PublishError(problem)
 if report["compile"] is not None and not report["compile"]["ok"]:
-    raise thesis.PublishError(f"the thesis did not compile: {report['compile']['error']} (log: {report['compile']['log']})")
+    raise thesis.PublishError(
+        f"the thesis did not compile: {report['compile']['error']} (log: {report['compile']['log']})"
+    )
 compiled = report["compile"]
 print(f"PDF: {compiled['pdf']} ({compiled['seconds']} s)" if compiled else "not compiled (publish.compile: false)")
 word = report["docx"]  # without pandoc it is skipped, with the install hint

@@ -2,6 +2,7 @@
 of this folder; 08_publish has published the run into outputs/smoke/thesis): publishing again changes
 nothing, the thesis compiles with every generated table, figure and number, its Word version opens with them,
 and the run's summary lists only files that exist."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ pytestmark = pytest.mark.integration
 def smoke():
     p = load_params("params/smoke.yaml")
     missing = [str(prod) for st in available_stages() for prod in st.products(p) if not prod.exists()]
-    assert not missing, (f"the smoke run is incomplete ({missing[:3]} ...): `make test` runs the notebooks "
-                         "before this file; alone, run `python -m edgecloud run --params params/smoke.yaml` first")
+    assert not missing, (
+        f"the smoke run is incomplete ({missing[:3]} ...): `make test` runs the notebooks "
+        "before this file; alone, run `python -m edgecloud run --params params/smoke.yaml` first"
+    )
     return p
 
 
@@ -35,8 +38,11 @@ def test_the_smoke_run_compiles_into_the_sample_thesis_with_every_part(smoke):
     assert set(rep["counts"]) == {"unchanged"}, rep["counts"]  # the same run published twice: idempotent
     published = [r["dest"] for r in rep["files"]]
     inputs = thesis_latex.recorded_inputs(dst, "main.tex")
-    wanted = [d for d in published if d.endswith(".tex")
-              or d.endswith(".pdf") or (d.endswith(".png") and d[:-4] + ".pdf" not in published)]
+    wanted = [
+        d
+        for d in published
+        if d.endswith(".tex") or d.endswith(".pdf") or (d.endswith(".png") and d[:-4] + ".pdf" not in published)
+    ]
     assert len(wanted) >= 15
     assert not [d for d in wanted if d not in inputs], "generated parts missing from the PDF"
     text = subprocess.run(["pdftotext", str(dst / "build" / "main.pdf"), "-"], capture_output=True, text=True).stdout

@@ -47,8 +47,10 @@ from edgecloud import paths  # noqa: E402  (after the variables are set)
 if (paths.OUTPUTS_DIR, paths.FIGURES_DIR) != (TEST_OUTPUTS, TEST_FIGURES):
     (TEST_OUTPUTS / "models").unlink()
     shutil.rmtree(SESSION_DIR, ignore_errors=True)
-    raise pytest.UsageError(f"edgecloud was imported before tests/conftest.py set EDGECLOUD_OUTPUTS: the tests "
-                            f"would write into {paths.OUTPUTS_DIR}")
+    raise pytest.UsageError(
+        f"edgecloud was imported before tests/conftest.py set EDGECLOUD_OUTPUTS: the tests "
+        f"would write into {paths.OUTPUTS_DIR}"
+    )
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -86,9 +88,17 @@ def trained():
     from edgecloud.train.prepare import prepare, prepared_model_dir
 
     name = f"pytest-stack-{uuid.uuid4().hex[:8]}"
-    p = load_params("params/smoke.yaml", [f"run_name={name}", "train.max_steps=1", "train.eval_steps=1",
-                                          "train.save_steps=1", "train.eval_on_start=false",
-                                          "train.extra_args={eval_strategy: 'no'}"])
+    p = load_params(
+        "params/smoke.yaml",
+        [
+            f"run_name={name}",
+            "train.max_steps=1",
+            "train.eval_steps=1",
+            "train.save_steps=1",
+            "train.eval_on_start=false",
+            "train.extra_args={eval_strategy: 'no'}",
+        ],
+    )
     convert(p)
     prepare(p)
     folder = prepared_model_dir(p)

@@ -5,6 +5,7 @@ free loopback port. The tiers here answer by a rule on the last user message (fo
 the complex cases, answer the rest), so a whole case list can run through the unmodified gateway.
 They stand in for the tiers' HTTP behaviour only, not for the edge model.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,8 +26,7 @@ class ServerThread:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on",
-                                timeout_graceful_shutdown=2)
+        config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
@@ -49,8 +49,9 @@ class ServerThread:
         assert not self.thread.is_alive(), "test server thread outlived its test"
 
 
-def rule_upstream(model: str, answer: Callable[[str], str],
-                  delay_s: float = 0.0) -> tuple[FastAPI, list[dict[str, Any]]]:
+def rule_upstream(
+    model: str, answer: Callable[[str], str], delay_s: float = 0.0
+) -> tuple[FastAPI, list[dict[str, Any]]]:
     """An OpenAI-compatible app whose reply is `answer(last user message)`, given after `delay_s` (the time a
     model would take); returns it and its request log."""
     import asyncio
@@ -65,10 +66,16 @@ def rule_upstream(model: str, answer: Callable[[str], str],
         if delay_s:
             await asyncio.sleep(delay_s)
         last = next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user")
-        return {"id": "chatcmpl-rule", "object": "chat.completion", "created": 0, "model": body["model"],
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": answer(last)},
-                             "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 7, "completion_tokens": 5, "total_tokens": 12}}
+        return {
+            "id": "chatcmpl-rule",
+            "object": "chat.completion",
+            "created": 0,
+            "model": body["model"],
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": answer(last)}, "finish_reason": "stop"}
+            ],
+            "usage": {"prompt_tokens": 7, "completion_tokens": 5, "total_tokens": 12},
+        }
 
     @app.get("/v1/models")
     async def models() -> Any:
@@ -102,8 +109,14 @@ class StreamingUpstream:
     swift deploy (ms-swift 4.6, transformers engine) streams them after `begin_suppress_tokens`; its non-streamed
     reply gives the raw distribution."""
 
-    def __init__(self, model: str, tokens: Callable[[str], list[str]], delay_s: float = 0.0,
-                 top: Callable[[str], list[tuple[str, float]]] | None = None, stream_drops: str | None = None) -> None:
+    def __init__(
+        self,
+        model: str,
+        tokens: Callable[[str], list[str]],
+        delay_s: float = 0.0,
+        top: Callable[[str], list[tuple[str, float]]] | None = None,
+        stream_drops: str | None = None,
+    ) -> None:
         import asyncio
         import json
 
@@ -125,8 +138,15 @@ class StreamingUpstream:
                 mass = math.log(sum(math.exp(lp) for _, lp in kept))
                 top = [(t, lp - mass) for t, lp in kept]
             top = top[:n]
-            return {"content": [{"token": top[0][0], "logprob": top[0][1],
-                                 "top_logprobs": [{"token": t, "logprob": lp} for t, lp in top]}]}
+            return {
+                "content": [
+                    {
+                        "token": top[0][0],
+                        "logprob": top[0][1],
+                        "top_logprobs": [{"token": t, "logprob": lp} for t, lp in top],
+                    }
+                ]
+            }
 
         @app.post("/v1/chat/completions")
         async def chat(request: Request) -> Any:
@@ -136,13 +156,21 @@ class StreamingUpstream:
             toks = self.tokens(last)[: body.get("max_tokens") or 10**6]
             want_lp = bool(body.get("logprobs"))
             if not body.get("stream"):
-                choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": "".join(toks)},
-                                          "finish_reason": "stop"}
+                choice: dict[str, Any] = {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "".join(toks)},
+                    "finish_reason": "stop",
+                }
                 if want_lp and (lp := first_logprobs(last, body.get("top_logprobs") or 1)):
                     choice["logprobs"] = lp
-                return {"id": "chatcmpl-s", "object": "chat.completion", "created": 0, "model": body["model"],
-                        "choices": [choice], "usage": {"prompt_tokens": 7, "completion_tokens": len(toks),
-                                                       "total_tokens": 7 + len(toks)}}
+                return {
+                    "id": "chatcmpl-s",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [choice],
+                    "usage": {"prompt_tokens": 7, "completion_tokens": len(toks), "total_tokens": 7 + len(toks)},
+                }
             record = {"produced": 0, "finished": False, "cancelled": False, "ended_at": None}
             self.generations.append(record)
 
@@ -150,8 +178,13 @@ class StreamingUpstream:
                 head = {"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
                 self.active += 1
                 try:
-                    yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {"role": "assistant"},
-                                                                      "finish_reason": None}]}) + "\n\n"
+                    yield (
+                        "data: "
+                        + json.dumps(
+                            {**head, "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
+                        )
+                        + "\n\n"
+                    )
                     for i, tok in enumerate(toks):
                         await asyncio.sleep(self.delay_s)  # "generating" the token
                         record["produced"] += 1
@@ -159,8 +192,11 @@ class StreamingUpstream:
                         if i == 0 and want_lp and (lp := first_logprobs(last, body.get("top_logprobs") or 1, True)):
                             choice["logprobs"] = lp
                         yield "data: " + json.dumps({**head, "choices": [choice]}, ensure_ascii=False) + "\n\n"
-                    yield "data: " + json.dumps({**head, "choices": [{"index": 0, "delta": {},
-                                                                      "finish_reason": "stop"}]}) + "\n\n"
+                    yield (
+                        "data: "
+                        + json.dumps({**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+                        + "\n\n"
+                    )
                     yield "data: [DONE]\n\n"
                     record["finished"] = True
                 except BaseException:  # cancelled: the client (the gateway) closed the stream

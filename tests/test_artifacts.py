@@ -1,5 +1,6 @@
 """The artifact registry (edgecloud.artifacts): every product is declared once, the README's pipeline table
 says the same, and renaming a report is one line (the writer and the readers follow the registry)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -82,10 +83,13 @@ def test_stage_products_are_the_registry_files_and_upstream_the_writers_of_its_r
     assert set(artifacts.REPORTS) - {"data_check"} <= optional  # ... and what it reads is declared
 
 
-@pytest.mark.parametrize("key, renamed", [
-    ("data_check", "reports/renamed_check_{run}.json"),
-    ("train_split", "data/renamed_train.jsonl"),
-])
+@pytest.mark.parametrize(
+    "key, renamed",
+    [
+        ("data_check", "reports/renamed_check_{run}.json"),
+        ("train_split", "data/renamed_train.jsonl"),
+    ],
+)
 def test_renaming_a_report_is_one_line_in_the_registry(monkeypatch, run_name, key, renamed):
     """Change one pattern: 01_convert writes the new name, and the key numbers, the run report and the
     runner's upstream check read it there."""

@@ -1,4 +1,5 @@
 """Stage 01_convert end to end on real files: splits, rejects and the data check report."""
+
 from __future__ import annotations
 
 import json
@@ -48,10 +49,14 @@ def test_convert_is_idempotent(run_name):
 
 def test_malformed_raw_file_lands_every_record_in_a_split_or_rejects(run_name):
     # the malformed file has 2 good records; add the 3 of the CSV fixture so a 3/1/1 split is possible
-    p = load_params("params/smoke.yaml", [
-        f"run_name={run_name}",
-        "data.raw_files=[tests/fixtures/malformed.jsonl, tests/fixtures/formats/query_response.csv]",
-        "data.split={train: rest, valid: 1, test: 1}"])
+    p = load_params(
+        "params/smoke.yaml",
+        [
+            f"run_name={run_name}",
+            "data.raw_files=[tests/fixtures/malformed.jsonl, tests/fixtures/formats/query_response.csv]",
+            "data.split={train: rest, valid: 1, test: 1}",
+        ],
+    )
     res = convert(p)
     rep = res.report
     assert rep["read"] == 19 and rep["accepted"] == 5 and rep["rejected"] == 14
@@ -66,16 +71,24 @@ def test_malformed_raw_file_lands_every_record_in_a_split_or_rejects(run_name):
 def test_zero_accepted_records_stop_with_a_clear_message(run_name, tmp_path):
     bad = RunDirs(run_name).root / "all_bad.jsonl"
     bad.parent.mkdir(parents=True, exist_ok=True)
-    bad.write_text("not json\n{\"text\": 1}\n" * 3, encoding="utf-8")
-    p = load_params("params/smoke.yaml", [f"run_name={run_name}", f"data.raw_files=[{bad}]",
-                                          "data.split={train: 1, valid: 1, test: 1}"])
+    bad.write_text('not json\n{"text": 1}\n' * 3, encoding="utf-8")
+    p = load_params(
+        "params/smoke.yaml",
+        [f"run_name={run_name}", f"data.raw_files=[{bad}]", "data.split={train: 1, valid: 1, test: 1}"],
+    )
     with pytest.raises(DataError, match=r"0 of 6 raw records were accepted .*rejects.jsonl"):
         convert(p)
     assert len(read_jsonl(RunDirs(run_name).data / "rejects.jsonl")) == 6
 
 
 def test_fewer_records_than_the_split_needs_stop(run_name):
-    p = load_params("params/smoke.yaml", [f"run_name={run_name}", "data.raw_files=[tests/fixtures/malformed.jsonl]",
-                                          "data.split={train: 5, valid: 1, test: 1}"])
+    p = load_params(
+        "params/smoke.yaml",
+        [
+            f"run_name={run_name}",
+            "data.raw_files=[tests/fixtures/malformed.jsonl]",
+            "data.split={train: 5, valid: 1, test: 1}",
+        ],
+    )
     with pytest.raises(DataError, match=r"needs 7 records .* only 2 were accepted"):
         convert(p)

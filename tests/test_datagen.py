@@ -8,6 +8,7 @@ module's). Routing must not be solvable from surface cues: some simple requests 
 complex-task words or are long, many complex requests are phrased without those words, and many
 are short (keyword lists below). Conversation records are routed by their last user turn.
 """
+
 from __future__ import annotations
 
 import collections
@@ -36,8 +37,10 @@ SMOKE = RAW / "edge_requests_smoke.jsonl"
 SHIPPED = [(V1, 500, 20260210), (V2, 1000, 20260210), (SMOKE, 60, 7)]
 # Made by the generator of this commit and kept unchanged (earlier runs refer to them).
 LEGACY_COMMIT = "36e4528"
-LEGACY = {V1: (500, 20260210, "1e8e3d300591dd3b57600aa268211a15719ce62a6c4da6671b8268b403cdb759"),
-          SMOKE: (60, 7, "917b285407d451b04eb546773cdf4e5a2a5599951a2fabd6fe4721e4fe272a99")}
+LEGACY = {
+    V1: (500, 20260210, "1e8e3d300591dd3b57600aa268211a15719ce62a6c4da6671b8268b403cdb759"),
+    SMOKE: (60, 7, "917b285407d451b04eb546773cdf4e5a2a5599951a2fabd6fe4721e4fe272a99"),
+}
 
 FIELDS = ["id", "lang", "category", "needs_cloud", "group", "query", "response"]
 CONVERSATION_FIELDS = ["id", "lang", "category", "needs_cloud", "group", "messages", "response"]
@@ -93,8 +96,8 @@ def equations(text: str) -> list[tuple[str, str, str]]:
         start = m.start()
         while start > 0 and text[start - 1] in _EXPR_CHARS:
             start -= 1
-        lhs = text[start:m.start()].strip()
-        rhs = re.match(r"\s*\$?(-?\d+(?:\.\d+)?%?)", text[m.end():])
+        lhs = text[start : m.start()].strip()
+        rhs = re.match(r"\s*\$?(-?\d+(?:\.\d+)?%?)", text[m.end() :])
         if re.search(r"\d", lhs) and rhs:
             found.append((lhs, m.group(), rhs.group(1)))
     return found
@@ -123,16 +126,44 @@ def equation_ok(lhs: str, sign: str, rhs: str) -> bool:
 
 
 _CONVERT = {  # exact definitions: international mile / pound / inch, US liquid gallon
-    ("km", "mi"): lambda x: x / Fraction("1.609344"), ("mi", "km"): lambda x: x * Fraction("1.609344"),
-    ("c", "f"): lambda x: x * Fraction(9, 5) + 32, ("f", "c"): lambda x: (x - 32) * Fraction(5, 9),
-    ("kg", "lb"): lambda x: x / Fraction("0.45359237"), ("lb", "kg"): lambda x: x * Fraction("0.45359237"),
-    ("cm", "in"): lambda x: x / Fraction("2.54"), ("in", "cm"): lambda x: x * Fraction("2.54"),
-    ("l", "gal"): lambda x: x / Fraction("3.785411784"), ("gal", "l"): lambda x: x * Fraction("3.785411784"),
+    ("km", "mi"): lambda x: x / Fraction("1.609344"),
+    ("mi", "km"): lambda x: x * Fraction("1.609344"),
+    ("c", "f"): lambda x: x * Fraction(9, 5) + 32,
+    ("f", "c"): lambda x: (x - 32) * Fraction(5, 9),
+    ("kg", "lb"): lambda x: x / Fraction("0.45359237"),
+    ("lb", "kg"): lambda x: x * Fraction("0.45359237"),
+    ("cm", "in"): lambda x: x / Fraction("2.54"),
+    ("in", "cm"): lambda x: x * Fraction("2.54"),
+    ("l", "gal"): lambda x: x / Fraction("3.785411784"),
+    ("gal", "l"): lambda x: x * Fraction("3.785411784"),
 }
-_UNITS = {"公里": "km", "英里": "mi", "摄氏度": "c", "华氏度": "f", "公斤": "kg", "磅": "lb", "厘米": "cm",
-          "英寸": "in", "加仑": "gal", "升": "l", "km": "km", "miles": "mi", "mile": "mi", "°C": "c", "°F": "f",
-          "kg": "kg", "pounds": "lb", "pound": "lb", "cm": "cm", "inches": "in", "inch": "in", "liters": "l",
-          "liter": "l", "gallons": "gal", "gallon": "gal"}
+_UNITS = {
+    "公里": "km",
+    "英里": "mi",
+    "摄氏度": "c",
+    "华氏度": "f",
+    "公斤": "kg",
+    "磅": "lb",
+    "厘米": "cm",
+    "英寸": "in",
+    "加仑": "gal",
+    "升": "l",
+    "km": "km",
+    "miles": "mi",
+    "mile": "mi",
+    "°C": "c",
+    "°F": "f",
+    "kg": "kg",
+    "pounds": "lb",
+    "pound": "lb",
+    "cm": "cm",
+    "inches": "in",
+    "inch": "in",
+    "liters": "l",
+    "liter": "l",
+    "gallons": "gal",
+    "gallon": "gal",
+}
 _UNIT_RE = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
 _CONVERSION = re.compile(rf"(-?\d+(?:\.\d+)?) ({_UNIT_RE}) ?(约等于|等于|is about|is) (-?\d+(?:\.\d+)?) ({_UNIT_RE})")
 
@@ -177,7 +208,8 @@ def test_v2_is_exactly_what_the_script_makes(tmp_path):
     datagen.main(["--n", "1000", "--seed", "20260210", "--out", str(out)])
     assert out.read_bytes() == V2.read_bytes(), (
         "data/raw/edge_requests_v2.jsonl differs from a fresh generation: re-run "
-        "python -m edgecloud.data.datagen --n 1000 --seed 20260210 --out data/raw/edge_requests_v2.jsonl")
+        "python -m edgecloud.data.datagen --n 1000 --seed 20260210 --out data/raw/edge_requests_v2.jsonl"
+    )
 
 
 # sha256 of generations other than the shipped file's (the smoke profile's size and seed with this generator, and
@@ -198,17 +230,21 @@ PINNED = {
 def test_other_sizes_seeds_and_shares_are_byte_for_byte_as_pinned(args, tmp_path):
     n, seed, cloud_share, conversation_share = args
     out = tmp_path / "records.jsonl"
-    write_jsonl(out, datagen.file_rows(datagen.generate_records(n, seed, cloud_share, conversation_share)), compact=True)
+    write_jsonl(
+        out, datagen.file_rows(datagen.generate_records(n, seed, cloud_share, conversation_share)), compact=True
+    )
     assert hashlib.sha256(out.read_bytes()).hexdigest() == PINNED[args], (
         f"generate_records{args} changed its output; if the change of the tables or the engine is deliberate, "
-        "update PINNED (and regenerate data/raw/edge_requests_v2.jsonl)")
+        "update PINNED (and regenerate data/raw/edge_requests_v2.jsonl)"
+    )
 
 
 @pytest.mark.parametrize("path", list(LEGACY), ids=["v1", "smoke"])
 def test_legacy_files_are_unchanged(path):
     """v1 and the smoke file come from the previous generator; this one must not overwrite them."""
     assert hashlib.sha256(path.read_bytes()).hexdigest() == LEGACY[path][2], (
-        f"{path.relative_to(ROOT)} changed; restore it with git checkout (it was made at commit {LEGACY_COMMIT})")
+        f"{path.relative_to(ROOT)} changed; restore it with git checkout (it was made at commit {LEGACY_COMMIT})"
+    )
 
 
 @pytest.mark.parametrize("path", list(LEGACY), ids=["v1", "smoke"])
@@ -216,16 +252,25 @@ def test_legacy_files_are_what_the_previous_generator_makes(path, tmp_path):
     git = shutil.which("git")
     if git is None:
         pytest.skip("git is not installed")
-    old = subprocess.run([git, "show", f"{LEGACY_COMMIT}:src/edgecloud/datagen.py"], cwd=ROOT,
-                         capture_output=True, text=True, encoding="utf-8")
+    old = subprocess.run(
+        [git, "show", f"{LEGACY_COMMIT}:src/edgecloud/datagen.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     if old.returncode != 0:
         pytest.skip(f"commit {LEGACY_COMMIT} is not in this clone")
     script = tmp_path / "datagen_v1.py"
     script.write_text(old.stdout, encoding="utf-8")
     n, seed, _ = LEGACY[path]
     out = tmp_path / path.name
-    subprocess.run([sys.executable, str(script), "--n", str(n), "--seed", str(seed), "--out", str(out)],
-                   check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, str(script), "--n", str(n), "--seed", str(seed), "--out", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
     assert out.read_bytes() == path.read_bytes()
 
 
@@ -234,8 +279,13 @@ def test_output_does_not_depend_on_the_process_or_hash_seed(tmp_path):
     outs = []
     for hash_seed in ("0", "4242"):
         out = tmp_path / f"h{hash_seed}.jsonl"
-        subprocess.run([sys.executable, "-m", "edgecloud.data.datagen", "--n", "150", "--seed", "11", "--out", str(out)],
-                       env={**env, "PYTHONHASHSEED": hash_seed}, check=True, capture_output=True, cwd=tmp_path)
+        subprocess.run(
+            [sys.executable, "-m", "edgecloud.data.datagen", "--n", "150", "--seed", "11", "--out", str(out)],
+            env={**env, "PYTHONHASHSEED": hash_seed},
+            check=True,
+            capture_output=True,
+            cwd=tmp_path,
+        )
         outs.append(out.read_bytes())
     in_process = tmp_path / "in.jsonl"
     write_jsonl(in_process, datagen.file_rows(datagen.generate_records(150, 11)), compact=True)
@@ -279,8 +329,22 @@ def test_file_format_is_compact_utf8_jsonl_with_fixed_key_order(path):
 # Counts and balance
 
 
-@pytest.mark.parametrize("n,share", [(1, 0.2), (2, 0.2), (7, 0.2), (60, 0.2), (137, 0.2), (500, 0.2), (500, 0.0),
-                                     (500, 0.35), (101, 1.0), (1000, 0.2), (2000, 0.2)])
+@pytest.mark.parametrize(
+    "n,share",
+    [
+        (1, 0.2),
+        (2, 0.2),
+        (7, 0.2),
+        (60, 0.2),
+        (137, 0.2),
+        (500, 0.2),
+        (500, 0.0),
+        (500, 0.35),
+        (101, 1.0),
+        (1000, 0.2),
+        (2000, 0.2),
+    ],
+)
 def test_exact_n_and_cloud_share(n, share):
     recs = datagen.generate_records(n, 3, share)
     assert len(recs) == n
@@ -375,8 +439,12 @@ def test_conversation_records_are_well_formed(v2):
 def test_edge_replies_are_not_detected_as_forwards(shipped):
     routing = pytest.importorskip("edgecloud.routing")
     flagged = [r["response"] for r in shipped if not r["needs_cloud"] and routing.is_forward(r["response"])]
-    flagged += [m["content"] for r in shipped for m in history(r)
-                if m["role"] == "assistant" and m["content"] != FORWARD and routing.is_forward(m["content"])]
+    flagged += [
+        m["content"]
+        for r in shipped
+        for m in history(r)
+        if m["role"] == "assistant" and m["content"] != FORWARD and routing.is_forward(m["content"])
+    ]
     assert flagged == []
     forwards = [m["content"] for r in shipped for m in history(r) if m["content"] == FORWARD]
     assert all(routing.is_forward(f) for f in forwards)
@@ -416,8 +484,12 @@ def test_complex_queries_tend_to_be_longer_in_v1(v1):
 def exchanges(recs: list[dict]) -> list[tuple[str, str, str]]:
     """(category, request, reply) of every edge reply: final requests and earlier simple turns."""
     out = [(r["category"], query(r), r["response"]) for r in recs if not r["needs_cloud"]]
-    out += [("history", u["content"], a["content"]) for r in recs
-            for u, a in zip(history(r)[::2], history(r)[1::2]) if a["content"] != FORWARD]
+    out += [
+        ("history", u["content"], a["content"])
+        for r in recs
+        for u, a in zip(history(r)[::2], history(r)[1::2])
+        if a["content"] != FORWARD
+    ]
     return out
 
 
@@ -462,12 +534,18 @@ def test_translations_match_the_phrase_table(shipped):
     rows = datagen_words.PHRASES + datagen_words.TERMS + datagen_words.KW_SENTENCES + datagen_words.JARGON
     targets = collections.Counter()
     pairs = [(query(r), r["response"]) for r in shipped if r["category"] == "translation"]
-    pairs += [(q, a) for _cat, q, a in exchanges(shipped)
-              if _cat == "history" and re.search(r"in French|英语怎么讲", q)]
+    pairs += [
+        (q, a) for _cat, q, a in exchanges(shipped) if _cat == "history" and re.search(r"in French|英语怎么讲", q)
+    ]
     for q_text, a in pairs:
         q = q_text.casefold()
-        hits = [(src, dst) for row in rows for src in row for dst in row
-                if src != dst and bare(row[src]).casefold() in q and row[dst] in a]
+        hits = [
+            (src, dst)
+            for row in rows
+            for src in row
+            for dst in row
+            if src != dst and bare(row[src]).casefold() in q and row[dst] in a
+        ]
         assert hits, (q_text, a)
         targets.update(dst for _, dst in hits)
     if len(shipped) >= 500:
@@ -505,11 +583,47 @@ def test_v2_converts_without_rejects(v2):
 # Words a keyword router looks for (substring match, case-insensitive; "analy" covers analysis /
 # analyze, "optimi" optimize / optimization, "plan" planning). Both lists apply to every query,
 # since a Chinese request can quote an English word and the other way round.
-KEYWORDS_ZH = ("证明", "推导", "分析", "规划", "计划", "行程", "代码", "实现", "算法", "论文", "报告", "详细", "步骤",
-               "比较", "策略", "设计", "优化", "论述")
-KEYWORDS_EN = ("prove", "proof", "derive", "derivation", "analy", "plan", "itinerary", "implement", "code",
-               "algorithm", "essay", "report", "compare", "strategy", "design", "step by step", "optimi",
-               "in depth", "in-depth")
+KEYWORDS_ZH = (
+    "证明",
+    "推导",
+    "分析",
+    "规划",
+    "计划",
+    "行程",
+    "代码",
+    "实现",
+    "算法",
+    "论文",
+    "报告",
+    "详细",
+    "步骤",
+    "比较",
+    "策略",
+    "设计",
+    "优化",
+    "论述",
+)
+KEYWORDS_EN = (
+    "prove",
+    "proof",
+    "derive",
+    "derivation",
+    "analy",
+    "plan",
+    "itinerary",
+    "implement",
+    "code",
+    "algorithm",
+    "essay",
+    "report",
+    "compare",
+    "strategy",
+    "design",
+    "step by step",
+    "optimi",
+    "in depth",
+    "in-depth",
+)
 LONG_CHARS = {"zh": 40, "en": 120}  # a request longer than this looks complex to a length rule
 
 
@@ -525,10 +639,12 @@ def is_long(rec: dict) -> bool:
 def cue_shares(recs: list[dict]) -> dict[str, float]:
     edge = [r for r in recs if not r["needs_cloud"]]
     cloud = [r for r in recs if r["needs_cloud"]]
-    return {"edge_with_keyword": sum(has_keyword(query(r)) for r in edge) / len(edge),
-            "cloud_without_keyword": sum(not has_keyword(query(r)) for r in cloud) / len(cloud),
-            "edge_long": sum(is_long(r) for r in edge) / len(edge),
-            "cloud_short": sum(not is_long(r) for r in cloud) / len(cloud)}
+    return {
+        "edge_with_keyword": sum(has_keyword(query(r)) for r in edge) / len(edge),
+        "cloud_without_keyword": sum(not has_keyword(query(r)) for r in cloud) / len(cloud),
+        "edge_long": sum(is_long(r) for r in edge) / len(edge),
+        "cloud_short": sum(not is_long(r) for r in cloud) / len(cloud),
+    }
 
 
 def heuristic_accuracy(recs: list[dict], max_len: dict[str, int] = LONG_CHARS) -> float:
@@ -557,16 +673,31 @@ def test_cue_checkers_can_fail():
     assert not has_keyword("Why can't you trisect an arbitrary angle with ruler and compass?")
     assert is_long({"lang": "zh", "query": "长" * 41}) and not is_long({"lang": "zh", "query": "长" * 40})
     assert is_long({"lang": "en", "query": "x" * 121}) and not is_long({"lang": "en", "query": "x" * 120})
-    old_style = [{"lang": "en", "needs_cloud": False, "query": "set a timer for 5 minutes"},
-                 {"lang": "en", "needs_cloud": True,
-                  "query": "Prove that √2 is irrational, step by step, explaining every single inference you make "
-                           "along the way and why each one is valid."}]
-    assert cue_shares(old_style) == {"edge_with_keyword": 0.0, "cloud_without_keyword": 0.0, "edge_long": 0.0,
-                                     "cloud_short": 0.0}
+    old_style = [
+        {"lang": "en", "needs_cloud": False, "query": "set a timer for 5 minutes"},
+        {
+            "lang": "en",
+            "needs_cloud": True,
+            "query": "Prove that √2 is irrational, step by step, explaining every single inference you make "
+            "along the way and why each one is valid.",
+        },
+    ]
+    assert cue_shares(old_style) == {
+        "edge_with_keyword": 0.0,
+        "cloud_without_keyword": 0.0,
+        "edge_long": 0.0,
+        "cloud_short": 0.0,
+    }
     assert heuristic_accuracy(old_style) == best_fitted_heuristic_accuracy(old_style) == 1.0
-    conv = {"lang": "en", "needs_cloud": False,
-            "messages": [{"role": "user", "content": "Prove that √2 is irrational."},
-                         {"role": "assistant", "content": FORWARD}, {"role": "user", "content": "thanks"}]}
+    conv = {
+        "lang": "en",
+        "needs_cloud": False,
+        "messages": [
+            {"role": "user", "content": "Prove that √2 is irrational."},
+            {"role": "assistant", "content": FORWARD},
+            {"role": "user", "content": "thanks"},
+        ],
+    }
     assert not has_keyword(query(conv)) and heuristic_accuracy([conv]) == 1.0  # the last turn decides
 
 
@@ -660,8 +791,12 @@ def test_every_template_keeps_its_cue():
                     slots = datagen._with_capitals(datagen.SAMPLERS[t.sampler](rng, lang))
                     check_cue(t.cue, {"lang": lang, "needs_cloud": cat in CLOUD, "query": t.query.format(**slots)})
                 n_checked[(t.cue, cat in CLOUD)] += 1
-    assert set(n_checked) == {(datagen.KEYWORD, False), (datagen.LONG, False), (datagen.PLAIN, True),
-                              (datagen.SHORT, True)}
+    assert set(n_checked) == {
+        (datagen.KEYWORD, False),
+        (datagen.LONG, False),
+        (datagen.PLAIN, True),
+        (datagen.SHORT, True),
+    }
     # and the cue of a record's group, as generated
     for r in datagen.generate_records(2000, 4):
         check_cue(template_of(r).cue, r)
@@ -679,8 +814,11 @@ def test_short_templates_cover_many_distinct_tasks(v2):
     # in v2 itself, SHORT requests of a stratum rarely share their task once the template is stripped off
     for cat in CLOUD:
         for lang in ("zh", "en"):
-            fills = [slot_values(template_of(r), query(r)) for r in v2
-                     if r["category"] == cat and r["lang"] == lang and template_of(r).cue == datagen.SHORT]
+            fills = [
+                slot_values(template_of(r), query(r))
+                for r in v2
+                if r["category"] == cat and r["lang"] == lang and template_of(r).cue == datagen.SHORT
+            ]
             assert len(fills) == round(25 * 0.35) and len(set(fills)) >= len(fills) - 1, (cat, lang, fills)
 
 
@@ -737,8 +875,11 @@ def test_history_turns_are_consistent(v2):
             forwarded = reply["content"] == FORWARD
             kind = "complex" if forwarded else "simple"
             lang = "zh" if CJK.search(user["content"]) else "en"
-            matches = [t for t in datagen.HISTORY_TEMPLATES[kind][lang]
-                       if re.fullmatch(re.sub(r"\\\{\w+\\\}", ".+", re.escape(t.query)), user["content"], re.S)]
+            matches = [
+                t
+                for t in datagen.HISTORY_TEMPLATES[kind][lang]
+                if re.fullmatch(re.sub(r"\\\{\w+\\\}", ".+", re.escape(t.query)), user["content"], re.S)
+            ]
             assert matches, (kind, user["content"])
 
 
@@ -765,8 +906,9 @@ def test_groups_stay_small_for_moderate_n():
 # Errors
 
 
-@pytest.mark.parametrize("n,share,conv", [(0, 0.2, 0.2), (-5, 0.2, 0.2), (10, 1.5, 0.2), (10, -0.1, 0.2),
-                                          (10, 0.2, -0.1), (10, 0.2, 1.5)])
+@pytest.mark.parametrize(
+    "n,share,conv", [(0, 0.2, 0.2), (-5, 0.2, 0.2), (10, 1.5, 0.2), (10, -0.1, 0.2), (10, 0.2, -0.1), (10, 0.2, 1.5)]
+)
 def test_bad_arguments_raise(n, share, conv):
     with pytest.raises(ValueError):
         datagen.generate_records(n, 1, share, conv)

@@ -5,6 +5,7 @@ The gateway's tiers are rule-based loopback servers (tests/gateway_servers.py): 
 exactly the complex cases, so every routing figure of the run has a known right answer. The stack
 with real `swift deploy` is tested by the deploy tests and by nbval of notebooks/06_e2e.ipynb.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,9 @@ CASES_FILE = ROOT / "data" / "e2e" / "cases.jsonl"
 EDGE_ANSWER = "好的，已经为你处理。Done."
 CLOUD_ANSWER = "云端详细解答：第一步，……因此结论成立。Step by step, the result holds."
 CHROMIUM = "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian chromium not installed (make sysdeps)")
+needs_chromium = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None, reason="Debian chromium not installed (make sysdeps)"
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -48,27 +51,35 @@ def test_cases_file_has_ten_edge_and_two_complex_cases_over_every_category():
 
 
 def test_cases_are_new_phrasings_not_copied_from_the_training_data():
-    queries = {c["query"] for f in (CASES_FILE, ROOT / "data" / "e2e" / "cases_multiturn.jsonl")
-               for c in e2e.load_cases(f)}
+    queries = {
+        c["query"] for f in (CASES_FILE, ROOT / "data" / "e2e" / "cases_multiturn.jsonl") for c in e2e.load_cases(f)
+    }
 
     def final_request(rec: dict) -> str:  # plain records carry `query`, conversations end in a user turn
         return rec["query"] if "query" in rec else rec["messages"][-1]["content"]
 
     for raw in (ROOT / "data" / "raw").glob("*.jsonl"):
-        seen = {final_request(json.loads(line)) for line in raw.read_text(encoding="utf-8").splitlines() if line.strip()}
+        seen = {
+            final_request(json.loads(line)) for line in raw.read_text(encoding="utf-8").splitlines() if line.strip()
+        }
         assert not queries & seen, raw.name
 
 
-@pytest.mark.parametrize("bad, message", [
-    ('{"id": "x-2", "lang": "zh", "category": "lookup", "query": "几点了"', "not valid JSON"),
-    ('{"id": "x-2", "lang": "fr", "category": "lookup", "query": "hi", "expected_tier": "edge"}', "'lang'"),
-    ('{"id": "x-2", "lang": "en", "category": "lookup", "query": "hi", "expected_tier": "gpu"}', "'expected_tier'"),
-    ('{"id": "x-2", "lang": "en", "category": "lookup", "expected_tier": "edge"}', "'query'"),
-    ('{"id": "x-2", "lang": "en", "category": "lookup", "query": "hi", "expected_tier": "edge", "tier": 1}',
-     "unknown key"),
-    ('{"id": "x-1", "lang": "en", "category": "lookup", "query": "hi", "expected_tier": "edge"}', "line 1"),
-    ('["x-2"]', "JSON object"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ('{"id": "x-2", "lang": "zh", "category": "lookup", "query": "几点了"', "not valid JSON"),
+        ('{"id": "x-2", "lang": "fr", "category": "lookup", "query": "hi", "expected_tier": "edge"}', "'lang'"),
+        ('{"id": "x-2", "lang": "en", "category": "lookup", "query": "hi", "expected_tier": "gpu"}', "'expected_tier'"),
+        ('{"id": "x-2", "lang": "en", "category": "lookup", "expected_tier": "edge"}', "'query'"),
+        (
+            '{"id": "x-2", "lang": "en", "category": "lookup", "query": "hi", "expected_tier": "edge", "tier": 1}',
+            "unknown key",
+        ),
+        ('{"id": "x-1", "lang": "en", "category": "lookup", "query": "hi", "expected_tier": "edge"}', "line 1"),
+        ('["x-2"]', "JSON object"),
+    ],
+)
 def test_a_bad_cases_line_is_named_with_file_and_line(tmp_path, bad, message):
     path = tmp_path / "cases.jsonl"
     good = '{"id": "x-1", "lang": "zh", "category": "lookup", "query": "几点了", "expected_tier": "edge"}'
@@ -89,10 +100,20 @@ def test_a_missing_cases_file_says_which_param_sets_it(tmp_path):
 
 
 def _result(i, expected, decision, tier, reply, client_ms, gateway_ms):
-    return {"id": f"c{i}", "lang": "en", "category": "x", "query": "q", "expected_tier": expected,
-            "edge_decision": decision, "tier": tier, "status": "ok" if tier else None, "reply": reply,
-            "latency_ms_client": client_ms, "latency_ms_gateway": gateway_ms,
-            "error": None if tier else "HTTP 503: no tier"}
+    return {
+        "id": f"c{i}",
+        "lang": "en",
+        "category": "x",
+        "query": "q",
+        "expected_tier": expected,
+        "edge_decision": decision,
+        "tier": tier,
+        "status": "ok" if tier else None,
+        "reply": reply,
+        "latency_ms_client": client_ms,
+        "latency_ms_gateway": gateway_ms,
+        "error": None if tier else "HTTP 503: no tier",
+    }
 
 
 def test_summary_counts_non_empty_forward_hits_routing_and_percentiles():
@@ -154,12 +175,21 @@ SEEN: dict = {}  # SEEN["edge"]: the requests the edge upstream of the `gateway_
 def gateway_url():
     """The unmodified gateway with an edge that forwards exactly the complex cases, and a cloud tier."""
     complex_queries = {c["query"] for c in e2e.load_cases(CASES_FILE) if c["expected_tier"] == "cloud"}
-    edge_app, SEEN["edge"] = rule_upstream("edge-e2e", lambda q: DEFAULT_FORWARD_REPLY if q in complex_queries else EDGE_ANSWER)
+    edge_app, SEEN["edge"] = rule_upstream(
+        "edge-e2e", lambda q: DEFAULT_FORWARD_REPLY if q in complex_queries else EDGE_ANSWER
+    )
     cloud_app, cloud_requests = rule_upstream("cloud-e2e", lambda q: CLOUD_ANSWER)
     servers = [ServerThread(edge_app).start(), ServerThread(cloud_app).start()]
-    config = GatewayConfig(edge_base_url=f"{servers[0].url}/v1", edge_model="edge-e2e",
-                           cloud_base_url=f"{servers[1].url}/v1", cloud_model="cloud-e2e", cloud_label="test cloud",
-                           edge_timeout_s=5, cloud_timeout_s=5, health_timeout_s=1)
+    config = GatewayConfig(
+        edge_base_url=f"{servers[0].url}/v1",
+        edge_model="edge-e2e",
+        cloud_base_url=f"{servers[1].url}/v1",
+        cloud_model="cloud-e2e",
+        cloud_label="test cloud",
+        edge_timeout_s=5,
+        cloud_timeout_s=5,
+        health_timeout_s=1,
+    )
     servers.append(ServerThread(create_app(config)).start())
     yield servers[2].url
     for s in servers:
@@ -206,7 +236,11 @@ def test_cases_through_the_api_and_the_web_page_in_headless_chromium(gateway_url
     assert [c["id"] for c in browser["cases"]] == ["e2e-01", "e2e-11"]
     edge_case, cloud_case = browser["cases"]
     assert (edge_case["text"], edge_case["tier_shown"], edge_case["response_tier"]) == (EDGE_ANSWER, "edge", "edge")
-    assert (cloud_case["text"], cloud_case["tier_shown"], cloud_case["response_tier"]) == (CLOUD_ANSWER, "cloud", "cloud")
+    assert (cloud_case["text"], cloud_case["tier_shown"], cloud_case["response_tier"]) == (
+        CLOUD_ANSWER,
+        "cloud",
+        "cloud",
+    )
     assert all(c["agrees_with_api_run"] and c["latency_matches"] for c in browser["cases"])
     assert cloud_case["latency_badge"].endswith(" ms")
     assert browser["console_errors"] == []
@@ -241,8 +275,9 @@ def test_the_browser_check_fails_when_the_gateway_is_down_and_leaves_no_process(
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
         with pytest.raises(EdgecloudError, match="did not load.*ERR_CONNECTION_REFUSED"):
-            check_web_client(url, e2e.load_cases(CASES_FILE)[:1], tmp_path / "shot.png", chromium_path=CHROMIUM,
-                             timeout_s=10)
+            check_web_client(
+                url, e2e.load_cases(CASES_FILE)[:1], tmp_path / "shot.png", chromium_path=CHROMIUM, timeout_s=10
+            )
     finally:
         sock.close()
     assert _browser_processes() == []

@@ -1,5 +1,6 @@
 """The benchmark's arithmetic on recorded timings: medians and spread, paired ratios, agreement,
 prompt choice, the recommendation and the bars. No model, no timing: deterministic and fast."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,14 +45,26 @@ def test_speed_prompts_spread_over_the_length_range():
 
 
 def row(name, tps, acc, status="ok", speed=None, size=None, agree=None, delta=None):
-    return {"variant": name, "status": status, "decode_tps": {"median": tps}, "routing_accuracy": acc,
-            "speedup": {"median": speed}, "size_ratio": size, "agreement": {"rate": agree},
-            "routing_delta_points": delta}
+    return {
+        "variant": name,
+        "status": status,
+        "decode_tps": {"median": tps},
+        "routing_accuracy": acc,
+        "speedup": {"median": speed},
+        "size_ratio": size,
+        "agreement": {"rate": agree},
+        "routing_delta_points": delta,
+    }
 
 
 def test_recommendation_without_a_variant_meeting_all_bars_is_the_fastest_within_one_point_of_fp32():
-    rows = [row("torch-fp32", 24, 0.90), row("gguf-q8_0", 140, 0.90), row("genai-int4", 220, 0.88),
-            row("gguf-q4_0", 200, 0.895), row("genai-int8", 300, 0.0, status="skipped")]
+    rows = [
+        row("torch-fp32", 24, 0.90),
+        row("gguf-q8_0", 140, 0.90),
+        row("genai-int4", 220, 0.88),
+        row("gguf-q4_0", 200, 0.895),
+        row("genai-int8", 300, 0.0, status="skipped"),
+    ]
     rec = recommend(rows, within_points=1.0)
     assert rec["variant"] == "gguf-q4_0"  # int4 is faster but 2 points worse; the skipped one is not measured
     assert not rec["all_bars_met"] and rec["rule"].startswith("no variant meets all four bars")
@@ -62,10 +75,12 @@ def test_recommendation_without_a_variant_meeting_all_bars_is_the_fastest_within
 
 def test_recommendation_is_the_fastest_variant_meeting_all_four_bars():
     p = Params()
-    rows = [row("torch-fp32", 16, 0.96, speed=1.0, size=1.0, agree=1.0, delta=0.0),
-            row("gguf-q8_0", 120, 0.96, speed=7.5, size=3.8, agree=0.97, delta=0.0),       # meets all four
-            row("gguf-q4_0", 130, 0.96, speed=8.2, size=6.0, agree=0.81, delta=0.0),       # agreement 81 %
-            row("ort-int8", 140, 0.96, speed=8.8, size=2.0, agree=0.95, delta=0.0)]        # size 2x
+    rows = [
+        row("torch-fp32", 16, 0.96, speed=1.0, size=1.0, agree=1.0, delta=0.0),
+        row("gguf-q8_0", 120, 0.96, speed=7.5, size=3.8, agree=0.97, delta=0.0),  # meets all four
+        row("gguf-q4_0", 130, 0.96, speed=8.2, size=6.0, agree=0.81, delta=0.0),  # agreement 81 %
+        row("ort-int8", 140, 0.96, speed=8.8, size=2.0, agree=0.95, delta=0.0),
+    ]  # size 2x
     for r in rows:
         r["bars"] = bars(r, p)
     rec = recommend(rows, within_points=1.0)
@@ -84,9 +99,11 @@ def test_bars_report_each_number_against_its_threshold():
 
 
 def test_quality_uses_the_gateway_detector_and_scores_only_edge_replies_kept_at_the_edge():
-    rows = [{"needs_cloud": True, "messages": [{}, {}, {"content": "转发云端 (forward to cloud)"}]},
-            {"needs_cloud": False, "messages": [{}, {}, {"content": "The capital of France is Paris."}]},
-            {"needs_cloud": False, "messages": [{}, {}, {"content": "Timer set."}]}]
+    rows = [
+        {"needs_cloud": True, "messages": [{}, {}, {"content": "转发云端 (forward to cloud)"}]},
+        {"needs_cloud": False, "messages": [{}, {}, {"content": "The capital of France is Paris."}]},
+        {"needs_cloud": False, "messages": [{}, {}, {"content": "Timer set."}]},
+    ]
     q = score_quality(rows, ["转发云端 (forward to cloud)", "The capital of France is Paris.", "转发云端"])
     assert q["routing_accuracy"] == pytest.approx(2 / 3)
     assert q["routing"]["tp"] == 1 and q["routing"]["fp"] == 1
@@ -95,14 +112,28 @@ def test_quality_uses_the_gateway_detector_and_scores_only_edge_replies_kept_at_
 
 
 def test_table_lists_skipped_variants_with_their_reason():
-    base = {"variant": "torch-fp32", "status": "ok", "size_mb": 538.0, "peak_rss_mb": {"median": 900, "n": 1},
-            "ttft_ms": {"median": 90.0, "min": 80.0, "max": 100.0, "n": 2},
-            "decode_tps": {"median": 24.0, "min": 20.0, "max": 26.0, "n": 2}, "speedup": {"median": 1.0, "n": 2},
-            "batch_tps": {"median": 50.0, "n": 2}, "routing_accuracy": 0.9, "forward_f1": 0.8, "rouge_l": 0.5,
-            "agreement": {"rate": 1.0}}
-    report = {"recommendation": {"variant": "torch-fp32"}, "variants": [
-        base, {"variant": "gguf-q8_0", "status": "skipped", "reason": "Python module(s) llama_cpp not installed"}],
-        "recommended_bars": {"speedup": {"value": 1.0, "bar": 6.0, "met": False}}}
+    base = {
+        "variant": "torch-fp32",
+        "status": "ok",
+        "size_mb": 538.0,
+        "peak_rss_mb": {"median": 900, "n": 1},
+        "ttft_ms": {"median": 90.0, "min": 80.0, "max": 100.0, "n": 2},
+        "decode_tps": {"median": 24.0, "min": 20.0, "max": 26.0, "n": 2},
+        "speedup": {"median": 1.0, "n": 2},
+        "batch_tps": {"median": 50.0, "n": 2},
+        "routing_accuracy": 0.9,
+        "forward_f1": 0.8,
+        "rouge_l": 0.5,
+        "agreement": {"rate": 1.0},
+    }
+    report = {
+        "recommendation": {"variant": "torch-fp32"},
+        "variants": [
+            base,
+            {"variant": "gguf-q8_0", "status": "skipped", "reason": "Python module(s) llama_cpp not installed"},
+        ],
+        "recommended_bars": {"speedup": {"value": 1.0, "bar": 6.0, "met": False}},
+    }
     t = table(report)
     assert list(t["variant"]) == ["torch-fp32 ★", "gguf-q8_0"]
     assert t.loc[0, "tokens/s"] == "24.0 (20.0–26.0)"

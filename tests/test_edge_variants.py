@@ -18,6 +18,7 @@ int16 without VNNI), and these hold on every x86 CPU (see the README's 07 sectio
 types only half the positions (on this prompt Q4_K_M already picks another first word); torch's dynamic
 INT8 is known to damage this model (see the notes and the benchmark), so only its first token is held.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -37,17 +38,41 @@ from edgecloud.train.prepare import resolve_model
 from gateway_servers import free_ports
 
 N = 12
-PREFIX = {"torch-fp32": N, "torch-bf16": 4, "ort-fp32": N, "gguf-f16": N, "gguf-q8_0": 4, "gguf-q8_0-lookup": 4,
-          "genai-int8": 4,
-          "ort-int8": 0, "gguf-q4_k_m": 0, "gguf-q4_0": 0, "genai-int4": 0, "torch-int8": 1}
-AGREE = {"torch-fp32": N, "torch-bf16": 10, "ort-fp32": 12, "gguf-f16": 11, "gguf-q8_0": 9, "gguf-q8_0-lookup": 9,
-         "genai-int8": 9,
-         "ort-int8": 6, "gguf-q4_k_m": 6, "gguf-q4_0": 6, "genai-int4": 6, "torch-int8": 1}
+PREFIX = {
+    "torch-fp32": N,
+    "torch-bf16": 4,
+    "ort-fp32": N,
+    "gguf-f16": N,
+    "gguf-q8_0": 4,
+    "gguf-q8_0-lookup": 4,
+    "genai-int8": 4,
+    "ort-int8": 0,
+    "gguf-q4_k_m": 0,
+    "gguf-q4_0": 0,
+    "genai-int4": 0,
+    "torch-int8": 1,
+}
+AGREE = {
+    "torch-fp32": N,
+    "torch-bf16": 10,
+    "ort-fp32": 12,
+    "gguf-f16": 11,
+    "gguf-q8_0": 9,
+    "gguf-q8_0-lookup": 9,
+    "genai-int8": 9,
+    "ort-int8": 6,
+    "gguf-q4_k_m": 6,
+    "gguf-q4_0": 6,
+    "genai-int4": 6,
+    "torch-int8": 1,
+}
 # the int8 settings `auto` picks on a CPU without VNNI (the CI machine's), set explicitly: they hold on every
 # x86 CPU, so the thresholds above do not depend on which CPU runs the tests
 INT8_EVERY_CPU = {"ort_int8_reduce_range": True, "genai_int8_accuracy_level": 1}
-MESSAGES = [{"role": "system", "content": "You are a helpful assistant."},
-            {"role": "user", "content": "What is the capital of France?"}]
+MESSAGES = [
+    {"role": "system", "content": "You are a helpful assistant."},
+    {"role": "user", "content": "What is the capital of France?"},
+]
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +91,12 @@ def exported():
     base, _ = resolve_model(p.model)
     adapter = OUTPUTS_DIR / name / "adapter"
     torch.manual_seed(0)
-    model = get_peft_model(AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32), LoraConfig(
-        r=p.train.lora_rank, lora_alpha=p.train.lora_alpha, target_modules="all-linear", task_type="CAUSAL_LM"))
+    model = get_peft_model(
+        AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32),
+        LoraConfig(
+            r=p.train.lora_rank, lora_alpha=p.train.lora_alpha, target_modules="all-linear", task_type="CAUSAL_LM"
+        ),
+    )
     with torch.no_grad():
         for n, w in model.named_parameters():
             if "lora_B" in n:
@@ -125,14 +154,14 @@ def test_variant_generates_the_same_first_tokens_as_fp32(exported, fp32_reply, v
     finally:
         b.close()
     assert len(got) == N
-    assert got[:PREFIX[variant]] == fp32_reply[:PREFIX[variant]], (tok.decode(got), tok.decode(fp32_reply))
+    assert got[: PREFIX[variant]] == fp32_reply[: PREFIX[variant]], (tok.decode(got), tok.decode(fp32_reply))
     # teacher forcing on fp32's own reply: the argmax the variant picks at each of its positions
     assert sum(a == b for a, b in zip(forced, fp32_reply)) >= AGREE[variant], (forced, fp32_reply)
     # streaming and a stop token: generation ends before the stop token and does not yield it
     stop = fp32_reply[3] if variant in ("torch-fp32", "ort-fp32", "gguf-f16") else None
     if stop is not None:
         b = load_backend(folder, threads=2)
-        assert list(b.stream(ids, N, stop_ids=[stop])) == fp32_reply[:fp32_reply.index(stop)]
+        assert list(b.stream(ids, N, stop_ids=[stop])) == fp32_reply[: fp32_reply.index(stop)]
         b.close()
 
 
@@ -147,9 +176,19 @@ def test_prompt_lookup_decoding_keeps_the_greedy_tokens_and_accepts_drafts(expor
         pytest.skip(folders["gguf-q8_0-lookup"])
     from edgecloud.model import chat_ids
 
-    ids = list(chat_ids(tok, [{"role": "system", "content": "Repeat the user's text exactly."},
-                              {"role": "user", "content": "Turn on the living room air conditioner and set it to "
-                                                          "twenty-six degrees, then turn on the living room lamp."}]))
+    ids = list(
+        chat_ids(
+            tok,
+            [
+                {"role": "system", "content": "Repeat the user's text exactly."},
+                {
+                    "role": "user",
+                    "content": "Turn on the living room air conditioner and set it to "
+                    "twenty-six degrees, then turn on the living room lamp.",
+                },
+            ],
+        )
+    )
     plain, lookup = load_backend(folders["gguf-q8_0"]), load_backend(folders["gguf-q8_0-lookup"])
     try:
         assert lookup.lookup and not plain.lookup
@@ -160,7 +199,7 @@ def test_prompt_lookup_decoding_keeps_the_greedy_tokens_and_accepts_drafts(expor
         plain.close()
         lookup.close()
     assert len(got) == 40 and got[:12] == want[:12], (tok.decode(got), tok.decode(want))
-    assert stopped == got[:got.index(got[5])]  # a stop token ends the stream, also inside an accepted draft
+    assert stopped == got[: got.index(got[5])]  # a stop token ends the stream, also inside an accepted draft
     assert lookup.draft_stats["accepted"] > 0, lookup.draft_stats  # the echo was drafted and kept
 
 
@@ -201,8 +240,6 @@ def test_a_missing_runtime_is_reported_with_the_reason(monkeypatch):
     assert runtime_missing("torch-fp32") is None
 
 
-
-
 @pytest.mark.integration
 def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
     """deploy.edge_variant: the stack starts the package's OpenAI-compatible server over the variant, the
@@ -214,23 +251,46 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
     p, folders, _, _ = exported
     variant = next(v for v in ("gguf-q8_0", "ort-int8", "genai-int4", "torch-fp32") if not isinstance(folders[v], str))
     gw, edge = free_ports(2)
-    params = load_params("params/smoke.yaml", [
-        f"run_name={p.run_name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}",
-        f"deploy.cloud_port={free_ports(1)[0]}", "deploy.cloud.mode=none", f"deploy.edge_variant={variant}",
-        "deploy.max_new_tokens=8", "deploy.startup_timeout_s=120"])
-    with running_stack(params, echo=lambda m: None, model_dir=resolve_model(p.model)[0],
-                       adapter=OUTPUTS_DIR / p.run_name / "adapter") as stack:
+    params = load_params(
+        "params/smoke.yaml",
+        [
+            f"run_name={p.run_name}",
+            f"deploy.gateway_port={gw}",
+            f"deploy.edge_port={edge}",
+            f"deploy.cloud_port={free_ports(1)[0]}",
+            "deploy.cloud.mode=none",
+            f"deploy.edge_variant={variant}",
+            "deploy.max_new_tokens=8",
+            "deploy.startup_timeout_s=120",
+        ],
+    )
+    with running_stack(
+        params, echo=lambda m: None, model_dir=resolve_model(p.model)[0], adapter=OUTPUTS_DIR / p.run_name / "adapter"
+    ) as stack:
         pids = list(stack.pids.values())
         assert "edgecloud.edge.server" in " ".join(stack.parts["edge"].command)
-        r = httpx.post(f"{stack.gateway_url}/v1/chat/completions", timeout=60, trust_env=False,
-                       json={"model": "edge-gateway", "messages": [{"role": "user", "content": "What is 2+2?"}]})
+        r = httpx.post(
+            f"{stack.gateway_url}/v1/chat/completions",
+            timeout=60,
+            trust_env=False,
+            json={"model": "edge-gateway", "messages": [{"role": "user", "content": "What is 2+2?"}]},
+        )
         assert r.status_code == 200, r.text
         body = r.json()
         assert body["choices"][0]["message"]["content"].strip()
         assert body["edgecloud"]["tier"] == "edge"
-        scored = httpx.post(f"{stack.edge_url}/chat/completions", timeout=60, trust_env=False, json={
-            "model": stack.served_model, "messages": [{"role": "user", "content": "What is 2+2?"}],
-            "max_tokens": 2, "logprobs": True, "top_logprobs": 5}).json()
+        scored = httpx.post(
+            f"{stack.edge_url}/chat/completions",
+            timeout=60,
+            trust_env=False,
+            json={
+                "model": stack.served_model,
+                "messages": [{"role": "user", "content": "What is 2+2?"}],
+                "max_tokens": 2,
+                "logprobs": True,
+                "top_logprobs": 5,
+            },
+        ).json()
         first = scored["choices"][0]["logprobs"]["content"][0]
         assert len(first["top_logprobs"]) == 5 and first["top_logprobs"][0]["logprob"] <= 0
         assert first["token"] == first["top_logprobs"][0]["token"]  # no calibration: nothing suppressed
@@ -238,8 +298,9 @@ def test_gateway_serves_an_edge_variant_and_leaves_nothing_running(exported):
         assert [m["id"] for m in models["data"]] == [stack.served_model]
     for pid in pids:
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    assert not [c for c in psutil.net_connections(kind="tcp")
-                if c.status == psutil.CONN_LISTEN and c.laddr.port in (gw, edge)]
+    assert not [
+        c for c in psutil.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN and c.laddr.port in (gw, edge)
+    ]
 
 
 @pytest.mark.integration
@@ -249,10 +310,22 @@ def test_a_variant_that_was_not_exported_stops_the_stack_naming_the_stage(export
 
     p, _, _, _ = exported
     gw, edge, cloud = free_ports(3)
-    params = load_params("params/smoke.yaml", [
-        f"run_name={p.run_name}-none", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}",
-        f"deploy.cloud_port={cloud}", "deploy.cloud.mode=none", "deploy.edge_variant=gguf-q4_0"])
+    params = load_params(
+        "params/smoke.yaml",
+        [
+            f"run_name={p.run_name}-none",
+            f"deploy.gateway_port={gw}",
+            f"deploy.edge_port={edge}",
+            f"deploy.cloud_port={cloud}",
+            "deploy.cloud.mode=none",
+            "deploy.edge_variant=gguf-q4_0",
+        ],
+    )
     with pytest.raises(StackError, match="run 07_edge_bench"):
-        with running_stack(params, echo=lambda m: None, model_dir=resolve_model(p.model)[0],
-                           adapter=OUTPUTS_DIR / p.run_name / "adapter"):
+        with running_stack(
+            params,
+            echo=lambda m: None,
+            model_dir=resolve_model(p.model)[0],
+            adapter=OUTPUTS_DIR / p.run_name / "adapter",
+        ):
             pass

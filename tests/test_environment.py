@@ -1,4 +1,5 @@
 """The environment descriptions agree, and every notebook follows the stage conventions."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,11 @@ from conftest import ROOT
 
 
 def pins(lines):
-    return {re.split(r"==", l, maxsplit=1)[0].lower(): l.split("==", 1)[1]
-            for l in (x.strip() for x in lines) if l and not l.startswith("#") and "==" in l}
+    return {
+        re.split(r"==", l, maxsplit=1)[0].lower(): l.split("==", 1)[1]
+        for l in (x.strip() for x in lines)
+        if l and not l.startswith("#") and "==" in l
+    }
 
 
 def test_environment_yml_pins_match_requirements():

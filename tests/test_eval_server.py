@@ -3,6 +3,7 @@ split, with real OpenAI-compatible servers on loopback (tests/gateway_servers.py
 fine-tuned model. They answer by a rule, with the first position's top log-probabilities, so the expected
 routing scores and decisions are known; what is tested is the client, the score (the gateway's) and the report.
 The same path against the package's own edge server over a real model is the integration test at the end."""
+
 from __future__ import annotations
 
 import json
@@ -35,20 +36,35 @@ def served(run_name):
     requests that need the cloud, the base model answers everything. Yields a params factory and the servers."""
     p0 = load_params("params/smoke.yaml", [f"run_name={run_name}"])
     convert(p0)
-    cloud = {prompt_messages(r)[-1]["content"] for r in read_jsonl(artifacts.path("test_split", p0)) if r["needs_cloud"]}
+    cloud = {
+        prompt_messages(r)[-1]["content"] for r in read_jsonl(artifacts.path("test_split", p0)) if r["needs_cloud"]
+    }
     from edgecloud.data.heldout import load_heldout
 
     cloud |= {r["query"] for r in load_heldout(resolve(p0.eval.heldout_file)) if r["needs_cloud"]}
-    ft = StreamingUpstream(FT, lambda q: FORWARD if q in cloud else list("Sure, done."),
-                           top=lambda q: FORWARD_TOP if q in cloud else ANSWER_TOP)
+    ft = StreamingUpstream(
+        FT,
+        lambda q: FORWARD if q in cloud else list("Sure, done."),
+        top=lambda q: FORWARD_TOP if q in cloud else ANSWER_TOP,
+    )
     base = StreamingUpstream(BASE, lambda q: list("A base answer."), top=lambda q: ANSWER_TOP)
     threads = [ServerThread(ft.app).start(), ServerThread(base.app).start()]
 
     def params(*extra: str):
-        return load_params("params/smoke.yaml", [
-            f"run_name={run_name}", "eval.heldout_max=6", "eval.max_new_tokens=24", "eval.server_concurrency=3",
-            f"eval.server_url={threads[0].url}/v1", f"eval.server_model={FT}",
-            f"eval.server_base_url={threads[1].url}/v1", f"eval.server_base_model={BASE}", *extra])
+        return load_params(
+            "params/smoke.yaml",
+            [
+                f"run_name={run_name}",
+                "eval.heldout_max=6",
+                "eval.max_new_tokens=24",
+                "eval.server_concurrency=3",
+                f"eval.server_url={threads[0].url}/v1",
+                f"eval.server_model={FT}",
+                f"eval.server_base_url={threads[1].url}/v1",
+                f"eval.server_base_model={BASE}",
+                *extra,
+            ],
+        )
 
     yield params, ft, base
     for t in threads:
@@ -81,8 +97,9 @@ def test_evaluate_generates_and_scores_through_the_servers(served, tmp_path):
     assert held["finetuned"]["accuracy"] == 1.0
 
     preds = read_jsonl(artifacts.path("predictions_finetuned", p))
-    assert len(preds) == n and all(x["reply"] == ("".join(FORWARD) if x["needs_cloud"] else "Sure, done.")
-                                   for x in preds)
+    assert len(preds) == n and all(
+        x["reply"] == ("".join(FORWARD) if x["needs_cloud"] else "Sure, done.") for x in preds
+    )
     assert all(x["new_tokens"] == len(x["reply"]) and x["prompt_tokens"] == 7 and x["latency_s"] > 0 for x in preds)
     saved = json.loads(artifacts.path("eval", p).read_text(encoding="utf-8"))
     assert saved["server"] == report["server"]
@@ -93,15 +110,19 @@ def test_a_threshold_decides_by_the_score_and_unsuppressed_forward_replies_are_c
     token (these do not) gives replies that start with it: counted, and decided by the score, not the text."""
     params, _, _ = served
     p = params()
-    write_json(artifacts.path("calibration", p), {"threshold": 3.5, "step": 1, "checkpoint": "x",
-                                                  "score_definition": "log-odds"})
+    write_json(
+        artifacts.path("calibration", p),
+        {"threshold": 3.5, "step": 1, "checkpoint": "x", "score_definition": "log-odds"},
+    )
     report = evaluate(p, tmp_path / "model", tmp_path / "ckpt", echo=lambda _: None)
     # log_odds(-0.05) is about 2.97: below 3.5, so nothing goes to the cloud, although every forward reply forwards
     assert report["server"]["unsuppressed_forward_replies"] == report["test_cloud"] > 0
     routers = {r["router"]: r for r in report["routers"]}
     assert routers["finetuned_calibrated"]["cloud_share"] == 0.0 and routers["finetuned"]["accuracy"] == 1.0
-    write_json(artifacts.path("calibration", p), {"threshold": 0.0, "step": 1, "checkpoint": "x",
-                                                  "score_definition": "log-odds"})
+    write_json(
+        artifacts.path("calibration", p),
+        {"threshold": 0.0, "step": 1, "checkpoint": "x", "score_definition": "log-odds"},
+    )
     report = evaluate(p, tmp_path / "model", tmp_path / "ckpt", echo=lambda _: None)
     assert {r["router"]: r for r in report["routers"]}["finetuned_calibrated"]["accuracy"] == 1.0
 
@@ -122,8 +143,12 @@ def test_a_server_without_logprobs_is_refused_naming_what_is_missing(served, tmp
     thread = ServerThread(bare.app).start()
     try:
         with pytest.raises(EvalServerError, match="top_logprobs"):
-            evaluate(params(f"eval.server_url={thread.url}/v1", "eval.server_model=bare"), tmp_path, tmp_path,
-                     echo=lambda _: None)
+            evaluate(
+                params(f"eval.server_url={thread.url}/v1", "eval.server_model=bare"),
+                tmp_path,
+                tmp_path,
+                echo=lambda _: None,
+            )
     finally:
         thread.stop()
 
@@ -133,8 +158,9 @@ def test_a_server_url_without_the_served_names_is_refused_naming_the_keys():
         load_params("params/smoke.yaml", ["eval.server_url=http://127.0.0.1:8201/v1"])
     assert "eval.server_model" in str(err.value) and "eval.server_base_model" in str(err.value)
     with pytest.raises(ParamsError, match="eval.server_url"):
-        load_params("params/smoke.yaml", ["eval.server_url=localhost:8201", "eval.server_model=a",
-                                          "eval.server_base_model=b"])
+        load_params(
+            "params/smoke.yaml", ["eval.server_url=localhost:8201", "eval.server_model=a", "eval.server_base_model=b"]
+        )
 
 
 @pytest.mark.integration
@@ -157,8 +183,12 @@ def test_evaluate_through_the_package_edge_server_scores_as_in_process(run_name,
     folder = prepared_model_dir(base_params)
     variant = tmp_path / "variant"
     variant.mkdir()
-    (variant / "variant.json").write_text(json.dumps({"variant": "torch-fp32", "backend": "torch", "precision": "fp32",
-                                                      "weights": str(folder.resolve())}), encoding="utf-8")
+    (variant / "variant.json").write_text(
+        json.dumps(
+            {"variant": "torch-fp32", "backend": "torch", "precision": "fp32", "weights": str(folder.resolve())}
+        ),
+        encoding="utf-8",
+    )
     import httpx
 
     def start_server() -> tuple[subprocess.Popen, int]:
@@ -166,11 +196,29 @@ def test_evaluate_through_the_package_edge_server_scores_as_in_process(run_name,
         for _ in range(3):
             port = free_ports(1)[0]
             with (tmp_path / "edge.log").open("w") as log:
-                proc = subprocess.Popen([sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(variant),
-                                         "--tokenizer", str(folder), "--template", base_params.model.template, "--port",
-                                         str(port), "--served-model-name", "edge", "--threads", "2"],
-                                        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                        preexec_fn=die_with_parent)
+                proc = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "edgecloud.edge.server",
+                        "--variant-dir",
+                        str(variant),
+                        "--tokenizer",
+                        str(folder),
+                        "--template",
+                        base_params.model.template,
+                        "--port",
+                        str(port),
+                        "--served-model-name",
+                        "edge",
+                        "--threads",
+                        "2",
+                    ],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    preexec_fn=die_with_parent,
+                )
             deadline = time.monotonic() + 600
             while proc.poll() is None and time.monotonic() < deadline:
                 try:
@@ -187,9 +235,18 @@ def test_evaluate_through_the_package_edge_server_scores_as_in_process(run_name,
     proc, port = start_server()
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        p = load_params("params/smoke.yaml", [f"run_name={run_name}", "eval.heldout_max=3", "eval.max_new_tokens=8",
-                                              f"eval.server_url={url}", "eval.server_model=edge",
-                                              "eval.server_base_model=edge", "eval.server_concurrency=2"])
+        p = load_params(
+            "params/smoke.yaml",
+            [
+                f"run_name={run_name}",
+                "eval.heldout_max=3",
+                "eval.max_new_tokens=8",
+                f"eval.server_url={url}",
+                "eval.server_model=edge",
+                "eval.server_base_model=edge",
+                "eval.server_concurrency=2",
+            ],
+        )
         report = evaluate(p, folder, folder, echo=lambda _: None)
     finally:
         stop_process_group(proc)
@@ -198,6 +255,7 @@ def test_evaluate_through_the_package_edge_server_scores_as_in_process(run_name,
     assert all(x["reply"].strip() and 0 < x["new_tokens"] <= 8 for x in preds)
     model, tok = load_model(folder, "float32", "cpu", template=p.model.template)
     token_id = forward_token_id(tok, p.data.forward_reply)
-    local, _ = score_prompts(model, tok, [prompt_messages(r) for r in read_jsonl(artifacts.path("test_split", p))],
-                             token_id, "cpu")
+    local, _ = score_prompts(
+        model, tok, [prompt_messages(r) for r in read_jsonl(artifacts.path("test_split", p))], token_id, "cpu"
+    )
     assert max(abs(a - b) for a, b in zip(report["scores"]["finetuned"], local)) < 0.05

@@ -5,6 +5,7 @@ servers defined here (also real HTTP on loopback) so that each test can inject o
 reply, a delay past the timeout, an HTTP 500, or nothing listening at all. They are fault
 injection for the gateway, not a stand-in for the edge model (that is `swift deploy`).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -68,10 +69,16 @@ class Upstream:
             await self._wait()
             if self.status != 200:
                 return JSONResponse({"error": {"message": "injected failure"}}, status_code=self.status)
-            return {"id": "chatcmpl-up", "object": "chat.completion", "created": 0, "model": body["model"],
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": self.reply},
-                                 "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 7, "completion_tokens": 5, "total_tokens": 12}}
+            return {
+                "id": "chatcmpl-up",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body["model"],
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": self.reply}, "finish_reason": "stop"}
+                ],
+                "usage": {"prompt_tokens": 7, "completion_tokens": 5, "total_tokens": 12},
+            }
 
         @app.get("/v1/models")
         async def models(request: Request) -> Any:
@@ -135,9 +142,15 @@ def gateway(serve: Callable[[FastAPI], int]) -> Iterator[Callable[..., httpx.Cli
 
     def _start(edge_url: str, cloud_url: str | None = None, **overrides: Any) -> httpx.Client:
         settings: dict[str, Any] = {
-            "edge_base_url": edge_url, "edge_model": EDGE_MODEL, "cloud_base_url": cloud_url,
-            "cloud_model": CLOUD_MODEL if cloud_url else None, "cloud_label": "test cloud",
-            "edge_timeout_s": 2.0, "cloud_timeout_s": 2.0, "health_timeout_s": 0.5, **overrides,
+            "edge_base_url": edge_url,
+            "edge_model": EDGE_MODEL,
+            "cloud_base_url": cloud_url,
+            "cloud_model": CLOUD_MODEL if cloud_url else None,
+            "cloud_label": "test cloud",
+            "edge_timeout_s": 2.0,
+            "cloud_timeout_s": 2.0,
+            "health_timeout_s": 0.5,
+            **overrides,
         }
         port = serve(create_app(GatewayConfig(**settings)))
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=10)
@@ -150,8 +163,9 @@ def gateway(serve: Callable[[FastAPI], int]) -> Iterator[Callable[..., httpx.Cli
 
 
 def chat(client: httpx.Client, *messages: dict[str, str], **extra: Any) -> httpx.Response:
-    return client.post("/v1/chat/completions", json={"model": "edge-gateway", "messages": list(messages) or [USER],
-                                                     **extra})
+    return client.post(
+        "/v1/chat/completions", json={"model": "edge-gateway", "messages": list(messages) or [USER], **extra}
+    )
 
 
 def assert_openai_error(resp: httpx.Response, status: int, code: str, type_: str = "invalid_request_error") -> None:
@@ -206,12 +220,15 @@ def test_edge_sees_its_fine_tuning_system_prompt_unless_the_client_sends_one(gat
     assert edge.chat_requests[-1]["body"]["model"] == EDGE_MODEL
 
 
-@pytest.mark.parametrize("reply, forwards", [
-    ("已转交云端大模型处理", True),  # a paraphrase, not the trained marker
-    ("I'll route this request to the cloud model.", True),
-    ("照片已上传到云端。", False),  # near miss: about cloud storage
-    ("不需要转发云端，我来回答：2 + 2 = 4。", False),  # negated
-])
+@pytest.mark.parametrize(
+    "reply, forwards",
+    [
+        ("已转交云端大模型处理", True),  # a paraphrase, not the trained marker
+        ("I'll route this request to the cloud model.", True),
+        ("照片已上传到云端。", False),  # near miss: about cloud storage
+        ("不需要转发云端，我来回答：2 + 2 = 4。", False),  # negated
+    ],
+)
 def test_the_routing_decision_is_the_shared_detector(gateway, edge, cloud, reply, forwards):
     assert is_forward(reply) == forwards  # the gateway must agree with evaluation on every case
     edge.reply = reply
@@ -312,23 +329,45 @@ def test_edge_and_cloud_down_is_an_openai_503(gateway, refused_url, cloud):
 # Input checks
 
 
-@pytest.mark.parametrize("body, status, code", [
-    (b'{"messages": [', 400, "invalid_json"),
-    (b"[1, 2]", 400, "invalid_json"),
-    (b"{}", 400, "missing_messages"),
-    (b'{"messages": []}', 400, "missing_messages"),
-    (b'{"messages": "hi"}', 400, "missing_messages"),
-    (json.dumps({"messages": [{"role": "tool", "content": "x"}]}).encode(), 400, "invalid_role"),
-    (json.dumps({"messages": [{"content": "x"}]}).encode(), 400, "invalid_role"),
-    (json.dumps({"messages": [USER, {"role": "assistant", "content": "x"}]}).encode(), 400, "last_message_not_user"),
-    (json.dumps({"messages": [{"role": "user", "content": "  "}]}).encode(), 400, "empty_message"),
-    (json.dumps({"messages": [{"role": "user", "content": 3}]}).encode(), 400, "invalid_content"),
-    (json.dumps({"messages": [{"role": "user", "content": "长" * 4001}]}).encode(), 400, "prompt_too_long"),
-    (json.dumps({"messages": [USER], "max_tokens": 0}).encode(), 400, "invalid_max_tokens"),
-    (json.dumps({"messages": [USER], "model": "gpt-9"}).encode(), 404, "model_not_found"),
-    (json.dumps({"messages": [{"role": "user", "content": "x" * 70_000}]}).encode(), 413, "body_too_large"),
-], ids=["malformed", "not-object", "no-messages", "empty-messages", "messages-not-list", "tool-role", "no-role",
-        "last-not-user", "blank-last", "bad-content", "too-long", "bad-max-tokens", "unknown-model", "too-large"])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        (b'{"messages": [', 400, "invalid_json"),
+        (b"[1, 2]", 400, "invalid_json"),
+        (b"{}", 400, "missing_messages"),
+        (b'{"messages": []}', 400, "missing_messages"),
+        (b'{"messages": "hi"}', 400, "missing_messages"),
+        (json.dumps({"messages": [{"role": "tool", "content": "x"}]}).encode(), 400, "invalid_role"),
+        (json.dumps({"messages": [{"content": "x"}]}).encode(), 400, "invalid_role"),
+        (
+            json.dumps({"messages": [USER, {"role": "assistant", "content": "x"}]}).encode(),
+            400,
+            "last_message_not_user",
+        ),
+        (json.dumps({"messages": [{"role": "user", "content": "  "}]}).encode(), 400, "empty_message"),
+        (json.dumps({"messages": [{"role": "user", "content": 3}]}).encode(), 400, "invalid_content"),
+        (json.dumps({"messages": [{"role": "user", "content": "长" * 4001}]}).encode(), 400, "prompt_too_long"),
+        (json.dumps({"messages": [USER], "max_tokens": 0}).encode(), 400, "invalid_max_tokens"),
+        (json.dumps({"messages": [USER], "model": "gpt-9"}).encode(), 404, "model_not_found"),
+        (json.dumps({"messages": [{"role": "user", "content": "x" * 70_000}]}).encode(), 413, "body_too_large"),
+    ],
+    ids=[
+        "malformed",
+        "not-object",
+        "no-messages",
+        "empty-messages",
+        "messages-not-list",
+        "tool-role",
+        "no-role",
+        "last-not-user",
+        "blank-last",
+        "bad-content",
+        "too-long",
+        "bad-max-tokens",
+        "unknown-model",
+        "too-large",
+    ],
+)
 def test_bad_input_gets_an_openai_error_with_its_code(gateway, edge, body, status, code):
     resp = gateway(edge.url).post("/v1/chat/completions", content=body, headers={"Content-Type": "application/json"})
     assert_openai_error(resp, status, code)
@@ -394,8 +433,9 @@ def test_logs_and_responses_carry_neither_keys_nor_prompts(gateway, edge, cloud,
     client = gateway(edge.url, cloud.url, api_keys_env="TEST_GATEWAY_KEYS", cloud_api_key_env="TEST_CLOUD_KEY")
     prompt = {"role": "user", "content": "我的私密问题 private-prompt-text"}
     responses = [
-        client.post("/v1/chat/completions", json={"messages": [prompt]},
-                    headers={"Authorization": "Bearer client-secret-xyz"}),
+        client.post(
+            "/v1/chat/completions", json={"messages": [prompt]}, headers={"Authorization": "Bearer client-secret-xyz"}
+        ),
         client.post("/v1/chat/completions", json={"messages": [prompt]}, headers={"Authorization": "Bearer bad"}),
         client.get("/healthz"),
     ]
@@ -413,8 +453,11 @@ def test_debug_log_prompts_logs_the_prompt_but_never_the_key(gateway, edge, monk
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("TEST_GATEWAY_KEYS", "client-secret-xyz")
     client = gateway(edge.url, api_keys_env="TEST_GATEWAY_KEYS", debug_log_prompts=True)
-    client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "private-prompt-text"}]},
-                headers={"Authorization": "Bearer client-secret-xyz"})
+    client.post(
+        "/v1/chat/completions",
+        json={"messages": [{"role": "user", "content": "private-prompt-text"}]},
+        headers={"Authorization": "Bearer client-secret-xyz"},
+    )
     assert "private-prompt-text" in caplog.text
     assert "client-secret-xyz" not in caplog.text
 
@@ -427,7 +470,7 @@ def sse_events(resp: httpx.Response) -> list[str]:
     assert resp.headers["content-type"].startswith("text/event-stream")
     blocks = [b for b in resp.text.split("\n\n") if b.strip()]
     assert all(b.startswith("data: ") for b in blocks)
-    return [b[len("data: "):] for b in blocks]
+    return [b[len("data: ") :] for b in blocks]
 
 
 @pytest.mark.parametrize("forward", [False, True])
@@ -472,13 +515,16 @@ def test_api_chat_returns_the_flat_answer_for_the_page(gateway, edge, cloud):
     assert cloud.chat_requests[0]["body"]["messages"] == [*history, question]
 
 
-@pytest.mark.parametrize("body, code", [
-    ({"message": ""}, "empty_message"),
-    ({"message": "   "}, "empty_message"),
-    ({}, "empty_message"),
-    ({"message": "hi", "history": [{"role": "robot", "content": "x"}]}, "invalid_role"),
-    ({"message": "长" * 4001}, "prompt_too_long"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"message": ""}, "empty_message"),
+        ({"message": "   "}, "empty_message"),
+        ({}, "empty_message"),
+        ({"message": "hi", "history": [{"role": "robot", "content": "x"}]}, "invalid_role"),
+        ({"message": "长" * 4001}, "prompt_too_long"),
+    ],
+)
 def test_api_chat_rejects_bad_input_like_the_openai_route(gateway, edge, body, code):
     assert_openai_error(gateway(edge.url).post("/api/chat", json=body), 400, code)
 
@@ -489,8 +535,20 @@ def test_index_page_is_served_with_the_chat_controls(gateway, edge):
     page = resp.text
     assert "charset=utf-8" in resp.headers["content-type"]
     # the controls are in the markup; each reply and error element is built by the script with these classes
-    for needed in ('id="message"', 'id="send"', 'id="log"', 'fetch("/api/chat"', '"msg reply"', "dataset.tier",
-                   "dataset.status", '"latency"', '"msg error"', "端侧 edge", "云端 cloud", '"Enter"'):
+    for needed in (
+        'id="message"',
+        'id="send"',
+        'id="log"',
+        'fetch("/api/chat"',
+        '"msg reply"',
+        "dataset.tier",
+        "dataset.status",
+        '"latency"',
+        '"msg error"',
+        "端侧 edge",
+        "云端 cloud",
+        '"Enter"',
+    ):
         assert needed in page, needed
     assert "http://" not in page and "https://" not in page and "//cdn" not in page  # works offline
 
@@ -595,8 +653,12 @@ def test_python_m_gateway_serves_as_a_subprocess(tmp_path, edge):
     cfg.write_text(json.dumps({"port": port, "edge_base_url": edge.url, "edge_model": EDGE_MODEL}), encoding="utf-8")
     log_path = tmp_path / "gateway.log"
     with log_path.open("w") as log_file:
-        proc = subprocess.Popen([sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(cfg)],
-                                stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(cfg)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=5) as client:
             deadline = time.monotonic() + 25

@@ -6,6 +6,7 @@ two statuses no client input may produce any more: a typed query parameter (Fast
 handler that raises (500); they check that those responses are OpenAI-shaped and counted in /metrics too.
 After the table, /metrics must have counted every response by status.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,10 +60,12 @@ DEEP = "[" * 1000 + "]" * 1000  # the issue's body: deep enough for Python's jso
 ONE_TOO_DEEP = "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1)
 
 
-def row(name: str, method: str, path: str, body: bytes | None, status: int, code: str,
-        headers: dict[str, str] | None = None) -> Row:
-    return Row(name, method, path, body, JSON_CT if headers is None and body is not None else headers or {},
-               status, code)
+def row(
+    name: str, method: str, path: str, body: bytes | None, status: int, code: str, headers: dict[str, str] | None = None
+) -> Row:
+    return Row(
+        name, method, path, body, JSON_CT if headers is None and body is not None else headers or {}, status, code
+    )
 
 
 TABLE: list[Row] = [
@@ -70,15 +73,39 @@ TABLE: list[Row] = [
     row("deep-array-body", "POST", CHAT, DEEP.encode(), 400, "invalid_json"),
     row("deep-array-body-web", "POST", WEB, DEEP.encode(), 400, "invalid_json"),
     row("deep-object-body", "POST", CHAT, ('{"a": ' * 1000 + "1" + "}" * 1000).encode(), 400, "invalid_json"),
-    row("deep-content", "POST", CHAT, with_raw({"messages": [{"role": "user", "content": "@RAW@"}]}, DEEP),
-        400, "invalid_json"),
-    row("deep-ignored-field", "POST", CHAT, with_raw({"messages": [USER], "metadata": "@RAW@"}, DEEP),
-        400, "invalid_json"),
+    row(
+        "deep-content",
+        "POST",
+        CHAT,
+        with_raw({"messages": [{"role": "user", "content": "@RAW@"}]}, DEEP),
+        400,
+        "invalid_json",
+    ),
+    row(
+        "deep-ignored-field",
+        "POST",
+        CHAT,
+        with_raw({"messages": [USER], "metadata": "@RAW@"}, DEEP),
+        400,
+        "invalid_json",
+    ),
     row("deep-web-message", "POST", WEB, with_raw({"message": "@RAW@"}, DEEP), 400, "invalid_json"),
-    row("deep-web-history-content", "POST", WEB,
-        with_raw({"message": "hi", "history": [{"role": "user", "content": "@RAW@"}]}, DEEP), 400, "invalid_json"),
-    row("one-level-too-deep", "POST", CHAT, with_raw({"messages": [USER], "x": "@RAW@"}, ONE_TOO_DEEP),
-        400, "invalid_json"),
+    row(
+        "deep-web-history-content",
+        "POST",
+        WEB,
+        with_raw({"message": "hi", "history": [{"role": "user", "content": "@RAW@"}]}, DEEP),
+        400,
+        "invalid_json",
+    ),
+    row(
+        "one-level-too-deep",
+        "POST",
+        CHAT,
+        with_raw({"messages": [USER], "x": "@RAW@"}, ONE_TOO_DEEP),
+        400,
+        "invalid_json",
+    ),
     # 10: framework errors were {"detail": ...}; n, max_tokens and model were not checked
     row("unknown-route", "GET", "/v1/nope", None, 404, "not_found"),
     row("unknown-route-post", "POST", "/v1/completions", chat_body(), 404, "not_found"),
@@ -92,8 +119,7 @@ TABLE: list[Row] = [
     row("n-true", "POST", CHAT, chat_body(n=True), 400, "invalid_n"),
     row("max-tokens-1e9", "POST", CHAT, chat_body(max_tokens=10**9), 400, "max_tokens_too_large"),
     row("max-tokens-limit-plus-1", "POST", CHAT, chat_body(max_tokens=LIMIT + 1), 400, "max_tokens_too_large"),
-    row("max-completion-tokens-1e9", "POST", CHAT, chat_body(max_completion_tokens=10**9), 400,
-        "max_tokens_too_large"),
+    row("max-completion-tokens-1e9", "POST", CHAT, chat_body(max_completion_tokens=10**9), 400, "max_tokens_too_large"),
     row("max-tokens-50-digits", "POST", CHAT, chat_body(max_tokens=10**50), 400, "max_tokens_too_large"),
     row("model-list", "POST", CHAT, chat_body(model=["edge-gateway"]), 400, "invalid_model"),
     row("model-number", "POST", CHAT, chat_body(model=7), 400, "invalid_model"),
@@ -105,28 +131,77 @@ TABLE: list[Row] = [
     row("body-string", "POST", CHAT, b'"hello"', 400, "invalid_json"),
     row("body-null", "POST", CHAT, b"null", 400, "invalid_json"),
     row("body-array-web", "POST", WEB, b"[]", 400, "invalid_json"),
-    row("invalid-utf8", "POST", CHAT, b'{"messages": [{"role": "user", "content": "\xff\xfe"}]}', 400,
-        "invalid_json"),
+    row("invalid-utf8", "POST", CHAT, b'{"messages": [{"role": "user", "content": "\xff\xfe"}]}', 400, "invalid_json"),
     row("utf16-body", "POST", CHAT, json.dumps({"messages": [USER]}).encode("utf-16"), 400, "invalid_json"),
     row("utf8-bom", "POST", CHAT, b"\xef\xbb\xbf" + chat_body(), 400, "invalid_json"),
-    row("duplicate-key", "POST", CHAT, b'{"messages": [], "messages": [{"role": "user", "content": "hi"}]}', 400,
-        "invalid_json"),
-    row("temperature-1e999", "POST", CHAT, with_raw({"messages": [USER], "temperature": "@RAW@"}, "1e999"), 400,
-        "invalid_json"),
-    row("max-tokens-1e999", "POST", CHAT, with_raw({"messages": [USER], "max_tokens": "@RAW@"}, "-1e999"), 400,
-        "invalid_json"),
-    row("temperature-nan", "POST", CHAT, with_raw({"messages": [USER], "temperature": "@RAW@"}, "NaN"), 400,
-        "invalid_json"),
-    row("top-p-infinity", "POST", CHAT, with_raw({"messages": [USER], "top_p": "@RAW@"}, "Infinity"), 400,
-        "invalid_json"),
-    row("max-tokens-5000-digits", "POST", CHAT, with_raw({"messages": [USER], "max_tokens": "@RAW@"}, "9" * 5000),
-        400, "invalid_json"),
+    row(
+        "duplicate-key",
+        "POST",
+        CHAT,
+        b'{"messages": [], "messages": [{"role": "user", "content": "hi"}]}',
+        400,
+        "invalid_json",
+    ),
+    row(
+        "temperature-1e999",
+        "POST",
+        CHAT,
+        with_raw({"messages": [USER], "temperature": "@RAW@"}, "1e999"),
+        400,
+        "invalid_json",
+    ),
+    row(
+        "max-tokens-1e999",
+        "POST",
+        CHAT,
+        with_raw({"messages": [USER], "max_tokens": "@RAW@"}, "-1e999"),
+        400,
+        "invalid_json",
+    ),
+    row(
+        "temperature-nan",
+        "POST",
+        CHAT,
+        with_raw({"messages": [USER], "temperature": "@RAW@"}, "NaN"),
+        400,
+        "invalid_json",
+    ),
+    row(
+        "top-p-infinity",
+        "POST",
+        CHAT,
+        with_raw({"messages": [USER], "top_p": "@RAW@"}, "Infinity"),
+        400,
+        "invalid_json",
+    ),
+    row(
+        "max-tokens-5000-digits",
+        "POST",
+        CHAT,
+        with_raw({"messages": [USER], "max_tokens": "@RAW@"}, "9" * 5000),
+        400,
+        "invalid_json",
+    ),
     # the wrong content type (none at all is read as JSON)
     row("text-plain", "POST", CHAT, chat_body(), 415, "unsupported_media_type", {"Content-Type": "text/plain"}),
-    row("form-encoded", "POST", CHAT, b"messages=hello", 415, "unsupported_media_type",
-        {"Content-Type": "application/x-www-form-urlencoded"}),
-    row("text-plain-web", "POST", WEB, js({"message": "hi"}), 415, "unsupported_media_type",
-        {"Content-Type": "text/plain; charset=utf-8"}),
+    row(
+        "form-encoded",
+        "POST",
+        CHAT,
+        b"messages=hello",
+        415,
+        "unsupported_media_type",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ),
+    row(
+        "text-plain-web",
+        "POST",
+        WEB,
+        js({"message": "hi"}),
+        415,
+        "unsupported_media_type",
+        {"Content-Type": "text/plain; charset=utf-8"},
+    ),
     # messages
     row("no-messages", "POST", CHAT, js({"model": "edge-gateway"}), 400, "missing_messages"),
     row("messages-empty", "POST", CHAT, js({"messages": []}), 400, "missing_messages"),
@@ -138,18 +213,47 @@ TABLE: list[Row] = [
     row("role-missing", "POST", CHAT, js({"messages": [{"content": "hi"}]}), 400, "invalid_role"),
     row("content-number", "POST", CHAT, js({"messages": [{"role": "user", "content": 42}]}), 400, "invalid_content"),
     row("content-null", "POST", CHAT, js({"messages": [{"role": "user", "content": None}]}), 400, "invalid_content"),
-    row("content-object", "POST", CHAT, js({"messages": [{"role": "user", "content": {"text": "hi"}}]}), 400,
-        "invalid_content"),
-    row("content-image-part", "POST", CHAT,
-        js({"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]}), 400,
-        "invalid_content"),
-    row("content-lone-surrogate", "POST", CHAT, b'{"messages": [{"role": "user", "content": "hi \\ud800"}]}', 400,
-        "invalid_content"),
-    row("last-not-user", "POST", CHAT, js({"messages": [USER, {"role": "assistant", "content": "x"}]}), 400,
-        "last_message_not_user"),
+    row(
+        "content-object",
+        "POST",
+        CHAT,
+        js({"messages": [{"role": "user", "content": {"text": "hi"}}]}),
+        400,
+        "invalid_content",
+    ),
+    row(
+        "content-image-part",
+        "POST",
+        CHAT,
+        js({"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]}),
+        400,
+        "invalid_content",
+    ),
+    row(
+        "content-lone-surrogate",
+        "POST",
+        CHAT,
+        b'{"messages": [{"role": "user", "content": "hi \\ud800"}]}',
+        400,
+        "invalid_content",
+    ),
+    row(
+        "last-not-user",
+        "POST",
+        CHAT,
+        js({"messages": [USER, {"role": "assistant", "content": "x"}]}),
+        400,
+        "last_message_not_user",
+    ),
     row("blank-last", "POST", CHAT, js({"messages": [{"role": "user", "content": " \n "}]}), 400, "empty_message"),
-    row("prompt-too-long", "POST", CHAT, js({"messages": [{"role": "user", "content": "长" * 4001}]}), 400,
-        "prompt_too_long"),
+    row(
+        "prompt-too-long",
+        "POST",
+        CHAT,
+        js({"messages": [{"role": "user", "content": "长" * 4001}]}),
+        400,
+        "prompt_too_long",
+    ),
     # sampling options
     row("temperature-3", "POST", CHAT, chat_body(temperature=3), 400, "invalid_temperature"),
     row("temperature-negative", "POST", CHAT, chat_body(temperature=-0.1), 400, "invalid_temperature"),
@@ -166,11 +270,23 @@ TABLE: list[Row] = [
     row("web-message-list", "POST", WEB, js({"message": ["hi"]}), 400, "invalid_message"),
     row("web-history-object", "POST", WEB, js({"message": "hi", "history": {}}), 400, "invalid_message"),
     row("web-history-string", "POST", WEB, js({"message": "hi", "history": "earlier"}), 400, "invalid_message"),
-    row("web-history-role", "POST", WEB, js({"message": "hi", "history": [{"role": "robot", "content": "x"}]}), 400,
-        "invalid_role"),
+    row(
+        "web-history-role",
+        "POST",
+        WEB,
+        js({"message": "hi", "history": [{"role": "robot", "content": "x"}]}),
+        400,
+        "invalid_role",
+    ),
     # size
-    row("body-too-large", "POST", CHAT, js({"messages": [{"role": "user", "content": "x" * 70_000}]}), 413,
-        "body_too_large"),
+    row(
+        "body-too-large",
+        "POST",
+        CHAT,
+        js({"messages": [{"role": "user", "content": "x" * 70_000}]}),
+        413,
+        "body_too_large",
+    ),
     row("body-too-large-web", "POST", WEB, js({"message": "x" * 70_000}), 413, "body_too_large"),
     # what no request may cause any more, injected: an unexpected error must still be OpenAI-shaped and counted
     row("unexpected-error", "GET", "/test/boom", None, 500, "internal_error"),
@@ -263,16 +379,20 @@ def test_bad_request_gets_its_status_and_an_openai_error_code(stack, r):
 def test_metrics_count_every_response_by_status(caplog):
     caplog.set_level(logging.INFO)
     with running_gateway() as s:
-        good = [s.client.post(CHAT, json={"messages": [USER]}), s.client.post(WEB, json={"message": "hi"}),
-                s.client.get("/healthz")]
+        good = [
+            s.client.post(CHAT, json={"messages": [USER]}),
+            s.client.post(WEB, json={"message": "hi"}),
+            s.client.get("/healthz"),
+        ]
         bad = [send(s.client, r) for r in TABLE]
         assert [r.status_code for r in good] == [200, 200, 200]
         assert [r.status_code for r in bad] == [r.status for r in TABLE]
         text = s.client.get("/metrics").text  # this response itself is counted after it is rendered
     http = Counter[str]()
     by_route = Counter[str]()
-    for route, status, n in re.findall(r'^edgecloud_http_responses_total\{route="([^"]*)",status="(\d+)"\} (\d+)$',
-                                       text, re.M):
+    for route, status, n in re.findall(
+        r'^edgecloud_http_responses_total\{route="([^"]*)",status="(\d+)"\} (\d+)$', text, re.M
+    ):
         http[status] += int(n)
         by_route[route] += int(n)
     expected = Counter(str(r.status_code) for r in good + bad)
@@ -295,15 +415,17 @@ def test_metrics_count_every_response_by_status(caplog):
 
 
 def test_max_tokens_above_the_limit_names_the_limit_and_the_param(stack):
-    err = assert_openai_error(stack.client.post(CHAT, json={"messages": [USER], "max_tokens": 10**9}), 400,
-                              "max_tokens_too_large")
+    err = assert_openai_error(
+        stack.client.post(CHAT, json={"messages": [USER], "max_tokens": 10**9}), 400, "max_tokens_too_large"
+    )
     assert err["param"] == "max_tokens" and str(LIMIT) in err["message"] and "max_tokens_limit" in err["message"]
 
 
 def test_a_configured_max_tokens_limit_is_enforced_and_the_limit_itself_passes():
     with running_gateway(max_tokens_limit=100, max_tokens_default=50) as s:
-        assert_openai_error(s.client.post(CHAT, json={"messages": [USER], "max_tokens": 101}), 400,
-                            "max_tokens_too_large")
+        assert_openai_error(
+            s.client.post(CHAT, json={"messages": [USER], "max_tokens": 101}), 400, "max_tokens_too_large"
+        )
         assert s.client.post(CHAT, json={"messages": [USER], "max_tokens": 100}).status_code == 200
         assert s.client.post(CHAT, json={"messages": [USER]}).status_code == 200
         assert [r["max_tokens"] for r in s.upstream_requests] == [100, 50]
@@ -340,17 +462,23 @@ def test_client_values_quoted_in_errors_are_cut_short(stack):
     assert len(err["message"]) < 300
 
 
-@pytest.mark.parametrize("headers", [{}, {"Content-Type": "application/json; charset=utf-8"},
-                                     {"Content-Type": "application/vnd.api+json"}],
-                         ids=["no-content-type", "json-charset", "json-suffix"])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Content-Type": "application/json; charset=utf-8"}, {"Content-Type": "application/vnd.api+json"}],
+    ids=["no-content-type", "json-charset", "json-suffix"],
+)
 def test_json_content_types_and_none_are_accepted(stack, headers):
     assert stack.client.post(CHAT, content=chat_body(), headers=headers).status_code == 200
 
 
 def test_nesting_up_to_the_limit_and_brackets_inside_strings_are_accepted(stack):
     at_limit = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)  # + the body object = the limit
-    assert stack.client.post(CHAT, content=with_raw({"messages": [USER], "x": "@RAW@"}, at_limit),
-                             headers=JSON_CT).status_code == 200
+    assert (
+        stack.client.post(
+            CHAT, content=with_raw({"messages": [USER], "x": "@RAW@"}, at_limit), headers=JSON_CT
+        ).status_code
+        == 200
+    )
     text = '[[[{{{ "quoted \\" [[[ ' * 100
     resp = stack.client.post(CHAT, json={"messages": [{"role": "user", "content": text}]})
     assert resp.status_code == 200

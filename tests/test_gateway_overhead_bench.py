@@ -1,6 +1,7 @@
 """The gateway overhead benchmark's own parts, on loopback: the instant upstream (a real process), the load
 generator reading it plain and streamed, the gateway in front of it answering from the edge, and every
 process of the benchmark gone when its `servers` block ends, also by Ctrl-C."""
+
 from __future__ import annotations
 
 import asyncio

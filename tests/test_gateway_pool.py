@@ -1,5 +1,6 @@
 """The gateway's connection pool to a tier: connections are kept alive and reused under concurrent load
 (`upstream_connections`), seen from a real upstream on loopback that records each request's client port."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,9 +26,15 @@ def recording_upstream() -> tuple[FastAPI, list[int]]:
     async def chat(request: Request) -> Any:
         ports.append(request.client.port)
         await asyncio.sleep(0.05)
-        return {"id": "x", "object": "chat.completion", "created": 0, "model": MODEL,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": "The light is on."},
-                             "finish_reason": "stop"}]}
+        return {
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": MODEL,
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": "The light is on."}, "finish_reason": "stop"}
+            ],
+        }
 
     return app, ports
 
@@ -39,9 +46,12 @@ async def _waves(url: str, waves: int) -> list[int]:
     async with httpx.AsyncClient(trust_env=False, timeout=30, limits=limits) as client:
         codes = []
         for _ in range(waves):
-            resps = await asyncio.gather(*(client.post(f"{url}/v1/chat/completions",
-                                                       json={"messages": [{"role": "user", "content": f"q{i}"}]})
-                                           for i in range(WAVE)))
+            resps = await asyncio.gather(
+                *(
+                    client.post(f"{url}/v1/chat/completions", json={"messages": [{"role": "user", "content": f"q{i}"}]})
+                    for i in range(WAVE)
+                )
+            )
             codes += [r.status_code for r in resps]
         return codes
 

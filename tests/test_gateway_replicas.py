@@ -2,6 +2,7 @@
 failover when a replica fails, a replica killed with SIGKILL under load (no request lost), the background probe
 taking it back in, and the config's checks. The killed replicas are real processes (tests/gateway_servers.py run
 as a script), so the kill is the operating system's, not a simulated error."""
+
 from __future__ import annotations
 
 import asyncio
@@ -59,14 +60,18 @@ def gateway(threads: list[ServerThread], urls: list[str], **overrides: Any) -> s
     return serve(threads, create_app(cfg))
 
 
-async def load(url: str, n: int, concurrency: int, path: str = "/v1/chat/completions",
-               stream: bool = False) -> list[httpx.Response]:
+async def load(
+    url: str, n: int, concurrency: int, path: str = "/v1/chat/completions", stream: bool = False
+) -> list[httpx.Response]:
     gate = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(trust_env=False, timeout=30) as client:
+
         async def one(i: int) -> httpx.Response:
             async with gate:
-                return await client.post(url + path, json={"messages": [{"role": "user", "content": f"q{i}"}],
-                                                           "stream": stream})
+                return await client.post(
+                    url + path, json={"messages": [{"role": "user", "content": f"q{i}"}], "stream": stream}
+                )
+
         return await asyncio.gather(*(one(i) for i in range(n)))
 
 
@@ -82,8 +87,10 @@ def test_least_outstanding_sends_most_requests_to_the_fast_replica(threads):
     resps = asyncio.run(load(gw, 40, 8))
     assert [r.status_code for r in resps] == [200] * 40
     # round robin would give each 20; the slow replica holds its requests, so the fast one gets the rest
-    assert len(fast_log) + len(slow_log) == 40 and len(slow_log) <= 8 and len(fast_log) >= 32, \
-        (len(fast_log), len(slow_log))
+    assert len(fast_log) + len(slow_log) == 40 and len(slow_log) <= 8 and len(fast_log) >= 32, (
+        len(fast_log),
+        len(slow_log),
+    )
     text = httpx.get(gw + "/metrics", trust_env=False).text
     assert metric(text, "edgecloud_edge_replica_requests_total", slow) == len(slow_log)
     assert metric(text, "edgecloud_edge_replica_outstanding", fast) == 0
@@ -135,7 +142,9 @@ def test_a_failing_replica_is_taken_out_and_the_request_answered_by_another(thre
     states = {r["url"]: r for r in health["edge"]["replicas"]}
     assert states[refused]["healthy"] is False and states[good_url]["healthy"] is True
     assert states[bad_url]["failures"] == 1 and states[refused]["failures"] == 1 and states[good_url]["failures"] == 0
-    assert health["status"] == "degraded" and health["edge"]["ok"] and "2 of 3 replicas answer" in health["edge"]["detail"]
+    assert (
+        health["status"] == "degraded" and health["edge"]["ok"] and "2 of 3 replicas answer" in health["edge"]["detail"]
+    )
     assert metric(text, "edgecloud_edge_replica_up", refused) == 0
     assert metric(text, "edgecloud_edge_replica_failures_total", bad_url) == 1
 
@@ -158,8 +167,11 @@ def test_no_replica_answering_is_the_edge_unavailable_path(threads):
 
 
 def start_edge(port: int, delay_s: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, str(SERVERS), str(port), EDGE, str(delay_s)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, str(SERVERS), str(port), EDGE, str(delay_s)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -190,8 +202,9 @@ def test_a_replica_killed_under_load_loses_no_request_and_is_taken_back_in(threa
     async def kill_under_load() -> list[httpx.Response]:
         running = asyncio.ensure_future(load(gw, 100, 8))
         async with httpx.AsyncClient(trust_env=False, timeout=5) as client:
-            while metric((await client.get(gw + "/metrics")).text, "edgecloud_edge_replica_requests_total",
-                         urls[0]) < 10:  # well under way, with requests in flight on both
+            while (
+                metric((await client.get(gw + "/metrics")).text, "edgecloud_edge_replica_requests_total", urls[0]) < 10
+            ):  # well under way, with requests in flight on both
                 await asyncio.sleep(0.02)
             os.kill(edge_procs[0].pid, signal.SIGKILL)
         return await running
@@ -200,7 +213,9 @@ def test_a_replica_killed_under_load_loses_no_request_and_is_taken_back_in(threa
     assert [r.status_code for r in resps] == [200] * 100, [r.text for r in resps if r.status_code != 200][:3]
     metas = [r.json()["edgecloud"] for r in resps]
     assert all((m["tier"], m["status"]) == ("edge", "ok") for m in metas)
-    assert sorted(r.json()["choices"][0]["message"]["content"] for r in resps) == sorted(f"echo: q{i}" for i in range(100))
+    assert sorted(r.json()["choices"][0]["message"]["content"] for r in resps) == sorted(
+        f"echo: q{i}" for i in range(100)
+    )
     edge_procs[0].wait(timeout=10)
     with httpx.Client(trust_env=False, timeout=10) as client:
         text = client.get(gw + "/metrics").text
@@ -228,10 +243,13 @@ def test_one_edge_setting_is_required_and_each_replica_listed_once(tmp_path):
     cfg = GatewayConfig(edge_base_urls=["http://127.0.0.1:1/v1/", "http://127.0.0.1:2/v1"])
     assert cfg.edge_urls == ["http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1"] and cfg.edge_base_url is None
     path = tmp_path / "gw.json"
-    for doc, why in [({"edge_base_url": "http://a:1/v1", "edge_base_urls": ["http://b:1/v1"]}, "both edge_base_url and"),
-                     ({"edge_base_url": None}, "no edge server"), ({"edge_base_urls": []}, "no edge server"),
-                     ({"edge_base_urls": ["http://a:1/v1", "http://a:1/v1/"]}, "lists a URL twice"),
-                     ({"edge_base_urls": ["a:1/v1"]}, "must start with http")]:
+    for doc, why in [
+        ({"edge_base_url": "http://a:1/v1", "edge_base_urls": ["http://b:1/v1"]}, "both edge_base_url and"),
+        ({"edge_base_url": None}, "no edge server"),
+        ({"edge_base_urls": []}, "no edge server"),
+        ({"edge_base_urls": ["http://a:1/v1", "http://a:1/v1/"]}, "lists a URL twice"),
+        ({"edge_base_urls": ["a:1/v1"]}, "must start with http"),
+    ]:
         path.write_text(json.dumps(doc), encoding="utf-8")
         with pytest.raises(ParamsError, match=why) as err:
             load_config(path)

@@ -5,6 +5,7 @@ away stops the upstream generation, and streamed and non-streamed answers are th
 The tiers are `gateway_servers.StreamingUpstream`: real HTTP servers that produce tokens one at a time and
 record each generation (tokens produced, whether it was cancelled). The last test streams from the
 package's own edge server over the embedded base model (integration: it loads the model)."""
+
 from __future__ import annotations
 
 import json
@@ -50,14 +51,21 @@ def stack(servers) -> Callable[..., tuple[httpx.Client, StreamingUpstream, Strea
     """A gateway in front of a streaming edge and cloud; keyword arguments set the edge and the gateway."""
     clients: list[httpx.Client] = []
 
-    def _start(tokens=edge_tokens, delay_s: float = 0.0, top=None, cloud: bool | str = True,
-               **config: Any) -> tuple[httpx.Client, StreamingUpstream, StreamingUpstream]:
+    def _start(
+        tokens=edge_tokens, delay_s: float = 0.0, top=None, cloud: bool | str = True, **config: Any
+    ) -> tuple[httpx.Client, StreamingUpstream, StreamingUpstream]:
         edge = StreamingUpstream(EDGE, tokens, delay_s, top)
         cloud_up = StreamingUpstream(CLOUD, lambda _: CLOUD_TOKENS, 0.0)
         cloud_url = (servers(cloud_up.app) + "/v1") if cloud is True else (cloud or None)
-        settings = {"edge_base_url": servers(edge.app) + "/v1", "edge_model": EDGE, "cloud_base_url": cloud_url,
-                    "cloud_model": CLOUD if cloud_url else None, "edge_timeout_s": 5.0, "cloud_timeout_s": 5.0,
-                    **config}
+        settings = {
+            "edge_base_url": servers(edge.app) + "/v1",
+            "edge_model": EDGE,
+            "cloud_base_url": cloud_url,
+            "cloud_model": CLOUD if cloud_url else None,
+            "edge_timeout_s": 5.0,
+            "cloud_timeout_s": 5.0,
+            **config,
+        }
         client = httpx.Client(base_url=servers(create_app(GatewayConfig(**settings))), trust_env=False, timeout=20)
         clients.append(client)
         return client, edge, cloud_up
@@ -76,7 +84,7 @@ def chunks_of(resp: httpx.Response) -> list[dict[str, Any]]:
     assert resp.headers["content-type"].startswith("text/event-stream")
     blocks = [b for b in resp.text.split("\n\n") if b.strip()]
     assert blocks[-1] == "data: [DONE]"
-    return [json.loads(b[len("data: "):]) for b in blocks[:-1]]
+    return [json.loads(b[len("data: ") :]) for b in blocks[:-1]]
 
 
 def text_of(chunks: list[dict[str, Any]]) -> str:
@@ -95,10 +103,21 @@ def wait_until(cond: Callable[[], bool], timeout_s: float = 5.0) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, holds", [
-    ("", True), ("[", True), ("[转", True), ("[转发云", True), ("转发", True), (" forward", True),
-    ("巴黎", False), ("The capital", False), ("[1] first", False), ("forward the e-mail to Bob", False),
-])
+@pytest.mark.parametrize(
+    "text, holds",
+    [
+        ("", True),
+        ("[", True),
+        ("[转", True),
+        ("[转发云", True),
+        ("转发", True),
+        (" forward", True),
+        ("巴黎", False),
+        ("The capital", False),
+        ("[1] first", False),
+        ("forward the e-mail to Bob", False),
+    ],
+)
 def test_text_is_held_back_only_while_it_may_begin_a_forward_reply(text, holds):
     assert could_begin_forward(text, "[") is holds
 
@@ -136,8 +155,9 @@ def test_a_calibrated_score_forwards_on_the_first_token(stack):
     def top(last: str) -> list[tuple[str, float]]:  # P("[") = 0.90 for the complex request, 0.05 otherwise
         return [("[", -0.105), ("The", -2.4)] if last == COMPLEX else [("巴", -0.1), ("[", -3.0)]
 
-    client, edge, _ = stack(tokens=lambda _: ANSWER * 5, delay_s=0.05, top=top, routing_threshold=0.0,
-                            stream_routing="first_chunk")
+    client, edge, _ = stack(
+        tokens=lambda _: ANSWER * 5, delay_s=0.05, top=top, routing_threshold=0.0, stream_routing="first_chunk"
+    )
     chunks = chunks_of(client.post("/v1/chat/completions", json=body(COMPLEX, stream=True)))
     meta = chunks[-1]["edgecloud"]
     assert (meta["tier"], text_of(chunks)) == ("cloud", "".join(CLOUD_TOKENS))
@@ -154,8 +174,11 @@ def test_the_probe_scores_before_the_stream_when_the_server_streams_suppressed_l
     """swift deploy streams the first position after begin_suppress_tokens (no "[" in top_logprobs): the
     default 'probe' asks one non-streamed token for the score, so a calibrated forward costs the edge one token
     and never opens its stream; an edge answer is then streamed without log-probabilities."""
+
     def top(last: str) -> list[tuple[str, float]]:  # raw: P("[") = 0.90 for the complex request, 0.05 otherwise
-        return [("[", -0.105), ("The", -2.4), ("(", -4.0)] if last == COMPLEX else [("巴", -0.1), ("[", -3.0), ("(", -4.0)]
+        return (
+            [("[", -0.105), ("The", -2.4), ("(", -4.0)] if last == COMPLEX else [("巴", -0.1), ("[", -3.0), ("(", -4.0)]
+        )
 
     client, edge, _ = stack(tokens=lambda _: ANSWER * 5, delay_s=0.05, top=top, routing_threshold=0.0)
     edge.stream_drops = "["  # as swift deploy streams its first position
@@ -172,8 +195,9 @@ def test_the_probe_scores_before_the_stream_when_the_server_streams_suppressed_l
     assert meta["routing_score"] < 0
     assert edge.requests[1]["max_tokens"] == 1 and edge.requests[2]["stream"] and not edge.requests[2].get("logprobs")
     # the same upstream read from the stream's first chunk never sees "[": the reason 'probe' is the default
-    first_chunk, edge2, _ = stack(tokens=lambda _: ANSWER * 5, top=top, routing_threshold=0.0,
-                                  stream_routing="first_chunk")
+    first_chunk, edge2, _ = stack(
+        tokens=lambda _: ANSWER * 5, top=top, routing_threshold=0.0, stream_routing="first_chunk"
+    )
     edge2.stream_drops = "["
     missed = chunks_of(first_chunk.post("/v1/chat/completions", json=body(COMPLEX, stream=True)))
     assert missed[-1]["edgecloud"]["tier"] == "edge"
@@ -187,8 +211,15 @@ def test_streamed_and_non_streamed_answers_are_the_same(stack, servers, case):
     client, edge, _ = stack(top=top, cloud=cloud, connect_retries=0, **config)
     if case == "edge_down":
         cloud_up = StreamingUpstream(CLOUD, lambda _: CLOUD_TOKENS)
-        gw = create_app(GatewayConfig(edge_base_url="http://127.0.0.1:9/v1", edge_model=EDGE, connect_retries=0,
-                                      cloud_base_url=servers(cloud_up.app) + "/v1", cloud_model=CLOUD))
+        gw = create_app(
+            GatewayConfig(
+                edge_base_url="http://127.0.0.1:9/v1",
+                edge_model=EDGE,
+                connect_retries=0,
+                cloud_base_url=servers(cloud_up.app) + "/v1",
+                cloud_model=CLOUD,
+            )
+        )
         client = httpx.Client(base_url=servers(gw), trust_env=False, timeout=20)
     question = COMPLEX if case in ("forward", "no_cloud", "cloud_down") else "法国的首都是哪里？"
     plain = client.post("/v1/chat/completions", json=body(question)).json()
@@ -202,9 +233,14 @@ def test_streamed_and_non_streamed_answers_are_the_same(stack, servers, case):
         assert len(streamed["edge_reply"]) < len(plain["edgecloud"]["edge_reply"])
     else:
         assert streamed["edge_reply"] == plain["edgecloud"]["edge_reply"]
-    expected = {"edge": ("edge", "ok"), "forward": ("cloud", "ok"), "score_forward": ("cloud", "ok"),
-                "no_cloud": ("edge", "cloud_not_configured"), "cloud_down": ("edge", "cloud_unavailable"),
-                "edge_down": ("cloud", "edge_unavailable_fallback")}[case]
+    expected = {
+        "edge": ("edge", "ok"),
+        "forward": ("cloud", "ok"),
+        "score_forward": ("cloud", "ok"),
+        "no_cloud": ("edge", "cloud_not_configured"),
+        "cloud_down": ("edge", "cloud_unavailable"),
+        "edge_down": ("cloud", "edge_unavailable_fallback"),
+    }[case]
     assert (streamed["tier"], streamed["status"]) == expected
     if case == "edge_down":
         client.close()

@@ -8,6 +8,7 @@ The shipped file must be exactly what the committed script makes, balanced as do
 labels that follow the categories and cues that are what they claim; the loader names file, line
 and field of a bad record. The cue checks below use their own keyword lists, not the module's.
 """
+
 from __future__ import annotations
 
 import collections
@@ -36,11 +37,30 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 # Independent copies of the keyword heuristic's word lists (datagen's docstring) and thresholds.
-ZH_WORDS = ("证明", "推导", "分析", "规划", "计划", "行程", "代码", "实现", "算法", "论文", "报告", "详细", "步骤", "比较",
-            "策略", "设计", "优化")
-EN_WORDS = re.compile(r"(?<![a-z])(prove|proves|proved|proving|proof|proofs|derive\w*|deriving|derivation\w*|"
-                      r"analy[sz]\w*|plan|plans|planned|planning|planner|itinerar\w*|code|codes|coding|coded|"
-                      r"algorithms?|essays?|reports?|compar\w*|strateg\w*|design\w*|optimi[sz]\w*)(?![a-z])")
+ZH_WORDS = (
+    "证明",
+    "推导",
+    "分析",
+    "规划",
+    "计划",
+    "行程",
+    "代码",
+    "实现",
+    "算法",
+    "论文",
+    "报告",
+    "详细",
+    "步骤",
+    "比较",
+    "策略",
+    "设计",
+    "优化",
+)
+EN_WORDS = re.compile(
+    r"(?<![a-z])(prove|proves|proved|proving|proof|proofs|derive\w*|deriving|derivation\w*|"
+    r"analy[sz]\w*|plan|plans|planned|planning|planner|itinerar\w*|code|codes|coding|coded|"
+    r"algorithms?|essays?|reports?|compar\w*|strateg\w*|design\w*|optimi[sz]\w*)(?![a-z])"
+)
 LONG = {"zh": 40, "en": 120}
 SHORT = {"zh": 20, "en": 60}
 
@@ -74,9 +94,11 @@ def test_the_shipped_file_is_exactly_what_the_script_makes(tmp_path, capsys):
 # into heldout_templates.py: moving code between the engine and its tables must not change a byte for any seed.
 # A deliberate change of a table or of the engine changes them: regenerate the shipped file and put the new
 # hashes here (python -m edgecloud.data.heldout --n N --seed S --out x.jsonl; sha256sum x.jsonl).
-PINNED = {(480, 1): "a9baf453486e3777c066354e7d0210b793ad2ccea1f2debd456d6478836e7aa3",
-          (200, 8): "a42e90ba7b5a598a528753da6da50df46b78b8f4ba15651d3fc4a5e567eb7360",
-          (100, 2026): "c3257b4eea3358bce913d895b51699f2573bc19ce6171889d4c13eb8f100bd43"}
+PINNED = {
+    (480, 1): "a9baf453486e3777c066354e7d0210b793ad2ccea1f2debd456d6478836e7aa3",
+    (200, 8): "a42e90ba7b5a598a528753da6da50df46b78b8f4ba15651d3fc4a5e567eb7360",
+    (100, 2026): "c3257b4eea3358bce913d895b51699f2573bc19ce6171889d4c13eb8f100bd43",
+}
 
 
 @pytest.mark.parametrize("args", list(PINNED), ids=lambda a: "n{}-seed{}".format(*a))
@@ -86,7 +108,8 @@ def test_other_sizes_and_seeds_are_byte_for_byte_as_pinned(args, tmp_path, capsy
     heldout.main(["--n", str(n), "--seed", str(seed), "--out", str(out)])
     assert f"wrote {n} records" in capsys.readouterr().out
     assert hashlib.sha256(out.read_bytes()).hexdigest() == PINNED[args], (
-        f"heldout --n {n} --seed {seed} changed its output; if the change is deliberate, update PINNED")
+        f"heldout --n {n} --seed {seed} changed its output; if the change is deliberate, update PINNED"
+    )
 
 
 def test_generation_is_deterministic_and_depends_on_the_seed():
@@ -109,13 +132,29 @@ def test_counts_per_category_language_and_cue(shipped):
     assert len(shipped) == N
     assert [r["id"] for r in shipped] == [f"heldout-{i:04d}" for i in range(1, N + 1)]
     by_cat = collections.Counter(r["category"] for r in shipped)
-    assert by_cat == {"device_control": 63, "timer_reminder": 63, "lookup": 62, "translation": 62, "arithmetic": 62,
-                      "chitchat": 62, "proof_derivation": 27, "long_analysis": 27, "planning": 26, "coding": 26}
+    assert by_cat == {
+        "device_control": 63,
+        "timer_reminder": 63,
+        "lookup": 62,
+        "translation": 62,
+        "arithmetic": 62,
+        "chitchat": 62,
+        "proof_derivation": 27,
+        "long_analysis": 27,
+        "planning": 26,
+        "coding": 26,
+    }
     assert by_cat == heldout.category_quotas(N)
     assert collections.Counter(r["lang"] for r in shipped) == {"zh": 240, "en": 240}
     assert sum(r["needs_cloud"] for r in shipped) == 106  # 22 %
     assert collections.Counter(r["cue"] for r in shipped) == {
-        "typical": 226, "history": 76, "keyword": 72, "long": 48, "plain": 32, "short": 26}
+        "typical": 226,
+        "history": 76,
+        "keyword": 72,
+        "long": 48,
+        "plain": 32,
+        "short": 26,
+    }
     strata = collections.Counter((r["category"], r["lang"], r["cue"]) for r in shipped)
     for cat, quota in heldout.category_quotas(N).items():
         for lang, lang_quota in heldout.language_quotas(cat, quota).items():
@@ -126,8 +165,9 @@ def test_counts_per_category_language_and_cue(shipped):
     for cat in EDGE + CLOUD:
         for lang in ("zh", "en"):
             cues = {cue for (c, la, cue) in strata if (c, la) == (cat, lang)}
-            assert cues == ({"typical", "keyword", "long", "history"} if cat in EDGE
-                            else {"typical", "short", "plain", "history"}), (cat, lang)
+            assert cues == (
+                {"typical", "keyword", "long", "history"} if cat in EDGE else {"typical", "short", "plain", "history"}
+            ), (cat, lang)
 
 
 def test_groups_are_small_paraphrase_templates(shipped):
@@ -157,8 +197,7 @@ def test_records_carry_no_reply_and_distinct_requests(shipped):
         assert set(rec) <= {"id", "lang", "category", "needs_cloud", "group", "cue", "query", "history"}
         assert ("history" in rec) is (rec["cue"] == "history")
         assert rec["query"] == rec["query"].strip() and rec["query"]
-    keys = [heldout.dedup_key(" ".join(m["content"] for m in r.get("history", [])) + " " + r["query"])
-            for r in shipped]
+    keys = [heldout.dedup_key(" ".join(m["content"] for m in r.get("history", [])) + " " + r["query"]) for r in shipped]
     assert len(set(keys)) == len(keys)
     assert len({heldout.dedup_key(r["query"]) for r in shipped}) >= 440  # follow-ups may repeat after other turns
 
@@ -246,11 +285,11 @@ def _words(text: str) -> list[str]:
 
 def _word_runs(text: str, n: int = 8) -> set[tuple[str, ...]]:
     w = _words(text)
-    return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
 
 
 def _cjk_runs(text: str, n: int = 12) -> set[str]:
-    return {run[i:i + n] for run in CJK_RUN.findall(_norm(text)) for i in range(len(run) - n + 1)}
+    return {run[i : i + n] for run in CJK_RUN.findall(_norm(text)) for i in range(len(run) - n + 1)}
 
 
 class Index:
@@ -313,7 +352,8 @@ def _offenders(records: list[dict], index: Index) -> list[str]:
 def test_no_heldout_request_nearly_equals_a_training_request(shipped, training):
     offenders = _offenders(shipped, training)
     assert not offenders, f"{len(offenders)} held-out requests are (nearly) training requests:\n" + "\n".join(
-        offenders[:30])
+        offenders[:30]
+    )
 
 
 def test_no_multiturn_e2e_request_nearly_equals_a_training_request(training):
@@ -364,40 +404,55 @@ def test_no_heldout_request_shares_a_phrase_with_a_training_template(shipped):
 # The loader
 
 
-GOOD = {"id": "heldout-0003", "lang": "zh", "category": "lookup", "needs_cloud": False,
-        "group": "heldout/lookup/zh/t01", "cue": "typical", "query": "今年中秋节是几月几号"}
+GOOD = {
+    "id": "heldout-0003",
+    "lang": "zh",
+    "category": "lookup",
+    "needs_cloud": False,
+    "group": "heldout/lookup/zh/t01",
+    "cue": "typical",
+    "query": "今年中秋节是几月几号",
+}
 HIST = [{"role": "user", "content": "给我出个谜语"}, {"role": "assistant", "content": "什么东西越洗越脏？"}]
 
 
-@pytest.mark.parametrize("line, message", [
-    ('{"id": "heldout-0003", "lang": "zh"', "not valid JSON"),
-    ('["heldout-0003"]', "expected a JSON object"),
-    ({k: v for k, v in GOOD.items() if k != "query"}, "missing field 'query'"),
-    ({**GOOD, "response": "好的"}, "unknown field 'response'"),
-    ({**GOOD, "id": "edge-0003"}, "field 'id'"),
-    ({**GOOD, "lang": "fr"}, "field 'lang'"),
-    ({**GOOD, "category": "weather"}, "field 'category'"),
-    ({**GOOD, "needs_cloud": True}, "field 'needs_cloud'"),
-    ({**GOOD, "needs_cloud": "no"}, "field 'needs_cloud'"),
-    ({**GOOD, "group": "heldout/lookup/en/t01"}, "field 'group'"),
-    ({**GOOD, "cue": "plain"}, "field 'cue'"),
-    ({**GOOD, "query": "  "}, "field 'query'"),
-    ({**GOOD, "cue": "history"}, "field 'history'"),
-    ({**GOOD, "history": HIST}, "field 'history'"),
-    ({**GOOD, "cue": "history", "history": HIST[:1]}, "field 'history'"),
-    ({**GOOD, "cue": "history", "history": HIST[::-1]}, "field 'history[0].role'"),
-    ({**GOOD, "cue": "history", "history": [HIST[0], {"role": "assistant", "content": ""}]},
-     "field 'history[1].content'"),
-    ({**GOOD, "id": "heldout-0001"}, "already used on line 1"),
-    ("SAME_AS_LINE_2", "duplicate of line 2"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"id": "heldout-0003", "lang": "zh"', "not valid JSON"),
+        ('["heldout-0003"]', "expected a JSON object"),
+        ({k: v for k, v in GOOD.items() if k != "query"}, "missing field 'query'"),
+        ({**GOOD, "response": "好的"}, "unknown field 'response'"),
+        ({**GOOD, "id": "edge-0003"}, "field 'id'"),
+        ({**GOOD, "lang": "fr"}, "field 'lang'"),
+        ({**GOOD, "category": "weather"}, "field 'category'"),
+        ({**GOOD, "needs_cloud": True}, "field 'needs_cloud'"),
+        ({**GOOD, "needs_cloud": "no"}, "field 'needs_cloud'"),
+        ({**GOOD, "group": "heldout/lookup/en/t01"}, "field 'group'"),
+        ({**GOOD, "cue": "plain"}, "field 'cue'"),
+        ({**GOOD, "query": "  "}, "field 'query'"),
+        ({**GOOD, "cue": "history"}, "field 'history'"),
+        ({**GOOD, "history": HIST}, "field 'history'"),
+        ({**GOOD, "cue": "history", "history": HIST[:1]}, "field 'history'"),
+        ({**GOOD, "cue": "history", "history": HIST[::-1]}, "field 'history[0].role'"),
+        (
+            {**GOOD, "cue": "history", "history": [HIST[0], {"role": "assistant", "content": ""}]},
+            "field 'history[1].content'",
+        ),
+        ({**GOOD, "id": "heldout-0001"}, "already used on line 1"),
+        ("SAME_AS_LINE_2", "duplicate of line 2"),
+    ],
+)
 def test_a_bad_line_is_named_with_file_line_and_field(tmp_path, shipped, line, message):
     first, second = shipped[0], shipped[1]
     if line == "SAME_AS_LINE_2":  # the same request under another id
         line = dict(second, id="heldout-0003")
     path = tmp_path / "bad_heldout.jsonl"
-    body = [json.dumps(first, ensure_ascii=False), json.dumps(second, ensure_ascii=False),
-            line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)]
+    body = [
+        json.dumps(first, ensure_ascii=False),
+        json.dumps(second, ensure_ascii=False),
+        line if isinstance(line, str) else json.dumps(line, ensure_ascii=False),
+    ]
     path.write_text("\n".join(body) + "\n", encoding="utf-8")
     with pytest.raises(HeldoutError) as err:
         load_heldout(path)
@@ -435,9 +490,20 @@ def test_bad_arguments_are_refused():
 # Multi-turn end-to-end cases (data/e2e/cases_multiturn.jsonl; e2e.py reads single-turn cases today)
 
 # id -> (earlier turns, the turn just before the request is complex)
-MIX = {"e2e-mt-01": (1, False), "e2e-mt-02": (1, False), "e2e-mt-03": (1, False), "e2e-mt-04": (1, False),
-       "e2e-mt-05": (1, True), "e2e-mt-06": (1, True), "e2e-mt-07": (2, True), "e2e-mt-08": (1, True),
-       "e2e-mt-09": (1, False), "e2e-mt-10": (1, False), "e2e-mt-11": (1, True), "e2e-mt-12": (1, True)}
+MIX = {
+    "e2e-mt-01": (1, False),
+    "e2e-mt-02": (1, False),
+    "e2e-mt-03": (1, False),
+    "e2e-mt-04": (1, False),
+    "e2e-mt-05": (1, True),
+    "e2e-mt-06": (1, True),
+    "e2e-mt-07": (2, True),
+    "e2e-mt-08": (1, True),
+    "e2e-mt-09": (1, False),
+    "e2e-mt-10": (1, False),
+    "e2e-mt-11": (1, True),
+    "e2e-mt-12": (1, True),
+}
 
 
 def test_multiturn_cases_have_the_single_turn_fields_plus_history():

@@ -1,4 +1,5 @@
 """Metric arithmetic of 04_eval on hand-made predictions."""
+
 import pytest
 
 from edgecloud.eval import metrics
@@ -93,9 +94,27 @@ def test_router_score_on_hand_made_predictions():
 
     rows = [{"needs_cloud": False}, {"needs_cloud": False}, {"needs_cloud": True}, {"needs_cloud": False}]
     preds = [
-        {"needs_cloud": False, "reply": "好的，已打开客厅的灯。", "reference": "好的，已打开客厅的灯。", "latency_s": 1.0, "new_tokens": 10},
-        {"needs_cloud": False, "reply": "转发云端 (forward to cloud)", "reference": "3 + 4 = 7.", "latency_s": 2.0, "new_tokens": 8},
-        {"needs_cloud": True, "reply": "转发云端 (forward to cloud)", "reference": None, "latency_s": 3.0, "new_tokens": 8},
+        {
+            "needs_cloud": False,
+            "reply": "好的，已打开客厅的灯。",
+            "reference": "好的，已打开客厅的灯。",
+            "latency_s": 1.0,
+            "new_tokens": 10,
+        },
+        {
+            "needs_cloud": False,
+            "reply": "转发云端 (forward to cloud)",
+            "reference": "3 + 4 = 7.",
+            "latency_s": 2.0,
+            "new_tokens": 8,
+        },
+        {
+            "needs_cloud": True,
+            "reply": "转发云端 (forward to cloud)",
+            "reference": None,
+            "latency_s": 3.0,
+            "new_tokens": 8,
+        },
         {"needs_cloud": False, "reply": "", "reference": "Hello!", "latency_s": 4.0, "new_tokens": 0},
     ]
     forwarded = [False, True, True, False]

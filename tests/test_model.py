@@ -4,6 +4,7 @@ before the move, the same greedy replies, adapters applied and merged as before.
 The `old_*` functions are frozen copies of what each site called before `model.py` existed (02_prepare's
 smoke reply, 04_eval's generate, the routing calibration's score pass, the edge benchmark's and the edge
 server's prompt, 03_train's preflight token lengths)."""
+
 from __future__ import annotations
 
 import copy
@@ -21,14 +22,14 @@ from edgecloud.paths import ROOT
 
 def old_stage_inputs(tok, msgs):
     """02_prepare smoke_reply, 04_eval generate, calibrate score_prompts."""
-    return tok.apply_chat_template(msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True,
-                                   enable_thinking=False)
+    return tok.apply_chat_template(
+        msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True, enable_thinking=False
+    )
 
 
 def old_edge_ids(tok, msgs):
     """edge/bench encode, edge/server EdgeModel.prompt."""
-    return list(tok.apply_chat_template(msgs, add_generation_prompt=True, tokenize=True,
-                                        return_dict=True)["input_ids"])
+    return list(tok.apply_chat_template(msgs, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"])
 
 
 def old_train_length(tok, msgs):
@@ -44,12 +45,19 @@ def old_generate(model, tok, msgs, max_new_tokens, suppress_first=None):
 
     enc = {k: v.to("cpu") for k, v in old_stage_inputs(tok, msgs).items()}
     with torch.inference_mode():
-        out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
-                             pad_token_id=tok.pad_token_id or tok.eos_token_id,
-                             **({"begin_suppress_tokens": suppress_first} if suppress_first else {}))
-    new = out[0, enc["input_ids"].shape[1]:]
-    return {"reply": tok.decode(new, skip_special_tokens=True).strip(), "prompt_tokens": int(enc["input_ids"].shape[1]),
-            "new_tokens": int(new.shape[0])}
+        out = model.generate(
+            **enc,
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            pad_token_id=tok.pad_token_id or tok.eos_token_id,
+            **({"begin_suppress_tokens": suppress_first} if suppress_first else {}),
+        )
+    new = out[0, enc["input_ids"].shape[1] :]
+    return {
+        "reply": tok.decode(new, skip_special_tokens=True).strip(),
+        "prompt_tokens": int(enc["input_ids"].shape[1]),
+        "new_tokens": int(new.shape[0]),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,7 +127,8 @@ def test_one_set_of_template_arguments_turns_thinking_off(tok):
     qwen_style.chat_template = (
         "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
         "{% if add_generation_prompt %}<|im_start|>assistant\n"
-        "{% if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>\n\n{% endif %}{% endif %}")
+        "{% if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>\n\n{% endif %}{% endif %}"
+    )
     msgs = [{"role": "user", "content": "hi"}]
     assert qwen_style.decode(M.chat_ids(qwen_style, msgs)).endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
     assert M.chat_ids(qwen_style, msgs) == old_stage_inputs(qwen_style, msgs)["input_ids"][0].tolist()
@@ -208,11 +217,13 @@ def test_batched_replies_and_scores_are_the_one_at_a_time_ones(base, conversatio
 
     _, model, tok = base
     picked = sorted(conversations, key=lambda c: len(str(c["messages"])))
-    convs = [M.prompt_messages(c) for c in (picked[:3] + picked[-2:] + picked[len(picked) // 2:][:2])]
+    convs = [M.prompt_messages(c) for c in (picked[:3] + picked[-2:] + picked[len(picked) // 2 :][:2])]
     one = [M.greedy_reply(model, tok, msgs, 6, "cpu") for msgs in convs]
     batched = M.greedy_replies(model, tok, convs, 6, "cpu", batch_size=3)
-    same = [(a["reply"], a["new_tokens"], a["prompt_tokens"]) == (b["reply"], b["new_tokens"], b["prompt_tokens"])
-            for a, b in zip(one, batched)]
+    same = [
+        (a["reply"], a["new_tokens"], a["prompt_tokens"]) == (b["reply"], b["new_tokens"], b["prompt_tokens"])
+        for a, b in zip(one, batched)
+    ]
     # fp32 kernels differ with the batch's shape: a near-tie may flip one greedy token, never more than that
     assert sum(same) >= len(convs) - 1 and all(b["latency_s"] > 0 for b in batched)
     first = [tok.encode(b["reply"])[:1] for b in batched]
@@ -234,8 +245,9 @@ def test_an_adapter_loads_on_top_and_merges_into_the_same_logits(base, tmp_path)
 
     folder, _, tok = base
     torch.manual_seed(0)
-    lora = get_peft_model(M.load_weights(folder), LoraConfig(r=4, target_modules=["q_proj", "v_proj"],
-                                                             task_type="CAUSAL_LM"))
+    lora = get_peft_model(
+        M.load_weights(folder), LoraConfig(r=4, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM")
+    )
     with torch.no_grad():
         for n, w in lora.named_parameters():
             if "lora_B" in n:
@@ -248,8 +260,13 @@ def test_an_adapter_loads_on_top_and_merges_into_the_same_logits(base, tmp_path)
         merged = M.load_weights(folder, adapter=tmp_path / "adapter", merge=True)(**enc).logits
         from transformers import AutoModelForCausalLM
 
-        old = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval(),
-                                        str(tmp_path / "adapter")).eval()(**enc).logits
+        old = (
+            PeftModel.from_pretrained(
+                AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval(), str(tmp_path / "adapter")
+            )
+            .eval()(**enc)
+            .logits
+        )
         plain = M.load_weights(folder)(**enc).logits
     assert torch.equal(on_top, old)
     # merging sums the LoRA product into the weights, so fp32 rounding differs from adding it on top: on an AVX-512
@@ -263,9 +280,19 @@ def test_no_model_loading_or_chat_template_outside_the_model_module():
     only through edgecloud.model (one set of chat-template arguments)."""
     import re
 
-    pattern = re.compile(r"\bfrom_pretrained\(|\bapply_chat_template\(|\bAutoModel\w*\b|\bAutoTokenizer\b|\bPeftModel\b")
-    files = [*(ROOT / "src/edgecloud").rglob("*.py"), *(ROOT / "benchmarks").glob("*.py"),
-             *(ROOT / "notebooks").glob("[0-9]*.py")]
-    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in files if p.name != "model.py"
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    pattern = re.compile(
+        r"\bfrom_pretrained\(|\bapply_chat_template\(|\bAutoModel\w*\b|\bAutoTokenizer\b|\bPeftModel\b"
+    )
+    files = [
+        *(ROOT / "src/edgecloud").rglob("*.py"),
+        *(ROOT / "benchmarks").glob("*.py"),
+        *(ROOT / "notebooks").glob("[0-9]*.py"),
+    ]
+    found = [
+        f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+        for p in files
+        if p.name != "model.py"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert len(files) > 40 and not found, "\n".join(found)

@@ -1,4 +1,5 @@
 """Profiles are validated when loaded; errors name the file, the line and the key."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,8 +51,10 @@ def test_negative_step_count_is_refused(write_params):
 
 
 def test_split_larger_than_the_data_is_refused(write_params):
-    path = write_params("run_name: x\ndata:\n  raw_files: [data/raw/edge_requests_smoke.jsonl]\n"
-                        "  split: {train: 400, valid: 50, test: 50}\n")
+    path = write_params(
+        "run_name: x\ndata:\n  raw_files: [data/raw/edge_requests_smoke.jsonl]\n"
+        "  split: {train: 400, valid: 50, test: 50}\n"
+    )
     with pytest.raises(ParamsError, match=r"line 4: key 'data.split': the split needs 500 records .* only 60"):
         load_params(path)
 
@@ -110,21 +113,49 @@ REFUSED = [
     ("  \n\t\n", [], ("params.yaml", None, None), r"the file is empty"),
     ("# a profile cut off after its comment\n", [], ("params.yaml", None, None), r"the file is empty"),
     ("seed: 3\n", [], ("params.yaml", None, "run_name"), r"key 'run_name': missing: a profile names its run"),
-    ("run_name: a\ntrain:\n  max_steps: 3\n  max_steps: 4\n", [], ("params.yaml", 4, "train.max_steps"),
-     r"params\.yaml line 4: key 'train.max_steps': given twice \(first on line 3\)"),
+    (
+        "run_name: a\ntrain:\n  max_steps: 3\n  max_steps: 4\n",
+        [],
+        ("params.yaml", 4, "train.max_steps"),
+        r"params\.yaml line 4: key 'train.max_steps': given twice \(first on line 3\)",
+    ),
     ("run_name: a\nseed: 1\nrun_name: b\n", [], ("params.yaml", 3, "run_name"), r"line 3: key 'run_name': given twice"),
-    (f"run_name: a\ndata:\n  raw_files:\n    - {RAW}\n    - data/raw/nope.jsonl\n", [],
-     ("params.yaml", 5, "data.raw_files.1"), r"line 5: key 'data.raw_files.1': file not found: data/raw/nope.jsonl"),
-    (f"run_name: a\ndata:\n  raw_files: [{RAW}]\n  split:\n    train: 400\n", [], ("params.yaml", 4, "data.split"),
-     r"line 4: key 'data.split': the split needs 500 records"),
-    (SMOKE, ["train.max_steps=-1"], ("--set", "train.max_steps=-1", "train.max_steps"),
-     r"^Invalid params: --set train.max_steps=-1: key 'train.max_steps': .*greater than or equal to 1"),
-    (SMOKE, ["data.raw_files=[data/raw/nope.jsonl]"], ("--set", "data.raw_files=[data/raw/nope.jsonl]", "data.raw_files.0"),
-     r"^Invalid params: --set data.raw_files=\[data/raw/nope.jsonl\]: key 'data.raw_files.0': file not found"),
-    (SMOKE, ["data.split.train=4000"], ("--set", "data.split.train=4000", "data.split"),
-     r"^Invalid params: --set data.split.train=4000: key 'data.split': the split needs 4020 records"),
-    (SMOKE, ["data.split={train: 1, train: 2}"], ("--set", "data.split={train: 1, train: 2}", "data.split.train"),
-     r"--set data.split=\{train: 1, train: 2\}: key 'data.split.train': given twice"),
+    (
+        f"run_name: a\ndata:\n  raw_files:\n    - {RAW}\n    - data/raw/nope.jsonl\n",
+        [],
+        ("params.yaml", 5, "data.raw_files.1"),
+        r"line 5: key 'data.raw_files.1': file not found: data/raw/nope.jsonl",
+    ),
+    (
+        f"run_name: a\ndata:\n  raw_files: [{RAW}]\n  split:\n    train: 400\n",
+        [],
+        ("params.yaml", 4, "data.split"),
+        r"line 4: key 'data.split': the split needs 500 records",
+    ),
+    (
+        SMOKE,
+        ["train.max_steps=-1"],
+        ("--set", "train.max_steps=-1", "train.max_steps"),
+        r"^Invalid params: --set train.max_steps=-1: key 'train.max_steps': .*greater than or equal to 1",
+    ),
+    (
+        SMOKE,
+        ["data.raw_files=[data/raw/nope.jsonl]"],
+        ("--set", "data.raw_files=[data/raw/nope.jsonl]", "data.raw_files.0"),
+        r"^Invalid params: --set data.raw_files=\[data/raw/nope.jsonl\]: key 'data.raw_files.0': file not found",
+    ),
+    (
+        SMOKE,
+        ["data.split.train=4000"],
+        ("--set", "data.split.train=4000", "data.split"),
+        r"^Invalid params: --set data.split.train=4000: key 'data.split': the split needs 4020 records",
+    ),
+    (
+        SMOKE,
+        ["data.split={train: 1, train: 2}"],
+        ("--set", "data.split={train: 1, train: 2}", "data.split.train"),
+        r"--set data.split=\{train: 1, train: 2\}: key 'data.split.train': given twice",
+    ),
     (SMOKE, ["run_name.x=1"], ("--set", "run_name.x=1", "run_name.x"), r"'run_name' is not a section"),
 ]
 
@@ -151,7 +182,10 @@ def test_mixed_file_and_set_mistakes_are_listed_each_with_its_origin(write_param
         load_params(path, ["deploy.gateway_port=1"])
     msg = str(exc.value)
     assert msg.startswith("Invalid params in ") and "params.yaml and from --set:" in msg.splitlines()[0]
-    assert "params.yaml line 3: key 'train.max_steps'" in msg and "--set deploy.gateway_port=1: key 'deploy.gateway_port'" in msg
+    assert (
+        "params.yaml line 3: key 'train.max_steps'" in msg
+        and "--set deploy.gateway_port=1: key 'deploy.gateway_port'" in msg
+    )
 
 
 def test_run_name_may_come_from_set_and_shipped_profiles_name_their_run(write_params):

@@ -1,5 +1,6 @@
 """Where runs write: the repository's outputs/ and figures/ by default, elsewhere with EDGECLOUD_OUTPUTS and
 EDGECLOUD_FIGURES; the test suite itself writes into a temporary folder (tests/conftest.py)."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ print(json.dumps(out))
 
 def probe(cwd, **env_vars) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("EDGECLOUD_OUTPUTS", "EDGECLOUD_FIGURES")}
-    r = subprocess.run([sys.executable, "-c", PROBE], cwd=cwd, env={**env, **env_vars}, capture_output=True,
-                       text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=cwd, env={**env, **env_vars}, capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
@@ -51,12 +53,19 @@ def test_the_test_suite_writes_into_a_temporary_folder_not_the_repository():
 def test_without_the_variables_every_path_is_the_repository_default(tmp_path):
     got = probe(tmp_path)
     assert got == {
-        "outputs": str(ROOT / "outputs"), "figures": str(ROOT / "figures"), "models": str(ROOT / "outputs" / "models"),
-        "run_root": str(ROOT / "outputs" / "r1"), "run_figures": str(ROOT / "figures" / "r1"),
-        "rel_report": "outputs/r1/reports/a.json", "rel_figure": "figures/r1/f.png",
-        "rel_repo_outputs": "outputs/r1/a.json", "rel_params": "params/smoke.yaml",
-        "resolve_report": str(ROOT / "outputs/r1/reports/a.json"), "resolve_figure": str(ROOT / "figures/r1/f.png"),
-        "resolve_params": str(ROOT / "params/smoke.yaml")}
+        "outputs": str(ROOT / "outputs"),
+        "figures": str(ROOT / "figures"),
+        "models": str(ROOT / "outputs" / "models"),
+        "run_root": str(ROOT / "outputs" / "r1"),
+        "run_figures": str(ROOT / "figures" / "r1"),
+        "rel_report": "outputs/r1/reports/a.json",
+        "rel_figure": "figures/r1/f.png",
+        "rel_repo_outputs": "outputs/r1/a.json",
+        "rel_params": "params/smoke.yaml",
+        "resolve_report": str(ROOT / "outputs/r1/reports/a.json"),
+        "resolve_figure": str(ROOT / "figures/r1/f.png"),
+        "resolve_params": str(ROOT / "params/smoke.yaml"),
+    }
 
 
 def test_the_variables_move_outputs_and_figures_and_reports_keep_their_names(tmp_path):

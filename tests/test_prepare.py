@@ -1,4 +1,5 @@
 """Stage 02_prepare: the embedded model converts, loads and answers; hub sources fail clearly offline."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """One machine()/versions() for the run manifest, the edge benchmark and the benchmark scripts."""
+
 from __future__ import annotations
 
 import importlib.metadata as md

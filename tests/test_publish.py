@@ -1,4 +1,5 @@
 """Figures in PDF + PNG and tables in LaTeX + Markdown from one DataFrame, Chinese text included."""
+
 from __future__ import annotations
 
 import pandas as pd

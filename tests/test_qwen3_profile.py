@@ -11,6 +11,7 @@ The tokenizer gets a chat template with Qwen3's thinking switch, written here (S
 system/user/assistant turns in ChatML, and after the generation prompt an empty think block when
 `enable_thinking` is false, as Qwen3-0.6B's own chat template renders them.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,9 +33,13 @@ PROFILE = "params/qwen3-0.6b.yaml"
 QWEN3_STYLE_CHAT_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n"
-    "{% if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>\n\n{% endif %}{% endif %}")
-SMOKE_DATA = ["data.raw_files=[data/raw/edge_requests_smoke.jsonl]", "data.dataset_name=edge_swift_smoke",
-              "data.split={train: 40, valid: 10, test: 10}"]
+    "{% if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>\n\n{% endif %}{% endif %}"
+)
+SMOKE_DATA = [
+    "data.raw_files=[data/raw/edge_requests_smoke.jsonl]",
+    "data.dataset_name=edge_swift_smoke",
+    "data.split={train: 40, valid: 10, test: 10}",
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +54,20 @@ def tiny_qwen3(tmp_path_factory) -> Path:
     tok = load_tokenizer(gguf.parent, gguf_file=gguf.name)
     tok.chat_template = QWEN3_STYLE_CHAT_TEMPLATE
     end_of_turn = tok.convert_tokens_to_ids("<|im_end|>")
-    config = Qwen3Config(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, head_dim=16, max_position_embeddings=2048,
-                         tie_word_embeddings=True, bos_token_id=tok.bos_token_id, eos_token_id=end_of_turn,
-                         pad_token_id=tok.pad_token_id)
+    config = Qwen3Config(
+        vocab_size=len(tok),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        head_dim=16,
+        max_position_embeddings=2048,
+        tie_word_embeddings=True,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=end_of_turn,
+        pad_token_id=tok.pad_token_id,
+    )
     torch.manual_seed(0)
     model = Qwen3ForCausalLM(config).to(torch.bfloat16)
     folder = tmp_path_factory.mktemp("models") / "tiny-qwen3"
@@ -69,8 +84,12 @@ def test_the_package_prompt_is_the_one_ms_swift_trains_on_with_either_qwen3_temp
     from edgecloud import model as M
     from edgecloud.train.swift_prompt import PromptMismatch, check_prompt
 
-    msgs = [{"role": "system", "content": "You are an edge assistant."}, {"role": "user", "content": "几点了？"},
-            {"role": "assistant", "content": "[转发云端] forward to cloud"}, {"role": "user", "content": "Hi"}]
+    msgs = [
+        {"role": "system", "content": "You are an edge assistant."},
+        {"role": "user", "content": "几点了？"},
+        {"role": "assistant", "content": "[转发云端] forward to cloud"},
+        {"role": "user", "content": "Hi"},
+    ]
     tails = {"qwen3_nothinking": "<|im_start|>assistant\n", "qwen3": "<|im_start|>assistant\n<think>\n\n</think>\n\n"}
     for template, tail in tails.items():
         tok = M.load_tokenizer(tiny_qwen3, template=template)
@@ -84,20 +103,40 @@ def test_the_package_prompt_is_the_one_ms_swift_trains_on_with_either_qwen3_temp
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "edgecloud", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=1200, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "edgecloud", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.mark.integration
 def test_qwen3_profile_prepares_trains_and_evaluates_a_tiny_qwen3_offline(tiny_qwen3, run_name):
     profile = load_params(PROFILE)
     assert (profile.model.model_type, profile.model.template) == ("qwen3", "qwen3_nothinking")
-    sets = [f"run_name={run_name}", "model.source=local", f"model.path={tiny_qwen3}", *SMOKE_DATA,
-            "train.max_steps=2", "train.eval_steps=2", "train.save_steps=2", "train.logging_steps=1",
-            "eval.heldout_max=16"]
+    sets = [
+        f"run_name={run_name}",
+        "model.source=local",
+        f"model.path={tiny_qwen3}",
+        *SMOKE_DATA,
+        "train.max_steps=2",
+        "train.eval_steps=2",
+        "train.save_steps=2",
+        "train.logging_steps=1",
+        "eval.heldout_max=16",
+    ]
     t0 = time.perf_counter()
-    r = cli("run", "--params", PROFILE, "--only", "01_convert,02_prepare,03_train,04_eval",
-            *(a for s in sets for a in ("--set", s)))
+    r = cli(
+        "run",
+        "--params",
+        PROFILE,
+        "--only",
+        "01_convert,02_prepare,03_train,04_eval",
+        *(a for s in sets for a in ("--set", s)),
+    )
     took = time.perf_counter() - t0
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
     print(f"01-04 of the qwen3 profile on the tiny Qwen3: {took:.0f} s")
@@ -109,8 +148,12 @@ def test_qwen3_profile_prepares_trains_and_evaluates_a_tiny_qwen3_offline(tiny_q
     assert model["swift_model_type"] == "qwen3" and model["swift_template"] == "qwen3_nothinking"
     assert model["dtype"] == "bfloat16"  # model.torch_dtype auto: the folder's own dtype, as Qwen3-0.6B's
     assert model["tokenizer_vocab"] == 49152 and model["parameters"] < 5e6
-    assert model["prompt_check"] == {"template": "qwen3_nothinking", "chat_template_args": {},
-                                     "tokens": model["prompt_check"]["tokens"], "matches": True}
+    assert model["prompt_check"] == {
+        "template": "qwen3_nothinking",
+        "chat_template_args": {},
+        "tokens": model["prompt_check"]["tokens"],
+        "matches": True,
+    }
 
     preflight = json.loads(artifacts.path("preflight", p).read_text())
     # r=8 on q (64->64), k, v (64->32), o (64->64), gate, up (64->128), down (128->64) of 2 layers: 2*8*1024
@@ -160,8 +203,16 @@ def test_qwen3_profile_stops_with_a_clear_message_when_modelscope_is_unreachable
 @pytest.mark.integration
 def test_qwen3_profile_run_names_the_failing_download_offline(run_name):
     """The same through the command a user types: 02_prepare FAILED with the message, exit code 1."""
-    r = cli("run", "--params", PROFILE, "--only", "02_prepare", "--set", f"run_name={run_name}",
-            env={"MODELSCOPE_ENDPOINT": "https://modelscope.invalid"})
+    r = cli(
+        "run",
+        "--params",
+        PROFILE,
+        "--only",
+        "02_prepare",
+        "--set",
+        f"run_name={run_name}",
+        env={"MODELSCOPE_ENDPOINT": "https://modelscope.invalid"},
+    )
     assert r.returncode == 1
     assert "02_prepare: FAILED" in r.stdout and "ModelSourceError" in r.stdout
     assert "'Qwen/Qwen3-0.6B'" in r.stdout and "model.source=local" in r.stdout

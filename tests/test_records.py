@@ -1,4 +1,5 @@
 """Reading every supported raw format, and losing nothing when records are malformed."""
+
 from __future__ import annotations
 
 import json
@@ -68,9 +69,20 @@ def test_malformed_file_loses_nothing_and_names_every_reason():
     assert [e.id for e in acc] == ["ok-1", "ok-2"]
     by_line = {r.line: r.reason for r in rej}
     assert by_line == {
-        2: "bad_json", 3: "not_an_object", 4: "unknown_format", 5: "bad_field_type", 6: "unknown_role",
-        7: "wrong_role_order", 8: "empty_request", 9: "empty_reply", 10: "bad_label", 11: "label_conflict",
-        12: "too_long", 13: "duplicate", 14: "duplicate", 15: "missing_field",
+        2: "bad_json",
+        3: "not_an_object",
+        4: "unknown_format",
+        5: "bad_field_type",
+        6: "unknown_role",
+        7: "wrong_role_order",
+        8: "empty_request",
+        9: "empty_reply",
+        10: "bad_label",
+        11: "label_conflict",
+        12: "too_long",
+        13: "duplicate",
+        14: "duplicate",
+        15: "missing_field",
     }
     # the fixture covers every documented reason but those of undecodable text and CSV rows, which
     # tests/test_bad_inputs.py covers with files made at test time
@@ -103,28 +115,56 @@ def raw_file(path, records):
 def test_messages_record_ending_in_the_request_takes_reply_and_label_from_its_fields(tmp_path):
     """The generator's conversation layout: history, then the final user turn; `response` and
     `needs_cloud` belong to that final turn."""
-    raw = raw_file(tmp_path / "conv.jsonl", [
-        {"id": "c-1", "lang": "zh", "category": "timer_reminder", "needs_cloud": False, "group": "g1",
-         "messages": [{"role": "user", "content": "证明√2是无理数"},
-                      {"role": "assistant", "content": DEFAULT_FORWARD_REPLY},
-                      {"role": "user", "content": "5分钟后提醒我喝水"}],
-         "response": "好的，5分钟后提醒你喝水。"},
-        {"id": "c-2", "lang": "en", "category": "proof_derivation", "needs_cloud": True, "group": "g2",
-         "messages": [{"role": "user", "content": "Turn on the kitchen lights"},
-                      {"role": "assistant", "content": "Okay, the kitchen lights are on."},
-                      {"role": "user", "content": "Prove that √2 is irrational."}],
-         "response": None},
-        {"id": "c-3", "category": "chitchat", "needs_cloud": False,
-         "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"},
-                      {"role": "user", "content": "Thanks"}]},
-    ])
+    raw = raw_file(
+        tmp_path / "conv.jsonl",
+        [
+            {
+                "id": "c-1",
+                "lang": "zh",
+                "category": "timer_reminder",
+                "needs_cloud": False,
+                "group": "g1",
+                "messages": [
+                    {"role": "user", "content": "证明√2是无理数"},
+                    {"role": "assistant", "content": DEFAULT_FORWARD_REPLY},
+                    {"role": "user", "content": "5分钟后提醒我喝水"},
+                ],
+                "response": "好的，5分钟后提醒你喝水。",
+            },
+            {
+                "id": "c-2",
+                "lang": "en",
+                "category": "proof_derivation",
+                "needs_cloud": True,
+                "group": "g2",
+                "messages": [
+                    {"role": "user", "content": "Turn on the kitchen lights"},
+                    {"role": "assistant", "content": "Okay, the kitchen lights are on."},
+                    {"role": "user", "content": "Prove that √2 is irrational."},
+                ],
+                "response": None,
+            },
+            {
+                "id": "c-3",
+                "category": "chitchat",
+                "needs_cloud": False,
+                "messages": [
+                    {"role": "user", "content": "Hi"},
+                    {"role": "assistant", "content": "Hello!"},
+                    {"role": "user", "content": "Thanks"},
+                ],
+            },
+        ],
+    )
     acc, rej, _ = convert(raw)
     assert [e.id for e in acc] == ["c-1", "c-2"]
     edge, cloud = acc
     assert edge.query == "5分钟后提醒我喝水" and edge.needs_cloud is False
     assert edge.response == "好的，5分钟后提醒你喝水。"
-    assert edge.history == [{"role": "user", "content": "证明√2是无理数"},
-                            {"role": "assistant", "content": DEFAULT_FORWARD_REPLY}]
+    assert edge.history == [
+        {"role": "user", "content": "证明√2是无理数"},
+        {"role": "assistant", "content": DEFAULT_FORWARD_REPLY},
+    ]
     assert cloud.query == "Prove that √2 is irrational." and cloud.needs_cloud is True
     assert cloud.response == DEFAULT_FORWARD_REPLY and len(cloud.history) == 2
     swift = edge.to_swift("SYSTEM")
@@ -135,13 +175,22 @@ def test_messages_record_ending_in_the_request_takes_reply_and_label_from_its_fi
 
 
 def test_forwarding_history_turns_get_the_configured_forward_reply(tmp_path):
-    raw = raw_file(tmp_path / "conv.jsonl", [
-        {"needs_cloud": False,
-         "messages": [{"role": "user", "content": "推导一下求根公式"}, {"role": "assistant", "content": "转发云端"},
-                      {"role": "user", "content": "几点了"}, {"role": "assistant", "content": "现在是下午3点。"},
-                      {"role": "user", "content": "关灯"}],
-         "response": "好的，灯已关闭。"},
-    ])
+    raw = raw_file(
+        tmp_path / "conv.jsonl",
+        [
+            {
+                "needs_cloud": False,
+                "messages": [
+                    {"role": "user", "content": "推导一下求根公式"},
+                    {"role": "assistant", "content": "转发云端"},
+                    {"role": "user", "content": "几点了"},
+                    {"role": "assistant", "content": "现在是下午3点。"},
+                    {"role": "user", "content": "关灯"},
+                ],
+                "response": "好的，灯已关闭。",
+            },
+        ],
+    )
     acc, rej, _ = convert_files([raw], "auto", "FORWARD!", 1024)
     assert rej == []
     assert [m["content"] for m in acc[0].history] == ["推导一下求根公式", "FORWARD!", "几点了", "现在是下午3点。"]
@@ -149,17 +198,27 @@ def test_forwarding_history_turns_get_the_configured_forward_reply(tmp_path):
 
 def test_same_request_after_a_different_history_is_not_a_duplicate(tmp_path):
     def conv(rid, first, reply, final):
-        return {"id": rid, "needs_cloud": False, "response": "Timer set for 5 minutes.",
-                "messages": [{"role": "user", "content": first}, {"role": "assistant", "content": reply},
-                             {"role": "user", "content": final}]}
+        return {
+            "id": rid,
+            "needs_cloud": False,
+            "response": "Timer set for 5 minutes.",
+            "messages": [
+                {"role": "user", "content": first},
+                {"role": "assistant", "content": reply},
+                {"role": "user", "content": final},
+            ],
+        }
 
-    raw = raw_file(tmp_path / "conv.jsonl", [
-        {"id": "p-1", "query": "Set a timer for 5 minutes", "response": "Timer set for 5 minutes."},
-        conv("h-1", "Hi", "Hello!", "Set a timer for 5 minutes"),
-        conv("h-2", "Prove that √2 is irrational.", DEFAULT_FORWARD_REPLY, "Set a timer for 5 minutes"),
-        conv("h-3", "hi", "Hello!", "set a timer for 5 minutes!"),  # h-1 again, up to case and punctuation
-        {"id": "p-2", "query": "set a timer for 5 minutes.", "response": "Timer set for 5 minutes."},
-    ])
+    raw = raw_file(
+        tmp_path / "conv.jsonl",
+        [
+            {"id": "p-1", "query": "Set a timer for 5 minutes", "response": "Timer set for 5 minutes."},
+            conv("h-1", "Hi", "Hello!", "Set a timer for 5 minutes"),
+            conv("h-2", "Prove that √2 is irrational.", DEFAULT_FORWARD_REPLY, "Set a timer for 5 minutes"),
+            conv("h-3", "hi", "Hello!", "set a timer for 5 minutes!"),  # h-1 again, up to case and punctuation
+            {"id": "p-2", "query": "set a timer for 5 minutes.", "response": "Timer set for 5 minutes."},
+        ],
+    )
     acc, rej, _ = convert(raw)
     assert [e.id for e in acc] == ["p-1", "h-1", "h-2"]
     assert [(r.line, r.reason) for r in rej] == [(4, "duplicate"), (5, "duplicate")]

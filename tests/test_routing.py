@@ -1,4 +1,5 @@
 """The forward-to-cloud detector shared by conversion, evaluation and the gateway."""
+
 import pytest
 
 from edgecloud.params import DEFAULT_FORWARD_REPLY

@@ -1,4 +1,5 @@
 """The routing score, its calibrated threshold and the one decision 04_eval, the gateway and 07 share."""
+
 import math
 
 import pytest
@@ -77,9 +78,11 @@ def test_threshold_is_the_middle_of_the_widest_gap_on_either_side_of_zero():
 
 
 def test_checkpoint_selection_prefers_routing_then_auc_then_loss():
-    rows = [{"step": 50, "valid_accuracy": 0.95, "valid_auc": 0.97, "eval_loss": 1.0},
-            {"step": 100, "valid_accuracy": 0.97, "valid_auc": 0.96, "eval_loss": 1.2},
-            {"step": 150, "valid_accuracy": 0.97, "valid_auc": 0.99, "eval_loss": 1.3}]
+    rows = [
+        {"step": 50, "valid_accuracy": 0.95, "valid_auc": 0.97, "eval_loss": 1.0},
+        {"step": 100, "valid_accuracy": 0.97, "valid_auc": 0.96, "eval_loss": 1.2},
+        {"step": 150, "valid_accuracy": 0.97, "valid_auc": 0.99, "eval_loss": 1.3},
+    ]
     assert calibrate.select(rows)["step"] == 150
 
 
@@ -101,6 +104,9 @@ def test_loss_scale_plugin_weights_the_first_characters_of_replies(monkeypatch):
     monkeypatch.setenv("EDGECLOUD_DECISION_CHARS", "4")
     ls = get_loss_scale(NAME)
     assert isinstance(ls, DecisionLossScale) and not ls.is_binary
-    assert ls.get_loss_scale("[转发云端] forward to cloud", query="q") == (["[转发云", "端] forward to cloud"], [5.0, 1.0])
+    assert ls.get_loss_scale("[转发云端] forward to cloud", query="q") == (
+        ["[转发云", "端] forward to cloud"],
+        [5.0, 1.0],
+    )
     assert ls.get_loss_scale("OK", query="q") == (["OK"], [5.0])
     assert ls.get_loss_scale("<|im_end|>", query=None) == (["<|im_end|>"], [1.0])  # the end-of-turn suffix

@@ -1,4 +1,5 @@
 """Statistics of a scored router (routing_stats), the TF-IDF baseline and the scored-router figures."""
+
 import math
 import random
 
@@ -214,8 +215,12 @@ def test_cost_quality_of_a_deciding_router_and_without_cloud_requests():
 
 # Templated like the shipped data (a phrasing template per group): valid uses other fillers than train.
 SIMPLE_T = ["打开{}的灯", "Turn on the {} light", "{}明天天气怎么样", "What's the weather in {}?"]
-COMPLEX_T = ["请详细证明并推导{}", "Prove {} step by step with a rigorous derivation",
-             "请详细分析{}的发展策略并写一份报告", "Write an in-depth analysis and strategy report on {}"]
+COMPLEX_T = [
+    "请详细证明并推导{}",
+    "Prove {} step by step with a rigorous derivation",
+    "请详细分析{}的发展策略并写一份报告",
+    "Write an in-depth analysis and strategy report on {}",
+]
 TRAIN_FILL = ["客厅", "kitchen", "北京", "Paris", "卧室", "garage", "上海", "Berlin"]
 VALID_FILL = ["书房", "hallway", "广州", "Madrid"]
 
@@ -272,18 +277,28 @@ def test_figures_write_pdf_and_png(tmp_path, figure):
     rng = random.Random(1)
     weak = [s + rng.gauss(0, 1.5) for s in scores]
     if figure == "roc":
-        paths = plots.roc_figure({"LoRA 微调 fine-tuned": roc(labels, scores), "TF-IDF": roc(labels, weak)},
-                                 tmp_path / "04_roc", marks={"TF-IDF": 0.5})
+        paths = plots.roc_figure(
+            {"LoRA 微调 fine-tuned": roc(labels, scores), "TF-IDF": roc(labels, weak)},
+            tmp_path / "04_roc",
+            marks={"TF-IDF": 0.5},
+        )
     elif figure == "cost_quality":
-        points = {"始终端侧 always-edge": routing(labels, [False] * 100),
-                  "始终云端 always-cloud": routing(labels, [True] * 100),
-                  "关键词/长度 heuristic": (0.3, 0.7, [0.61, 0.78])}
-        paths = plots.cost_quality_figure({"LoRA 微调 fine-tuned": cost_quality(labels, scores),
-                                           "TF-IDF": cost_quality(labels, weak)}, points, tmp_path / "04_cost_quality")
+        points = {
+            "始终端侧 always-edge": routing(labels, [False] * 100),
+            "始终云端 always-cloud": routing(labels, [True] * 100),
+            "关键词/长度 heuristic": (0.3, 0.7, [0.61, 0.78]),
+        }
+        paths = plots.cost_quality_figure(
+            {"LoRA 微调 fine-tuned": cost_quality(labels, scores), "TF-IDF": cost_quality(labels, weak)},
+            points,
+            tmp_path / "04_cost_quality",
+        )
     else:
         lp = [min(0.0, (s - 3) * 4) for s in scores]  # log-probability-like: <= 0, long left tail
         t, _ = choose_threshold(labels, lp)
-        paths = plots.score_distribution_figure({True: [s for s, l in zip(lp, labels) if l],
-                                                 False: [s for s, l in zip(lp, labels) if not l]}, t,
-                                                tmp_path / "sub" / "04_score_distribution")
+        paths = plots.score_distribution_figure(
+            {True: [s for s, l in zip(lp, labels) if l], False: [s for s, l in zip(lp, labels) if not l]},
+            t,
+            tmp_path / "sub" / "04_score_distribution",
+        )
     _written(paths)

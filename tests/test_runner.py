@@ -1,4 +1,5 @@
 """The papermill runner: run folder, manifest, progress, failing stage and upstream checks."""
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,9 @@ from gateway_servers import free_ports
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "edgecloud", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "edgecloud", *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.mark.integration
@@ -44,8 +46,10 @@ def test_run_only_convert_writes_notebook_and_manifest(run_name):
     assert (dirs.figures / "01_categories.png").is_file() and (dirs.figures / "01_split.tex").is_file()
     # the end of the run: the summary report and its HTML (with the executed notebook)
     m = json.loads(dirs.manifest.read_text())
-    assert m["report"] == {"summary": f"outputs/{run_name}/reports/summary_{run_name}.md",
-                           "html": f"outputs/{run_name}/reports/summary_{run_name}.html"}
+    assert m["report"] == {
+        "summary": f"outputs/{run_name}/reports/summary_{run_name}.md",
+        "html": f"outputs/{run_name}/reports/summary_{run_name}.html",
+    }
     assert resolve(m["report"]["summary"]).is_file() and resolve(m["report"]["html"]).is_file()
 
 
@@ -54,8 +58,17 @@ def test_failing_stage_is_named_with_its_error_and_the_run_stops(run_name):
     bad = RunDirs(run_name).root / "all_bad.jsonl"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text('{"foo": 1}\n' * 5, encoding="utf-8")  # readable JSON (the params check passes), no request
-    r = cli("run", "--params", "params/smoke.yaml", "--set", f"run_name={run_name}",
-            "--set", f"data.raw_files=[{bad}]", "--set", "data.split={train: 1, valid: 1, test: 1}")
+    r = cli(
+        "run",
+        "--params",
+        "params/smoke.yaml",
+        "--set",
+        f"run_name={run_name}",
+        "--set",
+        f"data.raw_files=[{bad}]",
+        "--set",
+        "data.split={train: 1, valid: 1, test: 1}",
+    )
     assert r.returncode == 1
     assert f"summary: outputs/{run_name}/reports/summary_{run_name}.md" in r.stdout  # written for a failed run too
     assert "01_convert: FAILED" in r.stdout and "DataError: 0 of 5 raw records were accepted" in r.stdout
@@ -88,8 +101,10 @@ def test_stage_with_missing_upstream_says_which_stage_to_run_first(monkeypatch, 
     msg = str(exc.value)
     assert "01_convert" in msg and f"outputs/{run_name}/data/train.jsonl" in msg
     # following the hint runs the same run: the user's --set options are kept (quoted for the shell)
-    assert (f"python -m edgecloud run --params params/smoke.yaml --set run_name={run_name} "
-            "--set 'data.split={train: 30, valid: 10, test: 10}' --only 01_convert,02_prepare") in msg
+    assert (
+        f"python -m edgecloud run --params params/smoke.yaml --set run_name={run_name} "
+        "--set 'data.split={train: 30, valid: 10, test: 10}' --only 01_convert,02_prepare"
+    ) in msg
 
 
 def test_stage_list_follows_the_notebooks():
@@ -129,7 +144,9 @@ class FakeNotebooks:
 def fake(monkeypatch):
     nb = FakeNotebooks()
     monkeypatch.setattr(papermill, "execute_notebook", nb)
-    monkeypatch.setattr(runner, "finish", lambda params, out=None, manifest=None, save=None: {"summary": None, "html": None})
+    monkeypatch.setattr(
+        runner, "finish", lambda params, out=None, manifest=None, save=None: {"summary": None, "html": None}
+    )
     return nb
 
 
@@ -177,8 +194,11 @@ AFTER_TRAINING = [
     (["eval.torch_dtype=bfloat16"], ["05_deploy"], ("03_train", "eval.torch_dtype", ["03_train", "05_deploy"])),
     (["data.max_chars=512"], ["05_deploy"], ("03_train", "data.max_chars", ["01_convert", "03_train", "05_deploy"])),
     (["seed=9"], ["03_train"], ("01_convert", "seed", ["01_convert", "02_prepare", "03_train"])),
-    (["model.max_new_tokens=8"], ["04_eval"], ("02_prepare", "model.max_new_tokens",
-                                                ["02_prepare", "03_train", "04_eval"])),
+    (
+        ["model.max_new_tokens=8"],
+        ["04_eval"],
+        ("02_prepare", "model.max_new_tokens", ["02_prepare", "03_train", "04_eval"]),
+    ),
 ]
 
 
@@ -227,15 +247,33 @@ def old_format_manifest(run_name, sets=(), stage_status=None):
     """run_manifest.json as the runner wrote it before stage records kept their params (format 1)."""
     p = load_params(SMOKE, [f"run_name={run_name}", *sets])
     names = ["01_convert", "02_prepare", "03_train", "04_eval"]
-    recs = {n: {"status": (stage_status or {}).get(n, "ok"), "start_utc": "2026-12-02T04:20:16+00:00",
-                "notebook": f"outputs/{run_name}/notebooks/{n}.ipynb", "log": f"outputs/{run_name}/logs/{n}.log",
-                "end_utc": "2026-12-02T04:20:23+00:00", "duration_s": 6.9} for n in names}
-    m = {"run_name": run_name, "params_file": SMOKE, "overrides": [f"run_name={run_name}", *sets],
-         "params": p.to_dict(), "params_sha256": p.sha256(), "git": {"commit": "41d7503", "dirty": False},
-         "versions": {}, "machine": {}, "kernel": "edgecloud",
-         "invocation": {"only": names, "from": None, "stages": names},
-         "started_utc": "2026-12-02T04:20:16+00:00", "ended_utc": "2026-12-02T04:50:00+00:00", "status": "ok",
-         "stages": recs}
+    recs = {
+        n: {
+            "status": (stage_status or {}).get(n, "ok"),
+            "start_utc": "2026-12-02T04:20:16+00:00",
+            "notebook": f"outputs/{run_name}/notebooks/{n}.ipynb",
+            "log": f"outputs/{run_name}/logs/{n}.log",
+            "end_utc": "2026-12-02T04:20:23+00:00",
+            "duration_s": 6.9,
+        }
+        for n in names
+    }
+    m = {
+        "run_name": run_name,
+        "params_file": SMOKE,
+        "overrides": [f"run_name={run_name}", *sets],
+        "params": p.to_dict(),
+        "params_sha256": p.sha256(),
+        "git": {"commit": "41d7503", "dirty": False},
+        "versions": {},
+        "machine": {},
+        "kernel": "edgecloud",
+        "invocation": {"only": names, "from": None, "stages": names},
+        "started_utc": "2026-12-02T04:20:16+00:00",
+        "ended_utc": "2026-12-02T04:50:00+00:00",
+        "status": "ok",
+        "stages": recs,
+    }
     RunDirs(run_name).root.mkdir(parents=True)
     RunDirs(run_name).manifest.write_text(json.dumps(m), encoding="utf-8")
     return m
@@ -253,10 +291,13 @@ def test_a_manifest_of_the_earlier_format_is_migrated_and_later_stages_run_on_it
     assert m["history"][1]["results"] == {"05_deploy": "ok", "06_e2e": "ok"}
 
 
-@pytest.mark.parametrize("sets, stage_status, why", [
-    (["train.max_steps=3"], None, "it ran with other values of train.max_steps"),
-    ([], {"03_train": "running"}, "its latest run (started 2026-12-02T04:20:16+00:00) never ended"),  # killed
-])
+@pytest.mark.parametrize(
+    "sets, stage_status, why",
+    [
+        (["train.max_steps=3"], None, "it ran with other values of train.max_steps"),
+        ([], {"03_train": "running"}, "its latest run (started 2026-12-02T04:20:16+00:00) never ended"),  # killed
+    ],
+)
 def test_an_earlier_format_manifest_still_guards_its_products(fake, run_name, sets, stage_status, why):
     old_format_manifest(run_name, sets, stage_status)
     msg = refused(fake, run_name, only=["05_deploy"])
@@ -303,21 +344,24 @@ def test_an_unreadable_manifest_is_kept_aside_and_a_new_one_begins(fake, run_nam
 # running_stack for a run whose folders do not exist yet (issue case 14); no server is started
 
 
-
-
 def test_the_stack_of_a_run_that_has_not_trained(monkeypatch, run_name, tmp_path):
     from edgecloud.serve import stack
     from edgecloud.train import devices
 
     gw, edge, cloud = free_ports(3)
-    p = load_params(SMOKE, [f"run_name={run_name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}",
-                            f"deploy.cloud_port={cloud}"])
+    p = load_params(
+        SMOKE,
+        [f"run_name={run_name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}", f"deploy.cloud_port={cloud}"],
+    )
     monkeypatch.setattr(devices, "pick_device", lambda preference="auto": "cpu")
     model = tmp_path / "model"
     model.mkdir()
     (model / "config.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(stack.StackError, match=rf"run '{run_name}' has not trained yet \(outputs/{run_name}/reports/"
-                                                r"swift_train_.*_summary.json is missing\): run 03_train first"):
+    with pytest.raises(
+        stack.StackError,
+        match=rf"run '{run_name}' has not trained yet \(outputs/{run_name}/reports/"
+        r"swift_train_.*_summary.json is missing\): run 03_train first",
+    ):
         with stack.running_stack(p, echo=lambda m: None, model_dir=model):
             pass
 

@@ -3,6 +3,7 @@
 The integration test starts the real command (swift deploy of the 1-step smoke adapter of the session's
 `trained` run, the cloud stand-in, the gateway), chats through it and stops it with SIGTERM.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,13 +28,26 @@ from test_stack import alive, free_ports, listeners
 
 def test_an_untrained_run_names_the_command_that_trains_it_and_starts_nothing(run_name, capsys):
     before = {c.pid for c in psutil.Process().children(recursive=True)}
-    rc = main(["serve", "--params", "params/smoke.yaml", "--set", f"run_name={run_name}",
-               "--set", "deploy.edge_variant=gguf-q8_0"])
+    rc = main(
+        [
+            "serve",
+            "--params",
+            "params/smoke.yaml",
+            "--set",
+            f"run_name={run_name}",
+            "--set",
+            "deploy.edge_variant=gguf-q8_0",
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 2
-    assert f"run '{run_name}' has not trained yet (outputs/{run_name}/reports/swift_train_{run_name}_summary.json" in err
-    assert (f"Run first: python -m edgecloud run --params params/smoke.yaml --set run_name={run_name} "
-            "--set deploy.edge_variant=gguf-q8_0 --only 01_convert,02_prepare,03_train") in err
+    assert (
+        f"run '{run_name}' has not trained yet (outputs/{run_name}/reports/swift_train_{run_name}_summary.json" in err
+    )
+    assert (
+        f"Run first: python -m edgecloud run --params params/smoke.yaml --set run_name={run_name} "
+        "--set deploy.edge_variant=gguf-q8_0 --only 01_convert,02_prepare,03_train"
+    ) in err
     assert {c.pid for c in psutil.Process().children(recursive=True)} == before
     assert not (paths.OUTPUTS_DIR / run_name).exists()
 
@@ -67,11 +81,20 @@ def test_the_first_signal_stops_later_ones_wait_and_the_handlers_come_back():
 def test_serve_answers_until_sigterm_then_leaves_nothing_running(trained):
     name, _ = trained
     ports = free_ports(3)
-    sets = [f"run_name={name}", *(f"deploy.{k}_port={v}" for k, v in zip(("gateway", "edge", "cloud"), ports)),
-            "deploy.max_new_tokens=12", "deploy.startup_timeout_s=150"]
+    sets = [
+        f"run_name={name}",
+        *(f"deploy.{k}_port={v}" for k, v in zip(("gateway", "edge", "cloud"), ports)),
+        "deploy.max_new_tokens=12",
+        "deploy.startup_timeout_s=150",
+    ]
     cmd = [sys.executable, "-m", "edgecloud", "serve", "--params", "params/smoke.yaml"]
-    proc = subprocess.Popen([*cmd, *(a for s in sets for a in ("--set", s))], cwd=paths.ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*cmd, *(a for s in sets for a in ("--set", s))],
+        cwd=paths.ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         out = ""
         while "  logs " not in out:  # the last line of the banner; serve gives up by itself after startup_timeout_s

@@ -1,4 +1,5 @@
 """Exact, deterministic, stratified split that keeps paraphrase groups whole."""
+
 from __future__ import annotations
 
 import random
@@ -19,8 +20,19 @@ def make_examples(n_groups=120, seed=0):
         cat, cloud = cats[g % len(cats)]
         for _ in range(rng.randint(1, 6)):
             i += 1
-            out.append(Example(id=f"e{i:04d}", lang="zh", category=cat, needs_cloud=cloud, group=f"{cat}/t{g}",
-                               query=f"q{i}", response="r", source="x", line=i))
+            out.append(
+                Example(
+                    id=f"e{i:04d}",
+                    lang="zh",
+                    category=cat,
+                    needs_cloud=cloud,
+                    group=f"{cat}/t{g}",
+                    query=f"q{i}",
+                    response="r",
+                    source="x",
+                    line=i,
+                )
+            )
     return out
 
 
@@ -67,8 +79,20 @@ def test_split_is_stratified_by_category_and_label():
 
 
 def test_groups_too_large_for_exact_sizes_fail_clearly():
-    exs = [Example(id=f"e{i}", lang="en", category="c", needs_cloud=False, group=f"g{i // 10}", query=f"q{i}",
-                   response="r", source="x", line=i) for i in range(40)]
+    exs = [
+        Example(
+            id=f"e{i}",
+            lang="en",
+            category="c",
+            needs_cloud=False,
+            group=f"g{i // 10}",
+            query=f"q{i}",
+            response="r",
+            source="x",
+            line=i,
+        )
+        for i in range(40)
+    ]
     with pytest.raises(DataError, match="groups whole"):
         split_examples(exs, {"train": 25, "valid": 5, "test": 10}, seed=0)
 
@@ -91,9 +115,24 @@ def test_label_ratio_of_a_split_follows_the_data():
     exs = []
     for i in range(500):
         cloud = i % 5 == 0
-        cat = ("proof", "plan", "code", "essay")[i % 4] if cloud else ("dev", "timer", "look", "tr", "calc", "chat")[i % 6]
-        exs.append(Example(id=f"e{i:04d}", lang="en", category=cat, needs_cloud=cloud, group=f"g{i}", query=f"q{i}",
-                           response="r", source="x", line=i))
+        cat = (
+            ("proof", "plan", "code", "essay")[i % 4]
+            if cloud
+            else ("dev", "timer", "look", "tr", "calc", "chat")[i % 6]
+        )
+        exs.append(
+            Example(
+                id=f"e{i:04d}",
+                lang="en",
+                category=cat,
+                needs_cloud=cloud,
+                group=f"g{i}",
+                query=f"q{i}",
+                response="r",
+                source="x",
+                line=i,
+            )
+        )
     res = split_examples(exs, {"train": 400, "valid": 50, "test": 50}, seed=0)
     assert sum(e.needs_cloud for e in res.splits["test"]) == 10
     assert sum(e.needs_cloud for e in res.splits["valid"]) == 10

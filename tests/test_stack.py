@@ -4,6 +4,7 @@ Real processes: `swift deploy` of the smoke model with a 1-step adapter trained 
 `trained` fixture of conftest.py, shared with tests/test_serve.py), the local cloud stand-in and the
 gateway, on free loopback ports.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -45,9 +46,18 @@ def free_ports(n: int) -> list[int]:
 
 def stack_params(name: str, *extra: str):
     gw, edge, cloud = free_ports(3)
-    return load_params("params/smoke.yaml", [
-        f"run_name={name}", f"deploy.gateway_port={gw}", f"deploy.edge_port={edge}", f"deploy.cloud_port={cloud}",
-        "deploy.max_new_tokens=12", "deploy.startup_timeout_s=150", *extra])
+    return load_params(
+        "params/smoke.yaml",
+        [
+            f"run_name={name}",
+            f"deploy.gateway_port={gw}",
+            f"deploy.edge_port={edge}",
+            f"deploy.cloud_port={cloud}",
+            "deploy.max_new_tokens=12",
+            "deploy.startup_timeout_s=150",
+            *extra,
+        ],
+    )
 
 
 def alive(pid: int) -> bool:
@@ -154,11 +164,22 @@ def test_gateway_config_from_params_holds_key_names_only():
     assert cfg["cloud_base_url"] == f"http://127.0.0.1:{d.cloud_port}/v1" and "standin" in cfg["cloud_model"]
     assert cfg["cloud_label"] == d.cloud.label and cfg["edge_system_prompt"] == p.data.system_prompt
     assert cfg["api_keys_env"] == "CLIENT_KEYS" and cfg["max_tokens_default"] == d.max_new_tokens
-    remote = gateway_config(load_params("params/smoke.yaml", [
-        "deploy.cloud.mode=remote", "deploy.cloud.base_url=https://api.example.com/v1", "deploy.cloud.model=big",
-        "deploy.cloud.api_key_env=CLOUD_KEY"]))
-    assert (remote["cloud_base_url"], remote["cloud_model"], remote["cloud_api_key_env"]) == \
-        ("https://api.example.com/v1", "big", "CLOUD_KEY")
+    remote = gateway_config(
+        load_params(
+            "params/smoke.yaml",
+            [
+                "deploy.cloud.mode=remote",
+                "deploy.cloud.base_url=https://api.example.com/v1",
+                "deploy.cloud.model=big",
+                "deploy.cloud.api_key_env=CLOUD_KEY",
+            ],
+        )
+    )
+    assert (remote["cloud_base_url"], remote["cloud_model"], remote["cloud_api_key_env"]) == (
+        "https://api.example.com/v1",
+        "big",
+        "CLOUD_KEY",
+    )
     assert "stand-in" not in remote["cloud_label"]
     none = gateway_config(load_params("params/smoke.yaml", ["deploy.cloud.mode=none"]))
     assert none["cloud_base_url"] is None and none["cloud_model"] is None
@@ -185,14 +206,24 @@ def test_stack_serves_through_the_gateway_and_leaves_nothing_running(trained, mo
         assert [m["id"] for m in served] == [s.served_model]
 
         headers = {"Authorization": "Bearer sekret-client-key"}
-        resp = httpx.post(f"{s.gateway_url}/v1/chat/completions", headers=headers, timeout=120,
-                          json={"messages": [{"role": "user", "content": "打开客厅的灯"}]})
+        resp = httpx.post(
+            f"{s.gateway_url}/v1/chat/completions",
+            headers=headers,
+            timeout=120,
+            json={"messages": [{"role": "user", "content": "打开客厅的灯"}]},
+        )
         assert resp.status_code == 200
         body = resp.json()
         assert body["choices"][0]["message"]["content"].strip()
         assert body["edgecloud"]["tier"] in ("edge", "cloud") and body["edgecloud"]["status"]
-        assert httpx.post(f"{s.gateway_url}/v1/chat/completions", timeout=30,  # no key: refused
-                          json={"messages": [{"role": "user", "content": "hi"}]}).status_code == 401
+        assert (
+            httpx.post(
+                f"{s.gateway_url}/v1/chat/completions",
+                timeout=30,  # no key: refused
+                json={"messages": [{"role": "user", "content": "hi"}]},
+            ).status_code
+            == 401
+        )
 
         report = run_smoke(p, s, echo=lines.append)
 
@@ -248,43 +279,73 @@ def test_a_calibrated_edge_never_starts_the_forward_reply_and_still_scores_it(tr
     # a request whose greedy first token is a whole character (a byte piece of a CJK character decodes to
     # U+FFFD, and the server's token texts could not tell such pieces apart); this few-step adapter's
     # replies vary by machine, so a few requests are tried
-    tried = {u: greedy_first(u) for u in ("Turn on the living room light", "What is 2 + 3?", "Hello!",
-                                          "Set a timer for ten minutes", "打开客厅的灯", "你好")}
+    tried = {
+        u: greedy_first(u)
+        for u in (
+            "Turn on the living room light",
+            "What is 2 + 3?",
+            "Hello!",
+            "Set a timer for ten minutes",
+            "打开客厅的灯",
+            "你好",
+        )
+    }
     user, first = next(((u, t) for u, t in tried.items() if "\ufffd" not in tok.decode([t])), (None, None))
-    msgs = [{"role": "system", "content": p.data.system_prompt},
-            {"role": "user", "content": user or "Turn on the living room light"}]
+    msgs = [
+        {"role": "system", "content": p.data.system_prompt},
+        {"role": "user", "content": user or "Turn on the living room light"},
+    ]
     if first is None:  # every greedy start is a byte piece: the most likely whole-character first token
         with torch.inference_mode():
             ranked = model(**chat_inputs(tok, msgs, "cpu")).logits[0, -1].argsort(descending=True)[:5].tolist()
         first = next((t for t in ranked if "\ufffd" not in tok.decode([t])), None)
         assert first is not None, {u: tok.decode([t]) for u, t in tried.items()}
     model = None  # free the weights (the closures above share this variable)
-    write_json(calibration_path(p), {"threshold": 50.0, "checkpoint": str(ckpt), "step": 1,
-                                     "suppress_token_ids": [first]})
+    write_json(
+        calibration_path(p), {"threshold": 50.0, "checkpoint": str(ckpt), "step": 1, "suppress_token_ids": [first]}
+    )
     try:
         view = edge_model_dir(p, folder)
         assert view != folder and json.loads((view / "generation_config.json").read_text())[
-            "begin_suppress_tokens"] == [first]
+            "begin_suppress_tokens"
+        ] == [first]
         assert (view / "config.json").resolve() == (folder / "config.json").resolve()
         assert gateway_config(p)["routing_threshold"] == 50.0
         with running_stack(p, echo=lambda m: None, model_dir=folder, adapter=ckpt) as s:
-            body = httpx.post(f"{s.edge_url}/chat/completions", timeout=120, json={
-                "model": s.served_model, "messages": msgs, "max_tokens": 4, "logprobs": True,
-                "top_logprobs": 5}).json()
+            body = httpx.post(
+                f"{s.edge_url}/chat/completions",
+                timeout=120,
+                json={"model": s.served_model, "messages": msgs, "max_tokens": 4, "logprobs": True, "top_logprobs": 5},
+            ).json()
             # streamed, swift deploy lists the first position after the suppression (without that token): the
             # gateway's default 'probe' scores a streamed request as the non-streamed one (stream_routing)
-            events = httpx.post(f"{s.edge_url}/chat/completions", timeout=120, json={
-                "model": s.served_model, "messages": msgs, "max_tokens": 4, "logprobs": True, "top_logprobs": 5,
-                "stream": True}).text
+            events = httpx.post(
+                f"{s.edge_url}/chat/completions",
+                timeout=120,
+                json={
+                    "model": s.served_model,
+                    "messages": msgs,
+                    "max_tokens": 4,
+                    "logprobs": True,
+                    "top_logprobs": 5,
+                    "stream": True,
+                },
+            ).text
             chunks = [json.loads(x[6:]) for x in events.splitlines() if x.startswith("data: {")]
             lp = next(c["choices"][0]["logprobs"] for c in chunks if c["choices"] and c["choices"][0].get("logprobs"))
             assert tok.decode([first]) not in {t["token"] for t in lp["content"][0]["top_logprobs"]}
             assert gateway_config(p)["stream_routing"] == "probe"
             user = msgs[-1]["content"]
-            plain = httpx.post(f"{s.gateway_url}/v1/chat/completions", timeout=120, json={
-                "messages": [{"role": "user", "content": user}], "max_tokens": 4}).json()["edgecloud"]
-            streamed = httpx.post(f"{s.gateway_url}/v1/chat/completions", timeout=120, json={
-                "messages": [{"role": "user", "content": user}], "max_tokens": 4, "stream": True}).text
+            plain = httpx.post(
+                f"{s.gateway_url}/v1/chat/completions",
+                timeout=120,
+                json={"messages": [{"role": "user", "content": user}], "max_tokens": 4},
+            ).json()["edgecloud"]
+            streamed = httpx.post(
+                f"{s.gateway_url}/v1/chat/completions",
+                timeout=120,
+                json={"messages": [{"role": "user", "content": user}], "max_tokens": 4, "stream": True},
+            ).text
             meta = [json.loads(x[6:]) for x in streamed.splitlines() if x.startswith("data: {")][-1]["edgecloud"]
             assert meta["routing_score"] == pytest.approx(plain["routing_score"], abs=1e-3)
             assert meta["tier"] == plain["tier"] == "edge"  # threshold 50: nothing forwards
@@ -349,17 +410,24 @@ def test_the_stack_dies_with_a_killed_kernel(trained, tmp_path):
     p = stack_params(name, "deploy.cloud.mode=none")
     d = p.deploy
     script = tmp_path / "kernel.py"
-    script.write_text(textwrap.dedent(f"""
+    overrides = [
+        f"run_name={name}",
+        f"deploy.gateway_port={d.gateway_port}",
+        f"deploy.edge_port={d.edge_port}",
+        "deploy.cloud.mode=none",
+    ]
+    script.write_text(
+        textwrap.dedent(f"""
         import time
         from pathlib import Path
         from edgecloud.params import load_params
         from edgecloud.serve.stack import running_stack
-        p = load_params("params/smoke.yaml", {[f"run_name={name}", f"deploy.gateway_port={d.gateway_port}",
-                                               f"deploy.edge_port={d.edge_port}", "deploy.cloud.mode=none"]!r})
+        p = load_params("params/smoke.yaml", {overrides!r})
         with running_stack(p, echo=lambda m: None, model_dir=Path({str(folder)!r})) as s:
             print(" ".join(str(pid) for pid in s.pids.values()), flush=True)
             time.sleep(600)
-    """))
+    """)
+    )
     kernel = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         pids = [int(x) for x in kernel.stdout.readline().split()]
@@ -405,23 +473,31 @@ def test_two_edge_replicas_lose_no_request_when_one_is_killed_under_load(trained
 
     name, folder = trained
     # a generous edge timeout: on a busy 2-core machine one swift deploy took ~20 s a request (no timeout wanted)
-    p = stack_params(name, "deploy.edge_replicas=2", "deploy.cloud.mode=none", "deploy.max_new_tokens=4",
-                     "deploy.edge_timeout_s=600")
+    p = stack_params(
+        name, "deploy.edge_replicas=2", "deploy.cloud.mode=none", "deploy.max_new_tokens=4", "deploy.edge_timeout_s=600"
+    )
     with running_stack(p, echo=print, model_dir=folder) as s:
         pids = dict(s.pids)
         assert set(pids) == {"edge", "edge-2", "gateway"} and len(set(s.edge_urls)) == 2
         assert json.loads(s.gateway_config.read_text())["edge_base_urls"] == s.edge_urls
-        print("resident MB:", {n: round(psutil.Process(pid).memory_info().rss / 2**20) for n, pid in pids.items()},
-              "start-up s:", s.started_s)
+        print(
+            "resident MB:",
+            {n: round(psutil.Process(pid).memory_info().rss / 2**20) for n, pid in pids.items()},
+            "start-up s:",
+            s.started_s,
+        )
 
         async def kill_under_load() -> list[httpx.Response]:
             gate = asyncio.Semaphore(4)
             async with httpx.AsyncClient(trust_env=False, timeout=900) as client:
+
                 async def one(i: int) -> httpx.Response:
                     async with gate:
                         t = time.perf_counter()
-                        resp = await client.post(f"{s.gateway_url}/v1/chat/completions", json={
-                            "messages": [{"role": "user", "content": f"打开{i}号灯"}], "max_tokens": 4})
+                        resp = await client.post(
+                            f"{s.gateway_url}/v1/chat/completions",
+                            json={"messages": [{"role": "user", "content": f"打开{i}号灯"}], "max_tokens": 4},
+                        )
                         took.append(round(time.perf_counter() - t, 1))
                         return resp
 

@@ -2,6 +2,7 @@
 on their condition only, missing reports say which stage to run, and the HTML holds the summary and
 every executed notebook. Each test writes real report JSONs, shaped like the default run's, into a
 throw-away run folder (the `run_name` fixture removes outputs/<run> and figures/<run>)."""
+
 from __future__ import annotations
 
 import base64
@@ -20,83 +21,199 @@ from edgecloud.publish.summary import risks, write_summary
 from edgecloud.publish.summary_html import write_html
 from edgecloud.stages import STAGES
 
-PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 METRIC_STAGES = ["01_convert", "02_prepare", "03_train", "04_eval", "05_deploy", "06_e2e"]  # a table each
 N = len(STAGES)
 
 
 def _router(name, label, acc, p, r, f1, share, rouge, p50=None, p95=None):
-    return {"router": name, "label": label, "n": 10, "accuracy": acc, "precision": p, "recall": r, "f1": f1,
-            "cloud_share": share, "rouge_l": rouge, "char_f1": None, "non_empty_rate": None, "p50_s": p50,
-            "p95_s": p95, "tokens_per_s": None}
+    return {
+        "router": name,
+        "label": label,
+        "n": 10,
+        "accuracy": acc,
+        "precision": p,
+        "recall": r,
+        "f1": f1,
+        "cloud_share": share,
+        "rouge_l": rouge,
+        "char_f1": None,
+        "non_empty_rate": None,
+        "p50_s": p50,
+        "p95_s": p95,
+        "tokens_per_s": None,
+    }
 
 
 def _case(i, category, expected, tier, non_empty=True, status="ok"):
-    return {"id": f"e2e-{i:02d}", "lang": "zh", "category": category, "expected_tier": expected,
-            "edge_decision": "forward" if tier == "cloud" else "answer", "tier": tier, "status": status,
-            "latency_ms_client": 1000.0 * i, "latency_ms_gateway": 1000.0 * i - 2,
-            "routed_ok": expected == tier, "non_empty": non_empty}
+    return {
+        "id": f"e2e-{i:02d}",
+        "lang": "zh",
+        "category": category,
+        "expected_tier": expected,
+        "edge_decision": "forward" if tier == "cloud" else "answer",
+        "tier": tier,
+        "status": status,
+        "latency_ms_client": 1000.0 * i,
+        "latency_ms_gateway": 1000.0 * i - 2,
+        "routed_ok": expected == tier,
+        "non_empty": non_empty,
+    }
 
 
 def make_reports(params) -> dict[str, dict]:
     """One report per stage, with the keys and nesting of outputs/default/reports/ (trimmed lists)."""
     run, sha = params.run_name, params.sha256()
     ckpt = f"outputs/{run}/train/checkpoint-2"
-    cases = [_case(1, "device_control", "edge", "edge"), _case(2, "translation", "edge", "edge"),
-             _case(3, "lookup", "edge", "edge"), _case(4, "proof_derivation", "cloud", "cloud")]
+    cases = [
+        _case(1, "device_control", "edge", "edge"),
+        _case(2, "translation", "edge", "edge"),
+        _case(3, "lookup", "edge", "edge"),
+        _case(4, "proof_derivation", "cloud", "cloud"),
+    ]
     return {
-        "manifest": {"run_name": run, "params_file": "params/smoke.yaml", "params": params.to_dict(),
-                     "params_sha256": sha, "started_utc": "2026-11-26T10:00:00+00:00",
-                     "ended_utc": "2026-11-26T10:30:00+00:00", "status": "ok",
-                     "stages": {n: {"status": "ok", "start_utc": f"2026-11-26T10:0{i}:00+00:00",
-                                    "notebook": f"outputs/{run}/notebooks/{n}.ipynb", "log": f"outputs/{run}/logs/{n}.log",
-                                    "end_utc": f"2026-11-26T10:0{i}:30+00:00", "duration_s": 30.0 + i}
-                                for i, n in enumerate(s.name for s in STAGES)}},
-        "data_check": {"dataset_name": "edge_swift_smoke", "run_name": run, "params_sha256": sha,
-                       "read": 61, "accepted": 60, "rejected": 1, "parse_success_rate": 60 / 61,
-                       "rejects_by_reason": {"duplicate": 1}, "splits": {"train": 40, "valid": 10, "test": 10, "total": 60},
-                       "by_label": {"edge": 48, "cloud": 12},
-                       "stratification": [{"category": "arithmetic", "needs_cloud": False, "train_target": 6,
-                                           "valid_target": 1, "test_target": 1, "train": 6, "valid": 1, "test": 1}],
-                       "outputs": {"rejects": f"outputs/{run}/data/rejects.jsonl"}},
-        "model": {"model_name": params.model.name, "source": "embedded", "id": "SmolLM2-135M-Instruct",
-                  "parameters": 134515008, "dtype": "float32", "size_on_disk_bytes": 541615294, "device": "cpu",
-                  "smoke": {"tokens_per_s": 14.7}, "params_sha256": sha},
-        "preflight": {"ok": True, "problems": [], "max_length": 256, "over_max_length": {"train": 0, "valid": 0},
-                      "over_max_length_ids": {"train": [], "valid": []}, "min_free_disk_gb": 1.0},
-        "train": {"run_name": run, "action": "trained", "completed": True, "max_steps": 4, "last_step": 4,
-                  "rows": [{"step": 0, "train_loss": None, "eval_loss": 2.06559896, "eval_token_acc": 0.60869565},
-                           {"step": 2, "train_loss": 1.08265057, "eval_loss": 1.15743446, "eval_token_acc": 0.74589372},
-                           {"step": 4, "train_loss": 0.81063089, "eval_loss": 1.17080152, "eval_token_acc": 0.75169082}],
-                  "step0_eval_loss": 2.06559896,
-                  "best": {"step": 2, "eval_loss": 1.15743446, "reason": "lowest eval loss", "checkpoint": ckpt},
-                  "checkpoints": {"2": ckpt, "4": f"outputs/{run}/train/checkpoint-4"},
-                  "wall_time_s": 120.0, "command": "python -m swift.cli.sft --use_cpu true",
-                  "disk_free_min_gb": 71.2, "disk_low": False, "skipped_log_lines": [],
-                  "params_sha256": sha, "eval_loss_reduction": 0.4397},
-        "eval": {"run_name": run, "test_records": 10, "test_cloud": 2, "adapter": ckpt, "device": "cpu",
-                 "routers": [_router("always_edge", "始终端侧 always-edge", 0.8, 0.0, 0.0, 0.0, 0.0, 0.1036),
-                             _router("always_cloud", "始终云端 always-cloud", 0.2, 0.2, 1.0, 0.3333, 1.0, None),
-                             _router("heuristic", "关键词/长度 heuristic", 0.6, 0.0, 0.0, 0.0, 0.3, 0.1071),
-                             _router("base_prompted", "基座+路由提示 base + prompt", 0.7, 0.0, 0.0, 0.0, 0.1, 0.1024,
-                                     4.02835, 7.58708),
-                             _router("finetuned", "LoRA 微调 fine-tuned", 0.9, 0.6667, 1.0, 0.8, 0.3, 0.3756,
-                                     1.81175, 12.00501)],
-                 "params_sha256": sha},
-        "deploy": {"run_name": run, "ok": True, "problems": [],
-                   "cloud": {"mode": "local_standin", "label": "本地云端替身"},
-                   "health": [{"part": "gateway", "ok": True, "detail": "HTTP 200, status ok"}],
-                   "requests": [{"name": "edge", "label": "简单请求 edge request", "http_status": 200, "tier": "edge",
-                                 "latency_s": 1.5, "ok": True, "problem": None}],
-                   "startup_s": {"stack": 12.9}, "params_sha256": sha},
-        "e2e": {"run_name": run, "path": "backend API (/api/chat)",
-                "summary": {"cases": 4, "non_empty": 4, "non_empty_rate": 1.0, "errors": 0, "complex_cases": 1,
-                            "complex_forward_hits": 1, "routing_correct": 4, "routing_accuracy": 1.0,
-                            "status": {"ok": 4},
-                            "latency_ms": {"client": {"n": 4, "p50": 2500.4, "p95": 3900.6, "max": 4000.0}},
-                            "per_case": cases},
-                "results": copy.deepcopy(cases),
-                "browser": {"ok": True, "cases": [], "console_errors": []}},
+        "manifest": {
+            "run_name": run,
+            "params_file": "params/smoke.yaml",
+            "params": params.to_dict(),
+            "params_sha256": sha,
+            "started_utc": "2026-11-26T10:00:00+00:00",
+            "ended_utc": "2026-11-26T10:30:00+00:00",
+            "status": "ok",
+            "stages": {
+                n: {
+                    "status": "ok",
+                    "start_utc": f"2026-11-26T10:0{i}:00+00:00",
+                    "notebook": f"outputs/{run}/notebooks/{n}.ipynb",
+                    "log": f"outputs/{run}/logs/{n}.log",
+                    "end_utc": f"2026-11-26T10:0{i}:30+00:00",
+                    "duration_s": 30.0 + i,
+                }
+                for i, n in enumerate(s.name for s in STAGES)
+            },
+        },
+        "data_check": {
+            "dataset_name": "edge_swift_smoke",
+            "run_name": run,
+            "params_sha256": sha,
+            "read": 61,
+            "accepted": 60,
+            "rejected": 1,
+            "parse_success_rate": 60 / 61,
+            "rejects_by_reason": {"duplicate": 1},
+            "splits": {"train": 40, "valid": 10, "test": 10, "total": 60},
+            "by_label": {"edge": 48, "cloud": 12},
+            "stratification": [
+                {
+                    "category": "arithmetic",
+                    "needs_cloud": False,
+                    "train_target": 6,
+                    "valid_target": 1,
+                    "test_target": 1,
+                    "train": 6,
+                    "valid": 1,
+                    "test": 1,
+                }
+            ],
+            "outputs": {"rejects": f"outputs/{run}/data/rejects.jsonl"},
+        },
+        "model": {
+            "model_name": params.model.name,
+            "source": "embedded",
+            "id": "SmolLM2-135M-Instruct",
+            "parameters": 134515008,
+            "dtype": "float32",
+            "size_on_disk_bytes": 541615294,
+            "device": "cpu",
+            "smoke": {"tokens_per_s": 14.7},
+            "params_sha256": sha,
+        },
+        "preflight": {
+            "ok": True,
+            "problems": [],
+            "max_length": 256,
+            "over_max_length": {"train": 0, "valid": 0},
+            "over_max_length_ids": {"train": [], "valid": []},
+            "min_free_disk_gb": 1.0,
+        },
+        "train": {
+            "run_name": run,
+            "action": "trained",
+            "completed": True,
+            "max_steps": 4,
+            "last_step": 4,
+            "rows": [
+                {"step": 0, "train_loss": None, "eval_loss": 2.06559896, "eval_token_acc": 0.60869565},
+                {"step": 2, "train_loss": 1.08265057, "eval_loss": 1.15743446, "eval_token_acc": 0.74589372},
+                {"step": 4, "train_loss": 0.81063089, "eval_loss": 1.17080152, "eval_token_acc": 0.75169082},
+            ],
+            "step0_eval_loss": 2.06559896,
+            "best": {"step": 2, "eval_loss": 1.15743446, "reason": "lowest eval loss", "checkpoint": ckpt},
+            "checkpoints": {"2": ckpt, "4": f"outputs/{run}/train/checkpoint-4"},
+            "wall_time_s": 120.0,
+            "command": "python -m swift.cli.sft --use_cpu true",
+            "disk_free_min_gb": 71.2,
+            "disk_low": False,
+            "skipped_log_lines": [],
+            "params_sha256": sha,
+            "eval_loss_reduction": 0.4397,
+        },
+        "eval": {
+            "run_name": run,
+            "test_records": 10,
+            "test_cloud": 2,
+            "adapter": ckpt,
+            "device": "cpu",
+            "routers": [
+                _router("always_edge", "始终端侧 always-edge", 0.8, 0.0, 0.0, 0.0, 0.0, 0.1036),
+                _router("always_cloud", "始终云端 always-cloud", 0.2, 0.2, 1.0, 0.3333, 1.0, None),
+                _router("heuristic", "关键词/长度 heuristic", 0.6, 0.0, 0.0, 0.0, 0.3, 0.1071),
+                _router(
+                    "base_prompted", "基座+路由提示 base + prompt", 0.7, 0.0, 0.0, 0.0, 0.1, 0.1024, 4.02835, 7.58708
+                ),
+                _router("finetuned", "LoRA 微调 fine-tuned", 0.9, 0.6667, 1.0, 0.8, 0.3, 0.3756, 1.81175, 12.00501),
+            ],
+            "params_sha256": sha,
+        },
+        "deploy": {
+            "run_name": run,
+            "ok": True,
+            "problems": [],
+            "cloud": {"mode": "local_standin", "label": "本地云端替身"},
+            "health": [{"part": "gateway", "ok": True, "detail": "HTTP 200, status ok"}],
+            "requests": [
+                {
+                    "name": "edge",
+                    "label": "简单请求 edge request",
+                    "http_status": 200,
+                    "tier": "edge",
+                    "latency_s": 1.5,
+                    "ok": True,
+                    "problem": None,
+                }
+            ],
+            "startup_s": {"stack": 12.9},
+            "params_sha256": sha,
+        },
+        "e2e": {
+            "run_name": run,
+            "path": "backend API (/api/chat)",
+            "summary": {
+                "cases": 4,
+                "non_empty": 4,
+                "non_empty_rate": 1.0,
+                "errors": 0,
+                "complex_cases": 1,
+                "complex_forward_hits": 1,
+                "routing_correct": 4,
+                "routing_accuracy": 1.0,
+                "status": {"ok": 4},
+                "latency_ms": {"client": {"n": 4, "p50": 2500.4, "p95": 3900.6, "max": 4000.0}},
+                "per_case": cases,
+            },
+            "results": copy.deepcopy(cases),
+            "browser": {"ok": True, "cases": [], "console_errors": []},
+        },
     }
 
 
@@ -207,8 +324,12 @@ def test_conclusions_say_plainly_when_fine_tuning_did_not_help(params):
 def test_index_lists_only_files_that_exist(full_run):
     params, _ = full_run
     d = RunDirs(params.run_name).ensure()
-    kept = [d.data / "train.jsonl", d.logs / "03_train.log", d.figures / "03_training_curves.png",
-            d.root / "eval" / "predictions_finetuned.jsonl"]
+    kept = [
+        d.data / "train.jsonl",
+        d.logs / "03_train.log",
+        d.figures / "03_training_curves.png",
+        d.root / "eval" / "predictions_finetuned.jsonl",
+    ]
     gone = d.figures / "04_confusion.png"
     for p in [*kept, gone]:
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -255,28 +376,55 @@ def test_reports_without_the_expected_keys_do_not_break_the_summary(params, cont
 def test_baseline_run_has_none_of_the_conditional_risks(full_run):
     params, _ = full_run
     found = titles(risks(params))
-    for words in ("磁盘空间不足", "超过 max_length", "阶段失败", "云端未配置", "训练未完成", "联测路由错误",
-                  "联测空回复", "网关冒烟问题", "分层抽样不足", "阶段在运行清单中无记录", "不同参数"):
+    for words in (
+        "磁盘空间不足",
+        "超过 max_length",
+        "阶段失败",
+        "云端未配置",
+        "训练未完成",
+        "联测路由错误",
+        "联测空回复",
+        "网关冒烟问题",
+        "分层抽样不足",
+        "阶段在运行清单中无记录",
+        "不同参数",
+    ):
         assert not any(words in t for t in found), (words, found)
     assert has_risk(risks(params), "转换时拒绝了记录")  # the fixture rejects one duplicate
 
 
-@pytest.mark.parametrize("change, words, detail", [
-    (lambda r: r["train"].update(disk_low=True, disk_free_min_gb=0.4), "磁盘空间不足", "0.4 GiB"),
-    (lambda r: r["preflight"].update(over_max_length={"train": 3, "valid": 0},
-                                     over_max_length_ids={"train": ["r1", "r2", "r3"], "valid": []}),
-     "超过 max_length", "3 条超过 train.max_length=256"),
-    (lambda r: r["manifest"]["stages"]["03_train"].update(
-        status="failed", error={"cell": 7, "ename": "RuntimeError", "evalue": "CUDA out of memory"}),
-     "阶段失败 stage failed: 03_train", "RuntimeError: CUDA out of memory"),
-    (lambda r: (r["manifest"]["params"]["deploy"]["cloud"].update(mode="none"),
-                r["e2e"]["summary"].update(status={"ok": 3, "cloud_not_configured": 1})),
-     "云端未配置", "1 条回复状态为 cloud_not_configured"),
-    (lambda r: r["train"].update(completed=False, last_step=2), "训练未完成", "2/4"),
-    (lambda r: r["data_check"]["stratification"][0].update(valid=0), "分层抽样不足", "arithmetic valid 0/1"),
-    (lambda r: r["e2e"]["summary"]["per_case"][1].update(tier="cloud", routed_ok=False), "联测路由错误", "e2e-02"),
-    (lambda r: r["deploy"].update(ok=False, problems=["edge is not healthy: timeout"]), "网关冒烟问题", "timeout"),
-])
+@pytest.mark.parametrize(
+    "change, words, detail",
+    [
+        (lambda r: r["train"].update(disk_low=True, disk_free_min_gb=0.4), "磁盘空间不足", "0.4 GiB"),
+        (
+            lambda r: r["preflight"].update(
+                over_max_length={"train": 3, "valid": 0}, over_max_length_ids={"train": ["r1", "r2", "r3"], "valid": []}
+            ),
+            "超过 max_length",
+            "3 条超过 train.max_length=256",
+        ),
+        (
+            lambda r: r["manifest"]["stages"]["03_train"].update(
+                status="failed", error={"cell": 7, "ename": "RuntimeError", "evalue": "CUDA out of memory"}
+            ),
+            "阶段失败 stage failed: 03_train",
+            "RuntimeError: CUDA out of memory",
+        ),
+        (
+            lambda r: (
+                r["manifest"]["params"]["deploy"]["cloud"].update(mode="none"),
+                r["e2e"]["summary"].update(status={"ok": 3, "cloud_not_configured": 1}),
+            ),
+            "云端未配置",
+            "1 条回复状态为 cloud_not_configured",
+        ),
+        (lambda r: r["train"].update(completed=False, last_step=2), "训练未完成", "2/4"),
+        (lambda r: r["data_check"]["stratification"][0].update(valid=0), "分层抽样不足", "arithmetic valid 0/1"),
+        (lambda r: r["e2e"]["summary"]["per_case"][1].update(tier="cloud", routed_ok=False), "联测路由错误", "e2e-02"),
+        (lambda r: r["deploy"].update(ok=False, problems=["edge is not healthy: timeout"]), "网关冒烟问题", "timeout"),
+    ],
+)
 def test_risk_fires_when_its_condition_holds(params, change, words, detail):
     reports = make_reports(params)
     change(reports)
@@ -291,8 +439,9 @@ def test_risk_fires_when_its_condition_holds(params, change, words, detail):
 
 def test_failed_stage_is_said_in_the_conclusions(params):
     reports = make_reports(params)
-    reports["manifest"]["stages"]["04_eval"].update(status="failed", error={"cell": 3, "ename": "ValueError",
-                                                                            "evalue": "no adapter"})
+    reports["manifest"]["stages"]["04_eval"].update(
+        status="failed", error={"cell": 3, "ename": "ValueError", "evalue": "no adapter"}
+    )
     reports["manifest"]["status"] = "failed"
     del reports["eval"]
     write_run(params, reports)
@@ -306,16 +455,42 @@ def test_failed_stage_is_said_in_the_conclusions(params):
 def test_thesis_sync_and_edge_bench_are_shown_when_present(full_run):
     params, _ = full_run
     d = RunDirs(params.run_name)
-    write_json(d.reports / f"thesis_sync_{params.run_name}.json", {
-        "run_name": params.run_name, "thesis_dir": "thesis", "created_utc": "2026-11-26T11:00:00+00:00",
-        "files": [{"source": f"figures/{params.run_name}/03_train.tex", "dest": "generated/chapter2/03_train.tex",
-                   "sha256": "0" * 64, "status": "changed", "reason": None},
-                  {"source": f"figures/{params.run_name}/x.tex", "dest": "generated/x.tex", "sha256": "1" * 64,
-                   "status": "refused", "reason": "edited by hand in the thesis"}],
-        "counts": {"changed": 1, "refused": 1},
-        "compile": {"ok": False, "pdf": None, "seconds": 1.2, "log": "thesis/build/main.log", "error": "Undefined control sequence"}})
-    shutil.copy(ROOT / "tests" / "fixtures" / "run_reports" / "edge_bench.json",  # the default run's, trimmed
-                d.reports / f"edge_bench_{params.run_name}.json")
+    write_json(
+        d.reports / f"thesis_sync_{params.run_name}.json",
+        {
+            "run_name": params.run_name,
+            "thesis_dir": "thesis",
+            "created_utc": "2026-11-26T11:00:00+00:00",
+            "files": [
+                {
+                    "source": f"figures/{params.run_name}/03_train.tex",
+                    "dest": "generated/chapter2/03_train.tex",
+                    "sha256": "0" * 64,
+                    "status": "changed",
+                    "reason": None,
+                },
+                {
+                    "source": f"figures/{params.run_name}/x.tex",
+                    "dest": "generated/x.tex",
+                    "sha256": "1" * 64,
+                    "status": "refused",
+                    "reason": "edited by hand in the thesis",
+                },
+            ],
+            "counts": {"changed": 1, "refused": 1},
+            "compile": {
+                "ok": False,
+                "pdf": None,
+                "seconds": 1.2,
+                "log": "thesis/build/main.log",
+                "error": "Undefined control sequence",
+            },
+        },
+    )
+    shutil.copy(
+        ROOT / "tests" / "fixtures" / "run_reports" / "edge_bench.json",  # the default run's, trimmed
+        d.reports / f"edge_bench_{params.run_name}.json",
+    )
     md = write_summary(params).read_text(encoding="utf-8")
     sync = section(md, "论文同步状态")
     assert "`thesis/generated/chapter2/03_train.tex`：changed" in sync
@@ -332,8 +507,10 @@ def test_thesis_sync_and_edge_bench_are_shown_when_present(full_run):
 def _stage_notebook(title: str, text: str) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     code = nbformat.v4.new_code_cell("plot()", execution_count=1)
-    code.outputs = [nbformat.v4.new_output("display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}),
-                    nbformat.v4.new_output("stream", name="stdout", text=text)]
+    code.outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output("stream", name="stdout", text=text),
+    ]
     nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nWhat the stage does."), code]
     return nb
 

@@ -1,5 +1,6 @@
 """Thesis publishing: number macros match their JSON and reports; sync is idempotent, refuses foreign or
 edited files; the sample thesis compiles with every generated table, figure and number."""
+
 from __future__ import annotations
 
 import json
@@ -72,8 +73,11 @@ def publish_png() -> bytes:
 def skeleton(tmp_path):
     """A copy of the sample thesis without anything generated."""
     dst = tmp_path / "thesis"
-    shutil.copytree(ROOT / "thesis", dst, ignore=shutil.ignore_patterns("generated", "build", ".edgecloud-sync.json",
-                                                                      "docx_source.md"))
+    shutil.copytree(
+        ROOT / "thesis",
+        dst,
+        ignore=shutil.ignore_patterns("generated", "build", ".edgecloud-sync.json", "docx_source.md"),
+    )
     return dst
 
 
@@ -105,10 +109,18 @@ def test_macro_file_is_valid_latex(run, tmp_path):
     numbers.write_numbers(run, tmp_path)
     doc = tmp_path / "doc.tex"
     names = "\n\n".join(f"\\{n.name}" for n in NUMBERS)  # a paragraph each
-    doc.write_text("\\documentclass[UTF8,fontset=ubuntu]{ctexart}\n\\input{edge_numbers}\n"
-                   f"\\begin{{document}}\n{names}\n\\end{{document}}\n", encoding="utf-8")
-    res = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    doc.write_text(
+        "\\documentclass[UTF8,fontset=ubuntu]{ctexart}\n\\input{edge_numbers}\n"
+        f"\\begin{{document}}\n{names}\n\\end{{document}}\n",
+        encoding="utf-8",
+    )
+    res = subprocess.run(
+        ["xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stdout[-1500:]
     text = subprocess.run(["pdftotext", "doc.pdf", "-"], cwd=tmp_path, capture_output=True, text=True).stdout
     assert "1.1574" in text and "edge_swift_v1" in text and "82%" in text
@@ -118,9 +130,13 @@ def test_publishing_twice_is_idempotent_and_keeps_a_manifest(run, skeleton):
     first = thesis.publish(run, skeleton, compile=False, echo=lambda s: None)
     assert first["counts"].get("new", 0) >= 8 and "refused" not in first["counts"]
     dests = {r["dest"] for r in first["files"]}
-    assert {"generated/chapter2/03_train.tex", "generated/chapter2/03_training_curves.pdf",
-            "generated/chapter5/06_web_client.png", "generated/edge_numbers.tex",
-            "generated/edgecloud_all.tex"} <= dests
+    assert {
+        "generated/chapter2/03_train.tex",
+        "generated/chapter2/03_training_curves.pdf",
+        "generated/chapter5/06_web_client.png",
+        "generated/edge_numbers.tex",
+        "generated/edgecloud_all.tex",
+    } <= dests
     mtimes = {d: (skeleton / d).stat().st_mtime_ns for d in dests}
     second = thesis.publish(run, skeleton, compile=False, echo=lambda s: None)
     assert set(second["counts"]) == {"unchanged"}
@@ -188,11 +204,14 @@ def test_sample_thesis_compiles_with_every_generated_table_figure_and_number(run
     assert tables and figures
     missing = [d for d in tables + figures if d not in inputs]
     assert not missing, f"not in the compiled PDF: {missing}"
-    text = subprocess.run(["pdftotext", str(skeleton / "build" / "main.pdf"), "-"], capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(skeleton / "build" / "main.pdf"), "-"], capture_output=True, text=True
+    ).stdout
     assert "1.1574" in text and "82%" in text  # numbers from the macros, in the abstract and chapter 2
-    overfull = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)",
-                          (skeleton / "build" / "main.log").read_text(encoding="utf-8", errors="replace"))
+    overfull = re.findall(
+        r"Overfull \\hbox \(([\d.]+)pt too wide\)",
+        (skeleton / "build" / "main.log").read_text(encoding="utf-8", errors="replace"),
+    )
     assert not [w for w in overfull if float(w) > 5], f"a table runs into the margin: {overfull}"
     assert "Missing character" not in (skeleton / "build" / "main.log").read_text(encoding="utf-8", errors="replace")
     # parts of the chapters this run did not generate show as a visible box instead of breaking the build

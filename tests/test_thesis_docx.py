@@ -1,6 +1,7 @@
 """The Word version of the thesis: publish writes docx_source.md (Markdown chapters, tables, PNG figures,
 numbers from edge_numbers.json) under the sync rules and builds build/thesis.docx with pandoc, which opens
 with its Chinese text, tables, numbers and images; without pandoc the build is skipped, not a crash."""
+
 from __future__ import annotations
 
 import json
@@ -93,11 +94,16 @@ def test_without_pandoc_the_rest_is_published_and_the_word_version_is_skipped(ru
 
 
 def test_a_missing_number_or_an_unknown_name_shows_as_a_visible_placeholder():
-    nums = {"EdgeDataTotal": {"text": "500"}, "EdgeDatasetName": {"text": "edge_swift_v1"},
-            "EdgeEndToEndCases": {"text": None}}
+    nums = {
+        "EdgeDataTotal": {"text": "500"},
+        "EdgeDatasetName": {"text": "edge_swift_v1"},
+        "EdgeEndToEndCases": {"text": None},
+    }
     text, unresolved = thesis_docx.substitute_numbers(
         "<!-- cite \\EdgeDataTotal -->共 \\EdgeDataTotal{} 条，\\EdgeDatasetName 与 `\\EdgeDatasetName`；"
-        "\\EdgeEndToEndCases，\\EdgeNoSuch。", nums)
+        "\\EdgeEndToEndCases，\\EdgeNoSuch。",
+        nums,
+    )
     assert text == "<!-- cite \\EdgeDataTotal -->共 500 条，edge\\_swift\\_v1 与 `edge_swift_v1`；**??**，**??**。"
     assert unresolved == ["EdgeEndToEndCases", "EdgeNoSuch"]
 
@@ -117,8 +123,11 @@ def test_reference_docx_styles_are_used(run, skeleton, tmp_path):
     import docx
 
     ref = tmp_path / "reference.docx"
-    ref.write_bytes(subprocess.run(["pandoc", "--print-default-data-file", "reference.docx"], capture_output=True,
-                                   check=True).stdout)
+    ref.write_bytes(
+        subprocess.run(
+            ["pandoc", "--print-default-data-file", "reference.docx"], capture_output=True, check=True
+        ).stdout
+    )
     styled = docx.Document(str(ref))
     _style(styled, "Heading 1").font.size = docx.shared.Pt(31)
     styled.save(str(ref))
@@ -132,8 +141,10 @@ def test_reference_docx_styles_are_used(run, skeleton, tmp_path):
 def test_a_thesis_started_from_the_skeleton_does_not_inherit_its_word_source(run, skeleton, tmp_path):
     thesis.publish(run, skeleton, compile=False, **QUIET)  # the skeleton has been published into once
     assert (skeleton / thesis_docx.DOCX_SOURCE).is_file()
-    p = load_params("params/smoke.yaml", [f"run_name={run.run_name}", f"publish.thesis_dir={tmp_path / 'mine'}",
-                                          f"publish.skeleton={skeleton}"])
+    p = load_params(
+        "params/smoke.yaml",
+        [f"run_name={run.run_name}", f"publish.thesis_dir={tmp_path / 'mine'}", f"publish.skeleton={skeleton}"],
+    )
     rep = thesis.publish(p, compile=False, **QUIET)
     assert "refused" not in rep["counts"]  # a copied docx_source.md would be a file edgecloud did not write here
     assert next(r for r in rep["files"] if r["dest"] == thesis_docx.DOCX_SOURCE)["status"] == "new"

@@ -4,6 +4,7 @@ ms-swift's logging.jsonl fixture, a calibration report built with calibrate.chec
 
 The runner is exercised through `runner.run` with papermill replaced by the fake of test_runner (a stage
 "runs" by writing its products), so the hook that tracks a run is the one `python -m edgecloud run` uses."""
+
 from __future__ import annotations
 
 import io
@@ -75,8 +76,13 @@ def make_run(name: str, *sets: str, loss_scale: float = 1.0, acc_shift: float = 
     of two checkpoints, a figure, and a manifest whose params are the run's."""
     p = load_params("params/smoke.yaml", [f"run_name={name}", *sets])
     reports = make_reports(p)
-    reports["manifest"].update(git={"commit": "0123abc", "dirty": True}, versions={"python": "3.11.9", "torch": "2.13.0"},
-                               machine={"cpus": 2}, overrides=list(sets), invocation={"stages": ["01_convert"]})
+    reports["manifest"].update(
+        git={"commit": "0123abc", "dirty": True},
+        versions={"python": "3.11.9", "torch": "2.13.0"},
+        machine={"cpus": 2},
+        overrides=list(sets),
+        invocation={"stages": ["01_convert"]},
+    )
     write_run(p, reports)
     train = RunDirs(name).root / "train"
     train.mkdir(parents=True, exist_ok=True)
@@ -92,10 +98,16 @@ def make_run(name: str, *sets: str, loss_scale: float = 1.0, acc_shift: float = 
     rows = []
     for step, sep in ((2, 0.5 + acc_shift), (4, 1.0 + acc_shift)):
         scores = [(sep if lab else -sep) + ((i * 37) % 11 - 5) / 5 for i, lab in enumerate(labels)]  # overlapping
-        rows.append({**checkpoint_row(step, 1.2, labels, scores, [s > 0 for s in scores]),
-                     "checkpoint": f"outputs/{name}/train/checkpoint-{step}"})
-    write_json(RunDirs(name).reports / f"routing_calibration_{name}.json",
-               {"run_name": name, "threshold": rows[-1]["threshold"], "step": 4, "checkpoints": rows})
+        rows.append(
+            {
+                **checkpoint_row(step, 1.2, labels, scores, [s > 0 for s in scores]),
+                "checkpoint": f"outputs/{name}/train/checkpoint-{step}",
+            }
+        )
+    write_json(
+        RunDirs(name).reports / f"routing_calibration_{name}.json",
+        {"run_name": name, "threshold": rows[-1]["threshold"], "step": 4, "checkpoints": rows},
+    )
     RunDirs(name).figures.mkdir(parents=True, exist_ok=True)
     (RunDirs(name).figures / "03_train.md").write_text("| step |\n|---:|\n| 2 |\n", encoding="utf-8")
     return p, reports["manifest"]
@@ -150,8 +162,13 @@ def test_a_run_is_logged_with_params_provenance_numbers_curves_and_artifacts(tra
     assert [m.step for m in tracker.get_metric_history(rec["run_id"], "routing/valid_accuracy")] == [2, 4]
     # artifacts: reports, figures, the manifest and the run report
     files = artifact_paths(tracker, rec["run_id"])
-    assert {f"reports/swift_train_{name}_summary.json", f"reports/routing_calibration_{name}.json",
-            "figures/03_train.md", "run_manifest.json", f"reports/summary_{name}.md"} <= files, files
+    assert {
+        f"reports/swift_train_{name}_summary.json",
+        f"reports/routing_calibration_{name}.json",
+        "figures/03_train.md",
+        "run_manifest.json",
+        f"reports/summary_{name}.md",
+    } <= files, files
     assert done["summary"].endswith(f"summary_{name}.md")
 
 
@@ -159,14 +176,27 @@ def test_the_runner_tracks_every_invocation_with_its_status(tracker, runs, monke
     nb = FakeNotebooks()
     monkeypatch.setattr(papermill, "execute_notebook", nb)
     name = runs("runner")
-    rc = runner.run("params/smoke.yaml", [f"run_name={name}"], only=["01_convert", "02_prepare"],
-                    out=io.StringIO(), echo_output=False)
+    rc = runner.run(
+        "params/smoke.yaml",
+        [f"run_name={name}"],
+        only=["01_convert", "02_prepare"],
+        out=io.StringIO(),
+        echo_output=False,
+    )
     nb.plan["02_prepare"] = "fail"
-    rc2 = runner.run("params/smoke.yaml", [f"run_name={name}", "seed=3"], only=["01_convert", "02_prepare"],
-                     out=io.StringIO(), echo_output=False)
+    rc2 = runner.run(
+        "params/smoke.yaml",
+        [f"run_name={name}", "seed=3"],
+        only=["01_convert", "02_prepare"],
+        out=io.StringIO(),
+        echo_output=False,
+    )
     assert (rc, rc2) == (0, 1)
-    found = tracker.search_runs([tracker.get_experiment_by_name("edgecloud").experiment_id],
-                                f"tags.`edgecloud.run_name` = '{name}'", order_by=["attributes.start_time ASC"])
+    found = tracker.search_runs(
+        [tracker.get_experiment_by_name("edgecloud").experiment_id],
+        f"tags.`edgecloud.run_name` = '{name}'",
+        order_by=["attributes.start_time ASC"],
+    )
     assert [r.info.status for r in found] == ["FINISHED", "FAILED"]
     assert [r.data.params["seed"] for r in found] == ["7", "3"]
     assert found[1].data.tags["stage.02_prepare.status"] == "failed"
@@ -218,14 +248,18 @@ def test_no_key_from_the_environment_reaches_the_tracker(tracker, store, runs, m
     assert rec["status"] == "ok", rec
     run = tracker.get_run(rec["run_id"])
     assert run.data.params["deploy.cloud.api_key_env"] == "EDGECLOUD_TEST_CLOUD_KEY"  # the name, never the value
-    secretish = {v for k, v in os.environ.items() if len(v) >= 8 and any(w in k.upper() for w in
-                                                                       ("KEY", "TOKEN", "SECRET", "PASSWORD"))}
+    secretish = {
+        v
+        for k, v in os.environ.items()
+        if len(v) >= 8 and any(w in k.upper() for w in ("KEY", "TOKEN", "SECRET", "PASSWORD"))
+    }
     assert SECRET in secretish
     logged = [*run.data.params.values(), *run.data.tags.values()]
     _, folder = store
     stored = [(folder / "mlflow.db").read_bytes()]
-    stored += [f.read_bytes() for f in tracking.artifact_root().rglob("*") if f.is_file()
-               if rec["run_id"] in f.as_posix()]
+    stored += [
+        f.read_bytes() for f in tracking.artifact_root().rglob("*") if f.is_file() if rec["run_id"] in f.as_posix()
+    ]
     assert len(stored) > 3
     for value in secretish:
         assert not any(value in v for v in logged)
@@ -244,8 +278,11 @@ def test_compare_writes_the_params_that_differ_the_key_numbers_and_the_curves(ru
     out = FIGURES_DIR / a
     stem = f"compare_{a}-vs-{b}"
     params_md = (out / f"{stem}_params.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
-            for line in params_md.splitlines() if line.startswith("| ") and "---" not in line}
+    rows = {
+        line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+        for line in params_md.splitlines()
+        if line.startswith("| ") and "---" not in line
+    }
     assert rows["train.learning_rate"] == ["0.0001", "0.0003"]
     assert rows["train.max_steps"][1] == "8"
     assert rows["run_name"] == [a, b]
@@ -337,8 +374,14 @@ def test_the_ui_serves_the_same_store_on_loopback(tracker, runs, store):
     run_id = tracking.track_run(p, manifest).record["run_id"]
     port = _closed_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
-    proc = subprocess.Popen([sys.executable, "-m", "edgecloud", "ui", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "edgecloud", "ui", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline, up = time.monotonic() + 120, False
         while time.monotonic() < deadline and proc.poll() is None:
@@ -353,8 +396,11 @@ def test_the_ui_serves_the_same_store_on_loopback(tracker, runs, store):
         page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
         assert page.status_code == 200 and "<html" in page.text.lower()
         exp = tracker.get_experiment_by_name("edgecloud").experiment_id
-        found = httpx.post(f"http://127.0.0.1:{port}/api/2.0/mlflow/runs/search", timeout=10,
-                           json={"experiment_ids": [exp], "max_results": 1000}).json()
+        found = httpx.post(
+            f"http://127.0.0.1:{port}/api/2.0/mlflow/runs/search",
+            timeout=10,
+            json={"experiment_ids": [exp], "max_results": 1000},
+        ).json()
         assert run_id in {r["info"]["run_id"] for r in found["runs"]}
         listening = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True).stdout
         assert listening.strip() and all("127.0.0.1:" in line for line in listening.splitlines()), listening

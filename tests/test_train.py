@@ -1,4 +1,5 @@
 """03_train: the ms-swift command comes from params; the preflight refuses; a real smoke run trains."""
+
 from __future__ import annotations
 
 import json
@@ -65,7 +66,9 @@ def test_lora_on_the_top_layers_is_a_target_regex_over_those_layers(tmp_path):
     import re
 
     regex = a["target_regex"]
-    assert re.fullmatch(regex, "model.layers.15.self_attn.q_proj") and re.fullmatch(regex, "model.layers.29.mlp.down_proj")
+    assert re.fullmatch(regex, "model.layers.15.self_attn.q_proj") and re.fullmatch(
+        regex, "model.layers.29.mlp.down_proj"
+    )
     assert not re.fullmatch(regex, "model.layers.14.mlp.up_proj") and not re.fullmatch(regex, "lm_head")
     assert not re.fullmatch(regex, "model.layers.15.input_layernorm")
     assert lora_layers(tmp_path, 0.1) == [27, 28, 29] and lora_layers(tmp_path, 0.01) == [29]
@@ -73,8 +76,14 @@ def test_lora_on_the_top_layers_is_a_target_regex_over_those_layers(tmp_path):
     b = args_dict(["sft", *swift_args(named, tmp_path, tmp_path / "out", "cpu")])
     assert re.fullmatch(b["target_regex"], "model.layers.20.self_attn.v_proj")
     assert not re.fullmatch(b["target_regex"], "model.layers.20.self_attn.k_proj")
-    every = args_dict(["sft", *swift_args(load_params("params/default.yaml", ["train.lora_top_layers=1"]),
-                                          tmp_path, tmp_path / "out", "cpu")])
+    every = args_dict(
+        [
+            "sft",
+            *swift_args(
+                load_params("params/default.yaml", ["train.lora_top_layers=1"]), tmp_path, tmp_path / "out", "cpu"
+            ),
+        ]
+    )
     assert every["target_modules"] == "all-linear" and "target_regex" not in every
 
 
@@ -175,10 +184,12 @@ def test_trainer_dies_with_a_killed_kernel(smoke):
     import psutil
 
     p, folder = smoke
-    script = (f"from edgecloud.params import load_params; from edgecloud import train; from pathlib import Path\n"
-              f"p = load_params('params/smoke.yaml', ['run_name={p.run_name}', 'train.max_steps=200', "
-              f"'train.eval_steps=200', 'train.save_steps=200'])\n"
-              f"train.run_training(p, Path({str(folder)!r}))\n")
+    script = (
+        f"from edgecloud.params import load_params; from edgecloud import train; from pathlib import Path\n"
+        f"p = load_params('params/smoke.yaml', ['run_name={p.run_name}', 'train.max_steps=200', "
+        f"'train.eval_steps=200', 'train.save_steps=200'])\n"
+        f"train.run_training(p, Path({str(folder)!r}))\n"
+    )
     kernel = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         trainer = None

@@ -1,4 +1,5 @@
 """Parsing ms-swift's logging.jsonl into the reference table and choosing the best checkpoint."""
+
 from edgecloud.train.trainlog import best_checkpoint, parse_logging, table_rows
 
 from conftest import FIXTURES
@@ -60,25 +61,46 @@ import json  # noqa: E402
 
 
 def swift_train(step, loss, elapsed="1m 10s", max_steps=150):
-    return {"loss": loss, "grad_norm": 3.11812806, "learning_rate": 0.00013067, "token_acc": 0.76459144,
-            "epoch": round(step / 213, 8), "global_step/max_steps": f"{step}/{max_steps}", "elapsed_time": elapsed,
-            "remaining_time": "7m 30s", "train_speed(s/it)": 8.183187}
+    return {
+        "loss": loss,
+        "grad_norm": 3.11812806,
+        "learning_rate": 0.00013067,
+        "token_acc": 0.76459144,
+        "epoch": round(step / 213, 8),
+        "global_step/max_steps": f"{step}/{max_steps}",
+        "elapsed_time": elapsed,
+        "remaining_time": "7m 30s",
+        "train_speed(s/it)": 8.183187,
+    }
 
 
 def swift_eval(step, loss, acc=0.78555556, elapsed="1m 52s", max_steps=150):
-    return {"eval_loss": loss, "eval_runtime": 63.8284, "eval_samples_per_second": 1.567,
-            "eval_steps_per_second": 0.392, "eval_token_acc": acc, "epoch": round(step / 213, 8),
-            "global_step/max_steps": f"{step}/{max_steps}", "elapsed_time": elapsed, "remaining_time": "7m 30s",
-            "train_speed(s/it)": 9.008818}
+    return {
+        "eval_loss": loss,
+        "eval_runtime": 63.8284,
+        "eval_samples_per_second": 1.567,
+        "eval_steps_per_second": 0.392,
+        "eval_token_acc": acc,
+        "epoch": round(step / 213, 8),
+        "global_step/max_steps": f"{step}/{max_steps}",
+        "elapsed_time": elapsed,
+        "remaining_time": "7m 30s",
+        "train_speed(s/it)": 9.008818,
+    }
 
 
 def swift_final(last, best, step):
-    return {"train_dataset": "120.0\u00b110, min=90, max=200, size=400",
-            "val_dataset": "121\u00b15, min=94, max=184, size=50",
-            "model_parameter_info": "PeftModelForCausalLM: 135.7M Params (2.4M Trainable [1.8%])",
-            "last_model_checkpoint": f"/x/checkpoint-{last}", "best_model_checkpoint": f"/x/checkpoint-{best}",
-            "best_metric": 1.2, "global_step": step, "log_history": [{"train_runtime": 400.0, "step": step}],
-            "memory": 0}
+    return {
+        "train_dataset": "120.0\u00b110, min=90, max=200, size=400",
+        "val_dataset": "121\u00b15, min=94, max=184, size=50",
+        "model_parameter_info": "PeftModelForCausalLM: 135.7M Params (2.4M Trainable [1.8%])",
+        "last_model_checkpoint": f"/x/checkpoint-{last}",
+        "best_model_checkpoint": f"/x/checkpoint-{best}",
+        "best_metric": 1.2,
+        "global_step": step,
+        "log_history": [{"train_runtime": 400.0, "step": step}],
+        "memory": 0,
+    }
 
 
 def lines(*records):
@@ -133,8 +155,9 @@ def test_closing_line_of_a_killed_process_does_not_mark_the_resumed_run_complete
     """ms-swift writes its closing line in a `finally`, so a process stopped by Ctrl-C may leave one; a
     resume without eval_on_start starts with a train line; the resumed run is itself interrupted."""
     path = tmp_path / "logging.jsonl"
-    path.write_text(lines(*killed_run(60), swift_final(50, 50, 60),
-                          *resumed_run(55, 65, eval_on_start=False)), encoding="utf-8")
+    path.write_text(
+        lines(*killed_run(60), swift_final(50, 50, 60), *resumed_run(55, 65, eval_on_start=False)), encoding="utf-8"
+    )
     log = parse_logging(path)
     assert not log.completed and log.final is None and log.skipped_lines == []
     assert [r["step"] for r in log.train] == list(range(5, 66, 5))

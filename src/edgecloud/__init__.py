@@ -3,6 +3,7 @@
 Notebooks stay thin and call into this package; the runner (`python -m edgecloud run`) executes
 them with papermill. See README.md.
 """
+
 __version__ = "0.1.0"
 
 import os as _os

@@ -1,6 +1,7 @@
 """Command line: `python -m edgecloud run --params params/smoke.yaml [--only ...] [--from ...] [--set k=v ...]`;
 `python -m edgecloud serve --params ...` keeps a trained run's stack up until Ctrl-C; `compare RUN RUN ...` puts runs
 side by side; `ui` serves the experiment tracker's UI."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     sel = r.add_mutually_exclusive_group()
     sel.add_argument("--only", help="comma-separated stages, e.g. 01_convert,02_prepare")
     sel.add_argument("--from", dest="from_stage", help="run this stage and every later one")
-    r.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override one parameter (validated like the file), e.g. --set train.max_steps=20")
+    r.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one parameter (validated like the file), e.g. --set train.max_steps=20",
+    )
     r.add_argument("--timeout", type=int, default=4 * 3600, help="per-cell execution timeout in seconds")
     r.add_argument("--quiet", action="store_true", help="only one line per stage (cell output still goes to the log)")
 
@@ -28,25 +35,42 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--params", required=True)
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
 
-    pub = sub.add_parser("publish", help="copy the run's figures, tables and number macros into the thesis, "
-                         "compile it and build its Word version (publish.* in the params)")
+    pub = sub.add_parser(
+        "publish",
+        help="copy the run's figures, tables and number macros into the thesis, "
+        "compile it and build its Word version (publish.* in the params)",
+    )
     pub.add_argument("--params", required=True)
     pub.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     pub.add_argument("--thesis-dir", help="thesis folder (default: publish.thesis_dir, the sample thesis/)")
-    pub.add_argument("--no-compile", action="store_true", help="copy only (docx_source.md included): run neither latexmk nor pandoc")
+    pub.add_argument(
+        "--no-compile", action="store_true", help="copy only (docx_source.md included): run neither latexmk nor pandoc"
+    )
 
     rep = sub.add_parser("report", help="write outputs/<run>/reports/summary_<run>.md and .html from the run's reports")
     rep.add_argument("--params", required=True)
     rep.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
 
-    srv = sub.add_parser("serve", help="start the stack of a trained run (edge, cloud tier, gateway on 127.0.0.1), "
-                         "print its URLs and logs, stop it on Ctrl-C or SIGTERM")
+    srv = sub.add_parser(
+        "serve",
+        help="start the stack of a trained run (edge, cloud tier, gateway on 127.0.0.1), "
+        "print its URLs and logs, stop it on Ctrl-C or SIGTERM",
+    )
     srv.add_argument("--params", required=True)
-    srv.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                     help="e.g. --set deploy.edge_variant=gguf-q8_0 or --set deploy.gateway_port=8300")
+    srv.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="e.g. --set deploy.edge_variant=gguf-q8_0 or --set deploy.gateway_port=8300",
+    )
 
-    cmp_ = sub.add_parser("compare", help="runs side by side: the params that differ, the key numbers, loss and "
-                          "routing curves, as tables (LaTeX + Markdown) and a figure (PDF + PNG) in figures/<first run>/")
+    cmp_ = sub.add_parser(
+        "compare",
+        help="runs side by side: the params that differ, the key numbers, loss and "
+        "routing curves, as tables (LaTeX + Markdown) and a figure (PDF + PNG) in figures/<first run>/",
+    )
     cmp_.add_argument("runs", nargs="+", metavar="RUN", help="a run folder name (outputs/<run>/) or a tracker run id")
     cmp_.add_argument("--name", help="file stem (default: compare_<run>-vs-<run>)")
     cmp_.add_argument("--out", help="folder to write into (default: figures/<first run>/, which publish copies)")
@@ -66,8 +90,14 @@ def main(argv: list[str] | None = None) -> int:
             from edgecloud.runner import run
 
             only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
-            return run(args.params, args.overrides, only=only, from_stage=args.from_stage, timeout_s=args.timeout,
-                       echo_output=not args.quiet)
+            return run(
+                args.params,
+                args.overrides,
+                only=only,
+                from_stage=args.from_stage,
+                timeout_s=args.timeout,
+                echo_output=not args.quiet,
+            )
         if args.cmd == "serve":
             from edgecloud.serve.command import serve
 
@@ -81,8 +111,11 @@ def main(argv: list[str] | None = None) -> int:
             report = publish(params, args.thesis_dir, compile=False if args.no_compile else None)
             print(f"sync report: {rel(sync_report_path(params).with_suffix('.md'))}")
             docx = report["docx"]  # a missing pandoc is reported as skipped, not as a failure
-            failed = (report["counts"].get("refused") or (report["compile"] and not report["compile"]["ok"])
-                      or (docx and not docx["ok"] and not docx["skipped"]))
+            failed = (
+                report["counts"].get("refused")
+                or (report["compile"] and not report["compile"]["ok"])
+                or (docx and not docx["ok"] and not docx["skipped"])
+            )
             return 1 if failed else 0
         if args.cmd == "report":
             from edgecloud.params import load_params

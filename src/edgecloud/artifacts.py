@@ -17,6 +17,7 @@ What a stage reads is declared here too (`READS`): the required reads are what t
 opened notebook check, and their stages are the stage's upstream; the optional ones (what 08_publish
 and the run report show when present) never stop a stage.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,13 +40,13 @@ BASE_SHOWN = {"run": "", "figures": "figures/<run>/", "models": "outputs/models/
 @dataclass(frozen=True)
 class Artifact:
     key: str
-    stage: str            # the stage that writes it (RUNNER for the runner)
-    pattern: str          # relative to `base`; {placeholders}; `*` any name; a trailing `/` for a folder
-    kind: str             # one of KINDS
-    base: str = "run"     # run | figures | models | thesis
-    always: bool = True   # every finished run of the stage writes it (False: only some params do)
+    stage: str  # the stage that writes it (RUNNER for the runner)
+    pattern: str  # relative to `base`; {placeholders}; `*` any name; a trailing `/` for a folder
+    kind: str  # one of KINDS
+    base: str = "run"  # run | figures | models | thesis
+    always: bool = True  # every finished run of the stage writes it (False: only some params do)
     evidence: bool = False  # its presence shows that the stage ran (the run report's "not run" check)
-    label: str = ""       # how the run report's artifact index names it (zh + en)
+    label: str = ""  # how the run report's artifact index names it (zh + en)
 
     def __post_init__(self):
         if self.kind not in KINDS or self.base not in BASE_SHOWN:
@@ -66,8 +67,9 @@ def _a(key, stage, pattern, kind, **kw) -> Artifact:
 
 def _figs(stage: str, figures: str = "", tables: str = "", **kw) -> list[Artifact]:
     """The figures and tables of a stage's notebook, by stem (the stem starts with the stage's number)."""
-    return ([_a(f"fig_{s}", stage, s, "figure", base="figures", label="图 figure", **kw) for s in figures.split()]
-            + [_a(f"tab_{s}", stage, s, "table", base="figures", label="表 table", **kw) for s in tables.split()])
+    return [_a(f"fig_{s}", stage, s, "figure", base="figures", label="图 figure", **kw) for s in figures.split()] + [
+        _a(f"tab_{s}", stage, s, "table", base="figures", label="表 table", **kw) for s in tables.split()
+    ]
 
 
 _LIST: list[Artifact] = [
@@ -76,77 +78,195 @@ _LIST: list[Artifact] = [
     _a("valid_split", "01_convert", "data/valid.jsonl", "data", evidence=True, label="验证集 valid split"),
     _a("test_split", "01_convert", "data/test.jsonl", "data", evidence=True, label="测试集 test split"),
     _a("rejects", "01_convert", "data/rejects.jsonl", "data", label="拒绝记录 rejected records"),
-    _a("data_check", "01_convert", "reports/edge_swift_data_check.json", "report", evidence=True,
-       label="数据转换校验 data check"),
+    _a(
+        "data_check",
+        "01_convert",
+        "reports/edge_swift_data_check.json",
+        "report",
+        evidence=True,
+        label="数据转换校验 data check",
+    ),
     *_figs("01_convert", figures="01_categories 01_lengths", tables="01_split 01_categories"),
     # 02_prepare
     _a("model_dir", "02_prepare", "{model}/", "folder", base="models", label="转换后的基座模型 converted base model"),
-    _a("model", "02_prepare", "reports/model_prepare_{model}.json", "report", evidence=True,
-       label="模型准备报告 model preparation"),
+    _a(
+        "model",
+        "02_prepare",
+        "reports/model_prepare_{model}.json",
+        "report",
+        evidence=True,
+        label="模型准备报告 model preparation",
+    ),
     *_figs("02_prepare", tables="02_model"),
     # 03_train
     _a("checkpoints", "03_train", "train/checkpoint-*/", "folder", label="LoRA 检查点 LoRA adapters"),
     _a("train_log", "03_train", "reports/swift_train_{run}.log", "log", label="训练日志 training log"),
-    _a("train", "03_train", "reports/swift_train_{run}_summary.json", "report", evidence=True,
-       label="训练摘要 training summary"),
+    _a(
+        "train",
+        "03_train",
+        "reports/swift_train_{run}_summary.json",
+        "report",
+        evidence=True,
+        label="训练摘要 training summary",
+    ),
     _a("train_md", "03_train", "reports/swift_train_{run}_summary.md", "report", label="训练摘要 training summary"),
-    _a("train_command", "03_train", "reports/swift_train_{run}_command.txt", "report",
-       label="训练命令 training command"),
+    _a(
+        "train_command",
+        "03_train",
+        "reports/swift_train_{run}_command.txt",
+        "report",
+        label="训练命令 training command",
+    ),
     _a("preflight", "03_train", "reports/train_preflight_{run}.json", "report", label="训练前检查 preflight"),
-    _a("calibration", "03_train", "reports/routing_calibration_{run}.json", "report", evidence=True,
-       label="路由校准 routing calibration"),
+    _a(
+        "calibration",
+        "03_train",
+        "reports/routing_calibration_{run}.json",
+        "report",
+        evidence=True,
+        label="路由校准 routing calibration",
+    ),
     *_figs("03_train", figures="03_training_curves", tables="03_train 03_routing_checkpoints"),
     # 04_eval
-    _a("predictions_base", "04_eval", "eval/predictions_base.jsonl", "data", label="基座模型预测 base-model predictions"),
-    _a("predictions_finetuned", "04_eval", "eval/predictions_finetuned.jsonl", "data",
-       label="微调模型预测 fine-tuned predictions"),
-    _a("predictions_heldout", "04_eval", "eval/predictions_heldout.jsonl", "data", always=False,
-       label="评测 evaluation"),
+    _a(
+        "predictions_base",
+        "04_eval",
+        "eval/predictions_base.jsonl",
+        "data",
+        label="基座模型预测 base-model predictions",
+    ),
+    _a(
+        "predictions_finetuned",
+        "04_eval",
+        "eval/predictions_finetuned.jsonl",
+        "data",
+        label="微调模型预测 fine-tuned predictions",
+    ),
+    _a(
+        "predictions_heldout",
+        "04_eval",
+        "eval/predictions_heldout.jsonl",
+        "data",
+        always=False,
+        label="评测 evaluation",
+    ),
     _a("eval", "04_eval", "reports/eval_{run}.json", "report", evidence=True, label="评测报告 evaluation report"),
     *_figs("04_eval", figures="04_confusion 04_tradeoff", tables="04_routers"),
     *_figs("04_eval", figures="04_roc 04_cost_quality 04_score_distribution", tables="04_heldout", always=False),
     # 05_deploy (06_e2e starts the same stack, and writes its logs and command again)
     _a("deploy_log", "05_deploy", "reports/swift_deploy_{run}.log", "log", always=False, label="部署日志 deploy log"),
-    _a("deploy_cloud_log", "05_deploy", "reports/swift_deploy_{run}_cloud.log", "log", always=False,
-       label="云端部署日志 cloud deploy log"),
-    _a("edge_server_log", "05_deploy", "reports/edge_server_{run}_{variant}.log", "log", always=False,
-       label="端侧变体服务日志 edge-variant server log"),
-    _a("edge_replica_log", "05_deploy", "reports/edge_replica_{run}_{replica}.log", "log", always=False,
-       label="端侧副本日志 edge replica log"),
+    _a(
+        "deploy_cloud_log",
+        "05_deploy",
+        "reports/swift_deploy_{run}_cloud.log",
+        "log",
+        always=False,
+        label="云端部署日志 cloud deploy log",
+    ),
+    _a(
+        "edge_server_log",
+        "05_deploy",
+        "reports/edge_server_{run}_{variant}.log",
+        "log",
+        always=False,
+        label="端侧变体服务日志 edge-variant server log",
+    ),
+    _a(
+        "edge_replica_log",
+        "05_deploy",
+        "reports/edge_replica_{run}_{replica}.log",
+        "log",
+        always=False,
+        label="端侧副本日志 edge replica log",
+    ),
     _a("gateway_log", "05_deploy", "reports/edge_gateway_{run}.log", "log", label="网关日志 gateway log"),
-    _a("deploy_command", "05_deploy", "reports/swift_deploy_{run}_command.txt", "report",
-       label="部署命令 deploy commands"),
-    _a("deploy", "05_deploy", "reports/edge_gateway_smoke_{run}.json", "report", evidence=True,
-       label="网关冒烟 gateway smoke test"),
+    _a(
+        "deploy_command",
+        "05_deploy",
+        "reports/swift_deploy_{run}_command.txt",
+        "report",
+        label="部署命令 deploy commands",
+    ),
+    _a(
+        "deploy",
+        "05_deploy",
+        "reports/edge_gateway_smoke_{run}.json",
+        "report",
+        evidence=True,
+        label="网关冒烟 gateway smoke test",
+    ),
     _a("deploy_md", "05_deploy", "reports/edge_gateway_smoke_{run}.md", "report", label="网关冒烟 gateway smoke test"),
     _a("gateway_config", "05_deploy", "deploy/gateway.json", "data", label="网关配置 gateway config"),
     _a("edge_model_view", "05_deploy", "deploy/edge_model/", "folder", always=False, label="部署 deployment"),
     *_figs("05_deploy", tables="05_gateway_smoke"),
     # 06_e2e
-    _a("e2e", "06_e2e", "reports/client_web_e2e_{run}.json", "report", evidence=True,
-       label="客户端联测 client end-to-end test"),
+    _a(
+        "e2e",
+        "06_e2e",
+        "reports/client_web_e2e_{run}.json",
+        "report",
+        evidence=True,
+        label="客户端联测 client end-to-end test",
+    ),
     _a("e2e_md", "06_e2e", "reports/client_web_e2e_{run}.md", "report", label="客户端联测 client end-to-end test"),
     *_figs("06_e2e", figures="06_latency", tables="06_e2e 06_e2e_cases"),
     _a("web_screenshot", "06_e2e", "06_web_client.png", "image", base="figures", always=False, label="图 figure"),
     # 07_edge_bench
     _a("edge_merged", "07_edge_bench", "edge/merged/", "folder", label="合并后的模型 merged model"),
     _a("edge_variant", "07_edge_bench", "edge/variants/{variant}/", "folder", label="端侧变体 edge variant"),
-    _a("edge_bench", "07_edge_bench", "reports/edge_bench_{run}.json", "report", evidence=True,
-       label="端侧变体基准 edge-variant benchmark"),
-    _a("edge_bench_log", "07_edge_bench", "reports/edge_bench_{run}.log", "log",
-       label="端侧变体基准 edge-variant benchmark"),
+    _a(
+        "edge_bench",
+        "07_edge_bench",
+        "reports/edge_bench_{run}.json",
+        "report",
+        evidence=True,
+        label="端侧变体基准 edge-variant benchmark",
+    ),
+    _a(
+        "edge_bench_log",
+        "07_edge_bench",
+        "reports/edge_bench_{run}.log",
+        "log",
+        label="端侧变体基准 edge-variant benchmark",
+    ),
     *_figs("07_edge_bench", figures="07_speed_quality", tables="07_edge_variants"),
     # 08_publish
     _a("numbers_tex", "08_publish", "edge_numbers.tex", "report", base="figures", label="论文数字宏 number macros"),
     _a("numbers_json", "08_publish", "edge_numbers.json", "report", base="figures", label="论文数字宏 number macros"),
     _a("thesis_dir", "08_publish", "", "folder", base="thesis", label="论文 thesis"),
-    _a("docx_source", "08_publish", "docx_source.md", "report", base="thesis", always=False,
-       label="Word 版源稿 Word source"),
-    _a("thesis_docx", "08_publish", "build/thesis.docx", "report", base="thesis", always=False,
-       label="Word 版论文 Word thesis"),
-    _a("thesis_sync", "08_publish", "reports/thesis_sync_{run}.json", "report", evidence=True,
-       label="论文同步记录 thesis sync record"),
-    _a("thesis_sync_md", "08_publish", "reports/thesis_sync_{run}.md", "report", label="论文同步记录 thesis sync record"),
+    _a(
+        "docx_source",
+        "08_publish",
+        "docx_source.md",
+        "report",
+        base="thesis",
+        always=False,
+        label="Word 版源稿 Word source",
+    ),
+    _a(
+        "thesis_docx",
+        "08_publish",
+        "build/thesis.docx",
+        "report",
+        base="thesis",
+        always=False,
+        label="Word 版论文 Word thesis",
+    ),
+    _a(
+        "thesis_sync",
+        "08_publish",
+        "reports/thesis_sync_{run}.json",
+        "report",
+        evidence=True,
+        label="论文同步记录 thesis sync record",
+    ),
+    _a(
+        "thesis_sync_md",
+        "08_publish",
+        "reports/thesis_sync_{run}.md",
+        "report",
+        label="论文同步记录 thesis sync record",
+    ),
     # the runner, around and after the stages
     _a("manifest", RUNNER, "run_manifest.json", "report", label="运行清单 run manifest"),
     _a("stage_notebook", RUNNER, "notebooks/{stage}.ipynb", "report", label="执行后的笔记本 executed notebook"),
@@ -158,8 +278,18 @@ ARTIFACTS: dict[str, Artifact] = {a.key: a for a in _LIST}  # the registry; ever
 assert len(ARTIFACTS) == len(_LIST), "artifact keys must be unique"
 
 # The reports the key numbers (number_sources.NUMBERS) and the run report's sections read, by key.
-REPORTS = ("manifest", "data_check", "model", "preflight", "train", "eval", "calibration", "deploy", "e2e",
-           "edge_bench")
+REPORTS = (
+    "manifest",
+    "data_check",
+    "model",
+    "preflight",
+    "train",
+    "eval",
+    "calibration",
+    "deploy",
+    "e2e",
+    "edge_bench",
+)
 
 # What each stage reads: (required, optional). A required read missing stops the stage; its stage is upstream.
 _MODEL = ("model",)  # 02_prepare's report names the converted model's folder (prepare.prepared_model_dir)
@@ -173,8 +303,11 @@ READS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "06_e2e": ((*_MODEL, *_ADAPTER), ()),
     "07_edge_bench": (("test_split", *_MODEL, *_ADAPTER), ()),
     # publishing a partial run is allowed: a report whose stage has not run shows as ?? (numbers.MISSING_TEX)
-    "08_publish": (("data_check",), tuple(k for k in REPORTS if k != "data_check")
-                   + tuple(a.key for a in _LIST if a.base == "figures" and a.stage != "08_publish")),
+    "08_publish": (
+        ("data_check",),
+        tuple(k for k in REPORTS if k != "data_check")
+        + tuple(a.key for a in _LIST if a.base == "figures" and a.stage != "08_publish"),
+    ),
 }
 
 
@@ -232,8 +365,12 @@ def products(stage: str) -> list[Artifact]:
 
 def _concrete(a: Artifact) -> bool:
     """A file (not a folder, no wildcard) named by the params alone, inside the run's own folders."""
-    return (a.base in ("run", "figures") and a.kind != "folder" and "*" not in a.pattern
-            and a.placeholders <= {"run", "model"})
+    return (
+        a.base in ("run", "figures")
+        and a.kind != "folder"
+        and "*" not in a.pattern
+        and a.placeholders <= {"run", "model"}
+    )
 
 
 def product_files(stage: str, params: "Params") -> list[Path]:

@@ -1,4 +1,5 @@
 """Errors meant for the user: they say what was wrong, where, and what to do."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,10 +14,10 @@ class ParamsProblem:
     """One mistake in the params: where it came from (a file and its line, or one `--set KEY=VALUE`), the key, why."""
 
     message: str
-    file: str | None = None       # the params file, relative to the workspace root
-    line: int | None = None       # 1-based line in that file
-    key: str | None = None        # dotted key, e.g. train.max_steps
-    override: str | None = None   # the `--set` item that caused it, e.g. train.max_steps=-1
+    file: str | None = None  # the params file, relative to the workspace root
+    line: int | None = None  # 1-based line in that file
+    key: str | None = None  # dotted key, e.g. train.max_steps
+    override: str | None = None  # the `--set` item that caused it, e.g. train.max_steps=-1
 
     @property
     def where(self) -> str:
@@ -48,8 +49,9 @@ class ParamsError(EdgecloudError):
         if len(probs) == 1:
             return f"Invalid params: {probs[0]}"
         files = sorted({p.file for p in probs if p.file is not None and p.override is None})
-        origin = " and ".join([f"in {', '.join(files)}"] * bool(files)
-                              + ["from --set"] * any(p.override is not None for p in probs))
+        origin = " and ".join(
+            [f"in {', '.join(files)}"] * bool(files) + ["from --set"] * any(p.override is not None for p in probs)
+        )
         return f"Invalid params {origin}:\n" + "\n".join(f"  - {p}" for p in probs)
 
 

@@ -1,4 +1,5 @@
 """Small I/O helpers for run artifacts: JSON/JSONL written the same way everywhere."""
+
 from __future__ import annotations
 
 import hashlib
@@ -56,5 +57,11 @@ def describe(values: list[float]) -> dict[str, float]:
         return {"n": 0}
     s = sorted(values)
     p95 = s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
-    return {"n": len(s), "min": s[0], "p50": statistics.median(s), "mean": round(statistics.fmean(s), 2),
-            "p95": p95, "max": s[-1]}
+    return {
+        "n": len(s),
+        "min": s[0],
+        "p50": statistics.median(s),
+        "mean": round(statistics.fmean(s), 2),
+        "p95": p95,
+        "max": s[-1],
+    }

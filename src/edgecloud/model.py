@@ -13,6 +13,7 @@ ignore it.
 transformers and torch are imported inside the functions: an edge benchmark worker for a runtime that
 needs neither never imports them.
 """
+
 from __future__ import annotations
 
 import json
@@ -76,16 +77,24 @@ def load_config(folder: Path) -> Any:
     return AutoConfig.from_pretrained(folder)
 
 
-def load_weights(folder: Path, dtype: Any = "float32", device: str = "cpu", adapter: Path | None = None, *,
-                 merge: bool = False, gguf_file: str | None = None) -> Any:
+def load_weights(
+    folder: Path,
+    dtype: Any = "float32",
+    device: str = "cpu",
+    adapter: Path | None = None,
+    *,
+    merge: bool = False,
+    gguf_file: str | None = None,
+) -> Any:
     """The causal LM of `folder` (or of `gguf_file` inside it, de-quantized) in `dtype` on `device`, in eval
     mode; with `adapter`, the LoRA adapter (peft, as ms-swift saved it) on top, or merged into the weights
     (`merge=True`, peft's merge_and_unload: what `swift export --merge_lora true` does)."""
     from transformers import AutoModelForCausalLM
 
     quiet_transformers()
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch_dtype(dtype),
-                                                 **({"gguf_file": gguf_file} if gguf_file else {}))
+    model = AutoModelForCausalLM.from_pretrained(
+        folder, dtype=torch_dtype(dtype), **({"gguf_file": gguf_file} if gguf_file else {})
+    )
     model = model.to(device).eval()
     if adapter is not None:
         from peft import PeftModel
@@ -108,8 +117,9 @@ def empty_weights(folder: Path, dtype: Any = "float32", device: str = "cpu") -> 
         return AutoModelForCausalLM.from_config(config, dtype=torch_dtype(dtype)).eval()
 
 
-def load_model(folder: Path, dtype: str, device: str, adapter: Path | None = None,
-               template: str | None = None) -> tuple[Any, Any]:
+def load_model(
+    folder: Path, dtype: str, device: str, adapter: Path | None = None, template: str | None = None
+) -> tuple[Any, Any]:
     """(model, tokenizer) of a base model folder, with the LoRA adapter applied when given; `template`: the
     profile's ms-swift template (`load_tokenizer`)."""
     tok = load_tokenizer(folder, template=template)
@@ -127,8 +137,9 @@ def prompt_messages(row: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _apply_template(tok: Any, messages: Sequence[dict[str, str]], reply_follows: bool, **output: Any) -> Any:
-    return tok.apply_chat_template(list(messages), add_generation_prompt=reply_follows, tokenize=True,
-                                   return_dict=True, **chat_args(tok), **output)
+    return tok.apply_chat_template(
+        list(messages), add_generation_prompt=reply_follows, tokenize=True, return_dict=True, **chat_args(tok), **output
+    )
 
 
 def chat_ids(tok: Any, messages: Sequence[dict[str, str]], reply_follows: bool = True) -> list[int]:
@@ -158,8 +169,14 @@ def stop_ids(tok: Any, folder: Path) -> list[int]:
 # Greedy reply
 
 
-def greedy_reply(model: Any, tok: Any, messages: Sequence[dict[str, str]], max_new_tokens: int, device: str,
-                 suppress_first: list[int] | None = None) -> dict[str, Any]:
+def greedy_reply(
+    model: Any,
+    tok: Any,
+    messages: Sequence[dict[str, str]],
+    max_new_tokens: int,
+    device: str,
+    suppress_first: list[int] | None = None,
+) -> dict[str, Any]:
     """The model's greedy reply to `messages`: text (special tokens dropped, stripped), prompt and reply
     token counts, and the seconds `generate` took. `suppress_first`: token ids forbidden as the reply's first
     token (the served edge model's `begin_suppress_tokens` when a calibrated threshold decides, see `routing`)."""
@@ -168,13 +185,21 @@ def greedy_reply(model: Any, tok: Any, messages: Sequence[dict[str, str]], max_n
     enc = chat_inputs(tok, messages, device)
     t0 = time.perf_counter()
     with torch.inference_mode():
-        out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
-                             pad_token_id=tok.pad_token_id or tok.eos_token_id,
-                             **({"begin_suppress_tokens": suppress_first} if suppress_first else {}))
+        out = model.generate(
+            **enc,
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            pad_token_id=tok.pad_token_id or tok.eos_token_id,
+            **({"begin_suppress_tokens": suppress_first} if suppress_first else {}),
+        )
     latency = time.perf_counter() - t0
-    new = out[0, enc["input_ids"].shape[1]:]
-    return {"reply": tok.decode(new, skip_special_tokens=True).strip(), "prompt_tokens": int(enc["input_ids"].shape[1]),
-            "new_tokens": int(new.shape[0]), "latency_s": latency}
+    new = out[0, enc["input_ids"].shape[1] :]
+    return {
+        "reply": tok.decode(new, skip_special_tokens=True).strip(),
+        "prompt_tokens": int(enc["input_ids"].shape[1]),
+        "new_tokens": int(new.shape[0]),
+        "latency_s": latency,
+    }
 
 
 def padded(seqs: Sequence[Sequence[int]], pad: int, left: bool) -> tuple[Any, Any]:
@@ -192,8 +217,15 @@ def padded(seqs: Sequence[Sequence[int]], pad: int, left: bool) -> tuple[Any, An
     return input_ids, mask
 
 
-def greedy_replies(model: Any, tok: Any, conversations: Sequence[Sequence[dict[str, str]]], max_new_tokens: int,
-                   device: str, suppress_first: list[int] | None = None, batch_size: int = 8) -> list[dict[str, Any]]:
+def greedy_replies(
+    model: Any,
+    tok: Any,
+    conversations: Sequence[Sequence[dict[str, str]]],
+    max_new_tokens: int,
+    device: str,
+    suppress_first: list[int] | None = None,
+    batch_size: int = 8,
+) -> list[dict[str, Any]]:
     """`greedy_reply` for many conversations, `batch_size` at a time (prompts of similar length together,
     padded on the left, so every reply starts at the same position): the same fields, in the input order,
     where `latency_s` is the batch's `generate` time divided by the replies in it (seconds per reply at that
@@ -205,24 +237,37 @@ def greedy_replies(model: Any, tok: Any, conversations: Sequence[Sequence[dict[s
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
     eos = model.generation_config.eos_token_id
-    stops = {pad, tok.eos_token_id, tok.convert_tokens_to_ids(END_OF_TURN),
-             *(eos if isinstance(eos, list) else [eos])} - {None}
+    stops = {
+        pad,
+        tok.eos_token_id,
+        tok.convert_tokens_to_ids(END_OF_TURN),
+        *(eos if isinstance(eos, list) else [eos]),
+    } - {None}
     out: list[dict[str, Any]] = [{} for _ in ids]
     for start in range(0, len(order), batch_size):
-        batch = order[start:start + batch_size]
+        batch = order[start : start + batch_size]
         input_ids, mask = padded([ids[i] for i in batch], pad, left=True)
         width = input_ids.shape[1]
         t0 = time.perf_counter()
         with torch.inference_mode():
-            gen = model.generate(input_ids=input_ids.to(device), attention_mask=mask.to(device),
-                                 max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad,
-                                 **({"begin_suppress_tokens": suppress_first} if suppress_first else {}))
+            gen = model.generate(
+                input_ids=input_ids.to(device),
+                attention_mask=mask.to(device),
+                max_new_tokens=max_new_tokens,
+                do_sample=False,
+                pad_token_id=pad,
+                **({"begin_suppress_tokens": suppress_first} if suppress_first else {}),
+            )
         per_reply = (time.perf_counter() - t0) / len(batch)
         for row, i in enumerate(batch):
             new = gen[row, width:].tolist()
             end = next((k + 1 for k, t in enumerate(new) if t in stops), len(new))
-            out[i] = {"reply": tok.decode(new[:end], skip_special_tokens=True).strip(), "prompt_tokens": len(ids[i]),
-                      "new_tokens": end, "latency_s": per_reply}
+            out[i] = {
+                "reply": tok.decode(new[:end], skip_special_tokens=True).strip(),
+                "prompt_tokens": len(ids[i]),
+                "new_tokens": end,
+                "latency_s": per_reply,
+            }
     return out
 
 

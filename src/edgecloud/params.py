@@ -10,6 +10,7 @@ the defaults they use (`DEFAULT_SYSTEM_PROMPT`, `DEFAULT_FORWARD_REPLY`, importe
 callers) are in `edgecloud.params_sections`; the checks beyond the schema and the origin of each problem
 (file and line, or `--set` item) are in `edgecloud.params_checks`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -81,8 +82,11 @@ def load_params(path: str | Path, overrides: list[str] | tuple[str, ...] = (), c
     if not fpath.is_file():
         raise ParamsError(f"Params file not found: {source} (profiles live in params/, e.g. params/smoke.yaml)")
     text = fpath.read_text(encoding="utf-8")
-    empty = ParamsProblem("the file is empty (or only comments): a profile names its run and sets what differs from "
-                          "the defaults; start from a copy of params/smoke.yaml", file=source)
+    empty = ParamsProblem(
+        "the file is empty (or only comments): a profile names its run and sets what differs from "
+        "the defaults; start from a copy of params/smoke.yaml",
+        file=source,
+    )
     if not text.strip():
         raise ParamsError(empty)
     try:
@@ -90,17 +94,31 @@ def load_params(path: str | Path, overrides: list[str] | tuple[str, ...] = (), c
         lines, twice = _walk_keys(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ParamsError(ParamsProblem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source,
-                                        line=mark.line + 1 if mark else None)) from None
+        raise ParamsError(
+            ParamsProblem(
+                f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source, line=mark.line + 1 if mark else None
+            )
+        ) from None
     if doc is None:
         raise ParamsError(empty)
     if not isinstance(doc, dict):
-        raise ParamsError(ParamsProblem("the top level must be a mapping of keys (run_name, data, model, train, ...)",
-                                        file=source, line=1))
+        raise ParamsError(
+            ParamsProblem(
+                "the top level must be a mapping of keys (run_name, data, model, train, ...)", file=source, line=1
+            )
+        )
     if twice:
-        raise ParamsError(*[ParamsProblem(f"given twice (first on line {first}): YAML would silently keep the last "
-                                          "value; keep one", file=source, line=line, key=".".join(key))
-                            for key, line, first in twice])
+        raise ParamsError(
+            *[
+                ParamsProblem(
+                    f"given twice (first on line {first}): YAML would silently keep the last value; keep one",
+                    file=source,
+                    line=line,
+                    key=".".join(key),
+                )
+                for key, line, first in twice
+            ]
+        )
     overridden: dict[tuple[str, ...], str] = {}
     for item in overrides:
         keypath, value = parse_override(item)
@@ -114,8 +132,12 @@ def load_params(path: str | Path, overrides: list[str] | tuple[str, ...] = (), c
     if check_data:
         _check_against_data(params, origin)
     if "run_name" not in doc:
-        raise ParamsError(ParamsProblem(
-            "missing: a profile names its run explicitly (its outputs go to outputs/<run_name>/), so a cut-off or "
-            "hand-made file never writes into another run; add e.g. `run_name: my-run` (or --set run_name=...)",
-            file=source, key="run_name"))
+        raise ParamsError(
+            ParamsProblem(
+                "missing: a profile names its run explicitly (its outputs go to outputs/<run_name>/), so a cut-off or "
+                "hand-made file never writes into another run; add e.g. `run_name: my-run` (or --set run_name=...)",
+                file=source,
+                key="run_name",
+            )
+        )
     return params

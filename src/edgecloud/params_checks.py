@@ -6,6 +6,7 @@ touched the key, else the file and the line) and the check of the split against 
 files hold (`_check_against_data`, counting with the converter's own reader). Helpers of params.py:
 the underscored names are not used elsewhere.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,16 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     except yaml.YAMLError as exc:
         raise ParamsError(ParamsProblem(f"the value is not valid YAML ({exc})", override=item)) from None
     if twice:
-        raise ParamsError(*[ParamsProblem("given twice in the value: YAML would silently keep the last one",
-                                          override=item, key=".".join([key, *p])) for p, _, _ in twice])
+        raise ParamsError(
+            *[
+                ParamsProblem(
+                    "given twice in the value: YAML would silently keep the last one",
+                    override=item,
+                    key=".".join([key, *p]),
+                )
+                for p, _, _ in twice
+            ]
+        )
     return key.split("."), value
 
 
@@ -74,8 +83,11 @@ def _apply_override(doc: dict[str, Any], path: list[str], value: Any, item: str)
     for part in path[:-1]:
         nxt = node.setdefault(part, {})
         if not isinstance(nxt, dict):
-            raise ParamsError(ParamsProblem(f"{part!r} is not a section, it cannot hold {path[-1]!r}",
-                                            override=item, key=".".join(path)))
+            raise ParamsError(
+                ParamsProblem(
+                    f"{part!r} is not a section, it cannot hold {path[-1]!r}", override=item, key=".".join(path)
+                )
+            )
         node = nxt
     node[path[-1]] = value
 
@@ -89,8 +101,11 @@ class _Origin:
 
     def problem(self, loc: tuple[str, ...], message: str) -> ParamsProblem:
         key = ".".join(loc) or "(top level)"
-        from_set = [item for path, item in self.overridden.items()
-                    if loc and (path[: len(loc)] == loc or loc[: len(path)] == path)]
+        from_set = [
+            item
+            for path, item in self.overridden.items()
+            if loc and (path[: len(loc)] == loc or loc[: len(path)] == path)
+        ]
         if from_set:
             return ParamsProblem(message, file=self.source, key=key, override=from_set[-1])
         line = next((self.lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in self.lines), None)
@@ -150,7 +165,10 @@ def _check_against_data(p: Params, origin: _Origin) -> None:
         notes.append(note + (f" ({unreadable} unreadable, the first: {first})" if unreadable else ""))
     need = p.data.split.fixed_total() + (1 if p.data.split.train == "rest" else 0)
     if need > total:
-        raise ParamsError(origin.problem(
-            ("data", "split"),
-            f"the split needs {need} records ({p.data.split.model_dump()}) but data.raw_files hold only {total} "
-            f"readable records [{'; '.join(notes)}]; lower the sizes, fix the files or add data"))
+        raise ParamsError(
+            origin.problem(
+                ("data", "split"),
+                f"the split needs {need} records ({p.data.split.model_dump()}) but data.raw_files hold only {total} "
+                f"readable records [{'; '.join(notes)}]; lower the sizes, fix the files or add data",
+            )
+        )

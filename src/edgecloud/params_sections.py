@@ -5,6 +5,7 @@ edge_bench, each with its checks of one section (a step count that no evaluation
 collide, a reply the gateway could not detect as a forward, ...). `Params` (edgecloud.params) holds one of
 each; `DEFAULT_SYSTEM_PROMPT` and `DEFAULT_FORWARD_REPLY` are imported from there by most callers.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -100,9 +101,12 @@ class TrainParams(_Strict):
     lora_dropout: float = Field(0.05, ge=0, lt=1)
     target_modules: list[str] = Field(default_factory=lambda: ["all-linear"], min_length=1)
     lora_top_layers: float = Field(
-        1.0, gt=0, le=1,
+        1.0,
+        gt=0,
+        le=1,
         description="share of the transformer layers, counted from the output, that get LoRA (1 = every layer); "
-        "below the lowest LoRA layer nothing needs a gradient, so the backward pass stops there")
+        "below the lowest LoRA layer nothing needs a gradient, so the backward pass stops there",
+    )
     group_by_length: bool = Field(False, description="batches of records of similar length (less padding per step)")
     learning_rate: float = Field(1e-4, gt=0)
     warmup_ratio: float = Field(0.05, ge=0, lt=1)
@@ -116,7 +120,9 @@ class TrainParams(_Strict):
     eval_on_start: bool = True
     save_total_limit: int | None = Field(None, ge=1)
     torch_dtype: Literal["float32", "bfloat16", "float16", "auto"] = Field(
-        "auto", description="auto: bfloat16 where the device computes it natively (AVX512-BF16/AMX CPU, CUDA), else float32")
+        "auto",
+        description="auto: bfloat16 where the device computes it natively (AVX512-BF16/AMX CPU, CUDA), else float32",
+    )
     gradient_checkpointing: bool = False
     padding_free: bool = False
     packing: bool = False
@@ -124,9 +130,12 @@ class TrainParams(_Strict):
     nproc_per_node: int = Field(1, ge=1, description="GPUs per node; >1 runs through ms-swift's torchrun launcher")
     deepspeed: str | None = Field(None, description="ms-swift --deepspeed value, e.g. zero2 or zero3 (GPU only)")
     decision_loss_weight: float = Field(
-        1.0, ge=1.0, le=100.0,
+        1.0,
+        ge=1.0,
+        le=100.0,
         description="loss weight of each reply's first decision_chars characters (the routing decision), through "
-        "ms-swift's loss_scale plugin edgecloud/train/swift_loss_scale.py; 1 = plain cross-entropy")
+        "ms-swift's loss_scale plugin edgecloud/train/swift_loss_scale.py; 1 = plain cross-entropy",
+    )
     decision_chars: int = Field(4, ge=1, le=64, description="characters of each reply weighted by decision_loss_weight")
     extra_args: dict[str, str] = Field(default_factory=dict, description="any other `swift sft` argument")
     min_free_disk_gb: float = Field(1.0, ge=0, description="preflight and run monitor: free space to keep")
@@ -134,9 +143,13 @@ class TrainParams(_Strict):
     @model_validator(mode="after")
     def _steps_consistent(self) -> "TrainParams":
         if self.eval_steps > self.max_steps:
-            raise ValueError(f"eval_steps={self.eval_steps} is larger than max_steps={self.max_steps}: no evaluation would run")
+            raise ValueError(
+                f"eval_steps={self.eval_steps} is larger than max_steps={self.max_steps}: no evaluation would run"
+            )
         if self.save_steps > self.max_steps:
-            raise ValueError(f"save_steps={self.save_steps} is larger than max_steps={self.max_steps}: no checkpoint would be saved")
+            raise ValueError(
+                f"save_steps={self.save_steps} is larger than max_steps={self.max_steps}: no checkpoint would be saved"
+            )
         return self
 
 
@@ -145,24 +158,34 @@ class EvalParams(_Strict):
 
     max_new_tokens: int = Field(64, ge=1, le=2048)
     batch_size: int = Field(
-        8, ge=1, le=256, description="requests generated and scored together (04_eval and the routing calibration); "
-        "the seconds per reply it reports are then the batch's time shared by its replies")
+        8,
+        ge=1,
+        le=256,
+        description="requests generated and scored together (04_eval and the routing calibration); "
+        "the seconds per reply it reports are then the batch's time shared by its replies",
+    )
     torch_dtype: Literal["float32", "bfloat16", "float16", "auto"] = "float32"
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     heldout_file: str | None = Field(
         "data/heldout/routing_heldout_v1.jsonl",
-        description="held-out routing set (phrasings the training generator never makes); null: none")
+        description="held-out routing set (phrasings the training generator never makes); null: none",
+    )
     heldout_max: int | None = Field(None, ge=1, description="score only the first N held-out records (smoke runs)")
     # --- generation through a running OpenAI-compatible server instead of in-process (edgecloud.eval.eval_server) ---
     server_url: str | None = Field(
-        None, pattern=r"^https?://\S+$", description="OpenAI base URL (ending in /v1) of a running server with the "
-        "fine-tuned model (swift deploy, e.g. with infer_backend vllm on a GPU box); null: in-process transformers")
+        None,
+        pattern=r"^https?://\S+$",
+        description="OpenAI base URL (ending in /v1) of a running server with the "
+        "fine-tuned model (swift deploy, e.g. with infer_backend vllm on a GPU box); null: in-process transformers",
+    )
     server_model: str | None = Field(None, description="the fine-tuned model's served name on server_url")
-    server_base_url: str | None = Field(None, pattern=r"^https?://\S+$",
-                                        description="where the base model is served; null: server_url")
+    server_base_url: str | None = Field(
+        None, pattern=r"^https?://\S+$", description="where the base model is served; null: server_url"
+    )
     server_base_model: str | None = Field(None, description="the base model's served name (no adapter)")
-    server_api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-                                           description="NAME of the env var holding the servers' bearer key")
+    server_api_key_env: str | None = Field(
+        None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="NAME of the env var holding the servers' bearer key"
+    )
     server_timeout_s: float = Field(300, gt=0, description="one request to the server")
     server_concurrency: int = Field(8, ge=1, le=512, description="requests in flight at once")
 
@@ -173,7 +196,8 @@ class EvalParams(_Strict):
                 "eval.server_url is set: set eval.server_model (the fine-tuned model's served name) and "
                 "eval.server_base_model (the base model's) too; for the stack of 05_deploy, server_url "
                 "http://127.0.0.1:<deploy.edge_port>/v1 with server_model <model.name>, and server_base_url "
-                "http://127.0.0.1:<deploy.cloud_port>/v1 with server_base_model <model.name>-cloud-standin")
+                "http://127.0.0.1:<deploy.cloud_port>/v1 with server_base_model <model.name>-cloud-standin"
+            )
         return self
 
 
@@ -183,8 +207,11 @@ class CloudParams(_Strict):
     mode: Literal["local_standin", "remote", "none"] = "local_standin"
     base_url: str | None = Field(None, description="remote: OpenAI base URL including /v1")
     model: str | None = None
-    api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-                                    description="NAME of the environment variable holding the key (never the key)")
+    api_key_env: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="NAME of the environment variable holding the key (never the key)",
+    )
     label: str = "本地云端替身 local stand-in for the cloud LLM (base model, no adapter)"
 
     @model_validator(mode="after")
@@ -208,22 +235,35 @@ class DeployParams(_Strict):
     edge_port: int = Field(8201, ge=1024, le=65535)
     cloud_port: int = Field(8202, ge=1024, le=65535)
     infer_backend: Literal["transformers", "vllm", "sglang", "lmdeploy"] = Field(
-        "transformers", description="ms-swift's inference backend, passed to `swift deploy --infer_backend` as given; "
-        "vllm, sglang and lmdeploy need their own package and a GPU machine (only transformers was run here)")
+        "transformers",
+        description="ms-swift's inference backend, passed to `swift deploy --infer_backend` as given; "
+        "vllm, sglang and lmdeploy need their own package and a GPU machine (only transformers was run here)",
+    )
     startup_timeout_s: float = Field(240, gt=0)
     edge_timeout_s: float = Field(60, gt=0)
     cloud_timeout_s: float = Field(120, gt=0)
     max_new_tokens: int = Field(64, ge=1)
-    api_keys_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-                                     description="NAME of the env var with comma-separated client bearer keys")
+    api_keys_env: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="NAME of the env var with comma-separated client bearer keys",
+    )
     cloud: CloudParams = Field(default_factory=CloudParams)
     # --- edge tier from an exported edge variant (07_edge_bench) instead of `swift deploy` ----------
-    edge_variant: EdgeVariantName | None = Field(None, description="serve this 07_edge_bench variant as the edge tier "
-                                                 "(python -m edgecloud.edge.server); null = swift deploy")
+    edge_variant: EdgeVariantName | None = Field(
+        None,
+        description="serve this 07_edge_bench variant as the edge tier "
+        "(python -m edgecloud.edge.server); null = swift deploy",
+    )
     edge_threads: int = Field(2, ge=1, description="CPU threads of the edge variant server")
-    edge_replicas: int = Field(1, ge=1, le=8, description="edge servers the stack starts (replicas: each its own "
-                               "swift deploy, or variant server, the first on edge_port, the others on free loopback "
-                               "ports); the gateway spreads requests over them (least outstanding requests)")
+    edge_replicas: int = Field(
+        1,
+        ge=1,
+        le=8,
+        description="edge servers the stack starts (replicas: each its own "
+        "swift deploy, or variant server, the first on edge_port, the others on free loopback "
+        "ports); the gateway spreads requests over them (least outstanding requests)",
+    )
 
     @model_validator(mode="after")
     def _distinct_ports(self) -> "DeployParams":
@@ -240,25 +280,33 @@ class DeployParams(_Strict):
 class EdgeBenchParams(_Strict):
     """07_edge_bench: export the merged fine-tuned model to edge variants and measure them in one run."""
 
-    variants: list[EdgeVariantName] = Field(default_factory=lambda: list(EDGE_VARIANTS), min_length=1,
-                                            description="torch-fp32 (the baseline) is always measured too; "
-                                                        "`full` = every variant of the catalogue")
+    variants: list[EdgeVariantName] = Field(
+        default_factory=lambda: list(EDGE_VARIANTS),
+        min_length=1,
+        description="torch-fp32 (the baseline) is always measured too; `full` = every variant of the catalogue",
+    )
     threads: int = Field(2, ge=1, description="CPU threads every runtime may use")
     repeats: int = Field(3, ge=1, description="speed passes per variant (interleaved); medians and spread")
     speed_prompts: int = Field(4, ge=1, description="test prompts of spread lengths for TTFT and decode speed")
     decode_tokens: int = Field(64, ge=2, description="tokens generated per speed prompt (EOS ignored)")
     batch_size: int = Field(4, ge=1, description="the small batch of the throughput measurement")
     max_new_tokens: int = Field(64, ge=1, description="quality pass on the whole test split, greedy")
-    within_points: float = Field(1.0, ge=0, description="recommendation: routing accuracy within this many points of fp32")
+    within_points: float = Field(
+        1.0, ge=0, description="recommendation: routing accuracy within this many points of fp32"
+    )
     worker_timeout_s: float = Field(1800, gt=0, description="one variant's measurement process")
     torch_int8_skip: list[str] = Field(default_factory=list, description="Linear modules left in fp32, e.g. [lm_head]")
     ort_int8_per_channel: bool = True
     ort_int8_skip: list[str] = Field(default_factory=list, description="MatMul nodes (name substrings) left in fp32")
     ort_int8_reduce_range: bool | Literal["auto"] = Field(
-        "auto", description="7-bit weights; auto: on where the CPU lacks VNNI (8-bit sums saturate there)")
-    genai_int4_accuracy_level: int = Field(4, ge=0, le=4, description="builder accuracy_level of int4 (4: int8 activations)")
+        "auto", description="7-bit weights; auto: on where the CPU lacks VNNI (8-bit sums saturate there)"
+    )
+    genai_int4_accuracy_level: int = Field(
+        4, ge=0, le=4, description="builder accuracy_level of int4 (4: int8 activations)"
+    )
     genai_int8_accuracy_level: int | Literal["auto"] = Field(
-        "auto", description="builder accuracy_level of int8; auto: 4 (int8 activations) with VNNI, else 1 (fp32)")
+        "auto", description="builder accuracy_level of int8; auto: 4 (int8 activations) with VNNI, else 1 (fp32)"
+    )
     bar_speedup: float = Field(6.0, gt=0, description="issue 6 bar: decode tokens/s vs torch-fp32")
     bar_size_ratio: float = Field(3.5, gt=0, description="issue 6 bar: torch-fp32 size / variant size")
     bar_agreement: float = Field(0.9, ge=0, le=1, description="issue 6 bar: teacher-forced agreement with fp32")
@@ -273,12 +321,15 @@ class E2EParams(_Strict):
     """06_e2e: fixed client cases through the backend API, and a real headless browser."""
 
     cases_file: str = "data/e2e/cases.jsonl"
-    multiturn_file: str | None = Field("data/e2e/cases_multiturn.jsonl",
-                                       description="cases with earlier turns (routing of the last turn); null: none")
+    multiturn_file: str | None = Field(
+        "data/e2e/cases_multiturn.jsonl", description="cases with earlier turns (routing of the last turn); null: none"
+    )
     browser: bool = True
     chromium_path: str = "/usr/bin/chromium"
-    browser_cases: list[str] = Field(default_factory=list, description="case ids sent from the browser; "
-                                     "empty = the first edge and the first complex case")
+    browser_cases: list[str] = Field(
+        default_factory=list,
+        description="case ids sent from the browser; empty = the first edge and the first complex case",
+    )
 
 
 class PublishRule(_Strict):
@@ -296,32 +347,51 @@ class PublishRule(_Strict):
 
 
 def _default_publish_map() -> list[PublishRule]:
-    return [PublishRule(pattern="edge_numbers.*", to="generated"),
-            PublishRule(pattern="0[1-4]_*", to="generated/chapter2"),
-            PublishRule(pattern="07_*", to="generated/chapter2"),  # the edge model's speed: its own chapter
-            PublishRule(pattern="compare_*", to="generated/chapter2"),  # `python -m edgecloud compare`: runs side by side
-            PublishRule(pattern="0[5-9]_*", to="generated/chapter5")]
+    return [
+        PublishRule(pattern="edge_numbers.*", to="generated"),
+        PublishRule(pattern="0[1-4]_*", to="generated/chapter2"),
+        PublishRule(pattern="07_*", to="generated/chapter2"),  # the edge model's speed: its own chapter
+        PublishRule(pattern="compare_*", to="generated/chapter2"),  # `python -m edgecloud compare`: runs side by side
+        PublishRule(pattern="0[5-9]_*", to="generated/chapter5"),
+    ]
 
 
 class PublishParams(_Strict):
     """Thesis publishing: which generated figure/table/number file goes to which thesis folder."""
 
-    thesis_dir: str = Field("thesis", description="the thesis folder (relative to the workspace root or absolute); "
-                            "`python -m edgecloud publish --thesis-dir` overrides it")
-    map: list[PublishRule] = Field(default_factory=_default_publish_map, min_length=1,
-                                   description="the first rule whose pattern matches a file decides its folder")
-    skeleton: str | None = Field(None, description="when thesis_dir does not exist yet, it starts as a copy of this "
-                                 "thesis folder (e.g. the sample thesis/), so a profile can publish into its own copy")
+    thesis_dir: str = Field(
+        "thesis",
+        description="the thesis folder (relative to the workspace root or absolute); "
+        "`python -m edgecloud publish --thesis-dir` overrides it",
+    )
+    map: list[PublishRule] = Field(
+        default_factory=_default_publish_map,
+        min_length=1,
+        description="the first rule whose pattern matches a file decides its folder",
+    )
+    skeleton: str | None = Field(
+        None,
+        description="when thesis_dir does not exist yet, it starts as a copy of this "
+        "thesis folder (e.g. the sample thesis/), so a profile can publish into its own copy",
+    )
     compile: bool = Field(True, description="compile the thesis with latexmk after publishing (when main_tex exists)")
     main_tex: str = Field("main.tex", description="the thesis' root LaTeX file, relative to thesis_dir")
-    docx: bool = Field(True, description="the Word version: write docx_source.md (the Markdown chapters with tables, "
-                       "PNG figures and numbers) and, when compiling, build build/thesis.docx with pandoc")
-    docx_chapters: list[str] = Field(default_factory=lambda: ["chapter_*.md"], min_length=1,
-                                     description="the Markdown chapters of the Word version: globs relative to "
-                                     "thesis_dir, in this order")
-    reference_docx: str | None = Field(None, description="a .docx whose styles the Word version takes (pandoc "
-                                       "--reference-doc), relative to the workspace root or absolute; null: "
-                                       "pandoc's default styles")
+    docx: bool = Field(
+        True,
+        description="the Word version: write docx_source.md (the Markdown chapters with tables, "
+        "PNG figures and numbers) and, when compiling, build build/thesis.docx with pandoc",
+    )
+    docx_chapters: list[str] = Field(
+        default_factory=lambda: ["chapter_*.md"],
+        min_length=1,
+        description="the Markdown chapters of the Word version: globs relative to thesis_dir, in this order",
+    )
+    reference_docx: str | None = Field(
+        None,
+        description="a .docx whose styles the Word version takes (pandoc "
+        "--reference-doc), relative to the workspace root or absolute; null: "
+        "pandoc's default styles",
+    )
 
     @field_validator("docx_chapters")
     @classmethod
@@ -340,6 +410,8 @@ class PublishParams(_Strict):
         if path.suffix.lower() != ".docx":
             raise ValueError(f"{v!r} is not a .docx file (pandoc takes the styles of a Word document)")
         if not path.is_file():
-            raise ValueError(f"file not found: {rel(path)} (make one with `pandoc -o reference.docx "
-                             "--print-default-data-file reference.docx` and change its styles in Word, or set null)")
+            raise ValueError(
+                f"file not found: {rel(path)} (make one with `pandoc -o reference.docx "
+                "--print-default-data-file reference.docx` and change its styles in Word, or set null)"
+            )
         return v

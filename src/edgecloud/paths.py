@@ -11,6 +11,7 @@ so every process (notebook kernels run in notebooks/) sees the same folder. The 
 both at a temporary folder (tests/conftest.py). Reports keep naming such files `outputs/...` and
 `figures/...`, and `resolve` maps those names to wherever the folders are.
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Servers and trainers run in their own session (process group) so they can be stopped as a tree,
 and on Linux they get SIGTERM when the process that started them dies, even by SIGKILL.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ The run manifest, the edge benchmark report and the benchmark scripts all record
 be traced to the CPU (and its instruction sets: VNNI decides the int8 settings of 07) and the versions
 that produced it.
 """
+
 from __future__ import annotations
 
 import importlib.metadata as md
@@ -26,9 +27,13 @@ def machine() -> dict[str, Any]:
     """CPU model, logical CPUs, platform, Python version and the instruction sets that matter here."""
     model = _cpuinfo_line("model name")
     flags = f" {(_cpuinfo_line('flags') or '').partition(':')[2]} "
-    return {"cpu_model": model.split(":", 1)[1].strip() if model else platform.processor() or platform.machine(),
-            "logical_cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-            "isa": [f for f in ISA_FLAGS if f" {f} " in flags]}
+    return {
+        "cpu_model": model.split(":", 1)[1].strip() if model else platform.processor() or platform.machine(),
+        "logical_cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "isa": [f for f in ISA_FLAGS if f" {f} " in flags],
+    }
 
 
 def versions(packages: Iterable[str]) -> dict[str, str | None]:

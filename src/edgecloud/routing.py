@@ -6,6 +6,7 @@ Evaluation and the gateway must agree on what counts as a forward, so both call 
 Near-misses must not count: a device reply about cloud storage ("照片已上传到云端"), the weather
 ("多云"), forwarding an e-mail to a person, or a negated forward ("不需要转发云端").
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,9 @@ _EN = re.compile(
     + r"(?:on\s+)?to\s+(?:the\s+)?cloud\b",
     re.IGNORECASE,
 )
-_NEG_EN = re.compile(r"\b(?:no need to|don't|do not|won't|will not|not|never|cannot|can't|without)\s+(?:\w+\s+){0,2}$",
-                     re.IGNORECASE)
+_NEG_EN = re.compile(
+    r"\b(?:no need to|don't|do not|won't|will not|not|never|cannot|can't|without)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 
 
 def forward_match(reply: str | None) -> str | None:
@@ -41,7 +43,7 @@ def forward_match(reply: str | None) -> str | None:
     text = " ".join(reply.split())
     for pattern, negation in ((_ZH, _NEG_ZH), (_EN, _NEG_EN)):
         for m in pattern.finditer(text):
-            before = text[max(0, m.start() - 16): m.start()]
+            before = text[max(0, m.start() - 16) : m.start()]
             if negation.search(before):
                 continue
             return m.group(0)
@@ -76,7 +78,8 @@ def is_forward(reply: str | None) -> bool:
 TOP_LOGPROBS = 5
 SCORE_DEFINITION = (
     "log-odds of the forward token at the reply's first position, log P - log(1 - P); "
-    f"a token outside the top {TOP_LOGPROBS} takes the smallest listed log-probability")
+    f"a token outside the top {TOP_LOGPROBS} takes the smallest listed log-probability"
+)
 SUPPRESS_KEY = "begin_suppress_tokens"
 _MIN_REST = 1e-9  # 1 - P when P rounds to 1: keeps the score finite (about 20.7)
 

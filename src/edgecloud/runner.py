@@ -9,6 +9,7 @@ partial reruns, and a history of the invocations. One freshness rule guards the 
 does not start when an upstream stage's latest record is missing, failed or interrupted, or was made
 with other values of the params its products depend on (`stages.stage_inputs`).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -39,8 +40,9 @@ VERSIONED = ("torch", "transformers", "peft", "ms-swift", "papermill", "nbval", 
 def git_state() -> dict[str, Any]:
     def git(*args: str) -> str | None:
         try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True,
-                                  timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None
 
@@ -62,7 +64,7 @@ def select_stages(only: list[str] | None = None, from_stage: str | None = None) 
         get_stage(from_stage)
         if from_stage not in names:
             raise EdgecloudError(f"stage {from_stage} has no notebook yet (notebooks/{from_stage}.ipynb)")
-        return stages[names.index(from_stage):]
+        return stages[names.index(from_stage) :]
     return stages
 
 
@@ -98,8 +100,12 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def finish(params: Params, out: TextIO = sys.stdout, manifest: dict[str, Any] | None = None,
-           save: Callable[[], None] | None = None) -> dict[str, Any]:
+def finish(
+    params: Params,
+    out: TextIO = sys.stdout,
+    manifest: dict[str, Any] | None = None,
+    save: Callable[[], None] | None = None,
+) -> dict[str, Any]:
     """After the stages, pass or fail: the tracked run (`tracking`: never fails the run; its outcome goes into
     the manifest first, so the run report can list a failure as a risk), the run report (it lists the risks, a
     failed stage among them) and its HTML with every executed notebook, then both into the tracked run."""
@@ -168,15 +174,22 @@ def load_manifest(path: Path) -> dict[str, Any]:
     stages: dict[str, Any] = {}
     for name, rec in (m.get("stages") or {}).items():
         if isinstance(rec, dict):
-            stages[name] = {**rec, "params_sha256": rec.get("params_sha256", sha),
-                            "params_file": rec.get("params_file", m.get("params_file")),
-                            "overrides": rec.get("overrides", m.get("overrides") or [])}
+            stages[name] = {
+                **rec,
+                "params_sha256": rec.get("params_sha256", sha),
+                "params_file": rec.get("params_file", m.get("params_file")),
+                "overrides": rec.get("overrides", m.get("overrides") or []),
+            }
     old = _history_entry(m)
     old["results"] = {name: rec.get("status") for name, rec in stages.items()}
-    return {**m, **_new_manifest(), "stages": stages,
-            "params_by_sha256": {sha: params} if sha and isinstance(params, dict) else {},
-            "history": [old] if m.get("started_utc") else [],
-            "migrated": {"from_format": m.get("format", 1), "utc": _now()}}
+    return {
+        **m,
+        **_new_manifest(),
+        "stages": stages,
+        "params_by_sha256": {sha: params} if sha and isinstance(params, dict) else {},
+        "history": [old] if m.get("started_utc") else [],
+        "migrated": {"from_format": m.get("format", 1), "utc": _now()},
+    }
 
 
 def _recorded_inputs(name: str, rec: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any] | None:
@@ -228,13 +241,17 @@ def upstream_problems(name: str, params: Params, manifest: dict[str, Any]) -> li
 def _changed_keys(then: Any, now: Any, prefix: str = "") -> list[str]:
     """Dotted keys whose values differ between two params (sub)trees."""
     if isinstance(then, dict) and isinstance(now, dict):
-        return [k for key in sorted(set(then) | set(now))
-                for k in _changed_keys(then.get(key), now.get(key), f"{prefix}.{key}" if prefix else key)]
+        return [
+            k
+            for key in sorted(set(then) | set(now))
+            for k in _changed_keys(then.get(key), now.get(key), f"{prefix}.{key}" if prefix else key)
+        ]
     return [] if then == now else [prefix]
 
 
-def check_upstream(selected: list[str], params: Params, manifest: dict[str, Any], params_file: str,
-                   overrides: list[str]) -> None:
+def check_upstream(
+    selected: list[str], params: Params, manifest: dict[str, Any], params_file: str, overrides: list[str]
+) -> None:
     """Refuse (UpstreamStale) before anything runs when a selected stage would read stale products of an
     upstream stage that is not selected; the message names the stages and the command that reruns them."""
     chosen = set(selected)
@@ -252,18 +269,28 @@ def check_upstream(selected: list[str], params: Params, manifest: dict[str, Any]
                 rerun.add(up)
                 todo.append(up)
     order = [s.name for s in STAGES]
-    lines = [f"  - {', '.join(needers)} read{'s' * (len(needers) == 1)} what {up} writes, but {why}"
-             for up, (why, needers) in sorted(problems.items(), key=lambda kv: order.index(kv[0]))]
+    lines = [
+        f"  - {', '.join(needers)} read{'s' * (len(needers) == 1)} what {up} writes, but {why}"
+        for up, (why, needers) in sorted(problems.items(), key=lambda kv: order.index(kv[0]))
+    ]
     first = [n for n in order if n in rerun]
     raise UpstreamStale(
-        f"run {params.run_name!r}: not starting on stale products of {', '.join(first)}:\n" + "\n".join(lines)
+        f"run {params.run_name!r}: not starting on stale products of {', '.join(first)}:\n"
+        + "\n".join(lines)
         + f"\nRerun {'it' if len(first) == 1 else 'them'} first (with the stages you asked for): "
-        + run_command(params_file, overrides, [n for n in order if n in rerun | chosen]))
+        + run_command(params_file, overrides, [n for n in order if n in rerun | chosen])
+    )
 
 
-def run(params_file: str, overrides: list[str] | None = None, only: list[str] | None = None,
-        from_stage: str | None = None, timeout_s: int = 4 * 3600, out: TextIO = sys.stdout,
-        echo_output: bool = True) -> int:
+def run(
+    params_file: str,
+    overrides: list[str] | None = None,
+    only: list[str] | None = None,
+    from_stage: str | None = None,
+    timeout_s: int = 4 * 3600,
+    out: TextIO = sys.stdout,
+    echo_output: bool = True,
+) -> int:
     """Run the selected stages in order; return 0 on success, 1 when a stage failed, 130 when interrupted."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -278,14 +305,24 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
     dirs.ensure()
 
     sha = params.sha256()
-    manifest.update({
-        "format": MANIFEST_FORMAT,
-        "run_name": params.run_name, "params_file": params_rel, "overrides": overrides,
-        "params": params.to_dict(), "params_sha256": sha, "git": git_state(),
-        "versions": versions(VERSIONED), "machine": machine(), "kernel": kernel_name(),
-        "invocation": {"only": only, "from": from_stage, "stages": [s.name for s in stages]},
-        "started_utc": _now(), "ended_utc": None, "status": "running",
-    })
+    manifest.update(
+        {
+            "format": MANIFEST_FORMAT,
+            "run_name": params.run_name,
+            "params_file": params_rel,
+            "overrides": overrides,
+            "params": params.to_dict(),
+            "params_sha256": sha,
+            "git": git_state(),
+            "versions": versions(VERSIONED),
+            "machine": machine(),
+            "kernel": kernel_name(),
+            "invocation": {"only": only, "from": from_stage, "stages": [s.name for s in stages]},
+            "started_utc": _now(),
+            "ended_utc": None,
+            "status": "running",
+        }
+    )
     manifest.pop("report", None)
     kept = {r.get("params_sha256") for r in manifest["stages"].values() if isinstance(r, dict)} | {sha}
     manifest["params_by_sha256"] = {h: v for h, v in manifest["params_by_sha256"].items() if h in kept}
@@ -298,7 +335,9 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
         write_json(dirs.manifest, manifest)
 
     save()
-    print(f"Run {params.run_name!r} with {params_rel} ({len(stages)} stage(s)) -> {rel(dirs.root)}", file=out, flush=True)
+    print(
+        f"Run {params.run_name!r} with {params_rel} ({len(stages)} stage(s)) -> {rel(dirs.root)}", file=out, flush=True
+    )
     status = "ok"
     rec: dict[str, Any] | None = None
     current = ""
@@ -308,9 +347,17 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
             out_nb = artifacts.path("stage_notebook", params, stage=st.name)
             log = artifacts.path("stage_log", params, stage=st.name)
             print(f"[{i}/{len(stages)}] {st.name}: {st.title} ...", file=out, flush=True)
-            rec = {"status": "running", "start_utc": _now(), "end_utc": None, "notebook": rel(out_nb), "log": rel(log),
-                   "params_sha256": sha, "inputs_sha256": inputs_sha256(st.name, params),
-                   "params_file": params_rel, "overrides": overrides}
+            rec = {
+                "status": "running",
+                "start_utc": _now(),
+                "end_utc": None,
+                "notebook": rel(out_nb),
+                "log": rel(log),
+                "params_sha256": sha,
+                "inputs_sha256": inputs_sha256(st.name, params),
+                "params_file": params_rel,
+                "overrides": overrides,
+            }
             manifest["stages"][st.name] = rec
             current = st.name
             entry["results"][st.name] = "running"
@@ -320,10 +367,18 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
                 with log.open("w", encoding="utf-8") as fh:
                     tee = _Tee(fh, out if echo_output else None)
                     pm.execute_notebook(
-                        str(st.notebook), str(out_nb), kernel_name=manifest["kernel"],
+                        str(st.notebook),
+                        str(out_nb),
+                        kernel_name=manifest["kernel"],
                         parameters={"params_file": params_rel, "overrides": overrides},
-                        cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, stdout_file=tee, stderr_file=tee,
-                        execution_timeout=timeout_s, report_mode=False)
+                        cwd=str(NOTEBOOKS_DIR),
+                        progress_bar=False,
+                        log_output=False,
+                        stdout_file=tee,
+                        stderr_file=tee,
+                        execution_timeout=timeout_s,
+                        report_mode=False,
+                    )
                 rec["status"] = "ok"
             except PapermillExecutionError as exc:
                 rec.update(status="failed", error={"cell": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue})
@@ -338,9 +393,13 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
             if rec["status"] != "ok":
                 err = rec["error"]
                 where = f"cell {err['cell']}" if err["cell"] else "execution"
-                print(f"[{i}/{len(stages)}] {st.name}: FAILED after {rec['duration_s']} s in {where}\n"
-                      f"    {err['ename']}: {err['evalue']}\n"
-                      f"    executed notebook: {rel(out_nb)}\n    log: {rel(log)}", file=out, flush=True)
+                print(
+                    f"[{i}/{len(stages)}] {st.name}: FAILED after {rec['duration_s']} s in {where}\n"
+                    f"    {err['ename']}: {err['evalue']}\n"
+                    f"    executed notebook: {rel(out_nb)}\n    log: {rel(log)}",
+                    file=out,
+                    flush=True,
+                )
                 break
             print(f"[{i}/{len(stages)}] {st.name}: ok ({rec['duration_s']} s)", file=out, flush=True)
 
@@ -359,4 +418,3 @@ def run(params_file: str, overrides: list[str] | None = None, only: list[str] | 
         return 130
     print(f"Run {params.run_name!r}: {status}; manifest {rel(dirs.manifest)}", file=out, flush=True)
     return 0 if status == "ok" else 1
-

@@ -11,6 +11,7 @@ their hash with every stage it runs and refuses to start a stage on an upstream 
 made with other values (see runner.upstream_problems), while a change of, say, `deploy.*` leaves
 01_convert..04_eval usable for `--only 05_deploy`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,7 @@ STAGES: list[Stage] = [
     _stage("04_eval", "Routing and answer quality against baselines", ("eval",)),
     _stage("05_deploy", "swift deploy + edge gateway smoke test", ("deploy",)),
     _stage("06_e2e", "Fixed client cases and a real browser", ("deploy", "e2e")),
-    _stage("07_edge_bench", "Edge variants (ONNX Runtime, INT8, GGUF) measured for speed and quality",
-           ("edge_bench",)),
+    _stage("07_edge_bench", "Edge variants (ONNX Runtime, INT8, GGUF) measured for speed and quality", ("edge_bench",)),
     _stage("08_publish", "Figures, tables and numbers into the thesis; compile it", ("publish",)),
 ]
 BY_NAME = {s.name: s for s in STAGES}
@@ -99,8 +99,9 @@ def inputs_sha256(name: str, params: Params | dict[str, Any]) -> str:
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()
 
 
-def run_command(params_file: str, overrides: list[str] | tuple[str, ...] = (),
-                only: list[str] | tuple[str, ...] = ()) -> str:
+def run_command(
+    params_file: str, overrides: list[str] | tuple[str, ...] = (), only: list[str] | tuple[str, ...] = ()
+) -> str:
     """The command line that runs these stages of this run: the same params file and the same `--set` options."""
     parts = ["python", "-m", "edgecloud", "run", "--params", params_file]
     for item in overrides:
@@ -112,19 +113,20 @@ def run_command(params_file: str, overrides: list[str] | tuple[str, ...] = (),
 
 def missing_upstream(name: str, params: Params) -> list[tuple[str, str]]:
     """(upstream stage, missing file) pairs for a stage: the required reads of the artifact registry."""
-    return [(a.stage, rel(f)) for a in artifacts.reads(name) for f in artifacts.files(a.key, params)
-            if not f.exists()]
+    return [(a.stage, rel(f)) for a in artifacts.reads(name) for f in artifacts.files(a.key, params) if not f.exists()]
 
 
-def require_upstream(name: str, params: Params, params_file: str = "params/<profile>.yaml",
-                     overrides: list[str] | tuple[str, ...] = ()) -> None:
+def require_upstream(
+    name: str, params: Params, params_file: str = "params/<profile>.yaml", overrides: list[str] | tuple[str, ...] = ()
+) -> None:
     missing = missing_upstream(name, params)
     if missing:
         ups = sorted({u for u, _ in missing})
         files = ", ".join(f for _, f in missing)
         raise UpstreamMissing(
             f"{name} reads what {', '.join(ups)} writes, and that is missing for run {params.run_name!r} ({files}). "
-            f"Run it first: {run_command(params_file, overrides, ups)}")
+            f"Run it first: {run_command(params_file, overrides, ups)}"
+        )
 
 
 def open_stage(name: str, params_file: str, overrides: list[str] | tuple[str, ...] = ()) -> tuple[Params, RunDirs]:

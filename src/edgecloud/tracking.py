@@ -16,6 +16,7 @@ recorded in the manifest (`tracking`), and the run report lists it as a risk. No
 environment into the tracker; params hold names of key variables, never keys; a password in the
 tracking URI is masked wherever it is recorded.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,13 +39,19 @@ PARAM_MAX = 6000  # MLflow's limit on a param value's length
 # Curves logged per step (metric name -> where it comes from); compare reads the same names back.
 TRAIN_CURVES = {"train/loss": "loss", "train/token_acc": "token_acc", "train/learning_rate": "learning_rate"}
 EVAL_CURVES = {"eval/loss": "eval_loss", "eval/token_acc": "eval_token_acc"}
-ROUTING_CURVES = {"routing/valid_accuracy": "valid_accuracy", "routing/valid_auc": "valid_auc",
-                  "routing/valid_accuracy_greedy": "valid_accuracy_greedy"}
+ROUTING_CURVES = {
+    "routing/valid_accuracy": "valid_accuracy",
+    "routing/valid_auc": "valid_auc",
+    "routing/valid_accuracy_greedy": "valid_accuracy_greedy",
+}
 RUN_STATUS = {"ok": "FINISHED", "failed": "FAILED", "interrupted": "KILLED"}
 # Requests to a tracking server: few retries and a short timeout, so a server that is down costs seconds, not
 # minutes (MLflow's own defaults retry 7 times with backoff). A value the user set wins.
-HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
-                 "MLFLOW_HTTP_REQUEST_TIMEOUT": "10"}
+HTTP_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "10",
+}
 
 
 def enabled() -> bool:
@@ -115,8 +122,11 @@ def curves(params: Params) -> dict[str, list[tuple[int, float]]]:
         cal = {}
     rows = cal.get("checkpoints") if isinstance(cal, dict) else None
     for metric, key in ROUTING_CURVES.items():
-        pts = [(int(r["step"]), float(r[key])) for r in rows or []
-               if isinstance(r, dict) and isinstance(r.get(key), (int, float))]
+        pts = [
+            (int(r["step"]), float(r[key]))
+            for r in rows or []
+            if isinstance(r, dict) and isinstance(r.get(key), (int, float))
+        ]
         if pts:
             out[metric] = pts
     return out
@@ -125,12 +135,16 @@ def curves(params: Params) -> dict[str, list[tuple[int, float]]]:
 def tags(manifest: dict[str, Any]) -> dict[str, str]:
     """Provenance as tags: git (MLflow's own tag names, so the UI shows them), versions, machine, invocation."""
     git = manifest.get("git") or {}
-    out = {"mlflow.source.git.commit": str(git.get("commit")), "git.dirty": str(git.get("dirty")),
-           "edgecloud.run_name": str(manifest.get("run_name")), "edgecloud.status": str(manifest.get("status")),
-           "edgecloud.params_file": str(manifest.get("params_file")),
-           "edgecloud.overrides": json.dumps(manifest.get("overrides") or [], ensure_ascii=False),
-           "edgecloud.stages_run": ",".join((manifest.get("invocation") or {}).get("stages") or []),
-           "edgecloud.run_folder": rel(RunDirs(str(manifest.get("run_name"))).root)}
+    out = {
+        "mlflow.source.git.commit": str(git.get("commit")),
+        "git.dirty": str(git.get("dirty")),
+        "edgecloud.run_name": str(manifest.get("run_name")),
+        "edgecloud.status": str(manifest.get("status")),
+        "edgecloud.params_file": str(manifest.get("params_file")),
+        "edgecloud.overrides": json.dumps(manifest.get("overrides") or [], ensure_ascii=False),
+        "edgecloud.stages_run": ",".join((manifest.get("invocation") or {}).get("stages") or []),
+        "edgecloud.run_folder": rel(RunDirs(str(manifest.get("run_name"))).root),
+    }
     for group in ("versions", "machine"):
         for k, v in (manifest.get(group) or {}).items():
             out[f"{group}.{k}"] = str(v)
@@ -141,8 +155,11 @@ def tags(manifest: dict[str, Any]) -> dict[str, str]:
 
 
 def stage_durations(manifest: dict[str, Any]) -> dict[str, float]:
-    return {f"stage/{name}/duration_s": float(rec["duration_s"]) for name, rec in (manifest.get("stages") or {}).items()
-            if isinstance(rec, dict) and isinstance(rec.get("duration_s"), (int, float))}
+    return {
+        f"stage/{name}/duration_s": float(rec["duration_s"])
+        for name, rec in (manifest.get("stages") or {}).items()
+        if isinstance(rec, dict) and isinstance(rec.get("duration_s"), (int, float))
+    }
 
 
 def artifact_dirs(params: Params) -> dict[str, Path]:
@@ -185,7 +202,7 @@ def _error(exc: BaseException, uri: str) -> str:
 
 def _batches(items: list[Any], n: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), n):
-        yield items[i:i + n]
+        yield items[i : i + n]
 
 
 def track_run(params: Params, manifest: dict[str, Any]) -> Tracked:
@@ -206,13 +223,13 @@ def track_run(params: Params, manifest: dict[str, Any]) -> Tracked:
             exp = client.get_experiment_by_name(record["experiment"])
             if exp is None:
                 local = uri.startswith("sqlite:") or uri.startswith("file:") or "://" not in uri
-                exp_id = client.create_experiment(record["experiment"],
-                                                  artifact_location=artifact_root().as_uri() if local else None)
+                exp_id = client.create_experiment(
+                    record["experiment"], artifact_location=artifact_root().as_uri() if local else None
+                )
             else:
                 exp_id = exp.experiment_id
             step = "create the run"
-            run = client.create_run(exp_id, run_name=params.run_name,
-                                    tags={"edgecloud.params_sha256": params.sha256()})
+            run = client.create_run(exp_id, run_name=params.run_name, tags={"edgecloud.params_sha256": params.sha256()})
             run_id = record["run_id"] = run.info.run_id
             record["experiment_id"] = exp_id
             step = "log params, tags and metrics"
@@ -221,8 +238,10 @@ def track_run(params: Params, manifest: dict[str, Any]) -> Tracked:
             plist = [Param(k, v) for k, v in sorted(flatten(run_params).items())]
             plist.append(Param("params_sha256", str(manifest.get("params_sha256") or params.sha256())))
             numbers, texts = key_numbers(params)
-            tag_list = [RunTag(k, v[:PARAM_MAX]) for k, v in {**tags(manifest), **{f"number.{k}": v for k, v in
-                                                                                     texts.items()}}.items()]
+            tag_list = [
+                RunTag(k, v[:PARAM_MAX])
+                for k, v in {**tags(manifest), **{f"number.{k}": v for k, v in texts.items()}}.items()
+            ]
             ts = _now_ms()
             mlist = [Metric(k, v, ts, 0) for k, v in {**numbers, **stage_durations(manifest)}.items()]
             for name, pts in curves(params).items():
@@ -286,11 +305,14 @@ def describe(record: dict[str, Any] | None) -> str:
     if record.get("status") == "off":
         return "tracking: off (EDGECLOUD_TRACKING)"
     if record.get("status") != "ok":
-        return (f"tracking: FAILED at '{record.get('step')}' ({record.get('uri')}): {record.get('error')}; "
-                "the run itself is unaffected (see the run report's risks)")
-    return (f"tracking: run {record.get('run_id')} in experiment {record.get('experiment')!r} at {record.get('uri')} "
-            f"({record.get('params')} params, {record.get('metrics')} key numbers, {record.get('artifacts')} artifacts)")
-
+        return (
+            f"tracking: FAILED at '{record.get('step')}' ({record.get('uri')}): {record.get('error')}; "
+            "the run itself is unaffected (see the run report's risks)"
+        )
+    return (
+        f"tracking: run {record.get('run_id')} in experiment {record.get('experiment')!r} at {record.get('uri')} "
+        f"({record.get('params')} params, {record.get('metrics')} key numbers, {record.get('artifacts')} artifacts)"
+    )
 
 
 def track_folder(params: Params) -> dict[str, Any]:
@@ -304,8 +326,11 @@ def track_folder(params: Params) -> dict[str, Any]:
         raise EdgecloudError(f"{rel(path)} not found: run the pipeline first (python -m edgecloud run --params ...)")
     manifest = read_json(path)
     tracked = track_run(params, manifest)
-    finish_run(tracked, [artifacts.path("summary_md", params), artifacts.path("summary_html", params)],
-               str(manifest.get("status")))
+    finish_run(
+        tracked,
+        [artifacts.path("summary_md", params), artifacts.path("summary_html", params)],
+        str(manifest.get("status")),
+    )
     manifest["tracking"] = tracked.record
     write_json(path, manifest)
     return tracked.record
@@ -315,9 +340,22 @@ def ui_command(port: int) -> list[str]:
     """The MLflow UI on the default store (or the SQLite/file store MLFLOW_TRACKING_URI names), loopback only."""
     import sys
 
-    return [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", tracking_uri(),
-            "--default-artifact-root", artifact_root().as_uri(), "--host", "127.0.0.1", "--port", str(port),
-            "--workers", "1"]
+    return [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--backend-store-uri",
+        tracking_uri(),
+        "--default-artifact-root",
+        artifact_root().as_uri(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
 
 
 def ui(port: int = 5000) -> int:
@@ -332,8 +370,11 @@ def ui(port: int = 5000) -> int:
         print(f"MLFLOW_TRACKING_URI is a tracking server: its UI is {shown_uri(uri)}")
         return 0
     artifact_root().mkdir(parents=True, exist_ok=True)
-    print(f"MLflow UI on http://127.0.0.1:{port}/ (store {shown_uri(uri)}, artifacts {rel(artifact_root())}); "
-          "Ctrl-C stops it", flush=True)
+    print(
+        f"MLflow UI on http://127.0.0.1:{port}/ (store {shown_uri(uri)}, artifacts {rel(artifact_root())}); "
+        "Ctrl-C stops it",
+        flush=True,
+    )
     # its own process group (mlflow server starts uvicorn and job runners), stopped whole on Ctrl-C or SIGTERM,
     # and tied to this process: nothing of it outlives the command
     proc = subprocess.Popen(ui_command(port), start_new_session=True, preexec_fn=die_with_parent)

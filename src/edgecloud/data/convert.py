@@ -1,4 +1,5 @@
 """Stage 01_convert: raw files -> ms-swift messages JSONL split into train/valid/test + a data check."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -30,8 +31,13 @@ def _overlap(splits: dict[str, list[Example]], key) -> dict[str, int]:
     return {f"{a}-{b}": len(sets[a] & sets[b]) for a, b in combinations(SPLITS, 2)}
 
 
-def build_report(params: Params, splits: dict[str, list[Example]], rejects: list[Reject],
-                 per_file: dict[str, dict[str, int]], targets: dict[str, dict[tuple, int]]) -> dict[str, Any]:
+def build_report(
+    params: Params,
+    splits: dict[str, list[Example]],
+    rejects: list[Reject],
+    per_file: dict[str, dict[str, int]],
+    targets: dict[str, dict[tuple, int]],
+) -> dict[str, Any]:
     all_ex = [e for s in SPLITS for e in splits[s]]
     read = sum(c["read"] for c in per_file.values())
     n_acc = len(all_ex)
@@ -56,15 +62,20 @@ def build_report(params: Params, splits: dict[str, list[Example]], rejects: list
         "by_language": counts(lambda e: e.lang),
         "by_label": {"edge": sum(not e.needs_cloud for e in all_ex), "cloud": sum(e.needs_cloud for e in all_ex)},
         "per_split": {
-            s: {"by_category": dict(sorted(Counter(e.category for e in splits[s]).items())),
+            s: {
+                "by_category": dict(sorted(Counter(e.category for e in splits[s]).items())),
                 "by_language": dict(sorted(Counter(e.lang for e in splits[s]).items())),
-                "cloud": sum(e.needs_cloud for e in splits[s])}
+                "cloud": sum(e.needs_cloud for e in splits[s]),
+            }
             for s in SPLITS
         },
         "stratification": [
-            {"category": c, "needs_cloud": nc,
-             **{f"{s}_target": targets[s].get((c, nc), 0) for s in SPLITS},
-             **{s: sum((e.category, e.needs_cloud) == (c, nc) for e in splits[s]) for s in SPLITS}}
+            {
+                "category": c,
+                "needs_cloud": nc,
+                **{f"{s}_target": targets[s].get((c, nc), 0) for s in SPLITS},
+                **{s: sum((e.category, e.needs_cloud) == (c, nc) for e in splits[s]) for s in SPLITS},
+            }
             for c, nc in strata
         ],
         "length_chars": {
@@ -89,22 +100,29 @@ def convert(params: Params) -> ConvertResult:
     RunDirs(params.run_name).ensure()
     rejects_path = artifacts.path("rejects", params)
     paths = [resolve(f) for f in params.data.raw_files]
-    accepted, rejects, per_file = convert_files(paths, params.data.format, params.data.forward_reply,
-                                                params.data.max_chars)
+    accepted, rejects, per_file = convert_files(
+        paths, params.data.format, params.data.forward_reply, params.data.max_chars
+    )
     write_jsonl(rejects_path, (r.to_dict() for r in rejects))
     read = sum(c["read"] for c in per_file.values())
     reasons = Counter(r.reason for r in rejects).most_common(3)
     if not accepted:
-        raise DataError(f"0 of {read} raw records were accepted from {', '.join(map(rel, paths))} "
-                        f"(top reasons: {reasons}); see {rel(rejects_path)}")
-    rejects_note = (f"{len(rejects)} of {read} raw records were rejected (top reasons: {reasons}): see "
-                    f"{rel(rejects_path)}" if rejects else
-                    f"none of the {read} raw records was rejected: add data")
+        raise DataError(
+            f"0 of {read} raw records were accepted from {', '.join(map(rel, paths))} "
+            f"(top reasons: {reasons}); see {rel(rejects_path)}"
+        )
+    rejects_note = (
+        f"{len(rejects)} of {read} raw records were rejected (top reasons: {reasons}): see {rel(rejects_path)}"
+        if rejects
+        else f"none of the {read} raw records was rejected: add data"
+    )
     sp = params.data.split
     sizes = resolve_sizes(len(accepted), sp.train, sp.valid, sp.test, rejects_note)
     result = split_examples(accepted, sizes, params.seed)
     for s in SPLITS:
-        write_jsonl(artifacts.path(f"{s}_split", params), (e.to_swift(params.data.system_prompt) for e in result.splits[s]))
+        write_jsonl(
+            artifacts.path(f"{s}_split", params), (e.to_swift(params.data.system_prompt) for e in result.splits[s])
+        )
     report = build_report(params, result.splits, rejects, per_file, result.targets)
     assert report["accepted"] + report["rejected"] == report["read"], "a raw record was lost"
     write_json(artifacts.path("data_check", params), report)
@@ -114,9 +132,12 @@ def convert(params: Params) -> ConvertResult:
 def split_table(report: dict[str, Any]) -> pd.DataFrame:
     """The reference's data-conversion table: train / valid / test / total / parse success rate."""
     s = report["splits"]
-    return pd.DataFrame({"指标 metric": ["train", "valid", "test", "总计 total", "解析成功率 parse rate"],
-                         "数值 value": [s["train"], s["valid"], s["test"], s["total"],
-                                      f"{report['parse_success_rate']:.0%}"]})
+    return pd.DataFrame(
+        {
+            "指标 metric": ["train", "valid", "test", "总计 total", "解析成功率 parse rate"],
+            "数值 value": [s["train"], s["valid"], s["test"], s["total"], f"{report['parse_success_rate']:.0%}"],
+        }
+    )
 
 
 def category_table(splits: dict[str, list[Example]]) -> pd.DataFrame:

@@ -89,6 +89,7 @@ tables it draws from are modules of their own, data only but for the samplers:
 confounders), ``datagen_slots`` (the device, time, look-up, translation and arithmetic samplers, exact
 numbers) and ``datagen_words`` (the words the slots are filled with).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -191,8 +192,7 @@ def _with_capitals(slots: Slots) -> Slots:
     return out
 
 
-def _fill_template(rng: random.Random, category: str, lang: str, index: int, want: int,
-                   seen: set[str]) -> list[dict]:
+def _fill_template(rng: random.Random, category: str, lang: str, index: int, want: int, seen: set[str]) -> list[dict]:
     """Draw up to `want` records from one template whose queries are not in `seen` (updated).
 
     Fewer records than `want` means the template ran out of unused fills.
@@ -214,8 +214,16 @@ def _fill_template(rng: random.Random, category: str, lang: str, index: int, wan
             raise RuntimeError(f"template {group} made a query of {len(query)} characters: {query!r}")
         seen.add(key)
         response = None if template.response is None else template.response.format(**slots)
-        made.append({"lang": lang, "category": category, "needs_cloud": category in CLOUD_CATEGORIES,
-                     "group": group, "query": query, "response": response})
+        made.append(
+            {
+                "lang": lang,
+                "category": category,
+                "needs_cloud": category in CLOUD_CATEGORIES,
+                "group": group,
+                "query": query,
+                "response": response,
+            }
+        )
     return made
 
 
@@ -240,8 +248,9 @@ def _build_stratum(rng: random.Random, category: str, lang: str, quota: int, see
     return out
 
 
-def _build_pool(rng: random.Random, category: str, lang: str, indices: list[int], quota: int,
-                seen: set[str]) -> list[dict]:
+def _build_pool(
+    rng: random.Random, category: str, lang: str, indices: list[int], quota: int, seen: set[str]
+) -> list[dict]:
     """`quota` records from the templates `indices` of one (category, language): visit them in a
     seeded order, drawing a small group (1-6, mostly 2-4) from each, pass after pass.
 
@@ -275,7 +284,8 @@ def _build_pool(rng: random.Random, category: str, lang: str, indices: list[int]
                 cue = TEMPLATES[category][lang][order[0]].cue
                 raise ValueError(
                     f"cannot make {quota} distinct {lang} records for category {category!r} from its "
-                    f"{len(order)} {cue} templates: they ran out of unused slot fills after {len(out)}; lower --n")
+                    f"{len(order)} {cue} templates: they ran out of unused slot fills after {len(out)}; lower --n"
+                )
             cap += MAX_GROUP_SIZE
     return out
 
@@ -320,8 +330,14 @@ def _with_history(rng: random.Random, rec: dict, seen: set[str]) -> dict:
             lang = "en" if lang == "zh" else "zh"
         messages.extend(_history_pair(rng, kind, lang, seen, used))
     messages.append({"role": "user", "content": rec["query"]})
-    return {"lang": rec["lang"], "category": rec["category"], "needs_cloud": rec["needs_cloud"],
-            "group": rec["group"], "messages": messages, "response": rec["response"]}
+    return {
+        "lang": rec["lang"],
+        "category": rec["category"],
+        "needs_cloud": rec["needs_cloud"],
+        "group": rec["group"],
+        "messages": messages,
+        "response": rec["response"],
+    }
 
 
 def final_query(record: dict) -> str:
@@ -334,8 +350,9 @@ def history_of(record: dict) -> list[dict]:
     return record["messages"][:-1] if "messages" in record else []
 
 
-def generate_records(n: int, seed: int, cloud_share: float = 0.2,
-                     conversation_share: float = CONVERSATION_SHARE) -> list[dict]:
+def generate_records(
+    n: int, seed: int, cloud_share: float = 0.2, conversation_share: float = CONVERSATION_SHARE
+) -> list[dict]:
     """Generate `n` records, deterministically from `seed`.
 
     Returns dicts with keys in FIELDS order (single requests) or CONVERSATION_FIELDS order
@@ -382,13 +399,19 @@ def file_rows(records: list[dict]) -> list[dict]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m edgecloud.data.datagen",
-        description="Generate the seeded raw dataset of requests to an on-device assistant (JSONL).")
+        description="Generate the seeded raw dataset of requests to an on-device assistant (JSONL).",
+    )
     parser.add_argument("--n", type=int, default=500, help="number of records (default 500)")
     parser.add_argument("--seed", type=int, default=20260210, help="random seed (default 20260210)")
-    parser.add_argument("--cloud-share", type=float, default=0.2,
-                        help="share of complex records that need the cloud (default 0.2)")
-    parser.add_argument("--conversation-share", type=float, default=CONVERSATION_SHARE,
-                        help=f"share of records with earlier turns (default {CONVERSATION_SHARE})")
+    parser.add_argument(
+        "--cloud-share", type=float, default=0.2, help="share of complex records that need the cloud (default 0.2)"
+    )
+    parser.add_argument(
+        "--conversation-share",
+        type=float,
+        default=CONVERSATION_SHARE,
+        help=f"share of records with earlier turns (default {CONVERSATION_SHARE})",
+    )
     parser.add_argument("--out", type=Path, required=True, help="output .jsonl path")
     args = parser.parse_args(argv)
     try:
@@ -399,8 +422,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     n_cloud = sum(r["needs_cloud"] for r in records)
     n_groups = len({r["group"] for r in records})
     n_conv = sum("messages" in r for r in records)
-    print(f"wrote {len(records)} records ({n_cloud} needs_cloud, {n_conv} conversations, {n_groups} groups) "
-          f"to {args.out}")
+    print(
+        f"wrote {len(records)} records ({n_cloud} needs_cloud, {n_conv} conversations, {n_groups} groups) to {args.out}"
+    )
 
 
 if __name__ == "__main__":

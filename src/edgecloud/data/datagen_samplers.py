@@ -6,6 +6,7 @@ intent's sampler plus a complex-task word in a simple role (`_adding`), two samp
 the device, time, look-up, translation and arithmetic samplers are in `datagen_slots`, their words in
 `datagen_words`.
 """
+
 from __future__ import annotations
 
 import random
@@ -70,22 +71,33 @@ from edgecloud.data.datagen_slots import (
 
 def s_greet(rng: random.Random, lang: str) -> Slots:
     greet, reply = rng.choice(words.ZH_GREETINGS if lang == "zh" else words.EN_GREETINGS)
-    return {"greet": greet, "greet_reply": reply,
-            "punct": rng.choice(("", "！", "~", "呀") if lang == "zh" else ("", "!", "!!", " :)")),
-            "addr": rng.choice(words.ZH_ADDRESS if lang == "zh" else words.EN_ADDRESS)}
+    return {
+        "greet": greet,
+        "greet_reply": reply,
+        "punct": rng.choice(("", "！", "~", "呀") if lang == "zh" else ("", "!", "!!", " :)")),
+        "addr": rng.choice(words.ZH_ADDRESS if lang == "zh" else words.EN_ADDRESS),
+    }
 
 
 def s_thanks(rng: random.Random, lang: str) -> Slots:
     if lang == "zh":
-        return {"thanks": rng.choice(words.ZH_THANKS) + rng.choice(words.ZH_THANKS_TAIL),
-                "welcome": rng.choice(words.ZH_WELCOME)}
-    return {"thanks": rng.choice(words.EN_THANKS) + rng.choice(words.EN_THANKS_TAIL),
-            "welcome": rng.choice(words.EN_WELCOME)}
+        return {
+            "thanks": rng.choice(words.ZH_THANKS) + rng.choice(words.ZH_THANKS_TAIL),
+            "welcome": rng.choice(words.ZH_WELCOME),
+        }
+    return {
+        "thanks": rng.choice(words.EN_THANKS) + rng.choice(words.EN_THANKS_TAIL),
+        "welcome": rng.choice(words.EN_WELCOME),
+    }
 
 
 def s_howru(rng: random.Random, lang: str) -> Slots:
     if lang == "zh":
-        return {"howru": rng.choice(("", "嘿，", "小助手，")) + rng.choice(words.ZH_HOWRU) + rng.choice(("", "？", "呀", "啊"))}
+        return {
+            "howru": rng.choice(("", "嘿，", "小助手，"))
+            + rng.choice(words.ZH_HOWRU)
+            + rng.choice(("", "？", "呀", "啊"))
+        }
     return {"howru": rng.choice(("", "Hey, ", "So ")) + "how are you " + rng.choice(words.EN_HOWRU_TAIL)}
 
 
@@ -95,8 +107,10 @@ def s_joke(rng: random.Random, lang: str) -> Slots:
 
 
 def s_event(rng: random.Random, lang: str) -> Slots:
-    return {"event": rng.choice(words.ZH_EVENTS if lang == "zh" else words.EN_EVENTS),
-            "when": rng.choice(words.ZH_WHEN if lang == "zh" else words.EN_WHEN)}
+    return {
+        "event": rng.choice(words.ZH_EVENTS if lang == "zh" else words.EN_EVENTS),
+        "when": rng.choice(words.ZH_WHEN if lang == "zh" else words.EN_WHEN),
+    }
 
 
 def s_bad_day(rng: random.Random, lang: str) -> Slots:
@@ -105,8 +119,10 @@ def s_bad_day(rng: random.Random, lang: str) -> Slots:
 
 
 def s_compliment(rng: random.Random, lang: str) -> Slots:
-    return {"comp": rng.choice(words.ZH_COMPLIMENTS if lang == "zh" else words.EN_COMPLIMENTS),
-            "tail": rng.choice(words.ZH_TAILS if lang == "zh" else words.EN_TAILS)}
+    return {
+        "comp": rng.choice(words.ZH_COMPLIMENTS if lang == "zh" else words.EN_COMPLIMENTS),
+        "tail": rng.choice(words.ZH_TAILS if lang == "zh" else words.EN_TAILS),
+    }
 
 
 def s_can_do_tail(rng: random.Random, lang: str) -> Slots:
@@ -114,28 +130,39 @@ def s_can_do_tail(rng: random.Random, lang: str) -> Slots:
 
 
 def s_name_tail(rng: random.Random, lang: str) -> Slots:
-    return {"ntail": rng.choice(("", "？", "呀", "啊？") if lang == "zh" else ("", "?", " by the way?", ", assistant?"))}
+    return {
+        "ntail": rng.choice(("", "？", "呀", "啊？") if lang == "zh" else ("", "?", " by the way?", ", assistant?"))
+    }
 
 
 def s_bored(rng: random.Random, lang: str) -> Slots:
-    return {"bored": rng.choice(words.ZH_BORED if lang == "zh" else words.EN_BORED),
-            "tail": rng.choice(("", "～", "。。。") if lang == "zh" else ("", "...", " :("))}
+    return {
+        "bored": rng.choice(words.ZH_BORED if lang == "zh" else words.EN_BORED),
+        "tail": rng.choice(("", "～", "。。。") if lang == "zh" else ("", "...", " :(")),
+    }
 
 
 def s_goodnight(rng: random.Random, lang: str) -> Slots:
-    return {"night": rng.choice(words.ZH_GOODNIGHT if lang == "zh" else words.EN_GOODNIGHT),
-            "tail": rng.choice(("", "，小助手", "～", "，明天见") if lang == "zh"
-                               else ("", "!", ", assistant", ", see you tomorrow"))}
+    return {
+        "night": rng.choice(words.ZH_GOODNIGHT if lang == "zh" else words.EN_GOODNIGHT),
+        "tail": rng.choice(
+            ("", "，小助手", "～", "，明天见") if lang == "zh" else ("", "!", ", assistant", ", see you tomorrow")
+        ),
+    }
 
 
 def s_birthday(rng: random.Random, lang: str) -> Slots:
-    return {"bday": rng.choice(words.ZH_BIRTHDAY if lang == "zh" else words.EN_BIRTHDAY),
-            "tail": rng.choice(("", "！", "，好开心", "～") if lang == "zh" else ("", "!", " :)", " 🎂"))}
+    return {
+        "bday": rng.choice(words.ZH_BIRTHDAY if lang == "zh" else words.EN_BIRTHDAY),
+        "tail": rng.choice(("", "！", "，好开心", "～") if lang == "zh" else ("", "!", " :)", " 🎂")),
+    }
 
 
 def s_plan(rng: random.Random, lang: str) -> Slots:
-    return {"plan": rng.choice(words.ZH_PLANS if lang == "zh" else words.EN_PLANS),
-            "tail": rng.choice(("", "！", "哈哈") if lang == "zh" else ("", "!", " :D"))}
+    return {
+        "plan": rng.choice(words.ZH_PLANS if lang == "zh" else words.EN_PLANS),
+        "tail": rng.choice(("", "！", "哈哈") if lang == "zh" else ("", "!", " :D")),
+    }
 
 
 # --- complex tasks ---
@@ -149,24 +176,64 @@ def _task_sampler(zh: Sequence[str], en: Sequence[str], key: str = "task") -> Sa
 
 
 SAMPLERS: dict[str, Sampler] = {
-    "room": s_room, "ac_temp": s_ac_temp, "ac_mode": s_ac_mode, "light": s_light, "room_pct": s_room_pct,
-    "room_pct_high": s_room_pct_high, "room_pct_low": s_room_pct_low, "screen_pct": s_screen_pct,
-    "curtain": s_curtain, "volume": s_volume, "volume_step": s_volume_step, "toggle": s_toggle,
-    "dnd_until": s_dnd_until, "dnd_dur": s_dnd_dur, "appliance": s_appliance, "light_color": s_light_color,
-    "water_temp": s_water_temp, "door": s_door,
-    "duration": s_duration, "duration_task": s_duration_task, "cook_timer": s_cook_timer, "snooze": s_snooze,
-    "time": s_time, "time_morning": s_time_morning, "clock_morning": s_clock_morning, "time_task": s_time_task,
-    "daily_task": s_daily_task, "meeting_lead": s_meeting_lead,
-    "weather": s_weather, "world_city": s_world_city,
+    "room": s_room,
+    "ac_temp": s_ac_temp,
+    "ac_mode": s_ac_mode,
+    "light": s_light,
+    "room_pct": s_room_pct,
+    "room_pct_high": s_room_pct_high,
+    "room_pct_low": s_room_pct_low,
+    "screen_pct": s_screen_pct,
+    "curtain": s_curtain,
+    "volume": s_volume,
+    "volume_step": s_volume_step,
+    "toggle": s_toggle,
+    "dnd_until": s_dnd_until,
+    "dnd_dur": s_dnd_dur,
+    "appliance": s_appliance,
+    "light_color": s_light_color,
+    "water_temp": s_water_temp,
+    "door": s_door,
+    "duration": s_duration,
+    "duration_task": s_duration_task,
+    "cook_timer": s_cook_timer,
+    "snooze": s_snooze,
+    "time": s_time,
+    "time_morning": s_time_morning,
+    "clock_morning": s_clock_morning,
+    "time_task": s_time_task,
+    "daily_task": s_daily_task,
+    "meeting_lead": s_meeting_lead,
+    "weather": s_weather,
+    "world_city": s_world_city,
     **{f"conv_{kind}": conversion_sampler(kind) for kind in words.CONVERSIONS},
     "phrase": s_phrase,
-    "mul": s_mul, "add": s_add, "sub": s_sub, "div": s_div, "square": s_square, "sum3": s_sum3,
-    "combo": s_combo, "percent": s_percent, "tip": s_tip, "average": s_average, "discount": s_discount,
-    "split": s_split, "pct_change": s_pct_change,
-    "greet": s_greet, "thanks": s_thanks, "howru": s_howru, "joke": s_joke, "event": s_event,
-    "bad_day": s_bad_day, "compliment": s_compliment, "can_do_tail": s_can_do_tail,
-    "name_tail": s_name_tail, "bored": s_bored,
-    "goodnight": s_goodnight, "birthday": s_birthday, "plan": s_plan,
+    "mul": s_mul,
+    "add": s_add,
+    "sub": s_sub,
+    "div": s_div,
+    "square": s_square,
+    "sum3": s_sum3,
+    "combo": s_combo,
+    "percent": s_percent,
+    "tip": s_tip,
+    "average": s_average,
+    "discount": s_discount,
+    "split": s_split,
+    "pct_change": s_pct_change,
+    "greet": s_greet,
+    "thanks": s_thanks,
+    "howru": s_howru,
+    "joke": s_joke,
+    "event": s_event,
+    "bad_day": s_bad_day,
+    "compliment": s_compliment,
+    "can_do_tail": s_can_do_tail,
+    "name_tail": s_name_tail,
+    "bored": s_bored,
+    "goodnight": s_goodnight,
+    "birthday": s_birthday,
+    "plan": s_plan,
     "proof": _task_sampler(words.ZH_PROOF_TASKS, words.EN_PROOF_TASKS),
     "analysis": _task_sampler(words.ZH_ANALYSIS_TASKS, words.EN_ANALYSIS_TASKS),
     "planning": _task_sampler(words.ZH_PLAN_TASKS, words.EN_PLAN_TASKS),
@@ -183,6 +250,7 @@ def s_none(rng: random.Random, lang: str) -> Slots:
 
 def _adding(base: Sampler, **tables: tuple[Sequence[str], Sequence[str]]) -> Sampler:
     """Sampler `base` plus one slot per keyword argument, drawn from its (zh, en) table (in order)."""
+
     def sample(rng: random.Random, lang: str) -> Slots:
         slots = dict(base(rng, lang))
         for key, (zh, en) in tables.items():
@@ -229,39 +297,55 @@ def s_kw_sentence(rng: random.Random, lang: str) -> Slots:
 
 def s_long_day(rng: random.Random, lang: str) -> Slots:
     ask, reply = rng.choice(words.ZH_LONG_ASKS if lang == "zh" else words.EN_LONG_ASKS)
-    return {"ctx": rng.choice(words.ZH_LONG_DAYS if lang == "zh" else words.EN_LONG_DAYS), "ask": ask,
-            "ask_reply": reply}
+    return {
+        "ctx": rng.choice(words.ZH_LONG_DAYS if lang == "zh" else words.EN_LONG_DAYS),
+        "ask": ask,
+        "ask_reply": reply,
+    }
 
 
 _KW_ACT = (words.ZH_KW_ACTIVITIES, words.EN_KW_WORK)
 _KW_DOC = (words.ZH_KW_DOCS, words.EN_KW_DOCS)
 
-SAMPLERS.update({
-    "kw_room_act": _adding(s_room, act=_KW_ACT), "kw_dnd_act": _adding(s_dnd_dur, act=_KW_ACT),
-    "kw_ac_act": _adding(s_ac_temp, act=_KW_ACT), "kw_vol_act": _adding(s_volume, act=_KW_ACT),
-    "kw_curtain_act": _adding(s_curtain, act=_KW_ACT), "kw_color_doc": _adding(s_light_color, doc=_KW_DOC),
-    "kw_time_doc": _adding(s_time, doc=_KW_DOC), "kw_dur_doc": _adding(s_duration, doc=_KW_DOC),
-    "kw_dur_act": _adding(s_duration, act=_KW_ACT), "kw_habit": s_kw_habit,
-    "kw_meeting": _adding(s_meeting_lead, meeting=(words.ZH_KW_MEETINGS, words.EN_KW_MEETINGS)),
-    "term": s_term, "kw_sentence": s_kw_sentence, "diff": s_diff,
-    "kw_tired_joke": _adding(s_joke, tired=(words.ZH_KW_TIRED, words.EN_KW_WORK)),
-    "kw_doc_tail": _adding(s_none, doc=_KW_DOC, tail=(words.ZH_TAILS, words.EN_TAILS)),
-    "kw_event": _adding(s_none, kw_event=(words.ZH_KW_EVENTS, words.EN_KW_EVENTS), when=(words.ZH_WHEN, words.EN_WHEN)),
-    "kw_lazy": _adding(s_none, lazy=(words.ZH_LAZY, words.EN_LAZY), tail=(words.ZH_TAILS, words.EN_TAILS)),
-    "plain_time_task": s_plain_time_task, "ac_cool": s_ac_cool, "long_day": s_long_day,
-    "long_day_joke": _adding(s_joke, ctx=(words.ZH_LONG_DAYS, words.EN_LONG_DAYS)),
-    "conv_c_f_oven": conversion_sampler("c_f", words.OVEN_C), "conv_f_c_oven": conversion_sampler("f_c", words.OVEN_F),
-    "plain_proof": _task_sampler(words.ZH_PLAIN_PROOF, words.EN_PLAIN_PROOF, key="q"),
-    "plain_walk": _task_sampler(words.ZH_PLAIN_WALK, words.EN_PLAIN_WALK, key="walk"),
-    "plain_issue": _task_sampler(words.ZH_PLAIN_ISSUES, words.EN_PLAIN_ISSUES, key="q"),
-    "plain_writing": _task_sampler(words.ZH_PLAIN_WRITING, words.EN_PLAIN_WRITING, key="w"),
-    "plain_trip": _task_sampler(words.ZH_PLAIN_TRIPS, words.EN_PLAIN_TRIPS, key="q"),
-    "plain_build": _task_sampler(words.ZH_PLAIN_BUILDS, words.EN_PLAIN_BUILDS, key="w"),
-    "plain_debug": _task_sampler(words.ZH_PLAIN_DEBUG, words.EN_PLAIN_DEBUG, key="q"),
-})
+SAMPLERS.update(
+    {
+        "kw_room_act": _adding(s_room, act=_KW_ACT),
+        "kw_dnd_act": _adding(s_dnd_dur, act=_KW_ACT),
+        "kw_ac_act": _adding(s_ac_temp, act=_KW_ACT),
+        "kw_vol_act": _adding(s_volume, act=_KW_ACT),
+        "kw_curtain_act": _adding(s_curtain, act=_KW_ACT),
+        "kw_color_doc": _adding(s_light_color, doc=_KW_DOC),
+        "kw_time_doc": _adding(s_time, doc=_KW_DOC),
+        "kw_dur_doc": _adding(s_duration, doc=_KW_DOC),
+        "kw_dur_act": _adding(s_duration, act=_KW_ACT),
+        "kw_habit": s_kw_habit,
+        "kw_meeting": _adding(s_meeting_lead, meeting=(words.ZH_KW_MEETINGS, words.EN_KW_MEETINGS)),
+        "term": s_term,
+        "kw_sentence": s_kw_sentence,
+        "diff": s_diff,
+        "kw_tired_joke": _adding(s_joke, tired=(words.ZH_KW_TIRED, words.EN_KW_WORK)),
+        "kw_doc_tail": _adding(s_none, doc=_KW_DOC, tail=(words.ZH_TAILS, words.EN_TAILS)),
+        "kw_event": _adding(
+            s_none, kw_event=(words.ZH_KW_EVENTS, words.EN_KW_EVENTS), when=(words.ZH_WHEN, words.EN_WHEN)
+        ),
+        "kw_lazy": _adding(s_none, lazy=(words.ZH_LAZY, words.EN_LAZY), tail=(words.ZH_TAILS, words.EN_TAILS)),
+        "plain_time_task": s_plain_time_task,
+        "ac_cool": s_ac_cool,
+        "long_day": s_long_day,
+        "long_day_joke": _adding(s_joke, ctx=(words.ZH_LONG_DAYS, words.EN_LONG_DAYS)),
+        "conv_c_f_oven": conversion_sampler("c_f", words.OVEN_C),
+        "conv_f_c_oven": conversion_sampler("f_c", words.OVEN_F),
+        "plain_proof": _task_sampler(words.ZH_PLAIN_PROOF, words.EN_PLAIN_PROOF, key="q"),
+        "plain_walk": _task_sampler(words.ZH_PLAIN_WALK, words.EN_PLAIN_WALK, key="walk"),
+        "plain_issue": _task_sampler(words.ZH_PLAIN_ISSUES, words.EN_PLAIN_ISSUES, key="q"),
+        "plain_writing": _task_sampler(words.ZH_PLAIN_WRITING, words.EN_PLAIN_WRITING, key="w"),
+        "plain_trip": _task_sampler(words.ZH_PLAIN_TRIPS, words.EN_PLAIN_TRIPS, key="q"),
+        "plain_build": _task_sampler(words.ZH_PLAIN_BUILDS, words.EN_PLAIN_BUILDS, key="w"),
+        "plain_debug": _task_sampler(words.ZH_PLAIN_DEBUG, words.EN_PLAIN_DEBUG, key="q"),
+    }
+)
 
 # --- short complex requests and the new confounders ---
-
 
 
 def s_claim(rng: random.Random, lang: str) -> Slots:
@@ -269,13 +353,17 @@ def s_claim(rng: random.Random, lang: str) -> Slots:
 
 
 def s_algo_lang(rng: random.Random, lang: str) -> Slots:
-    return {"algo": rng.choice(words.ZH_ALGOS if lang == "zh" else words.EN_ALGOS),
-            "lang": rng.choice(words.CODE_LANGS)}
+    return {
+        "algo": rng.choice(words.ZH_ALGOS if lang == "zh" else words.EN_ALGOS),
+        "lang": rng.choice(words.CODE_LANGS),
+    }
 
 
 def s_prog_lang(rng: random.Random, lang: str) -> Slots:
-    return {"prog": rng.choice(words.ZH_PROGS if lang == "zh" else words.EN_PROGS),
-            "lang": rng.choice(words.CODE_LANGS)}
+    return {
+        "prog": rng.choice(words.ZH_PROGS if lang == "zh" else words.EN_PROGS),
+        "lang": rng.choice(words.CODE_LANGS),
+    }
 
 
 def s_prog_task(rng: random.Random, lang: str) -> Slots:
@@ -286,10 +374,17 @@ def s_prog_task(rng: random.Random, lang: str) -> Slots:
 
 def s_trip(rng: random.Random, lang: str) -> Slots:
     if lang == "zh":
-        return {"n": str(rng.randint(3, 10)), "place": rng.choice(words.ZH_PLACES),
-                "cons": rng.choice(words.ZH_TRIP_CONSTRAINTS)}
-    return {"n": str(rng.randint(3, 14)), "place": rng.choice(words.EN_PLACES), "who": rng.choice(words.EN_TRIP_FOR),
-            "with_": rng.choice(words.EN_TRIP_WITH)}
+        return {
+            "n": str(rng.randint(3, 10)),
+            "place": rng.choice(words.ZH_PLACES),
+            "cons": rng.choice(words.ZH_TRIP_CONSTRAINTS),
+        }
+    return {
+        "n": str(rng.randint(3, 14)),
+        "place": rng.choice(words.EN_PLACES),
+        "who": rng.choice(words.EN_TRIP_FOR),
+        "with_": rng.choice(words.EN_TRIP_WITH),
+    }
 
 
 def s_jargon(rng: random.Random, lang: str) -> Slots:
@@ -312,6 +407,7 @@ def s_kw_news(rng: random.Random, lang: str) -> Slots:
 
 def _merged(*samplers: Sampler) -> Sampler:
     """A sampler drawing each of `samplers` in order and merging their slots."""
+
     def sample(rng: random.Random, lang: str) -> Slots:
         slots: Slots = {}
         for sampler in samplers:
@@ -323,30 +419,43 @@ def _merged(*samplers: Sampler) -> Sampler:
 
 s_topic = _task_sampler(words.ZH_TOPICS, words.EN_TOPICS, key="topic")
 # Durations of a work session or a stretch of reading (a 30-second timer would not fit those requests).
-s_long_dur = _task_sampler(("20分钟", "25分钟", "半小时", "40分钟", "45分钟", "1小时", "一个半小时"),
-                            ("20 minutes", "25 minutes", "30 minutes", "45 minutes", "an hour", "an hour and a half"),
-                            key="dur")
+s_long_dur = _task_sampler(
+    ("20分钟", "25分钟", "半小时", "40分钟", "45分钟", "1小时", "一个半小时"),
+    ("20 minutes", "25 minutes", "30 minutes", "45 minutes", "an hour", "an hour and a half"),
+    key="dur",
+)
 s_prog = _task_sampler(words.ZH_PROGS, words.EN_PROGS, key="prog")
 
-SAMPLERS.update({
-    "claim": s_claim,
-    "fact": _task_sampler(words.ZH_FACTS, words.EN_FACTS, key="fact"),
-    "theorem": _task_sampler(words.ZH_THEOREMS, words.EN_THEOREMS, key="theorem"),
-    "deriv": _task_sampler(words.ZH_DERIVATIONS, words.EN_DERIVATIONS, key="deriv"),
-    "algo": _task_sampler(words.ZH_ALGOS, words.EN_ALGOS, key="algo"),
-    "algo_lang": s_algo_lang, "prog": s_prog, "prog_lang": s_prog_lang, "prog_task": s_prog_task,
-    "topic": s_topic, "trip": s_trip, "goal": _task_sampler(words.ZH_GOALS, words.EN_GOALS, key="goal"),
-    "jargon": s_jargon, "time_jargon": _merged(s_time, s_jargon),
-    "jargon_tail": _adding(s_jargon, tail=(words.ZH_TAILS, words.EN_TAILS)),
-    "dur_prog": _merged(s_duration, s_prog), "time_topic": _merged(s_time, s_topic),
-    "weather2": s_weather2, "kw_news": s_kw_news,
-    "long_dur": s_long_dur,
-    "kw_long_dur_act": _adding(s_long_dur, act=_KW_ACT), "kw_dnd_until": _adding(s_dnd_until, doc=_KW_DOC),
-    "kw_appliance_doc": _adding(s_appliance, doc=_KW_DOC),
-    "kw_door": _adding(s_door, meeting=(words.ZH_KW_MEETINGS, words.EN_KW_MEETINGS)),
-    "kw_room_pct": _adding(s_room_pct_high, act=_KW_ACT),
-    "kw_room_pct_low_doc": _adding(s_room_pct_low, doc=_KW_DOC),
-    "kw_world_doc": _adding(s_world_city, doc=_KW_DOC), "kw_act": _adding(s_none, act=_KW_ACT),
-    "tail": _adding(s_none, tail=(words.ZH_TAILS, words.EN_TAILS)),
-})
-
+SAMPLERS.update(
+    {
+        "claim": s_claim,
+        "fact": _task_sampler(words.ZH_FACTS, words.EN_FACTS, key="fact"),
+        "theorem": _task_sampler(words.ZH_THEOREMS, words.EN_THEOREMS, key="theorem"),
+        "deriv": _task_sampler(words.ZH_DERIVATIONS, words.EN_DERIVATIONS, key="deriv"),
+        "algo": _task_sampler(words.ZH_ALGOS, words.EN_ALGOS, key="algo"),
+        "algo_lang": s_algo_lang,
+        "prog": s_prog,
+        "prog_lang": s_prog_lang,
+        "prog_task": s_prog_task,
+        "topic": s_topic,
+        "trip": s_trip,
+        "goal": _task_sampler(words.ZH_GOALS, words.EN_GOALS, key="goal"),
+        "jargon": s_jargon,
+        "time_jargon": _merged(s_time, s_jargon),
+        "jargon_tail": _adding(s_jargon, tail=(words.ZH_TAILS, words.EN_TAILS)),
+        "dur_prog": _merged(s_duration, s_prog),
+        "time_topic": _merged(s_time, s_topic),
+        "weather2": s_weather2,
+        "kw_news": s_kw_news,
+        "long_dur": s_long_dur,
+        "kw_long_dur_act": _adding(s_long_dur, act=_KW_ACT),
+        "kw_dnd_until": _adding(s_dnd_until, doc=_KW_DOC),
+        "kw_appliance_doc": _adding(s_appliance, doc=_KW_DOC),
+        "kw_door": _adding(s_door, meeting=(words.ZH_KW_MEETINGS, words.EN_KW_MEETINGS)),
+        "kw_room_pct": _adding(s_room_pct_high, act=_KW_ACT),
+        "kw_room_pct_low_doc": _adding(s_room_pct_low, doc=_KW_DOC),
+        "kw_world_doc": _adding(s_world_city, doc=_KW_DOC),
+        "kw_act": _adding(s_none, act=_KW_ACT),
+        "tail": _adding(s_none, tail=(words.ZH_TAILS, words.EN_TAILS)),
+    }
+)

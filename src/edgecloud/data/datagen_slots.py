@@ -6,6 +6,7 @@ A sampler is ``(rng, lang) -> slots``: it draws one fill of a template's slots f
 are computed exactly with ``Fraction`` and rounded half-up, so the model is not taught wrong numbers.
 The registry that templates name their sampler in is `datagen_samplers.SAMPLERS`.
 """
+
 from __future__ import annotations
 
 import random
@@ -24,7 +25,7 @@ Sampler = Callable[[random.Random, str], Slots]
 
 def _round_half_up(q: Fraction, places: int = 2) -> Fraction:
     """Round `q` to `places` decimals, halves away from zero (what people expect, unlike round())."""
-    scale = 10 ** places
+    scale = 10**places
     scaled = abs(q) * scale
     whole = int(scaled)  # floor for non-negative values
     if scaled - whole >= Fraction(1, 2):
@@ -38,7 +39,7 @@ def _num(q: Fraction, places: int = 2) -> str:
     if r.denominator == 1:
         return str(r.numerator)
     sign = "-" if r < 0 else ""
-    whole, frac = divmod(abs(r.numerator) * 10 ** places // r.denominator, 10 ** places)
+    whole, frac = divmod(abs(r.numerator) * 10**places // r.denominator, 10**places)
     return f"{sign}{whole}.{frac:0{places}d}".rstrip("0")
 
 
@@ -112,8 +113,12 @@ def s_curtain(rng: random.Random, lang: str) -> Slots:
     if lang == "zh":
         return {"room": room, "curtain_verb": rng.choice(("拉开", "拉上", "打开", "关上"))}
     verb, ing = rng.choice((("open", "opening"), ("close", "closing")))
-    return {"room": room, "curtain_verb": verb, "curtain_ing": ing,
-            "shade": rng.choice(("curtains", "blinds", "shades"))}
+    return {
+        "room": room,
+        "curtain_verb": verb,
+        "curtain_ing": ing,
+        "shade": rng.choice(("curtains", "blinds", "shades")),
+    }
 
 
 def s_volume(rng: random.Random, lang: str) -> Slots:
@@ -128,10 +133,12 @@ def s_toggle(rng: random.Random, lang: str) -> Slots:
     item, item_r = rng.choice(words.TOGGLE_ITEMS[lang])
     on = rng.random() < 0.5
     if lang == "zh":
-        return {"item": item,
-                "toggle_verb": rng.choice(("打开", "开启")) if on else rng.choice(("关闭", "关掉")),
-                "toggle_tail": rng.choice(("开一下", "打开", "开开")) if on else rng.choice(("关一下", "关掉", "关了吧")),
-                "toggle_state": "已打开" if on else "已关闭"}
+        return {
+            "item": item,
+            "toggle_verb": rng.choice(("打开", "开启")) if on else rng.choice(("关闭", "关掉")),
+            "toggle_tail": rng.choice(("开一下", "打开", "开开")) if on else rng.choice(("关一下", "关掉", "关了吧")),
+            "toggle_state": "已打开" if on else "已关闭",
+        }
     return {"item": item, "item_r": item_r, "on_off": "on" if on else "off"}
 
 
@@ -160,8 +167,10 @@ def s_water_temp(rng: random.Random, lang: str) -> Slots:
 
 
 def s_door(rng: random.Random, lang: str) -> Slots:
-    return {"door": pick(rng, words.DOORS, lang),
-            "please": rng.choice(("", "吧", "，谢谢") if lang == "zh" else ("", " please", ", thanks"))}
+    return {
+        "door": pick(rng, words.DOORS, lang),
+        "please": rng.choice(("", "吧", "，谢谢") if lang == "zh" else ("", " please", ", thanks")),
+    }
 
 
 # --- times ---
@@ -295,7 +304,9 @@ def conversion_sampler(kind: str, values: Sequence[str] | None = None) -> Sample
         y_text = _num(y)
         exact = Fraction(y_text) == y
         if lang == "zh":
-            result = f"{x} {words.UNIT_NAMES[src][0]}{'等于' if exact else '约等于'} {y_text} {words.UNIT_NAMES[dst][0]}"
+            result = (
+                f"{x} {words.UNIT_NAMES[src][0]}{'等于' if exact else '约等于'} {y_text} {words.UNIT_NAMES[dst][0]}"
+            )
             return {"x": x, "result": result}
         result = f"{x} {_en_unit(src, x)} {'is' if exact else 'is about'} {y_text} {_en_unit(dst, y_text)}"
         return {"x": x, "xu": f"{x} {_en_unit(src, x)}", "result": result}
@@ -318,8 +329,15 @@ def _lower_first(text: str) -> str:
 
 def s_phrase(rng: random.Random, lang: str) -> Slots:
     row = rng.choice(words.PHRASES)
-    return {"zh": row["zh"], "zh_bare": _bare(row["zh"]), "en": row["en"], "en_bare": _bare(row["en"]),
-            "en_lc": _lower_first(_bare(row["en"])), "ja": row["ja"], "fr": row["fr"]}
+    return {
+        "zh": row["zh"],
+        "zh_bare": _bare(row["zh"]),
+        "en": row["en"],
+        "en_bare": _bare(row["en"]),
+        "en_lc": _lower_first(_bare(row["en"])),
+        "ja": row["ja"],
+        "fr": row["fr"],
+    }
 
 
 # --- arithmetic (exact, with Fraction) ---
@@ -379,8 +397,12 @@ def s_tip(rng: random.Random, lang: str) -> Slots:
     bill = rng.randint(18, 260)
     tip = Fraction(bill * p, 100)
     total = bill + _round_half_up(tip)
-    return {"p": str(p), "bill": str(bill), "line": _equation(f"{bill} × {p}%", tip, _money(tip)),
-            "total": _money(total)}
+    return {
+        "p": str(p),
+        "bill": str(bill),
+        "line": _equation(f"{bill} × {p}%", tip, _money(tip)),
+        "total": _money(total),
+    }
 
 
 def s_average(rng: random.Random, lang: str) -> Slots:
@@ -393,8 +415,19 @@ def s_average(rng: random.Random, lang: str) -> Slots:
 
 def s_discount(rng: random.Random, lang: str) -> Slots:
     if lang == "zh":
-        label, mult = rng.choice((("9折", "0.9"), ("8折", "0.8"), ("85折", "0.85"), ("75折", "0.75"), ("7折", "0.7"),
-                                  ("6折", "0.6"), ("5折", "0.5"), ("95折", "0.95"), ("88折", "0.88")))
+        label, mult = rng.choice(
+            (
+                ("9折", "0.9"),
+                ("8折", "0.8"),
+                ("85折", "0.85"),
+                ("75折", "0.75"),
+                ("7折", "0.7"),
+                ("6折", "0.6"),
+                ("5折", "0.5"),
+                ("95折", "0.95"),
+                ("88折", "0.88"),
+            )
+        )
         price = rng.choice((rng.randint(3, 99) * 10 - 1, rng.randint(20, 999)))
         value = price * Fraction(mult)
         return {"price": str(price), "z": label, "line": _equation(f"{price} × {mult}", value, _money(value))}
@@ -416,5 +449,3 @@ def s_pct_change(rng: random.Random, lang: str) -> Slots:
     value = Fraction(new - old, old)
     text = _num(value * 100) + "%"
     return {"old": str(old), "new": str(new), "line": _equation(f"({new} − {old}) ÷ {old} × 100%", value, text)}
-
-

@@ -47,6 +47,7 @@ the output is written with fixed separators and ``\\n`` line ends, so the file i
 This module is the engine (shape, quotas, cue checks, generation, the loader, the command line); the
 phrasings and their slot tables are in ``heldout_templates``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,14 +81,32 @@ LONG_QUERY_CHARS = {"zh": 40, "en": 120}
 SHORT_QUERY_CHARS = {"zh": 20, "en": 60}
 
 # Complex-task words (the keyword heuristic's, as listed in datagen's docstring).
-ZH_KEYWORDS = ("证明", "推导", "分析", "规划", "计划", "行程", "代码", "实现", "算法", "论文", "报告", "详细", "步骤",
-               "比较", "策略", "设计", "优化")
+ZH_KEYWORDS = (
+    "证明",
+    "推导",
+    "分析",
+    "规划",
+    "计划",
+    "行程",
+    "代码",
+    "实现",
+    "算法",
+    "论文",
+    "报告",
+    "详细",
+    "步骤",
+    "比较",
+    "策略",
+    "设计",
+    "优化",
+)
 # Word edges are ASCII letters, so "floor plan是什么意思" counts ("是" is a word character to \b).
 EN_KEYWORD_RE = re.compile(
     r"(?<![A-Za-z])(?:prov(?:e|es|ed|en|ing)|proofs?|deriv[a-z]*|analy[sz][a-z]*|plan(?:s|ned|ning|ner|ners)?"
     r"|itinerar[a-z]*|cod(?:e|es|ed|ing)|algorithms?|essays?|reports?|compar[a-z]*|strateg[a-z]*|design[a-z]*"
     r"|optimi[sz][a-z]*)(?![A-Za-z])",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 ID_RE = re.compile(r"^heldout-\d{4}$")
 GROUP_RE = re.compile(r"^heldout/([a-z_]+)/(zh|en)/t\d{2}$")
@@ -166,9 +185,11 @@ def _fill(rng: random.Random, category: str, lang: str, index: int, want: int, s
         for _attempt in range(MAX_DRAWS_PER_RECORD):
             slots = _draw_slots(rng, template)
             query = template.query.format(**slots)
-            history = [{"role": role, "content": text.format(**slots)}
-                       for user, assistant in template.history
-                       for role, text in (("user", user), ("assistant", assistant))]
+            history = [
+                {"role": role, "content": text.format(**slots)}
+                for user, assistant in template.history
+                for role, text in (("user", user), ("assistant", assistant))
+            ]
             key = dedup_key(" ".join(m["content"] for m in history) + " " + query)
             if key not in seen:
                 break
@@ -178,8 +199,14 @@ def _fill(rng: random.Random, category: str, lang: str, index: int, want: int, s
         if problem:
             raise RuntimeError(f"template {group} ({template.cue}) made {query!r}: {problem}")
         seen.add(key)
-        rec = {"lang": lang, "category": category, "needs_cloud": category in CLOUD_CATEGORIES, "group": group,
-               "cue": template.cue, "query": query}
+        rec = {
+            "lang": lang,
+            "category": category,
+            "needs_cloud": category in CLOUD_CATEGORIES,
+            "group": group,
+            "cue": template.cue,
+            "query": query,
+        }
         if history:
             rec["history"] = history
         made.append(rec)
@@ -214,8 +241,10 @@ def _build_pool(rng: random.Random, category: str, lang: str, cue: str, quota: i
                 break
         if not progressed:
             if all(exhausted.values()):
-                raise ValueError(f"cannot make {quota} distinct {cue} records for {category}/{lang}: its templates ran "
-                                 f"out of unused fills after {len(out)}; lower --n")
+                raise ValueError(
+                    f"cannot make {quota} distinct {cue} records for {category}/{lang}: its templates ran "
+                    f"out of unused fills after {len(out)}; lower --n"
+                )
             cap += MAX_GROUP_SIZE
     return out
 
@@ -237,8 +266,9 @@ def generate_records(n: int = 480, seed: int = 7, cloud_share: float = DEFAULT_C
                 if cue_quota:
                     records.extend(_build_pool(rng, category, lang, cue, cue_quota, seen))
     rng.shuffle(records)
-    return [{"id": f"heldout-{i:04d}", **{k: rec[k] for k in FIELDS[1:] if k in rec}}
-            for i, rec in enumerate(records, 1)]
+    return [
+        {"id": f"heldout-{i:04d}", **{k: rec[k] for k in FIELDS[1:] if k in rec}} for i, rec in enumerate(records, 1)
+    ]
 
 
 def file_rows(records: list[dict]) -> list[dict]:
@@ -274,11 +304,13 @@ def _check_record(doc: Any) -> str | None:
     if not isinstance(doc["needs_cloud"], bool):
         return f"field 'needs_cloud': expected true or false, got {doc['needs_cloud']!r}"
     if doc["needs_cloud"] != (doc["category"] in CLOUD_CATEGORIES):
-        return (f"field 'needs_cloud': {doc['needs_cloud']} contradicts category {doc['category']!r} "
-                f"({'complex' if doc['category'] in CLOUD_CATEGORIES else 'simple'})")
+        return (
+            f"field 'needs_cloud': {doc['needs_cloud']} contradicts category {doc['category']!r} "
+            f"({'complex' if doc['category'] in CLOUD_CATEGORIES else 'simple'})"
+        )
     m = GROUP_RE.match(doc["group"]) if isinstance(doc["group"], str) else None
     if not m or m.group(1) != doc["category"] or m.group(2) != doc["lang"]:
-        return (f"field 'group': expected 'heldout/{doc['category']}/{doc['lang']}/tNN', got {doc['group']!r}")
+        return f"field 'group': expected 'heldout/{doc['category']}/{doc['lang']}/tNN', got {doc['group']!r}"
     allowed = CLOUD_CUES if doc["needs_cloud"] else EDGE_CUES
     if doc["cue"] not in allowed:
         return f"field 'cue': expected one of {', '.join(allowed)} for this category, got {doc['cue']!r}"
@@ -286,8 +318,11 @@ def _check_record(doc: Any) -> str | None:
         return "field 'query': expected a non-empty string"
     history = doc.get("history")
     if (history is not None) != (doc["cue"] == HISTORY):
-        return ("field 'history': required when cue is 'history'" if history is None
-                else "field 'history': only records with cue 'history' carry one")
+        return (
+            "field 'history': required when cue is 'history'"
+            if history is None
+            else "field 'history': only records with cue 'history' carry one"
+        )
     if history is not None:
         if not isinstance(history, list) or len(history) not in (2, 4):
             return "field 'history': expected a list of 1-2 earlier turns (2 or 4 messages)"
@@ -307,8 +342,10 @@ def load_heldout(path: str | Path) -> list[dict]:
     the line and the field. Blank lines are skipped."""
     path = Path(path)
     if not path.is_file():
-        raise HeldoutError(f"{path}: held-out file not found (make it with: python -m edgecloud.data.heldout --n 480 "
-                           "--seed 7 --out data/heldout/routing_heldout_v1.jsonl)")
+        raise HeldoutError(
+            f"{path}: held-out file not found (make it with: python -m edgecloud.data.heldout --n 480 "
+            "--seed 7 --out data/heldout/routing_heldout_v1.jsonl)"
+        )
     records: list[dict] = []
     ids: dict[str, int] = {}
     keys: dict[str, int] = {}
@@ -323,8 +360,9 @@ def load_heldout(path: str | Path) -> list[dict]:
         if problem:
             raise HeldoutError(f"{path} line {lineno}: {problem}")
         if doc["id"] in ids:
-            raise HeldoutError(f"{path} line {lineno}: field 'id': {doc['id']!r} is already used on line "
-                               f"{ids[doc['id']]}")
+            raise HeldoutError(
+                f"{path} line {lineno}: field 'id': {doc['id']!r} is already used on line {ids[doc['id']]}"
+            )
         key = dedup_key(" ".join(m["content"] for m in doc.get("history", [])) + " " + doc["query"])
         if key in keys:
             raise HeldoutError(f"{path} line {lineno}: field 'query': duplicate of line {keys[key]}")
@@ -339,11 +377,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m edgecloud.data.heldout",
         description="Generate the seeded held-out routing set (JSONL): templates and phrasings that the training "
-                    "generator (edgecloud.data.datagen) never makes.")
+        "generator (edgecloud.data.datagen) never makes.",
+    )
     parser.add_argument("--n", type=int, default=480, help="number of records (default 480)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    parser.add_argument("--cloud-share", type=float, default=DEFAULT_CLOUD_SHARE,
-                        help=f"share of complex records (default {DEFAULT_CLOUD_SHARE})")
+    parser.add_argument(
+        "--cloud-share",
+        type=float,
+        default=DEFAULT_CLOUD_SHARE,
+        help=f"share of complex records (default {DEFAULT_CLOUD_SHARE})",
+    )
     parser.add_argument("--out", type=Path, required=True, help="output .jsonl path")
     args = parser.parse_args(argv)
     try:
@@ -353,8 +396,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     write_jsonl(args.out, file_rows(records), compact=True)
     n_cloud = sum(r["needs_cloud"] for r in records)
     n_hist = sum("history" in r for r in records)
-    print(f"wrote {len(records)} records ({n_cloud} needs_cloud, {n_hist} multi-turn, "
-          f"{len({r['group'] for r in records})} groups) to {args.out}")
+    print(
+        f"wrote {len(records)} records ({n_cloud} needs_cloud, {n_hist} multi-turn, "
+        f"{len({r['group'] for r in records})} groups) to {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ line and reason. Nothing is dropped silently, so `accepted + rejected == read` a
 The files themselves are read by `edgecloud.data.raw_files.read_raw` (one policy for every format); here
 each record it yields is interpreted (`interpret`) and the duplicates are found (`convert_files`).
 """
+
 from __future__ import annotations
 
 import re
@@ -68,10 +69,20 @@ class Example:
 
     def to_swift(self, system_prompt: str) -> dict[str, Any]:
         """ms-swift `messages` format, with the metadata the evaluation needs alongside."""
-        messages = [{"role": "system", "content": system_prompt}, *self.history,
-                    {"role": "user", "content": self.query}, {"role": "assistant", "content": self.response}]
-        return {"messages": messages, "id": self.id, "lang": self.lang, "category": self.category,
-                "needs_cloud": self.needs_cloud, "group": self.group}
+        messages = [
+            {"role": "system", "content": system_prompt},
+            *self.history,
+            {"role": "user", "content": self.query},
+            {"role": "assistant", "content": self.response},
+        ]
+        return {
+            "messages": messages,
+            "id": self.id,
+            "lang": self.lang,
+            "category": self.category,
+            "needs_cloud": self.needs_cloud,
+            "group": self.group,
+        }
 
 
 class _Rejected(Exception):
@@ -96,8 +107,15 @@ def detect_format(data: dict[str, Any]) -> str | None:
     return None
 
 
-_ROLE_ALIASES = {"system": "system", "user": "user", "human": "user", "assistant": "assistant", "gpt": "assistant",
-                 "bot": "assistant", "model": "assistant"}
+_ROLE_ALIASES = {
+    "system": "system",
+    "user": "user",
+    "human": "user",
+    "assistant": "assistant",
+    "gpt": "assistant",
+    "bot": "assistant",
+    "model": "assistant",
+}
 
 
 def _text(data: dict[str, Any], key: str, required: bool) -> str | None:
@@ -168,14 +186,19 @@ def interpret(rec: RawRecord, fmt: str, forward_reply: str, max_chars: int) -> E
         raise _Rejected("unknown_format", f"keys {sorted(data)} fit none of {', '.join(FORMATS)}")
     history: list[dict[str, str]] = []
     if kind in ("messages", "sharegpt"):
-        key, role_key, content_key = (("messages", "role", "content") if kind == "messages"
-                                      else ("conversations", "from", "value"))
+        key, role_key, content_key = (
+            ("messages", "role", "content") if kind == "messages" else ("conversations", "from", "value")
+        )
         history, query, response = _turns(data.get(key), key, role_key, content_key)
         if response is None:  # the chat ends with the user's request: its reply may be in `response`
             response = _text(data, "response", False)
         # An earlier turn that forwarded gets the configured forward reply, like the final one.
-        history = [{"role": m["role"], "content": forward_reply}
-                   if m["role"] == "assistant" and is_forward(m["content"]) else m for m in history]
+        history = [
+            {"role": m["role"], "content": forward_reply}
+            if m["role"] == "assistant" and is_forward(m["content"])
+            else m
+            for m in history
+        ]
     elif kind == "alpaca":
         query = _text(data, "instruction", True) or ""
         extra = _text(data, "input", False)
@@ -213,14 +236,34 @@ def interpret(rec: RawRecord, fmt: str, forward_reply: str, max_chars: int) -> E
     for key, value in (("category", category), ("group", group), ("lang", lang)):
         if not isinstance(value, str):
             raise _Rejected("bad_field_type", f"field {key!r} should be text")
-    texts = [("id", rid), ("category", category), ("group", group), ("lang", lang), ("query", query),
-             ("response", response), *((f"history[{i}]", m["content"]) for i, m in enumerate(history))]
+    texts = [
+        ("id", rid),
+        ("category", category),
+        ("group", group),
+        ("lang", lang),
+        ("query", query),
+        ("response", response),
+        *((f"history[{i}]", m["content"]) for i, m in enumerate(history)),
+    ]
     for key, value in texts:
-        if (m := _SURROGATE.search(value)):
-            raise _Rejected("bad_encoding", f"field {key!r} holds U+{ord(m.group()):04X}, half of a surrogate pair "
-                            "(a \\udXXX escape without its other half?), which is not a character: fix the escape")
-    return Example(id=rid, lang=lang, category=category, needs_cloud=label, group=group, query=query,
-                   response=response, source=rec.source, line=rec.line, history=history)
+        if m := _SURROGATE.search(value):
+            raise _Rejected(
+                "bad_encoding",
+                f"field {key!r} holds U+{ord(m.group()):04X}, half of a surrogate pair "
+                "(a \\udXXX escape without its other half?), which is not a character: fix the escape",
+            )
+    return Example(
+        id=rid,
+        lang=lang,
+        category=category,
+        needs_cloud=label,
+        group=group,
+        query=query,
+        response=response,
+        source=rec.source,
+        line=rec.line,
+        history=history,
+    )
 
 
 def normalise_text(text: str) -> str:
@@ -238,8 +281,9 @@ def duplicate_key(ex: Example) -> str:
     return "\x1e".join([*turns, f"user:{normalise_text(ex.query)}"])
 
 
-def convert_files(paths: list[Path], fmt: str, forward_reply: str, max_chars: int
-                  ) -> tuple[list[Example], list[Reject], dict[str, dict[str, int]]]:
+def convert_files(
+    paths: list[Path], fmt: str, forward_reply: str, max_chars: int
+) -> tuple[list[Example], list[Reject], dict[str, dict[str, int]]]:
     """Read and interpret every record of every file; return (accepted, rejects, per-file counts)."""
     accepted: list[Example] = []
     rejects: list[Reject] = []

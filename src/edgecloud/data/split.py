@@ -5,6 +5,7 @@ measures generalisation to phrasings never seen in training rather than recall o
 Exact sizes with whole groups is a small subset-sum problem: fill each stratum's share greedily
 in a seeded order, then top up the remainder from the strata furthest below their share.
 """
+
 from __future__ import annotations
 
 import random
@@ -58,21 +59,28 @@ class SplitResult:
         return {k: len(v) for k, v in self.splits.items()}
 
 
-def resolve_sizes(n: int, train: int | str, valid: int, test: int,
-                  rejects_note: str = "see rejects.jsonl for the rest") -> dict[str, int]:
+def resolve_sizes(
+    n: int, train: int | str, valid: int, test: int, rejects_note: str = "see rejects.jsonl for the rest"
+) -> dict[str, int]:
     """Exact split sizes for `n` accepted records; `rejects_note` says where the rejected ones are."""
     if train == "rest":
         train = n - valid - test
         if train < 1:
-            raise DataError(f"only {n} records were accepted: not enough for valid={valid} and test={test} "
-                            f"plus at least one training record; {rejects_note}, or lower data.split")
+            raise DataError(
+                f"only {n} records were accepted: not enough for valid={valid} and test={test} "
+                f"plus at least one training record; {rejects_note}, or lower data.split"
+            )
     need = int(train) + valid + test
     if need > n:
-        raise DataError(f"the split needs {need} records (train={train}, valid={valid}, test={test}) but only {n} "
-                        f"were accepted; {rejects_note}, or lower data.split")
+        raise DataError(
+            f"the split needs {need} records (train={train}, valid={valid}, test={test}) but only {n} "
+            f"were accepted; {rejects_note}, or lower data.split"
+        )
     if need < n:
-        raise DataError(f"{n} records were accepted but the split takes {need}: every record must land in a split. "
-                        f"Set data.split.train to {n - valid - test} or to 'rest'")
+        raise DataError(
+            f"{n} records were accepted but the split takes {need}: every record must land in a split. "
+            f"Set data.split.train to {n - valid - test} or to 'rest'"
+        )
     return {"train": int(train), "valid": valid, "test": test}
 
 
@@ -106,11 +114,17 @@ def split_examples(examples: Sequence[Example], sizes: dict[str, int], seed: int
                     got[key] += len(groups[g])
         deficit = sizes[name] - sum(got.values())
         while deficit > 0:
-            free = [(key, g) for key in sorted(strata) for g in strata[key]
-                    if g not in assigned and len(groups[g]) <= deficit]
+            free = [
+                (key, g)
+                for key in sorted(strata)
+                for g in strata[key]
+                if g not in assigned and len(groups[g]) <= deficit
+            ]
             if not free:
-                raise DataError(f"cannot fill the {name} split with exactly {sizes[name]} records while keeping "
-                                "paraphrase groups whole: the groups are too large. Use smaller groups or other sizes")
+                raise DataError(
+                    f"cannot fill the {name} split with exactly {sizes[name]} records while keeping "
+                    "paraphrase groups whole: the groups are too large. Use smaller groups or other sizes"
+                )
             key, g = max(free, key=lambda kg: (share[kg[0]] - got[kg[0]], len(groups[kg[1]])))
             assigned[g] = name
             got[key] += len(groups[g])

@@ -7,6 +7,7 @@ runtime that does not need it. Decoding is greedy. A new runtime (Apple's Core M
 say) is one more subclass: `load` from its variant folder, `stream` token ids, and `forced_argmax`
 for the teacher-forced agreement; `generate` and `generate_batch` have generic defaults.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,14 @@ class Backend(ABC):
         return cls(folder, meta, threads)
 
     @abstractmethod
-    def stream(self, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (),
-               ignore_eos: bool = False, first: "FirstStep | None" = None) -> Iterator[int]:
+    def stream(
+        self,
+        ids: Sequence[int],
+        max_new_tokens: int,
+        stop_ids: Sequence[int] = (),
+        ignore_eos: bool = False,
+        first: "FirstStep | None" = None,
+    ) -> Iterator[int]:
         """Yield greedy next tokens one at a time (a stop token ends the stream and is not yielded).
         `first`: the first reply position's log-probabilities are kept there, and its suppressed tokens are
         never chosen as the first token (the routing score and the calibrated edge answer, see `routing`)."""
@@ -43,8 +50,14 @@ class Backend(ABC):
     def forced_argmax(self, prompt: Sequence[int], reply: Sequence[int]) -> list[int]:
         """Teacher forcing: the argmax next token at each position of `reply`, with `prompt + reply[:i]` as input."""
 
-    def generate(self, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (),
-                 ignore_eos: bool = False, first: FirstStep | None = None) -> list[int]:
+    def generate(
+        self,
+        ids: Sequence[int],
+        max_new_tokens: int,
+        stop_ids: Sequence[int] = (),
+        ignore_eos: bool = False,
+        first: FirstStep | None = None,
+    ) -> list[int]:
         return list(self.stream(ids, max_new_tokens, stop_ids, ignore_eos, first))
 
     def generate_batch(self, batch: Sequence[Sequence[int]], max_new_tokens: int) -> list[list[int]]:
@@ -146,7 +159,7 @@ class TorchBackend(Backend):
         with torch.inference_mode():
             logits = self.model(input_ids=torch.tensor([list(prompt) + list(reply)])).logits[0]
         n = len(prompt)
-        return [int(t) for t in logits[n - 1: n - 1 + len(reply)].argmax(-1)]
+        return [int(t) for t in logits[n - 1 : n - 1 + len(reply)].argmax(-1)]
 
     def generate_batch(self, batch, max_new_tokens):
         torch = self.torch
@@ -155,8 +168,14 @@ class TorchBackend(Backend):
         ids = torch.tensor([[pad] * (width - len(b)) + list(b) for b in batch])
         mask = torch.tensor([[0] * (width - len(b)) + [1] * len(b) for b in batch])
         with torch.inference_mode():
-            out = self.model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens,
-                                      min_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad)
+            out = self.model.generate(
+                input_ids=ids,
+                attention_mask=mask,
+                max_new_tokens=max_new_tokens,
+                min_new_tokens=max_new_tokens,
+                do_sample=False,
+                pad_token_id=pad,
+            )
         return [row[width:].tolist() for row in out]
 
 
@@ -182,8 +201,10 @@ class OrtBackend(Backend):
         so.log_severity_level = 3
         self.session = ort.InferenceSession(str(Path(folder) / meta["onnx"]), so, providers=["CPUExecutionProvider"])
         inputs = {i.name: i for i in self.session.get_inputs()}
-        self.past_names = sorted((n for n in inputs if n.startswith("past_key_values.")),
-                                 key=lambda n: (int(n.split(".")[1]), n.split(".")[2]))
+        self.past_names = sorted(
+            (n for n in inputs if n.startswith("past_key_values.")),
+            key=lambda n: (int(n.split(".")[1]), n.split(".")[2]),
+        )
         self.present_names = [n.replace("past_key_values.", "present.") for n in self.past_names]
         self.input_names = set(inputs)
         shape = inputs[self.past_names[0]].shape  # [batch, kv_heads, past_len, head_dim] (dims may be symbolic)
@@ -223,7 +244,7 @@ class OrtBackend(Backend):
     def forced_argmax(self, prompt, reply):
         logits, _ = self._run(list(prompt) + list(reply), None, 0)
         n = len(prompt)
-        return [int(t) for t in logits[0, n - 1: n - 1 + len(reply)].argmax(-1)]
+        return [int(t) for t in logits[0, n - 1 : n - 1 + len(reply)].argmax(-1)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,8 +262,8 @@ def lookup_draft(history: Sequence[int], max_ngram: int = 3, k: int = 8, min_ngr
     for n in range(min(max_ngram, len(hist) - 1), max(min_ngram, 1) - 1, -1):
         tail = hist[-n:]
         for start in range(len(hist) - n - 1, -1, -1):
-            if hist[start:start + n] == tail:
-                return hist[start + n:start + n + k]
+            if hist[start : start + n] == tail:
+                return hist[start + n : start + n + k]
     return []
 
 
@@ -259,9 +280,15 @@ class LlamaCppBackend(Backend):
         import numpy as np
 
         self.np, self.lib = np, llama_cpp
-        self.llm = llama_cpp.Llama(model_path=str(Path(folder) / meta["gguf"]), n_ctx=int(meta.get("n_ctx", 2048)),
-                                   n_threads=threads, n_threads_batch=threads, n_batch=512, verbose=False,
-                                   seed=0)
+        self.llm = llama_cpp.Llama(
+            model_path=str(Path(folder) / meta["gguf"]),
+            n_ctx=int(meta.get("n_ctx", 2048)),
+            n_threads=threads,
+            n_threads_batch=threads,
+            n_batch=512,
+            verbose=False,
+            seed=0,
+        )
         self.lookup = meta.get("decoding") == "lookup"
         self.lookup_ngram = int(meta.get("lookup_max_ngram", 3))
         self.lookup_min_ngram = int(meta.get("lookup_min_ngram", 2))
@@ -285,7 +312,7 @@ class LlamaCppBackend(Backend):
         llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
         llm._batch.set_batch(batch=list(tokens), n_past=llm.n_tokens, logits_all=True)
         llm._ctx.decode(llm._batch)
-        llm.input_ids[llm.n_tokens:llm.n_tokens + len(tokens)] = tokens
+        llm.input_ids[llm.n_tokens : llm.n_tokens + len(tokens)] = tokens
         llm.n_tokens += len(tokens)
         return [int(self.np.argmax(self._logits(i))) for i in range(len(tokens))]
 
@@ -317,8 +344,9 @@ class LlamaCppBackend(Backend):
                 history.append(t)
                 if made >= max_new_tokens:
                     return
-            draft = lookup_draft(history, self.lookup_ngram, min(self.lookup_k, max_new_tokens - made - 1),
-                                 self.lookup_min_ngram)
+            draft = lookup_draft(
+                history, self.lookup_ngram, min(self.lookup_k, max_new_tokens - made - 1), self.lookup_min_ngram
+            )
             base = self.llm.n_tokens
             preds = self._eval_all([pending[-1]] + draft)  # preds[j]: the greedy token after draft[:j]
             kept = 0
@@ -335,7 +363,7 @@ class LlamaCppBackend(Backend):
         self.llm.eval(list(prompt))
         first = self._argmax_last()
         if len(reply) <= 1:
-            return [first][:len(reply)]
+            return [first][: len(reply)]
         return [first] + self._eval_all([int(t) for t in reply[:-1]])
 
     def close(self) -> None:
@@ -392,8 +420,9 @@ def load_backend(folder: Path, threads: int = 2) -> Backend:
     return BACKENDS[meta["backend"]].load(folder, threads)
 
 
-def timed_stream(backend: Backend, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (),
-                 ignore_eos: bool = False) -> dict[str, Any]:
+def timed_stream(
+    backend: Backend, ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = (), ignore_eos: bool = False
+) -> dict[str, Any]:
     """Tokens with time to first token and decode speed (tokens after the first / time after the first)."""
     t0 = time.perf_counter()
     tokens: list[int] = []
@@ -405,5 +434,9 @@ def timed_stream(backend: Backend, ids: Sequence[int], max_new_tokens: int, stop
     t_end = time.perf_counter()
     ttft = (t_first - t0) if t_first is not None else None
     decode_s = (t_end - t_first) if t_first is not None else 0.0
-    return {"tokens": tokens, "ttft_s": ttft, "total_s": t_end - t0,
-            "decode_tokens_per_s": (len(tokens) - 1) / decode_s if len(tokens) > 1 and decode_s > 0 else None}
+    return {
+        "tokens": tokens,
+        "ttft_s": ttft,
+        "total_s": t_end - t0,
+        "decode_tokens_per_s": (len(tokens) - 1) / decode_s if len(tokens) > 1 and decode_s > 0 else None,
+    }

@@ -11,6 +11,7 @@ The worker gets token ids and returns token ids: tokenising and decoding happen 
 own tokenizer, so every runtime is scored on identical input. What the passes amount to (spreads, speed-ups,
 agreement, the bars, the recommendation: the report's rows) is `edgecloud.edge.bench_stats`.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,15 +67,27 @@ def worker(task: dict[str, Any]) -> dict[str, Any]:
     stop = task["stop_ids"]
     backend.generate(task["speed"][0], 4, stop, ignore_eos=True)  # warm-up (allocations, kernels), not timed
     runs = [timed_stream(backend, ids, task["decode_tokens"], stop, ignore_eos=True) for ids in task["speed"]]
-    out["speed"] = [{"prompt_tokens": len(ids), "new_tokens": len(r["tokens"]), "ttft_s": r["ttft_s"],
-                     "decode_tokens_per_s": r["decode_tokens_per_s"]} for ids, r in zip(task["speed"], runs)]
+    out["speed"] = [
+        {
+            "prompt_tokens": len(ids),
+            "new_tokens": len(r["tokens"]),
+            "ttft_s": r["ttft_s"],
+            "decode_tokens_per_s": r["decode_tokens_per_s"],
+        }
+        for ids, r in zip(task["speed"], runs)
+    ]
     out["first_tokens"] = runs[0]["tokens"][:16]
     batch = task["batch"]
     t0 = time.perf_counter()
     replies = backend.generate_batch(batch, task["decode_tokens"])
     dt = time.perf_counter() - t0
-    out["batch"] = {"size": len(batch), "batched": backend.batched, "seconds": dt,
-                    "tokens": sum(len(r) for r in replies), "tokens_per_s": sum(len(r) for r in replies) / dt}
+    out["batch"] = {
+        "size": len(batch),
+        "batched": backend.batched,
+        "seconds": dt,
+        "tokens": sum(len(r) for r in replies),
+        "tokens_per_s": sum(len(r) for r in replies) / dt,
+    }
     if task.get("quality"):
         from edgecloud.edge.backends import FirstStep
         from edgecloud.routing import score_from_logprobs
@@ -84,10 +97,19 @@ def worker(task: dict[str, Any]) -> dict[str, Any]:
             t0 = time.perf_counter()
             first = FirstStep(task.get("suppress_first") or [])
             ids = backend.generate(rec["prompt"], task["max_new_tokens"], stop, first=first)
-            score = (round(score_from_logprobs(first.logprobs, task["forward_id"]), 4)
-                     if task.get("forward_id") is not None and first.logprobs is not None else None)
-            q.append({"tokens": ids, "latency_s": time.perf_counter() - t0, "score": score,
-                      "forced": backend.forced_argmax(rec["prompt"], rec["reply"])})
+            score = (
+                round(score_from_logprobs(first.logprobs, task["forward_id"]), 4)
+                if task.get("forward_id") is not None and first.logprobs is not None
+                else None
+            )
+            q.append(
+                {
+                    "tokens": ids,
+                    "latency_s": time.perf_counter() - t0,
+                    "score": score,
+                    "forced": backend.forced_argmax(rec["prompt"], rec["reply"]),
+                }
+            )
         out["quality"] = q
     backend.close()
     out["peak_rss_mb"] = proc_status_mb("VmHWM")
@@ -99,12 +121,22 @@ def run_worker(task: dict[str, Any], timeout_s: float, log: Path) -> dict[str, A
     with tempfile.TemporaryDirectory(prefix="edge-bench-") as tmp:
         tin, tout = Path(tmp) / "task.json", Path(tmp) / "result.json"
         tin.write_text(json.dumps(task), encoding="utf-8")
-        env = {**os.environ, "OMP_NUM_THREADS": str(task["threads"]), "HF_HUB_OFFLINE": "1",
-               "TOKENIZERS_PARALLELISM": "false"}
+        env = {
+            **os.environ,
+            "OMP_NUM_THREADS": str(task["threads"]),
+            "HF_HUB_OFFLINE": "1",
+            "TOKENIZERS_PARALLELISM": "false",
+        }
         with log.open("a", encoding="utf-8") as fh:
-            proc = subprocess.Popen([sys.executable, "-m", "edgecloud.edge.bench", "--worker", str(tin), str(tout)],
-                                    stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                    start_new_session=True, preexec_fn=die_with_parent)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "edgecloud.edge.bench", "--worker", str(tin), str(tout)],
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+                preexec_fn=die_with_parent,
+            )
             try:
                 rc = proc.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
@@ -141,6 +173,7 @@ def pick_speed_prompts(lengths: Sequence[int], k: int) -> list[int]:
         return [order[len(order) // 2]]
     return [order[round(j * (len(order) - 1) / (k - 1))] for j in range(k)]
 
+
 def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
     from edgecloud.eval.calibrate import load_calibration
 
@@ -148,15 +181,24 @@ def bench_inputs(params: Params, merged: Path) -> dict[str, Any]:
     eb = params.edge_bench
     rows = read_jsonl(artifacts.path("test_split", params))
     stops = stop_ids(tok, merged)
-    enc = encode(tok, rows, stops[0] if tok.convert_tokens_to_ids(END_OF_TURN) not in stops
-                 else tok.convert_tokens_to_ids(END_OF_TURN))
+    enc = encode(
+        tok,
+        rows,
+        stops[0] if tok.convert_tokens_to_ids(END_OF_TURN) not in stops else tok.convert_tokens_to_ids(END_OF_TURN),
+    )
     pick = pick_speed_prompts([len(e["prompt"]) for e in enc], eb.speed_prompts)
     cal = load_calibration(params)  # the deployed decision: the calibrated score, as 04_eval and the gateway
-    return {"tok": tok, "rows": rows, "enc": enc, "stop_ids": stops, "speed_idx": pick,
-            "threshold": cal["threshold"] if cal else None,
-            "forward_id": cal.get("forward_token_id") if cal else None,
-            "suppress_first": list(cal.get("suppress_token_ids") or []) if cal else [],
-            "batch_idx": pick_speed_prompts([len(e["prompt"]) for e in enc], eb.batch_size)}
+    return {
+        "tok": tok,
+        "rows": rows,
+        "enc": enc,
+        "stop_ids": stops,
+        "speed_idx": pick,
+        "threshold": cal["threshold"] if cal else None,
+        "forward_id": cal.get("forward_token_id") if cal else None,
+        "suppress_first": list(cal.get("suppress_token_ids") or []) if cal else [],
+        "batch_idx": pick_speed_prompts([len(e["prompt"]) for e in enc], eb.batch_size),
+    }
 
 
 def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, Any]:
@@ -171,20 +213,31 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
     echo(f"merge {rel(adapter)} into {prepared_model_dir(params).name} -> {rel(merged)}")
     merge = merge_adapter(prepared_model_dir(params), adapter, merged)
     names = [BASELINE] + [v for v in eb.variants if v != BASELINE]
-    opts = {"torch_int8_skip": eb.torch_int8_skip, "ort_int8_per_channel": eb.ort_int8_per_channel,
-            "ort_int8_skip": eb.ort_int8_skip, "ort_int8_reduce_range": eb.ort_int8_reduce_range,
-            "genai_int4_accuracy_level": eb.genai_int4_accuracy_level,
-            "genai_int8_accuracy_level": eb.genai_int8_accuracy_level}
+    opts = {
+        "torch_int8_skip": eb.torch_int8_skip,
+        "ort_int8_per_channel": eb.ort_int8_per_channel,
+        "ort_int8_skip": eb.ort_int8_skip,
+        "ort_int8_reduce_range": eb.ort_int8_reduce_range,
+        "genai_int4_accuracy_level": eb.genai_int4_accuracy_level,
+        "genai_int8_accuracy_level": eb.genai_int8_accuracy_level,
+    }
     echo("export:")
-    exported = export_all(names, merged, artifacts.path("edge_variant", params, variant=BASELINE).parent, eb.threads, opts, echo)
+    exported = export_all(
+        names, merged, artifacts.path("edge_variant", params, variant=BASELINE).parent, eb.threads, opts, echo
+    )
 
     inp = bench_inputs(params, merged)
     enc = inp["enc"]
-    base_task = {"threads": eb.threads, "stop_ids": inp["stop_ids"], "decode_tokens": eb.decode_tokens,
-                 "max_new_tokens": eb.max_new_tokens, "forward_id": inp["forward_id"],
-                 "suppress_first": inp["suppress_first"],
-                 "speed": [enc[i]["prompt"] for i in inp["speed_idx"]],
-                 "batch": [enc[i]["prompt"] for i in inp["batch_idx"]]}
+    base_task = {
+        "threads": eb.threads,
+        "stop_ids": inp["stop_ids"],
+        "decode_tokens": eb.decode_tokens,
+        "max_new_tokens": eb.max_new_tokens,
+        "forward_id": inp["forward_id"],
+        "suppress_first": inp["suppress_first"],
+        "speed": [enc[i]["prompt"] for i in inp["speed_idx"]],
+        "batch": [enc[i]["prompt"] for i in inp["batch_idx"]],
+    }
     log = artifacts.path("edge_bench_log", params)
     log.write_text("", encoding="utf-8")
     passes: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
@@ -194,8 +247,12 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
         for name in live:
             if name in failed:
                 continue
-            task = {**base_task, "variant": name, "folder": str(VARIANTS[name].folder(params.run_name)),
-                    "quality": [{"prompt": e["prompt"], "reply": e["reply"]} for e in enc] if r == 0 else None}
+            task = {
+                **base_task,
+                "variant": name,
+                "folder": str(VARIANTS[name].folder(params.run_name)),
+                "quality": [{"prompt": e["prompt"], "reply": e["reply"]} for e in enc] if r == 0 else None,
+            }
             try:
                 res = run_worker(task, eb.worker_timeout_s, log)
             except RuntimeError as exc:
@@ -204,14 +261,21 @@ def run_bench(params: Params, echo: Callable[[str], None] = print) -> dict[str, 
                 continue
             passes[name].append(res)
             tps = spread([s["decode_tokens_per_s"] for s in res["speed"]])["median"]
-            echo(f"  pass {r + 1}/{eb.repeats} {name}: load {res['load_s']:.1f} s, decode {tps:.1f} tok/s, "
-                 f"peak {res['peak_rss_mb']:.0f} MB")
+            echo(
+                f"  pass {r + 1}/{eb.repeats} {name}: load {res['load_s']:.1f} s, decode {tps:.1f} tok/s, "
+                f"peak {res['peak_rss_mb']:.0f} MB"
+            )
     report = summarize(params, names, exported, passes, failed, inp)
-    report.update({"merge": merge, "machine": {**machine(), "threads": eb.threads}, "versions": versions(VERSIONED),
-                   "log": rel(log)})
+    report.update(
+        {
+            "merge": merge,
+            "machine": {**machine(), "threads": eb.threads},
+            "versions": versions(VERSIONED),
+            "log": rel(log),
+        }
+    )
     write_json(artifacts.path("edge_bench", params), report)
     return report
-
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,8 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         task = json.loads(Path(args[1]).read_text(encoding="utf-8"))
         Path(args[2]).write_text(json.dumps(worker(task)), encoding="utf-8")
         return 0
-    print("usage: python -m edgecloud.edge.bench --worker TASK.json RESULT.json "
-          "(the benchmark itself runs from 07_edge_bench or benchmarks/edge_bench.py)", file=sys.stderr)
+    print(
+        "usage: python -m edgecloud.edge.bench --worker TASK.json RESULT.json "
+        "(the benchmark itself runs from 07_edge_bench or benchmarks/edge_bench.py)",
+        file=sys.stderr,
+    )
     return 2
 
 

@@ -12,6 +12,7 @@
 Each variant folder gets a `variant.json` (backend, precision, the weight files, their size, the tool
 and the export time); exports are re-used while the merge they came from is the same.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -70,8 +71,13 @@ def _run(cmd: list[str], log: Path, env: dict[str, str] | None = None, what: str
     with log.open("w", encoding="utf-8") as fh:
         fh.write("$ " + " ".join(cmd) + "\n")
         fh.flush()
-        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                              env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
+        proc = subprocess.run(
+            cmd,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})},
+        )
     if proc.returncode != 0:
         tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
         raise ExportError(f"{what} failed (exit {proc.returncode}); log {rel(log)}:\n{tail}")
@@ -86,8 +92,11 @@ def _c_output_to(log: Path):
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
-    with log.open("a", encoding="utf-8", errors="replace") as fh, \
-            contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh):
+    with (
+        log.open("a", encoding="utf-8", errors="replace") as fh,
+        contextlib.redirect_stdout(fh),
+        contextlib.redirect_stderr(fh),
+    ):
         try:
             os.dup2(fh.fileno(), 1)
             os.dup2(fh.fileno(), 2)
@@ -106,8 +115,21 @@ def _c_output_to(log: Path):
 
 def onnx_builder(merged: Path, out: Path, precision: str, log: Path, extra: dict[str, str] | None = None) -> Path:
     """onnxruntime-genai's model builder on a local transformers folder (CPU graph)."""
-    cmd = [sys.executable, "-m", "onnxruntime_genai.models.builder", "-i", str(merged), "-o", str(out),
-           "-p", precision, "-e", "cpu", "-c", str(out.parent / (out.name + ".cache"))]
+    cmd = [
+        sys.executable,
+        "-m",
+        "onnxruntime_genai.models.builder",
+        "-i",
+        str(merged),
+        "-o",
+        str(out),
+        "-p",
+        precision,
+        "-e",
+        "cpu",
+        "-c",
+        str(out.parent / (out.name + ".cache")),
+    ]
     if extra:
         cmd += ["--extra_options", *[f"{k}={v}" for k, v in extra.items()]]
     shutil.rmtree(out, ignore_errors=True)
@@ -124,20 +146,28 @@ def gguf_f16(merged: Path, work: Path, log: Path) -> Path:
     conv = converter_dir()
     script = conv / "convert_hf_to_gguf.py"
     if not script.is_file():
-        raise ExportError(f"llama.cpp's converter is not installed ({rel(script)} missing): run `make venv` "
-                          "(it runs scripts/fetch_gguf_converter.sh)")
+        raise ExportError(
+            f"llama.cpp's converter is not installed ({rel(script)} missing): run `make venv` "
+            "(it runs scripts/fetch_gguf_converter.sh)"
+        )
     work.mkdir(parents=True, exist_ok=True)
-    _run([sys.executable, str(script), str(merged), "--outtype", "f16", "--outfile", str(out)], log,
-         env={"PYTHONPATH": os.pathsep.join([str(conv / "gguf-py"), str(conv)]), "NO_LOCAL_GGUF": ""},
-         what="convert_hf_to_gguf.py")
+    _run(
+        [sys.executable, str(script), str(merged), "--outtype", "f16", "--outfile", str(out)],
+        log,
+        env={"PYTHONPATH": os.pathsep.join([str(conv / "gguf-py"), str(conv)]), "NO_LOCAL_GGUF": ""},
+        what="convert_hf_to_gguf.py",
+    )
     (work / "model-f16.key").write_text(_merge_key(merged))
     return out
 
 
 def onnx_fp32(merged: Path, work: Path, log: Path) -> Path:
     out = work / "onnx-fp32"
-    if (out / "model.onnx").is_file() and (work / "onnx-fp32.key").is_file() \
-            and (work / "onnx-fp32.key").read_text() == _merge_key(merged):
+    if (
+        (out / "model.onnx").is_file()
+        and (work / "onnx-fp32.key").is_file()
+        and (work / "onnx-fp32.key").read_text() == _merge_key(merged)
+    ):
         return out
     onnx_builder(merged, out, "fp32", log)
     (work / "onnx-fp32.key").write_text(_merge_key(merged))
@@ -151,8 +181,11 @@ def onnx_fp32(merged: Path, work: Path, log: Path) -> Path:
 def _torch(name: str, merged: Path, out: Path, opts: dict[str, Any]) -> dict[str, Any]:
     precision = get_variant(name).precision
     if precision == "fp32":
-        return {"weights": os.path.relpath(merged, out), "files": [merged / "model.safetensors"],
-                "tool": "peft merge_and_unload (the merged folder itself)"}
+        return {
+            "weights": os.path.relpath(merged, out),
+            "files": [merged / "model.safetensors"],
+            "tool": "peft merge_and_unload (the merged folder itself)",
+        }
     import torch
 
     from edgecloud.edge.torch_int8 import quantize_dynamic_int8, save_int8
@@ -161,14 +194,21 @@ def _torch(name: str, merged: Path, out: Path, opts: dict[str, Any]) -> dict[str
     if precision == "bf16":
         model = load_weights(merged, "bfloat16")
         model.save_pretrained(out / "hf")
-        return {"weights": "hf", "files": sorted((out / "hf").glob("*.safetensors")),
-                "tool": f"transformers save_pretrained, torch {torch.__version__} bfloat16"}
+        return {
+            "weights": "hf",
+            "files": sorted((out / "hf").glob("*.safetensors")),
+            "tool": f"transformers save_pretrained, torch {torch.__version__} bfloat16",
+        }
     skip = list(opts.get("torch_int8_skip", []))
     model = quantize_dynamic_int8(load_weights(merged, "float32"), skip)
     save_int8(model, out / "model_int8.safetensors")
-    return {"weights": os.path.relpath(merged, out), "int8_state": "model_int8.safetensors", "int8_skip": skip,
-            "files": [out / "model_int8.safetensors"],
-            "tool": f"torch.ao.quantization.quantize_dynamic qint8 (torch {torch.__version__}), skipping {skip or 'nothing'}"}
+    return {
+        "weights": os.path.relpath(merged, out),
+        "int8_state": "model_int8.safetensors",
+        "int8_skip": skip,
+        "files": [out / "model_int8.safetensors"],
+        "tool": f"torch.ao.quantization.quantize_dynamic qint8 (torch {torch.__version__}), skipping {skip or 'nothing'}",
+    }
 
 
 def _ort(name: str, merged: Path, out: Path, opts: dict[str, Any], logs: Path) -> dict[str, Any]:
@@ -183,8 +223,12 @@ def _ort(name: str, merged: Path, out: Path, opts: dict[str, Any], logs: Path) -
             if f.suffix in (".onnx", ".data") or f.name.endswith(".onnx.data"):
                 shutil.copy2(f, out / f.name)  # a copy: onnx refuses external data with several hard links
                 files.append(out / f.name)
-        return {"onnx": "model.onnx", "files": files, **shape,
-                "tool": f"onnxruntime-genai builder -p fp32 -e cpu, run by onnxruntime {onnxruntime.__version__}"}
+        return {
+            "onnx": "model.onnx",
+            "files": files,
+            **shape,
+            "tool": f"onnxruntime-genai builder -p fp32 -e cpu, run by onnxruntime {onnxruntime.__version__}",
+        }
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     skip = list(opts.get("ort_int8_skip", []))
@@ -194,15 +238,26 @@ def _ort(name: str, merged: Path, out: Path, opts: dict[str, Any], logs: Path) -
     nodes_to_exclude = [n.name for n in graph.node if n.op_type == "MatMul" and any(s in n.name for s in skip)]
     reduce_range = opts.get("ort_int8_reduce_range", "auto")
     reduce_range = (not cpu_has_vnni()) if reduce_range == "auto" else bool(reduce_range)
-    quantize_dynamic(str(src / "model.onnx"), str(out / "model.onnx"), weight_type=QuantType.QInt8,
-                     per_channel=bool(opts.get("ort_int8_per_channel", True)), reduce_range=reduce_range,
-                     op_types_to_quantize=["MatMul"], nodes_to_exclude=nodes_to_exclude,
-                     use_external_data_format=True, extra_options={"MatMulConstBOnly": True})
+    quantize_dynamic(
+        str(src / "model.onnx"),
+        str(out / "model.onnx"),
+        weight_type=QuantType.QInt8,
+        per_channel=bool(opts.get("ort_int8_per_channel", True)),
+        reduce_range=reduce_range,
+        op_types_to_quantize=["MatMul"],
+        nodes_to_exclude=nodes_to_exclude,
+        use_external_data_format=True,
+        extra_options={"MatMulConstBOnly": True},
+    )
     files = [f for f in out.iterdir() if f.name != VARIANT_META]
-    return {"onnx": "model.onnx", "files": files, **shape,
-            "tool": f"onnxruntime.quantization.quantize_dynamic QInt8 (onnxruntime {onnxruntime.__version__}), "
-                    f"per_channel={bool(opts.get('ort_int8_per_channel', True))}, reduce_range={reduce_range}, MatMul only, "
-                    f"excluded {len(nodes_to_exclude)} MatMul node(s) matching {skip or 'nothing'}"}
+    return {
+        "onnx": "model.onnx",
+        "files": files,
+        **shape,
+        "tool": f"onnxruntime.quantization.quantize_dynamic QInt8 (onnxruntime {onnxruntime.__version__}), "
+        f"per_channel={bool(opts.get('ort_int8_per_channel', True))}, reduce_range={reduce_range}, MatMul only, "
+        f"excluded {len(nodes_to_exclude)} MatMul node(s) matching {skip or 'nothing'}",
+    }
 
 
 def _genai(name: str, merged: Path, out: Path, opts: dict[str, Any], logs: Path, threads: int) -> dict[str, Any]:
@@ -223,8 +278,11 @@ def _genai(name: str, merged: Path, out: Path, opts: dict[str, Any], logs: Path,
         shutil.move(str(f), out / f.name)
     shutil.rmtree(tmp, ignore_errors=True)
     files = [f for f in out.iterdir() if f.suffix == ".onnx" or f.name.endswith(".onnx.data")]
-    return {"files": files, "tool": f"onnxruntime-genai {onnxruntime_genai.__version__} builder -p {precision} -e cpu"
-                                    + (f" {extra}" if extra else "")}
+    return {
+        "files": files,
+        "tool": f"onnxruntime-genai {onnxruntime_genai.__version__} builder -p {precision} -e cpu"
+        + (f" {extra}" if extra else ""),
+    }
 
 
 def _gguf(name: str, merged: Path, out: Path, logs: Path) -> dict[str, Any]:
@@ -244,13 +302,22 @@ def _gguf(name: str, merged: Path, out: Path, logs: Path) -> dict[str, Any]:
         with _c_output_to(logs / f"llama_model_quantize_{precision}.log"):  # llama.cpp prints ~300 lines per model
             rc = llama_cpp.llama_model_quantize(str(f16).encode(), str(target).encode(), qp)
         if rc != 0 or not target.is_file():
-            raise ExportError(f"llama_model_quantize to {precision} failed with code {rc} ({rel(f16)} -> {rel(target)})")
+            raise ExportError(
+                f"llama_model_quantize to {precision} failed with code {rc} ({rel(f16)} -> {rel(target)})"
+            )
         tool = f"convert_hf_to_gguf.py f16 + llama_cpp.llama_model_quantize {precision.upper()} (llama-cpp-python {llama_cpp.__version__})"
     return {"gguf": target.name, "files": [target], "tool": tool}
 
 
-def export_variant(name: str, merged: Path, out: Path, threads: int = 2, opts: dict[str, Any] | None = None,
-                   logs: Path | None = None, force: bool = False) -> dict[str, Any]:
+def export_variant(
+    name: str,
+    merged: Path,
+    out: Path,
+    threads: int = 2,
+    opts: dict[str, Any] | None = None,
+    logs: Path | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
     """Make one variant from the merged folder into `out` (re-used while the merge and options are the same)."""
     opts = dict(opts or {})
     variant = get_variant(name)
@@ -276,17 +343,35 @@ def export_variant(name: str, merged: Path, out: Path, threads: int = 2, opts: d
         raise ExportError(f"no exporter for backend {variant.backend!r}")
     files = [Path(f) for f in made.pop("files")]
     if variant.decoding == "lookup":
-        made.update(decoding="lookup", lookup_max_ngram=LOOKUP_MAX_NGRAM, lookup_min_ngram=LOOKUP_MIN_NGRAM,
-                    lookup_draft_tokens=LOOKUP_DRAFT_TOKENS)
-    meta = {"variant": name, "backend": variant.backend, "precision": variant.precision, "label": variant.label,
-            **made, "weight_files": [os.path.relpath(f, out) for f in files], "size_bytes": _size(files),
-            "export_s": round(time.perf_counter() - t0, 2), "key": key}
+        made.update(
+            decoding="lookup",
+            lookup_max_ngram=LOOKUP_MAX_NGRAM,
+            lookup_min_ngram=LOOKUP_MIN_NGRAM,
+            lookup_draft_tokens=LOOKUP_DRAFT_TOKENS,
+        )
+    meta = {
+        "variant": name,
+        "backend": variant.backend,
+        "precision": variant.precision,
+        "label": variant.label,
+        **made,
+        "weight_files": [os.path.relpath(f, out) for f in files],
+        "size_bytes": _size(files),
+        "export_s": round(time.perf_counter() - t0, 2),
+        "key": key,
+    }
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return meta
 
 
-def export_all(names: list[str], merged: Path, variants_dir: Path, threads: int, opts: dict[str, Any],
-               echo: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
+def export_all(
+    names: list[str],
+    merged: Path,
+    variants_dir: Path,
+    threads: int,
+    opts: dict[str, Any],
+    echo: Callable[[str], None] = print,
+) -> dict[str, dict[str, Any]]:
     """Export each variant whose runtime is installed; the others get status skipped with the reason."""
     from edgecloud.edge.variants import runtime_missing
 

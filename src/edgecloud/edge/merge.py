@@ -5,6 +5,7 @@ Every exporter reads this folder, so all variants start from exactly the same we
 process and in a few seconds, without ms-swift's hub look-ups. The folder is re-used while the
 adapter's checksum matches (a new training run makes a new merge).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,10 @@ def _adapter_weights(adapter: Path) -> Path:
     for name in ("adapter_model.safetensors", "adapter_model.bin"):
         if (adapter / name).is_file():
             return adapter / name
-    raise ExportError(f"{rel(adapter)} holds no adapter_model.safetensors: run 03_train first "
-                      "(the best checkpoint is read from reports/swift_train_<run>_summary.json)")
+    raise ExportError(
+        f"{rel(adapter)} holds no adapter_model.safetensors: run 03_train first "
+        "(the best checkpoint is read from reports/swift_train_<run>_summary.json)"
+    )
 
 
 def merge_adapter(model_dir: Path, adapter: Path, out_dir: Path, force: bool = False) -> dict[str, Any]:

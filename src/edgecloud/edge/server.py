@@ -11,6 +11,7 @@ reply's **first** position (the routing score's input; later positions are not l
 `--suppress-first` ids are forbidden there (the calibrated edge's `begin_suppress_tokens`, see `routing`);
 streamed, they come with the first content chunk, as `swift deploy` sends them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,15 @@ HOST = "127.0.0.1"
 class EdgeModel:
     """Backend + tokenizer + the stop tokens: messages in, text out."""
 
-    def __init__(self, variant_dir: Path, tokenizer_dir: Path, threads: int, max_tokens_default: int,
-                 suppress_first: list[int] | None = None, template: str | None = None):
+    def __init__(
+        self,
+        variant_dir: Path,
+        tokenizer_dir: Path,
+        threads: int,
+        max_tokens_default: int,
+        suppress_first: list[int] | None = None,
+        template: str | None = None,
+    ):
         from edgecloud.edge.backends import load_backend
 
         self.tok = load_tokenizer(tokenizer_dir, template=template)
@@ -47,8 +55,9 @@ class EdgeModel:
     def prompt(self, messages: list[dict[str, str]]) -> list[int]:
         return chat_ids(self.tok, messages)
 
-    def stream_text(self, messages: list[dict[str, str]], max_tokens: int, first: Any = None,
-                    stop: threading.Event | None = None) -> Iterator[tuple[str, int, bool]]:
+    def stream_text(
+        self, messages: list[dict[str, str]], max_tokens: int, first: Any = None, stop: threading.Event | None = None
+    ) -> Iterator[tuple[str, int, bool]]:
         """(text delta, tokens so far, finished by a stop token) as tokens arrive; deltas never split a character.
         `first` (a backends.FirstStep) receives the first position's log-probabilities; `stop`, once set, ends
         the generation after the current token (its client went away) and frees the model for the next one."""
@@ -67,22 +76,31 @@ class EdgeModel:
                 text = self.tok.decode(tokens, skip_special_tokens=True)
                 if text.endswith("\ufffd"):
                     continue
-                yield text[len(sent):], len(tokens), False
+                yield text[len(sent) :], len(tokens), False
                 sent = text
         text = self.tok.decode(tokens, skip_special_tokens=True)
-        yield text[len(sent):], len(tokens), len(tokens) < max_tokens
+        yield text[len(sent) :], len(tokens), len(tokens) < max_tokens
 
 
 def _first_logprobs(model: EdgeModel, first: Any, top_n: int) -> dict[str, Any]:
     """OpenAI `logprobs` of the reply's first position (the routing score's input)."""
     top = [{"token": model.tok.decode([i]), "logprob": lp} for i, lp in first.top(top_n)]
     chosen = first.chosen if first.chosen is not None else int(first.logprobs.argmax())
-    return {"content": [{"token": model.tok.decode([chosen]), "logprob": float(first.logprobs[chosen]),
-                         "top_logprobs": top}]}
+    return {
+        "content": [
+            {"token": model.tok.decode([chosen]), "logprob": float(first.logprobs[chosen]), "top_logprobs": top}
+        ]
+    }
 
 
-async def _events(model: EdgeModel, messages: list[dict[str, str]], max_tokens: int, first: Any,
-                  top_n: int | None, head: dict[str, Any]) -> AsyncIterator[str]:
+async def _events(
+    model: EdgeModel,
+    messages: list[dict[str, str]],
+    max_tokens: int,
+    first: Any,
+    top_n: int | None,
+    head: dict[str, Any],
+) -> AsyncIterator[str]:
     """Server-sent events of one generation, each token as it is made. The generation runs in a thread and
     stops after the current token when the client goes away (this generator is then closed or cancelled),
     so the model is free for the next request. The text is the non-streamed reply's: leading and trailing
@@ -116,7 +134,9 @@ async def _events(model: EdgeModel, messages: list[dict[str, str]], max_tokens: 
         while True:
             kind, item = await queue.get()
             if kind == "error":
-                yield "data: " + json.dumps({"error": {"message": f"generation failed: {type(item).__name__}"}}) + "\n\n"
+                yield (
+                    "data: " + json.dumps({"error": {"message": f"generation failed: {type(item).__name__}"}}) + "\n\n"
+                )
                 return
             if kind == "end":
                 break
@@ -124,10 +144,13 @@ async def _events(model: EdgeModel, messages: list[dict[str, str]], max_tokens: 
             text = held + delta
             if not sent:
                 text = text.lstrip()
-            body, held = text.rstrip(), text[len(text.rstrip()):]
+            body, held = text.rstrip(), text[len(text.rstrip()) :]
             if body:
-                extra = {"logprobs": _first_logprobs(model, first, top_n)} if (
-                    not sent and top_n is not None and first.logprobs is not None) else {}
+                extra = (
+                    {"logprobs": _first_logprobs(model, first, top_n)}
+                    if (not sent and top_n is not None and first.logprobs is not None)
+                    else {}
+                )
                 yield event({"content": body}, **extra)
                 sent = True
         yield event({}, "stop" if stopped else "length")
@@ -160,9 +183,16 @@ def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
         except (ValueError, json.JSONDecodeError):
             return _error(400, "the body is not JSON", "invalid_json")
         messages = body.get("messages") if isinstance(body, dict) else None
-        if not isinstance(messages, list) or not messages or not all(
-                isinstance(m, dict) and isinstance(m.get("content"), str) and m.get("role") in
-                ("system", "user", "assistant") for m in messages):
+        if (
+            not isinstance(messages, list)
+            or not messages
+            or not all(
+                isinstance(m, dict)
+                and isinstance(m.get("content"), str)
+                and m.get("role") in ("system", "user", "assistant")
+                for m in messages
+            )
+        ):
             return _error(400, "messages must be a non-empty list of {role, content}", "invalid_messages")
         max_tokens = body.get("max_tokens") or body.get("max_completion_tokens") or model.max_tokens_default
         if not isinstance(max_tokens, int) or max_tokens < 1:
@@ -174,9 +204,17 @@ def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
             return _error(400, "top_logprobs must be an integer from 0 to 20", "invalid_top_logprobs")
         first = FirstStep()
         if body.get("stream"):
-            return StreamingResponse(_events(model, messages, max_tokens, first, (top_n or 0) if body.get("logprobs") else None,
-                                             {"id": cid, "object": "chat.completion.chunk", "created": created,
-                                              "model": served_name}), media_type="text/event-stream")
+            return StreamingResponse(
+                _events(
+                    model,
+                    messages,
+                    max_tokens,
+                    first,
+                    (top_n or 0) if body.get("logprobs") else None,
+                    {"id": cid, "object": "chat.completion.chunk", "created": created, "model": served_name},
+                ),
+                media_type="text/event-stream",
+            )
 
         def run() -> tuple[str, int, bool]:
             text, n, stopped = "", 0, False
@@ -185,13 +223,21 @@ def create_app(model: EdgeModel, served_name: str, variant: str) -> FastAPI:
             return text, n, stopped
 
         text, n, stopped = await asyncio.to_thread(run)
-        choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": text.strip()},
-                                  "finish_reason": "stop" if stopped else "length"}
+        choice: dict[str, Any] = {
+            "index": 0,
+            "message": {"role": "assistant", "content": text.strip()},
+            "finish_reason": "stop" if stopped else "length",
+        }
         if body.get("logprobs") and first.logprobs is not None:
             choice["logprobs"] = _first_logprobs(model, first, top_n or 0)
-        return {"id": cid, "object": "chat.completion", "created": created, "model": served_name,
-                "choices": [choice],
-                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": n, "total_tokens": prompt_tokens + n}}
+        return {
+            "id": cid,
+            "object": "chat.completion",
+            "created": created,
+            "model": served_name,
+            "choices": [choice],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": n, "total_tokens": prompt_tokens + n},
+        }
 
     return app
 
@@ -200,26 +246,42 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--variant-dir", required=True, type=Path, help="an exported variant (holds variant.json)")
     ap.add_argument("--tokenizer", required=True, type=Path, help="folder with the tokenizer and chat template")
-    ap.add_argument("--template", default=None,
-                    help="the ms-swift template the model was trained with (model.template): the prompt follows it")
+    ap.add_argument(
+        "--template",
+        default=None,
+        help="the ms-swift template the model was trained with (model.template): the prompt follows it",
+    )
     ap.add_argument("--port", required=True, type=int)
     ap.add_argument("--served-model-name", required=True)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-tokens-default", type=int, default=64)
-    ap.add_argument("--suppress-first", type=int, nargs="*", default=[],
-                    help="token ids never chosen as the reply's first token (the calibrated routing)")
+    ap.add_argument(
+        "--suppress-first",
+        type=int,
+        nargs="*",
+        default=[],
+        help="token ids never chosen as the reply's first token (the calibrated routing)",
+    )
     args = ap.parse_args(argv)
     import uvicorn
 
     from edgecloud.edge.backends import read_meta
 
     variant = read_meta(args.variant_dir)["variant"]
-    model = EdgeModel(args.variant_dir, args.tokenizer, args.threads, args.max_tokens_default, args.suppress_first,
-                      args.template)
-    print(f"edge variant {variant} from {args.variant_dir} as {args.served_model_name!r} on {HOST}:{args.port}",
-          flush=True)
-    uvicorn.run(create_app(model, args.served_model_name, variant), host=HOST, port=args.port, log_level="warning",
-                access_log=False)
+    model = EdgeModel(
+        args.variant_dir, args.tokenizer, args.threads, args.max_tokens_default, args.suppress_first, args.template
+    )
+    print(
+        f"edge variant {variant} from {args.variant_dir} as {args.served_model_name!r} on {HOST}:{args.port}",
+        flush=True,
+    )
+    uvicorn.run(
+        create_app(model, args.served_model_name, variant),
+        host=HOST,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ safetensors (int8 weights with their scale and zero point, every other tensor as
 it back into a freshly quantized model. `edge.export` makes the variant with the first two, the torch backend
 (`edge.backends.TorchBackend`) loads it with the other two.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,8 +18,11 @@ def quantize_dynamic_int8(model: Any, skip: Sequence[str] = ()) -> Any:
     from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
     # per output channel: one scale per row (per-tensor int8 leaves this model's replies unusable)
-    spec = {n: per_channel_dynamic_qconfig for n, m in model.named_modules()
-            if isinstance(m, torch.nn.Linear) and n not in set(skip)}
+    spec = {
+        n: per_channel_dynamic_qconfig
+        for n, m in model.named_modules()
+        if isinstance(m, torch.nn.Linear) and n not in set(skip)
+    }
     return quantize_dynamic(model, spec, dtype=torch.qint8)
 
 
@@ -40,8 +44,12 @@ def save_int8(model: Any, path: Path) -> None:
                 tensors[f"{name}.bias"] = b.detach().contiguous()
             quantized.add(name)
     for key, t in model.state_dict().items():
-        if isinstance(t, torch.Tensor) and not t.is_quantized and key.rsplit(".", 1)[0] not in quantized \
-                and not any(key.startswith(q + ".") for q in quantized):
+        if (
+            isinstance(t, torch.Tensor)
+            and not t.is_quantized
+            and key.rsplit(".", 1)[0] not in quantized
+            and not any(key.startswith(q + ".") for q in quantized)
+        ):
             tensors.setdefault(key, t.detach().clone().contiguous())
     save_file(tensors, str(path))
 
@@ -53,8 +61,9 @@ def load_int8(model: Any, path: Path) -> None:
     tensors = load_file(str(path))
     for name, m in model.named_modules():
         if isinstance(m, torch.ao.nn.quantized.dynamic.Linear):
-            q = torch._make_per_channel_quantized_tensor(tensors.pop(f"{name}.qweight"), tensors.pop(f"{name}.qscale"),
-                                                          tensors.pop(f"{name}.qzero"), 0)
+            q = torch._make_per_channel_quantized_tensor(
+                tensors.pop(f"{name}.qweight"), tensors.pop(f"{name}.qscale"), tensors.pop(f"{name}.qzero"), 0
+            )
             m.set_weight_bias(q, tensors.pop(f"{name}.bias", None))
     # the quantized modules' own _load_from_state_dict expects packed keys: copy the plain tensors directly
     with torch.no_grad():

@@ -6,6 +6,7 @@ imports nothing of the params). A variant's runtime may be missing on a machine 
 onnxruntime-genai): `runtime_missing` says so with the reason, and the benchmark reports it as
 skipped rather than dropping it.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -28,20 +29,23 @@ class Variant:
         return artifacts.path("edge_variant", run_name, variant=self.name)
 
 
-VARIANTS: dict[str, Variant] = {v.name: v for v in [
-    Variant("torch-fp32", "torch", "fp32", "PyTorch fp32 (baseline)", ("torch",)),
-    Variant("torch-bf16", "torch", "bf16", "PyTorch bf16", ("torch",)),
-    Variant("torch-int8", "torch", "int8", "PyTorch dynamic int8", ("torch",)),
-    Variant("ort-fp32", "ort", "fp32", "ONNX Runtime fp32", ("onnxruntime", "onnxruntime_genai")),
-    Variant("ort-int8", "ort", "int8", "ONNX Runtime int8 (dynamic)", ("onnxruntime", "onnxruntime_genai", "onnx")),
-    Variant("gguf-f16", "llamacpp", "f16", "llama.cpp F16", ("llama_cpp",)),
-    Variant("gguf-q8_0", "llamacpp", "q8_0", "llama.cpp Q8_0", ("llama_cpp",)),
-    Variant("gguf-q4_k_m", "llamacpp", "q4_k_m", "llama.cpp Q4_K_M", ("llama_cpp",)),
-    Variant("gguf-q4_0", "llamacpp", "q4_0", "llama.cpp Q4_0", ("llama_cpp",)),
-    Variant("gguf-q8_0-lookup", "llamacpp", "q8_0", "llama.cpp Q8_0 + prompt lookup", ("llama_cpp",), "lookup"),
-    Variant("genai-int8", "genai", "int8", "onnxruntime-genai int8", ("onnxruntime_genai",)),
-    Variant("genai-int4", "genai", "int4", "onnxruntime-genai int4", ("onnxruntime_genai",)),
-]}
+VARIANTS: dict[str, Variant] = {
+    v.name: v
+    for v in [
+        Variant("torch-fp32", "torch", "fp32", "PyTorch fp32 (baseline)", ("torch",)),
+        Variant("torch-bf16", "torch", "bf16", "PyTorch bf16", ("torch",)),
+        Variant("torch-int8", "torch", "int8", "PyTorch dynamic int8", ("torch",)),
+        Variant("ort-fp32", "ort", "fp32", "ONNX Runtime fp32", ("onnxruntime", "onnxruntime_genai")),
+        Variant("ort-int8", "ort", "int8", "ONNX Runtime int8 (dynamic)", ("onnxruntime", "onnxruntime_genai", "onnx")),
+        Variant("gguf-f16", "llamacpp", "f16", "llama.cpp F16", ("llama_cpp",)),
+        Variant("gguf-q8_0", "llamacpp", "q8_0", "llama.cpp Q8_0", ("llama_cpp",)),
+        Variant("gguf-q4_k_m", "llamacpp", "q4_k_m", "llama.cpp Q4_K_M", ("llama_cpp",)),
+        Variant("gguf-q4_0", "llamacpp", "q4_0", "llama.cpp Q4_0", ("llama_cpp",)),
+        Variant("gguf-q8_0-lookup", "llamacpp", "q8_0", "llama.cpp Q8_0 + prompt lookup", ("llama_cpp",), "lookup"),
+        Variant("genai-int8", "genai", "int8", "onnxruntime-genai int8", ("onnxruntime_genai",)),
+        Variant("genai-int4", "genai", "int4", "onnxruntime-genai int4", ("onnxruntime_genai",)),
+    ]
+}
 BASELINE = "torch-fp32"
 INSTALL_HINT = "run `make venv` (requirements.txt pins onnxruntime, onnxruntime-genai, onnx and llama-cpp-python)"
 

@@ -15,6 +15,7 @@ What differs from the in-process path, by necessity:
   ban): its replies that start with it are counted (`unsuppressed_forward_replies`) and the score decides them;
 - `latency_s` is each request's wall time seen by this client with the others in flight, not a batch's share.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,9 +52,14 @@ def targets(params: Params) -> dict[str, Target]:
     ev = params.eval
     if not ev.server_url:
         raise EvalServerError("eval.server_url is not set: 04_eval generates in-process")
-    return {"finetuned": Target(ev.server_url.rstrip("/"), ev.server_model, "eval.server_url, eval.server_model"),
-            "base": Target((ev.server_base_url or ev.server_url).rstrip("/"), ev.server_base_model,
-                           "eval.server_base_url, eval.server_base_model")}
+    return {
+        "finetuned": Target(ev.server_url.rstrip("/"), ev.server_model, "eval.server_url, eval.server_model"),
+        "base": Target(
+            (ev.server_base_url or ev.server_url).rstrip("/"),
+            ev.server_base_model,
+            "eval.server_base_url, eval.server_base_model",
+        ),
+    }
 
 
 def _headers(params: Params) -> dict[str, str]:
@@ -62,8 +68,10 @@ def _headers(params: Params) -> dict[str, str]:
         return {}
     key = os.environ.get(name, "").strip()
     if not key:
-        raise EvalServerError(f"eval.server_api_key_env={name}: the environment variable {name} is empty or not set; "
-                              "export the server's key in it (the key itself never goes into a params file)")
+        raise EvalServerError(
+            f"eval.server_api_key_env={name}: the environment variable {name} is empty or not set; "
+            "export the server's key in it (the key itself never goes into a params file)"
+        )
     return {"Authorization": f"Bearer {key}"}
 
 
@@ -73,24 +81,35 @@ def check_served(client: httpx.Client, target: Target) -> None:
         resp = client.get(f"{target.url}/models")
         served = [m.get("id") for m in resp.json().get("data", [])] if resp.status_code == 200 else None
     except (httpx.HTTPError, ValueError, AttributeError) as exc:
-        raise EvalServerError(f"cannot reach {target.describe()}: {type(exc).__name__}: {exc}. Start the server "
-                              "first (e.g. the stack: python -m edgecloud serve --params <profile>) or fix the URL") from None
+        raise EvalServerError(
+            f"cannot reach {target.describe()}: {type(exc).__name__}: {exc}. Start the server "
+            "first (e.g. the stack: python -m edgecloud serve --params <profile>) or fix the URL"
+        ) from None
     if served is None:
-        raise EvalServerError(f"{target.url}/models answered HTTP {resp.status_code}: is {target.url} an OpenAI base "
-                              "URL ending in /v1 (and the key right, eval.server_api_key_env)?")
+        raise EvalServerError(
+            f"{target.url}/models answered HTTP {resp.status_code}: is {target.url} an OpenAI base "
+            "URL ending in /v1 (and the key right, eval.server_api_key_env)?"
+        )
     if target.model not in served:
-        raise EvalServerError(f"{target.describe()}: the server serves {served}, not {target.model!r}; set the served "
-                              "name it lists")
+        raise EvalServerError(
+            f"{target.describe()}: the server serves {served}, not {target.model!r}; set the served name it lists"
+        )
 
 
-def chat(client: httpx.Client, target: Target, messages: list[dict[str, str]], max_tokens: int,
-         logprobs: bool) -> dict[str, Any]:
+def chat(
+    client: httpx.Client, target: Target, messages: list[dict[str, str]], max_tokens: int, logprobs: bool
+) -> dict[str, Any]:
     """One greedy chat completion: reply (stripped, as in-process), token counts, wall seconds, and with
     `logprobs` the first position's [(token, logprob)] (`top`)."""
     from edgecloud.serve.gateway_tiers import first_top_logprobs
 
-    payload: dict[str, Any] = {"model": target.model, "messages": messages, "max_tokens": max_tokens,
-                               "temperature": 0, "stream": False}
+    payload: dict[str, Any] = {
+        "model": target.model,
+        "messages": messages,
+        "max_tokens": max_tokens,
+        "temperature": 0,
+        "stream": False,
+    }
     if logprobs:
         payload.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
     t0 = time.perf_counter()
@@ -106,19 +125,28 @@ def chat(client: httpx.Client, target: Target, messages: list[dict[str, str]], m
         text = body["choices"][0]["message"]["content"]
         usage = body.get("usage") or {}
     except (ValueError, KeyError, IndexError, TypeError):
-        raise EvalServerError(f"{target.describe()} answered something that is not an OpenAI chat.completion: "
-                              f"{resp.text[:300]}") from None
+        raise EvalServerError(
+            f"{target.describe()} answered something that is not an OpenAI chat.completion: {resp.text[:300]}"
+        ) from None
     top = first_top_logprobs(resp) if logprobs else None
     if logprobs and (not top or len(top) < 2):
-        raise EvalServerError(f"{target.describe()} returned no top_logprobs of the reply's first position (asked "
-                              f"logprobs=true, top_logprobs={TOP_LOGPROBS}): the routing score needs them; swift deploy, "
-                              "vLLM and edgecloud.edge.server return them")
-    return {"reply": (text or "").strip(), "prompt_tokens": int(usage.get("prompt_tokens") or 0),
-            "new_tokens": int(usage.get("completion_tokens") or 0), "latency_s": latency, "top": top}
+        raise EvalServerError(
+            f"{target.describe()} returned no top_logprobs of the reply's first position (asked "
+            f"logprobs=true, top_logprobs={TOP_LOGPROBS}): the routing score needs them; swift deploy, "
+            "vLLM and edgecloud.edge.server return them"
+        )
+    return {
+        "reply": (text or "").strip(),
+        "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+        "new_tokens": int(usage.get("completion_tokens") or 0),
+        "latency_s": latency,
+        "top": top,
+    }
 
 
-def chat_all(params: Params, target: Target, conversations: list[list[dict[str, str]]], max_tokens: int,
-             logprobs: bool) -> list[dict[str, Any]]:
+def chat_all(
+    params: Params, target: Target, conversations: list[list[dict[str, str]]], max_tokens: int, logprobs: bool
+) -> list[dict[str, Any]]:
     """`chat` for every conversation, `eval.server_concurrency` in flight, in the input order."""
     ev = params.eval
     limits = httpx.Limits(max_connections=ev.server_concurrency, max_keepalive_connections=ev.server_concurrency)
@@ -133,10 +161,13 @@ def _score(top: list[tuple[str, float]], token: str) -> tuple[float, bool]:
     return round(score_from_top(top, token), 4), max(top, key=lambda t: t[1])[0] == token
 
 
-def server_predictions(params: Params, test: list[dict[str, Any]], heldout: list[dict[str, Any]],
-                       threshold: float | None, echo: Callable[[str], None] = print
-                       ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[float]], dict[str, list[bool]],
-                                  dict[str, Any]]:
+def server_predictions(
+    params: Params,
+    test: list[dict[str, Any]],
+    heldout: list[dict[str, Any]],
+    threshold: float | None,
+    echo: Callable[[str], None] = print,
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[float]], dict[str, list[bool]], dict[str, Any]]:
     """What the in-process loop (`predict.in_process_predictions`) gives (predictions of base and finetuned,
     routing scores of test and held-out, held-out greedy decisions), from the servers; and the report's `server`
     section."""
@@ -148,8 +179,10 @@ def server_predictions(params: Params, test: list[dict[str, Any]], heldout: list
     preds: dict[str, list[dict[str, Any]]] = {}
     replies: dict[str, list[dict[str, Any]]] = {}
     for name in ("base", "finetuned"):
-        echo(f"{name}: {len(test)} replies from {tg[name].describe()} (greedy, max {ev.max_new_tokens} new tokens, "
-             f"{ev.server_concurrency} in flight)")
+        echo(
+            f"{name}: {len(test)} replies from {tg[name].describe()} (greedy, max {ev.max_new_tokens} new tokens, "
+            f"{ev.server_concurrency} in flight)"
+        )
         replies[name] = chat_all(params, tg[name], prompts, ev.max_new_tokens, logprobs=name == "finetuned")
         preds[name] = prediction_rows(test, prompts, replies[name])
         echo(f"  {len(preds[name])} replies")
@@ -161,20 +194,34 @@ def server_predictions(params: Params, test: list[dict[str, Any]], heldout: list
         p["edge_reply"] = p["reply"]
         starts = p["reply"].startswith(token)
         unsuppressed += starts and threshold is not None
-        p["decision_calibrated"] = (decide(None if starts else p["reply"], score, threshold) if threshold is not None
-                                    else p["forwarded"])
+        p["decision_calibrated"] = (
+            decide(None if starts else p["reply"], score, threshold) if threshold is not None else p["forwarded"]
+        )
     if unsuppressed:
-        echo(f"finetuned: {unsuppressed} replies start with the forward token (the server does not suppress it as "
-             "first token, as the stack's calibrated edge does): the score decides them, their edge answer is missing")
+        echo(
+            f"finetuned: {unsuppressed} replies start with the forward token (the server does not suppress it as "
+            "first token, as the stack's calibrated edge does): the score decides them, their edge answer is missing"
+        )
     echo(f"finetuned: routing scores of {len(heldout)} held-out requests (first position only, max_tokens 1)")
-    held = [_score(r["top"], token) for r in
-            chat_all(params, tg["finetuned"], [r["messages"] for r in heldout], 1, logprobs=True)] if heldout else []
+    held = (
+        [
+            _score(r["top"], token)
+            for r in chat_all(params, tg["finetuned"], [r["messages"] for r in heldout], 1, logprobs=True)
+        ]
+        if heldout
+        else []
+    )
     scores = {"test": [s for s, _ in scored], "heldout": [s for s, _ in held]}
     top1 = {"heldout": [t for _, t in held]}
-    section = {"url": tg["finetuned"].url, "model": tg["finetuned"].model, "base_url": tg["base"].url,
-               "base_model": tg["base"].model, "concurrency": ev.server_concurrency,
-               "unsuppressed_forward_replies": unsuppressed,
-               "latency_note": "latency_s: each request's wall time at the client with the others in flight",
-               "greedy_note": "finetuned greedy: the reply forwards or the forward token is the first position's "
-                              "most likely token"}
+    section = {
+        "url": tg["finetuned"].url,
+        "model": tg["finetuned"].model,
+        "base_url": tg["base"].url,
+        "base_model": tg["base"].model,
+        "concurrency": ev.server_concurrency,
+        "unsuppressed_forward_replies": unsuppressed,
+        "latency_note": "latency_s: each request's wall time at the client with the others in flight",
+        "greedy_note": "finetuned greedy: the reply forwards or the forward token is the first position's "
+        "most likely token",
+    }
     return preds, scores, top1, section

@@ -5,6 +5,7 @@ request, greedy decoding. Every prediction is written to outputs/<run>/eval/pred
 (the predictions come from `predict`, in this process, or from `eval_server`, through a running server).
 This module scores the routers on them, writes the report and builds the report's tables.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,15 +36,21 @@ def eval_dir(params: Params) -> Path:
     return artifacts.path("predictions_base", params).parent
 
 
-def score(name: str, rows: list[dict[str, Any]], forwarded: list[bool], preds: list[dict[str, Any]] | None,
-          edge_replies: list[dict[str, Any]] | None) -> dict[str, Any]:
+def score(
+    name: str,
+    rows: list[dict[str, Any]],
+    forwarded: list[bool],
+    preds: list[dict[str, Any]] | None,
+    edge_replies: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
     """Metrics of one router. `preds`: the router's own model replies (model routers) for latency and
     non-empty rate; `edge_replies`: the replies its edge requests would get (quality)."""
     labels = [r["needs_cloud"] for r in rows]
     out: dict[str, Any] = {"router": name, "label": ROUTER_LABELS[name], **metrics.routing(labels, forwarded)}
     if edge_replies is not None:
-        pairs = [(p["reply"], p["reference"]) for p, f in zip(edge_replies, forwarded)
-                 if not p["needs_cloud"] and not f]
+        pairs = [
+            (p["reply"], p["reference"]) for p, f in zip(edge_replies, forwarded) if not p["needs_cloud"] and not f
+        ]
         q = metrics.quality(pairs)
         out.update(edge_answered=q["n"], rouge_l=q["rouge_l"], char_f1=q["char_f1"])
     else:
@@ -56,16 +63,24 @@ def score(name: str, rows: list[dict[str, Any]], forwarded: list[bool], preds: l
     return out
 
 
-def _breakdown(rows: list[dict[str, Any]], decisions: dict[str, list[bool]], key: Callable[[dict], str]
-               ) -> dict[str, dict[str, dict[str, Any]]]:
+def _breakdown(
+    rows: list[dict[str, Any]], decisions: dict[str, list[bool]], key: Callable[[dict], str]
+) -> dict[str, dict[str, dict[str, Any]]]:
     """Routing accuracy per group (category, language, cue...) with counts and Wilson intervals."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for name, dec in decisions.items():
         groups: dict[str, list[bool]] = {}
         for r, f in zip(rows, dec):
             groups.setdefault(key(r), []).append(f == bool(r["needs_cloud"]))
-        out[name] = {g: {"n": len(v), "correct": sum(v), "accuracy": sum(v) / len(v),
-                         "accuracy_ci": list(metrics.wilson(sum(v), len(v)))} for g, v in sorted(groups.items())}
+        out[name] = {
+            g: {
+                "n": len(v),
+                "correct": sum(v),
+                "accuracy": sum(v) / len(v),
+                "accuracy_ci": list(metrics.wilson(sum(v), len(v))),
+            }
+            for g, v in sorted(groups.items())
+        }
     return out
 
 
@@ -93,15 +108,18 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
             write_jsonl(artifacts.path(f"predictions_{name}", params), preds[name])
     else:
         device = pick_device(ev.device)
-        preds, scores, top1 = in_process_predictions(params, model_dir, adapter, test, heldout, threshold, device,
-                                                     echo)
+        preds, scores, top1 = in_process_predictions(params, model_dir, adapter, test, heldout, threshold, device, echo)
 
     def query(r: dict[str, Any]) -> str:
         return prompt_messages(r)[-1]["content"]
 
     heur = HeuristicRouter.fit([query(r) for r in train_rows], [r["needs_cloud"] for r in train_rows])
-    tfidf = TfidfRouter.select([query(r) for r in train_rows], [bool(r["needs_cloud"]) for r in train_rows],
-                               [query(r) for r in valid], [bool(r["needs_cloud"]) for r in valid])
+    tfidf = TfidfRouter.select(
+        [query(r) for r in train_rows],
+        [bool(r["needs_cloud"]) for r in train_rows],
+        [query(r) for r in valid],
+        [bool(r["needs_cloud"]) for r in valid],
+    )
     queries = [query(r) for r in test]
     decisions = {
         "always_edge": [False] * len(test),
@@ -115,8 +133,9 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
     own = {"base_prompted": preds["base"], "finetuned": preds["finetuned"], "finetuned_calibrated": preds["finetuned"]}
     calibrated_edge = [{**p, "reply": p["edge_reply"]} for p in preds["finetuned"]]
     edge_of = {"always_cloud": None, "finetuned": preds["finetuned"], "finetuned_calibrated": calibrated_edge}
-    table = [score(name, test, decisions[name], own.get(name), edge_of.get(name, preds["base"]))
-             for name in ROUTER_LABELS]
+    table = [
+        score(name, test, decisions[name], own.get(name), edge_of.get(name, preds["base"])) for name in ROUTER_LABELS
+    ]
     labels = [bool(r["needs_cloud"]) for r in test]
     test_scores = {"finetuned": scores["test"], "tfidf": tfidf.score(queries)}
     curves = {}
@@ -133,32 +152,70 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
             "heuristic": [heur.forward(q) for q in hq],
             "tfidf": tfidf.decide(hq),
             "finetuned": top1["heldout"],
-            "finetuned_calibrated": ([decide(None, s, threshold) for s in scores["heldout"]] if threshold is not None
-                                     else top1["heldout"]),
+            "finetuned_calibrated": (
+                [decide(None, s, threshold) for s in scores["heldout"]] if threshold is not None else top1["heldout"]
+            ),
         }
-        held.update({
-            "file": params.eval.heldout_file, "cloud": sum(hl),
-            "routers": [{"router": k, "label": ROUTER_LABELS[k], **metrics.routing(hl, v)} for k, v in hd.items()],
-            "by_cue": _breakdown(heldout, hd, lambda r: r["cue"]),
-            "by_category": _breakdown(heldout, hd, lambda r: r["category"]),
-            "by_lang": _breakdown(heldout, hd, lambda r: r["lang"]),
-            "auc": {"finetuned": roc(hl, scores["heldout"])["auc"], "tfidf": roc(hl, tfidf.score(hq))["auc"]}
-            if len(set(hl)) == 2 else None,
-            "decision_note": "finetuned: greedy's first token is the forward token; calibrated: score >= threshold; "
-                             "one forward pass per request, no generation",
-        })
-        write_jsonl(artifacts.path("predictions_heldout", params),
-                    [{"id": r["id"], "lang": r["lang"], "category": r["category"], "cue": r["cue"],
-                      "needs_cloud": r["needs_cloud"], "query": r["query"], "turns": len(r.get("history", [])) // 2 + 1,
-                      "score": s, "tfidf_score": t, "forwarded": d}
-                     for r, s, t, d in zip(heldout, scores["heldout"], tfidf.score(hq), hd["finetuned_calibrated"])])
+        held.update(
+            {
+                "file": params.eval.heldout_file,
+                "cloud": sum(hl),
+                "routers": [{"router": k, "label": ROUTER_LABELS[k], **metrics.routing(hl, v)} for k, v in hd.items()],
+                "by_cue": _breakdown(heldout, hd, lambda r: r["cue"]),
+                "by_category": _breakdown(heldout, hd, lambda r: r["category"]),
+                "by_lang": _breakdown(heldout, hd, lambda r: r["lang"]),
+                "auc": {"finetuned": roc(hl, scores["heldout"])["auc"], "tfidf": roc(hl, tfidf.score(hq))["auc"]}
+                if len(set(hl)) == 2
+                else None,
+                "decision_note": "finetuned: greedy's first token is the forward token; calibrated: score >= threshold; "
+                "one forward pass per request, no generation",
+            }
+        )
+        write_jsonl(
+            artifacts.path("predictions_heldout", params),
+            [
+                {
+                    "id": r["id"],
+                    "lang": r["lang"],
+                    "category": r["category"],
+                    "cue": r["cue"],
+                    "needs_cloud": r["needs_cloud"],
+                    "query": r["query"],
+                    "turns": len(r.get("history", [])) // 2 + 1,
+                    "score": s,
+                    "tfidf_score": t,
+                    "forwarded": d,
+                }
+                for r, s, t, d in zip(heldout, scores["heldout"], tfidf.score(hq), hd["finetuned_calibrated"])
+            ],
+        )
 
-    errors = [{k: p[k] for k in ("id", "lang", "category", "needs_cloud", "query", "reply", "edge_reply", "score",
-                                 "decision_calibrated")}
-              for p in preds["finetuned"] if p["decision_calibrated"] != p["needs_cloud"]]
-    by = {k: _breakdown(test, {n: decisions[n] for n in ("heuristic", "tfidf", "base_prompted", "finetuned",
-                                                           "finetuned_calibrated")}, f)
-          for k, f in (("category", lambda r: r["category"]), ("lang", lambda r: r["lang"]))}
+    errors = [
+        {
+            k: p[k]
+            for k in (
+                "id",
+                "lang",
+                "category",
+                "needs_cloud",
+                "query",
+                "reply",
+                "edge_reply",
+                "score",
+                "decision_calibrated",
+            )
+        }
+        for p in preds["finetuned"]
+        if p["decision_calibrated"] != p["needs_cloud"]
+    ]
+    by = {
+        k: _breakdown(
+            test,
+            {n: decisions[n] for n in ("heuristic", "tfidf", "base_prompted", "finetuned", "finetuned_calibrated")},
+            f,
+        )
+        for k, f in (("category", lambda r: r["category"]), ("lang", lambda r: r["lang"]))
+    }
     report = {
         "run_name": params.run_name,
         "test_records": len(test),
@@ -169,14 +226,25 @@ def evaluate(params: Params, model_dir: Path, adapter: Path, echo: Callable[[str
         **({"server": server} if server else {}),
         "decoding": {"greedy": True, "max_new_tokens": ev.max_new_tokens, "dtype": ev.torch_dtype},
         "heuristic": {"max_len": heur.max_len, "fitted_on": "train"},
-        "tfidf": {"ngram_range": list(tfidf.ngram_range), "threshold": tfidf.threshold, "fitted_on": "train",
-                  "threshold_on": "valid"},
-        "calibration": None if cal is None else {
-            "threshold": threshold, "step": cal["step"], "checkpoint": cal["checkpoint"],
-            "score_definition": cal["score_definition"], "file": rel(artifacts.path("calibration", params))},
+        "tfidf": {
+            "ngram_range": list(tfidf.ngram_range),
+            "threshold": tfidf.threshold,
+            "fitted_on": "train",
+            "threshold_on": "valid",
+        },
+        "calibration": None
+        if cal is None
+        else {
+            "threshold": threshold,
+            "step": cal["step"],
+            "checkpoint": cal["checkpoint"],
+            "score_definition": cal["score_definition"],
+            "file": rel(artifacts.path("calibration", params)),
+        },
         "routers": table,
-        "routing_accuracy_by_category": {n: {c: v["accuracy"] for c, v in d.items()}
-                                         for n, d in by["category"].items()},
+        "routing_accuracy_by_category": {
+            n: {c: v["accuracy"] for c, v in d.items()} for n, d in by["category"].items()
+        },
         "routing_by_category": by["category"],
         "routing_by_lang": by["lang"],
         "errors_calibrated": errors,
@@ -221,17 +289,20 @@ def routers_table(report: dict[str, Any], marks: bool = False):
     rows = []
     for r in routers:
         acc = _pct_ci(r.get("accuracy"), r.get("accuracy_ci"))
-        rows.append({
-            "路由 router": r.get("label") or r.get("router"),
-            "accuracy [95% CI]": f"**{acc}**" if marks and best is not None and r.get("accuracy") == best else acc,
-            "forward P": f(r.get("precision"), 2),
-            "forward R [95% CI]": _pct_ci(r.get("recall"), r.get("recall_ci")),
-            "simple fwd": _simple_fwd(r),
-            "cloud share": _pct_ci(r.get("cloud_share"), r.get("cloud_share_ci")),
-            "ROUGE-L": f(r.get("rouge_l")), "char F1": f(r.get("char_f1")),
-            "non-empty": "-" if r.get("non_empty_rate") is None else f"{r['non_empty_rate']:.0%}",
-            "s/reply p50": f(r.get("p50_s"), 2),
-        })
+        rows.append(
+            {
+                "路由 router": r.get("label") or r.get("router"),
+                "accuracy [95% CI]": f"**{acc}**" if marks and best is not None and r.get("accuracy") == best else acc,
+                "forward P": f(r.get("precision"), 2),
+                "forward R [95% CI]": _pct_ci(r.get("recall"), r.get("recall_ci")),
+                "simple fwd": _simple_fwd(r),
+                "cloud share": _pct_ci(r.get("cloud_share"), r.get("cloud_share_ci")),
+                "ROUGE-L": f(r.get("rouge_l")),
+                "char F1": f(r.get("char_f1")),
+                "non-empty": "-" if r.get("non_empty_rate") is None else f"{r['non_empty_rate']:.0%}",
+                "s/reply p50": f(r.get("p50_s"), 2),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -240,13 +311,19 @@ def heldout_table(report: dict[str, Any]):
     table and the run report's."""
     import pandas as pd
 
-    return pd.DataFrame([{
-        "路由 router": r.get("label") or r.get("router"),
-        "accuracy [95% CI]": _pct_ci(r.get("accuracy"), r.get("accuracy_ci")),
-        "forward R [95% CI]": _pct_ci(r.get("recall"), r.get("recall_ci")),
-        "simple fwd": _simple_fwd(r),
-        "cloud share": _pct_ci(r.get("cloud_share"), r.get("cloud_share_ci")),
-    } for r in (report.get("heldout") or {}).get("routers") or [] if isinstance(r, dict)])
+    return pd.DataFrame(
+        [
+            {
+                "路由 router": r.get("label") or r.get("router"),
+                "accuracy [95% CI]": _pct_ci(r.get("accuracy"), r.get("accuracy_ci")),
+                "forward R [95% CI]": _pct_ci(r.get("recall"), r.get("recall_ci")),
+                "simple fwd": _simple_fwd(r),
+                "cloud share": _pct_ci(r.get("cloud_share"), r.get("cloud_share_ci")),
+            }
+            for r in (report.get("heldout") or {}).get("routers") or []
+            if isinstance(r, dict)
+        ]
+    )
 
 
 CURVE_NAMES = {"finetuned": "LoRA 微调 fine-tuned", "tfidf": "TF-IDF+LR"}  # the scored routers of report["curves"]
@@ -257,9 +334,18 @@ def curves_table(report: dict[str, Any]):
     of the quality gain (CPT)."""
     import pandas as pd
 
-    return pd.DataFrame([{"router": CURVE_NAMES[k], "AUC": f"{v['roc']['auc']:.3f}",
-                          "APGR": f"{v['cost_quality']['apgr']:.3f}", "CPT(50%)": v["cost_quality"]["cpt_50"],
-                          "CPT(80%)": v["cost_quality"]["cpt_80"]} for k, v in report["curves"].items()])
+    return pd.DataFrame(
+        [
+            {
+                "router": CURVE_NAMES[k],
+                "AUC": f"{v['roc']['auc']:.3f}",
+                "APGR": f"{v['cost_quality']['apgr']:.3f}",
+                "CPT(50%)": v["cost_quality"]["cpt_50"],
+                "CPT(80%)": v["cost_quality"]["cpt_80"],
+            }
+            for k, v in report["curves"].items()
+        ]
+    )
 
 
 def breakdown_table(breakdown: dict[str, dict[str, dict[str, Any]]], routers: tuple[str, ...]):
@@ -267,9 +353,15 @@ def breakdown_table(breakdown: dict[str, dict[str, dict[str, Any]]], routers: tu
     import pandas as pd
 
     groups = sorted({g for r in routers for g in breakdown.get(r, {})})
-    return pd.DataFrame({ROUTER_LABELS[r]: [f"{breakdown[r][g]['correct']}/{breakdown[r][g]['n']}"
-                                            if g in breakdown[r] else "-" for g in groups] for r in routers},
-                        index=groups)
+    return pd.DataFrame(
+        {
+            ROUTER_LABELS[r]: [
+                f"{breakdown[r][g]['correct']}/{breakdown[r][g]['n']}" if g in breakdown[r] else "-" for g in groups
+            ]
+            for r in routers
+        },
+        index=groups,
+    )
 
 
 def errors_table(report: dict[str, Any]):

@@ -9,6 +9,7 @@ tokenised into single CJK characters and Latin words; ROUGE-L is the LCS F-measu
 tokens, and character F1 is the bag-of-characters overlap F1 used for Chinese reading comprehension
 (CMRC-style), which forgives word order.
 """
+
 from __future__ import annotations
 
 import math
@@ -104,11 +105,22 @@ def routing(labels: Sequence[bool], forwarded: Sequence[bool]) -> dict[str, Any]
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"n": n, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "accuracy": (tp + tn) / n if n else 0.0, "precision": precision, "recall": recall, "f1": f1,
-            "cloud_share": (tp + fp) / n if n else 0.0,
-            "accuracy_ci": list(wilson(tp + tn, n)), "precision_ci": list(wilson(tp, tp + fp)),
-            "recall_ci": list(wilson(tp, tp + fn)), "cloud_share_ci": list(wilson(tp + fp, n))}
+    return {
+        "n": n,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "accuracy": (tp + tn) / n if n else 0.0,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "cloud_share": (tp + fp) / n if n else 0.0,
+        "accuracy_ci": list(wilson(tp + tn, n)),
+        "precision_ci": list(wilson(tp, tp + fp)),
+        "recall_ci": list(wilson(tp, tp + fn)),
+        "cloud_share_ci": list(wilson(tp + fp, n)),
+    }
 
 
 def quality(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -116,11 +128,17 @@ def quality(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     pairs = list(pairs)
     if not pairs:
         return {"n": 0, "rouge_l": None, "char_f1": None}
-    return {"n": len(pairs), "rouge_l": statistics.fmean(rouge_l(p, r) for p, r in pairs),
-            "char_f1": statistics.fmean(char_f1(p, r) for p, r in pairs)}
+    return {
+        "n": len(pairs),
+        "rouge_l": statistics.fmean(rouge_l(p, r) for p, r in pairs),
+        "char_f1": statistics.fmean(char_f1(p, r) for p, r in pairs),
+    }
 
 
 def latency(latencies: Sequence[float], new_tokens: Sequence[int]) -> dict[str, Any]:
     total = sum(latencies)
-    return {"p50_s": percentile(latencies, 50), "p95_s": percentile(latencies, 95),
-            "tokens_per_s": sum(new_tokens) / total if total > 0 else None}
+    return {
+        "p50_s": percentile(latencies, 50),
+        "p95_s": percentile(latencies, 95),
+        "tokens_per_s": sum(new_tokens) / total if total > 0 else None,
+    }

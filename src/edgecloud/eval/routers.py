@@ -6,17 +6,54 @@ the TF-IDF router decide from the request alone. The heuristic's length threshol
 router's weights are fitted on the *train* split, the TF-IDF router's n-gram range and threshold on
 the *valid* split, so the test split stays unseen by every router.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-KEYWORDS_ZH = ("证明", "推导", "分析", "规划", "计划", "行程", "代码", "实现", "算法", "论文", "详细", "步骤",
-               "比较", "策略", "优化", "设计", "论述", "报告")
-KEYWORDS_EN = ("prove", "proof", "derive", "derivation", "analy", "essay", "plan", "itinerary", "implement",
-               "code", "algorithm", "in depth", "in-depth", "compare", "strategy", "step by step", "design",
-               "report", "optimi")
+KEYWORDS_ZH = (
+    "证明",
+    "推导",
+    "分析",
+    "规划",
+    "计划",
+    "行程",
+    "代码",
+    "实现",
+    "算法",
+    "论文",
+    "详细",
+    "步骤",
+    "比较",
+    "策略",
+    "优化",
+    "设计",
+    "论述",
+    "报告",
+)
+KEYWORDS_EN = (
+    "prove",
+    "proof",
+    "derive",
+    "derivation",
+    "analy",
+    "essay",
+    "plan",
+    "itinerary",
+    "implement",
+    "code",
+    "algorithm",
+    "in depth",
+    "in-depth",
+    "compare",
+    "strategy",
+    "step by step",
+    "design",
+    "report",
+    "optimi",
+)
 
 
 def _lang(text: str) -> str:
@@ -90,8 +127,7 @@ class TfidfRouter:
         if len(set(map(bool, labels))) < 2:
             raise ValueError("TfidfRouter.fit needs requests of both classes")
         self.pipeline = make_pipeline(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), lowercase=True,
-                            sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), lowercase=True, sublinear_tf=True),
             LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, random_state=0),
         ).fit(list(queries), [bool(l) for l in labels])
         self.threshold = self.threshold_info = None
@@ -103,8 +139,13 @@ class TfidfRouter:
             raise RuntimeError("TfidfRouter is not fitted")
         return [float(x) for x in self.pipeline.decision_function(list(queries))]
 
-    def calibrate(self, queries: Sequence[str], labels: Sequence[bool], method: str = "margin_midpoint",
-                  prior: float | None = None) -> "TfidfRouter":
+    def calibrate(
+        self,
+        queries: Sequence[str],
+        labels: Sequence[bool],
+        method: str = "margin_midpoint",
+        prior: float | None = None,
+    ) -> "TfidfRouter":
         """Choose the threshold on the given (validation) requests with `routing_stats.choose_threshold`."""
         from edgecloud.eval.routing_stats import choose_threshold
 
@@ -120,9 +161,16 @@ class TfidfRouter:
         return self.decide([query])[0]
 
     @classmethod
-    def select(cls, train_queries: Sequence[str], train_labels: Sequence[bool], valid_queries: Sequence[str],
-               valid_labels: Sequence[bool], ngram_ranges: Sequence[tuple[int, int]] = TFIDF_NGRAM_RANGES,
-               method: str = "margin_midpoint", prior: float | None = None) -> "TfidfRouter":
+    def select(
+        cls,
+        train_queries: Sequence[str],
+        train_labels: Sequence[bool],
+        valid_queries: Sequence[str],
+        valid_labels: Sequence[bool],
+        ngram_ranges: Sequence[tuple[int, int]] = TFIDF_NGRAM_RANGES,
+        method: str = "margin_midpoint",
+        prior: float | None = None,
+    ) -> "TfidfRouter":
         """Fit one router per n-gram range on train, calibrate each on valid, keep the best on valid.
 
         Best = highest validation ROC AUC (threshold-free), then the higher validation objective at the
@@ -140,12 +188,23 @@ class TfidfRouter:
             except ValueError:  # one class only in valid: no AUC, the objective decides
                 auc = None
             candidates.append(router)
-            rows.append({"ngram_range": list(rng), "valid_auc": auc,
-                         "valid_objective": router.threshold_info["objective_value"],
-                         "valid_accuracy": router.threshold_info["validation"]["accuracy"],
-                         "threshold": router.threshold})
-        best = max(range(len(rows)), key=lambda i: (-1.0 if rows[i]["valid_auc"] is None else rows[i]["valid_auc"],
-                                                   rows[i]["valid_objective"], -i))
+            rows.append(
+                {
+                    "ngram_range": list(rng),
+                    "valid_auc": auc,
+                    "valid_objective": router.threshold_info["objective_value"],
+                    "valid_accuracy": router.threshold_info["validation"]["accuracy"],
+                    "threshold": router.threshold,
+                }
+            )
+        best = max(
+            range(len(rows)),
+            key=lambda i: (
+                -1.0 if rows[i]["valid_auc"] is None else rows[i]["valid_auc"],
+                rows[i]["valid_objective"],
+                -i,
+            ),
+        )
         for i, row in enumerate(rows):
             row["chosen"] = i == best
         chosen = candidates[best]

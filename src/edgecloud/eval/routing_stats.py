@@ -10,6 +10,7 @@ Sweeping t from above the highest score down to the lowest gives one operating p
 score value; tied scores move together, so ties are never split by input order and every function
 here is deterministic and independent of the order of the requests.
 """
+
 from __future__ import annotations
 
 import math
@@ -72,12 +73,23 @@ def roc(labels: Sequence[bool], scores: Sequence[float]) -> dict[str, Any]:
     fpr = [fp / neg for _, _, fp in points]
     tpr = [tp / pos for _, tp, _ in points]
     thresholds = [max(s) + 1.0] + [t for t, _, _ in points[1:]]
-    return {"fpr": fpr, "tpr": tpr, "thresholds": thresholds, "auc": _trapezoid(tpr, fpr),
-            "n": len(s), "positives": pos}
+    return {
+        "fpr": fpr,
+        "tpr": tpr,
+        "thresholds": thresholds,
+        "auc": _trapezoid(tpr, fpr),
+        "n": len(s),
+        "positives": pos,
+    }
 
 
-def choose_threshold(labels: Sequence[bool], scores: Sequence[float], method: str = "margin_midpoint",
-                     prior: float | None = None, tolerance: float = 0.0) -> tuple[float, dict[str, Any]]:
+def choose_threshold(
+    labels: Sequence[bool],
+    scores: Sequence[float],
+    method: str = "margin_midpoint",
+    prior: float | None = None,
+    tolerance: float = 0.0,
+) -> tuple[float, dict[str, Any]]:
     """The threshold of a scored router, chosen on the validation split (score >= threshold forwards).
 
     Every threshold between two neighbouring distinct validation scores (lo, hi] makes the same
@@ -119,15 +131,16 @@ def choose_threshold(labels: Sequence[bool], scores: Sequence[float], method: st
     pos = sum(bool(l) for l in labels)
     neg = n - pos
     if (method == "youden" or prior is not None) and (pos == 0 or neg == 0):
-        raise ValueError(f"{method}{' with a prior' if prior is not None else ''} needs both classes "
-                         "in the validation split")
+        raise ValueError(
+            f"{method}{' with a prior' if prior is not None else ''} needs both classes in the validation split"
+        )
     # _sweep goes from "forward nothing" down; intervals[j] = (lo, hi, tp, fp) forwards scores > lo
     sweep = _sweep(labels, s)
     values = [t for t, _, _ in sweep[1:]]  # distinct scores, decreasing
     intervals: list[tuple[float | None, float | None, int, int]] = []
     for j, (_, tp, fp) in enumerate(sweep):
-        hi = None if j == 0 else values[j - 1]          # forwards scores >= hi (None: forwards nothing)
-        lo = values[j] if j < len(values) else None      # the next lower distinct score (None: -inf)
+        hi = None if j == 0 else values[j - 1]  # forwards scores >= hi (None: forwards nothing)
+        lo = values[j] if j < len(values) else None  # the next lower distinct score (None: -inf)
         intervals.append((lo, hi, tp, fp))
 
     def objective(tp: int, fp: int) -> float:
@@ -156,20 +169,27 @@ def choose_threshold(labels: Sequence[bool], scores: Sequence[float], method: st
         width = math.inf
     decisions = [x >= threshold for x in s]
     info = {
-        "method": method, "prior": prior,
-        "objective": "youden_j" if method == "youden" else ("prior_weighted_accuracy" if prior is not None
-                                                            else "accuracy"),
-        "objective_value": obj[j], "threshold": threshold, "interval": [lo, hi],
+        "method": method,
+        "prior": prior,
+        "objective": "youden_j"
+        if method == "youden"
+        else ("prior_weighted_accuracy" if prior is not None else "accuracy"),
+        "objective_value": obj[j],
+        "threshold": threshold,
+        "interval": [lo, hi],
         "validation_accuracy": sum(d == bool(l) for d, l in zip(decisions, labels)) / n,
-        "width": None if math.isinf(width) else width, "tied_intervals": len(tied), "tolerance": tolerance,
+        "width": None if math.isinf(width) else width,
+        "tied_intervals": len(tied),
+        "tolerance": tolerance,
         "best_objective_value": best,
         "validation": routing([bool(l) for l in labels], decisions),
     }
     return threshold, info
 
 
-def cost_quality(labels: Sequence[bool], scores_or_decisions: Sequence[float] | Sequence[bool],
-                 levels: Sequence[float] = (0.5, 0.8)) -> dict[str, Any]:
+def cost_quality(
+    labels: Sequence[bool], scores_or_decisions: Sequence[float] | Sequence[bool], levels: Sequence[float] = (0.5, 0.8)
+) -> dict[str, Any]:
     """RouteLLM's cost-quality view (Ong et al. 2024, "RouteLLM: Learning to Route LLMs with Preference
     Data") of a router, over every threshold.
 
@@ -209,25 +229,30 @@ def cost_quality(labels: Sequence[bool], scores_or_decisions: Sequence[float] | 
     points = _sweep(labels, s)
     share = [(tp + fp) / n for _, tp, fp in points]
     out: dict[str, Any] = {
-        "kind": "decisions" if decisions else "scores", "n": n, "positives": pos,
+        "kind": "decisions" if decisions else "scores",
+        "n": n,
+        "positives": pos,
         "thresholds": [max(s) + 1.0] + [t for t, _, _ in points[1:]],
         "cloud_share": share,
         "accuracy": [(tp + neg - fp) / n for _, tp, fp in points],
         "quality": [(neg + tp) / n for _, tp, _ in points],
         "pgr": [tp / pos for _, tp, _ in points] if pos else None,
-        "edge_quality": neg / n, "cloud_quality": 1.0,
+        "edge_quality": neg / n,
+        "cloud_quality": 1.0,
         "apgr_random": 0.5,
     }
     if not pos:
-        out.update(apgr=None, apgr_oracle=None, apgr_normalised=None,
-                   **{_cpt_key(x): None for x in levels})
+        out.update(apgr=None, apgr_oracle=None, apgr_normalised=None, **{_cpt_key(x): None for x in levels})
         return out
     pgr = out["pgr"]
     apgr = _trapezoid(pgr, share)
     oracle = 1 - pos / (2 * n)
-    out.update(apgr=apgr, apgr_oracle=oracle,
-               apgr_normalised=(apgr - 0.5) / (oracle - 0.5) if neg else None,
-               **{_cpt_key(x): _cpt(pgr, share, x) for x in levels})
+    out.update(
+        apgr=apgr,
+        apgr_oracle=oracle,
+        apgr_normalised=(apgr - 0.5) / (oracle - 0.5) if neg else None,
+        **{_cpt_key(x): _cpt(pgr, share, x) for x in levels},
+    )
     return out
 
 

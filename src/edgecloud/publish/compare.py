@@ -11,6 +11,7 @@ Written like every other table and figure (`publish.save_table` / `save_figure`)
 numbers side by side) and `compare_<name>_curves.{pdf,png}` (loss and routing curves overlaid). The default
 publishing map sends `compare_*` to the thesis (generated/chapter2), so `make publish` of that run takes them.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,11 +41,11 @@ class CompareError(EdgecloudError):
 
 @dataclass
 class RunView:
-    label: str                   # how tables and legends name the run
+    label: str  # how tables and legends name the run
     run_name: str
-    source: str                  # the run folder, or the tracker URI and run id
-    params: dict[str, str]       # flattened, as tracking logs them
-    numbers: dict[str, Any]      # macro name -> raw value (only the numbers the run has)
+    source: str  # the run folder, or the tracker URI and run id
+    params: dict[str, str]  # flattened, as tracking logs them
+    numbers: dict[str, Any]  # macro name -> raw value (only the numbers the run has)
     curves: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
 
@@ -59,7 +60,11 @@ def _summary_curves(params: Params) -> dict[str, list[tuple[int, float]]]:
         return {}
     out = {}
     for metric, key in (("train/loss", "train_loss"), ("eval/loss", "eval_loss")):
-        pts = [(int(r["step"]), float(r[key])) for r in rows if isinstance(r, dict) and isinstance(r.get(key), (int, float))]
+        pts = [
+            (int(r["step"]), float(r[key]))
+            for r in rows
+            if isinstance(r, dict) and isinstance(r.get(key), (int, float))
+        ]
         if pts:
             out[metric] = pts
     return out
@@ -93,8 +98,10 @@ def from_folder(name: str) -> RunView:
         manifest = read_json(manifest_path)
         params = _params_for_paths(manifest["params"])
     except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
-        raise CompareError(f"{rel(manifest_path)}: its 'params' cannot be read ({type(exc).__name__}: "
-                           f"{str(exc).splitlines()[0]}); rerun the run, or compare its tracked run by id") from None
+        raise CompareError(
+            f"{rel(manifest_path)}: its 'params' cannot be read ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0]}); rerun the run, or compare its tracked run by id"
+        ) from None
     if params.run_name != name:
         params = params.model_copy(update={"run_name": name})
     numbers = {k: e["value"] for k, e in collect(params).items() if e["value"] is not None}
@@ -117,16 +124,24 @@ def from_tracker(run_id: str) -> RunView:
             if hist:
                 curves[metric] = sorted((int(m.step), float(m.value)) for m in hist)
     except Exception as exc:  # noqa: BLE001 - any tracker error: say which run and store
-        raise CompareError(f"run {run_id} not readable from the tracker {tracking.shown_uri(uri)} "
-                           f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
-                           "check MLFLOW_TRACKING_URI, or give the run's folder name instead") from None
+        raise CompareError(
+            f"run {run_id} not readable from the tracker {tracking.shown_uri(uri)} "
+            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+            "check MLFLOW_TRACKING_URI, or give the run's folder name instead"
+        ) from None
     names = {n.name for n in NUMBERS}
     numbers: dict[str, Any] = {k: v for k, v in run.data.metrics.items() if k in names}
-    numbers.update({k[len("number."):]: v for k, v in run.data.tags.items() if k.startswith("number.")})
+    numbers.update({k[len("number.") :]: v for k, v in run.data.tags.items() if k.startswith("number.")})
     params = {k: v for k, v in run.data.params.items() if k != "params_sha256"}
     name = run.info.run_name or params.get("run_name") or run_id
-    return RunView(f"{name}@{run_id[:7]}", params.get("run_name", name), f"{tracking.shown_uri(uri)} run {run_id}",
-                   params, numbers, curves)
+    return RunView(
+        f"{name}@{run_id[:7]}",
+        params.get("run_name", name),
+        f"{tracking.shown_uri(uri)} run {run_id}",
+        params,
+        numbers,
+        curves,
+    )
 
 
 def load(spec: str) -> RunView:
@@ -136,8 +151,10 @@ def load(spec: str) -> RunView:
     if RUN_ID.match(spec):
         return from_tracker(spec)
     found = sorted(p.parent.name for p in OUTPUTS_DIR.glob("*/run_manifest.json"))
-    raise CompareError(f"no run {spec!r}: not a folder of {rel(OUTPUTS_DIR)} (runs there: {', '.join(found) or 'none'}) "
-                       "and not a tracker run id (32 hex digits; `make ui` lists them)")
+    raise CompareError(
+        f"no run {spec!r}: not a folder of {rel(OUTPUTS_DIR)} (runs there: {', '.join(found) or 'none'}) "
+        "and not a tracker run id (32 hex digits; `make ui` lists them)"
+    )
 
 
 def _unique_labels(runs: list[RunView]) -> None:
@@ -153,8 +170,7 @@ def params_table(runs: list[RunView]):
     import pandas as pd
 
     keys = sorted(set().union(*(r.params for r in runs)))
-    rows = [[k] + [r.params.get(k, "-") for r in runs] for k in keys
-            if len({r.params.get(k, "-") for r in runs}) > 1]
+    rows = [[k] + [r.params.get(k, "-") for r in runs] for k in keys if len({r.params.get(k, "-") for r in runs}) > 1]
     if not rows:
         rows = [["（参数相同 same params）"] + ["" for _ in runs]]
     return pd.DataFrame(rows, columns=["参数 param"] + [r.label for r in runs])
@@ -192,16 +208,25 @@ def curves_figure(runs: list[RunView]):
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     colors = plt.rcParams["axes.prop_cycle"].by_key().get("color") or ["C0", "C1", "C2", "C3"]
-    for ax, series, title, ylabel in ((axes[0], LOSS, "损失 loss", "loss"),
-                                      (axes[1], ROUTING, "验证集路由 validation routing", "accuracy / AUC")):
+    for ax, series, title, ylabel in (
+        (axes[0], LOSS, "损失 loss", "loss"),
+        (axes[1], ROUTING, "验证集路由 validation routing", "accuracy / AUC"),
+    ):
         drawn = False
         for i, r in enumerate(runs):
             for metric, style, what in series:
                 pts = r.curves.get(metric)
                 if pts:
                     xs, ys = zip(*pts)
-                    ax.plot(xs, ys, style, color=colors[i % len(colors)], marker="o" if len(pts) < 12 else None,
-                            markersize=3, label=f"{r.label} {what}")
+                    ax.plot(
+                        xs,
+                        ys,
+                        style,
+                        color=colors[i % len(colors)],
+                        marker="o" if len(pts) < 12 else None,
+                        markersize=3,
+                        label=f"{r.label} {what}",
+                    )
                     drawn = True
         ax.set_title(title)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -236,10 +261,12 @@ def compare(specs: list[str], name: str | None = None, out_dir: Path | None = No
     out = out_dir or RunDirs(runs[0].run_name).figures
     labels = ", ".join(r.label for r in runs)
     written = {
-        "params": save_table(params_table(runs), out, f"{stem}_params", f"参数差异 params that differ: {labels}",
-                             f"tab:{stem}_params"),
-        "metrics": save_table(metrics_table(runs), out, f"{stem}_metrics", f"关键数字对比 key numbers: {labels}",
-                              f"tab:{stem}_metrics"),
+        "params": save_table(
+            params_table(runs), out, f"{stem}_params", f"参数差异 params that differ: {labels}", f"tab:{stem}_params"
+        ),
+        "metrics": save_table(
+            metrics_table(runs), out, f"{stem}_metrics", f"关键数字对比 key numbers: {labels}", f"tab:{stem}_metrics"
+        ),
     }
     fig = curves_figure(runs)
     written["curves"] = save_figure(fig, out, f"{stem}_curves")

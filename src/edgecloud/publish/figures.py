@@ -4,6 +4,7 @@ A figure is saved as PDF (vector, for LaTeX) and PNG (for Markdown/Word and for 
 a table as LaTeX (booktabs, caption, label) and Markdown, both from the same DataFrame, so the
 two versions of the thesis can never show different numbers.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,10 @@ def use_style() -> bool:
     names = {f.name for f in font_manager.fontManager.ttflist}
     has_cjk = CJK_FONT in names or "Noto Sans CJK JP" in names
     if not has_cjk:
-        warnings.warn("No CJK font found (install Debian's fonts-noto-cjk, `make sysdeps`): Chinese labels "
-                      "will render as boxes.", stacklevel=2)
+        warnings.warn(
+            "No CJK font found (install Debian's fonts-noto-cjk, `make sysdeps`): Chinese labels will render as boxes.",
+            stacklevel=2,
+        )
     return has_cjk
 
 
@@ -42,9 +45,19 @@ def save_figure(fig: "matplotlib.figure.Figure", out_dir: Path, name: str) -> di
 
 
 def latex_escape(text: str) -> str:
-    for a, b in (("✓", "是"), ("✗", "否"), ("★", "*"),  # the thesis' Latin font has no check marks or stars
-                 ("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#"),
-                 ("$", r"\$"), ("{", r"\{"), ("}", r"\}")):
+    for a, b in (
+        ("✓", "是"),
+        ("✗", "否"),
+        ("★", "*"),  # the thesis' Latin font has no check marks or stars
+        ("\\", r"\textbackslash{}"),
+        ("&", r"\&"),
+        ("%", r"\%"),
+        ("_", r"\_"),
+        ("#", r"\#"),
+        ("$", r"\$"),
+        ("{", r"\{"),
+        ("}", r"\}"),
+    ):
         text = text.replace(a, b)
     return text
 
@@ -56,8 +69,13 @@ def to_latex(df: pd.DataFrame, caption: str, label: str) -> str:
     shown = shown.map(lambda v: latex_escape(str(v)))
     align = "".join("r" if pd.api.types.is_numeric_dtype(df[c]) else "l" for c in df.columns)
     tex = shown.style.hide(axis="index").to_latex(
-        hrules=True, caption=latex_escape(caption), label=label, column_format=align, position="htbp",
-        position_float="centering")
+        hrules=True,
+        caption=latex_escape(caption),
+        label=label,
+        column_format=align,
+        position="htbp",
+        position_float="centering",
+    )
     return _shrink_to_fit(tex)
 
 
@@ -65,8 +83,10 @@ def _shrink_to_fit(tex: str) -> str:
     """Scale the tabular down to the line width only when it is wider (a table with many columns would
     otherwise run into the margin); needs graphicx, which any thesis with figures loads."""
     start, end = tex.index("\\begin{tabular}"), tex.index("\\end{tabular}") + len("\\end{tabular}")
-    return (tex[:start] + "\\setbox0=\\hbox{%\n" + tex[start:end] + "}%\n"
-            "\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\box0}\\else\\box0\\fi\n" + tex[end:].lstrip("\n"))
+    return (
+        tex[:start] + "\\setbox0=\\hbox{%\n" + tex[start:end] + "}%\n"
+        "\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\box0}\\else\\box0\\fi\n" + tex[end:].lstrip("\n")
+    )
 
 
 def to_markdown(df: pd.DataFrame) -> str:

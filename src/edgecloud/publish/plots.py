@@ -5,6 +5,7 @@ distribution): they draw in the thesis style whoever calls them and save the PDF
 `figures.save_figure` themselves, returning the paths; the drawing itself is `*_chart` (`roc_chart`,
 `cost_quality_chart`, `score_distribution_chart`), which returns the Figure.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -67,8 +68,15 @@ def training_curves(train: list[dict], evals: list[dict], best_step: int | None 
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(5.79, 2.6))
     ax1.plot([r["step"] for r in train], [r["loss"] for r in train], label="train loss", color="#4C72B0", lw=1.2)
-    ax1.plot([r["step"] for r in evals], [r["eval_loss"] for r in evals], "o-", label="eval loss", color="#C44E52",
-             lw=1.2, ms=4)
+    ax1.plot(
+        [r["step"] for r in evals],
+        [r["eval_loss"] for r in evals],
+        "o-",
+        label="eval loss",
+        color="#C44E52",
+        lw=1.2,
+        ms=4,
+    )
     ax1.set_xlabel("step")
     ax1.set_ylabel("loss")
     ax1.set_title("损失 loss")
@@ -79,8 +87,9 @@ def training_curves(train: list[dict], evals: list[dict], best_step: int | None 
     if best_step is not None:
         for ax in (ax1, ax2):
             ax.axvline(best_step, color="grey", ls="--", lw=0.8)
-        ax1.annotate(f"best: step {best_step}", (best_step, ax1.get_ylim()[1]), ha="right", va="top", fontsize=7,
-                     color="grey")
+        ax1.annotate(
+            f"best: step {best_step}", (best_step, ax1.get_ylim()[1]), ha="right", va="top", fontsize=7, color="grey"
+        )
     ax1.legend()
     return fig
 
@@ -97,8 +106,15 @@ def confusion_matrices(routers: list[dict], names: list[str]) -> "Figure":
         ax.imshow(m, cmap="Blues", vmin=0, vmax=max(max(row) for row in m) or 1)
         for i in range(2):
             for j in range(2):
-                ax.text(j, i, m[i][j], ha="center", va="center", fontsize=10,
-                        color="white" if m[i][j] > 0.6 * max(max(row) for row in m) else "black")
+                ax.text(
+                    j,
+                    i,
+                    m[i][j],
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    color="white" if m[i][j] > 0.6 * max(max(row) for row in m) else "black",
+                )
         ax.set_xticks([0, 1], ["端侧\nedge", "云端\ncloud"])
         ax.set_yticks([0, 1], ["edge", "cloud"])
         ax.set_title(r["label"], fontsize=8)
@@ -164,8 +180,9 @@ def _operating_point(curve: Mapping[str, Any], threshold: float) -> int:
     return idx[-1] if idx else 0
 
 
-def roc_chart(curves: Mapping[str, Mapping[str, Any]], marks: Mapping[str, float] | None = None,
-               title: str | None = None) -> "Figure":
+def roc_chart(
+    curves: Mapping[str, Mapping[str, Any]], marks: Mapping[str, float] | None = None, title: str | None = None
+) -> "Figure":
     """ROC of each scored router (`routing_stats.roc` dicts), AUC in the legend; `marks` (name ->
     threshold) puts a dot on the operating point that threshold makes."""
     import matplotlib.pyplot as plt
@@ -191,8 +208,12 @@ def roc_chart(curves: Mapping[str, Mapping[str, Any]], marks: Mapping[str, float
     return fig
 
 
-def roc_figure(curves: Mapping[str, Mapping[str, Any]], path_stem: str | Path,
-               marks: Mapping[str, float] | None = None, title: str | None = None) -> dict[str, Path]:
+def roc_figure(
+    curves: Mapping[str, Mapping[str, Any]],
+    path_stem: str | Path,
+    marks: Mapping[str, float] | None = None,
+    title: str | None = None,
+) -> dict[str, Path]:
     """`roc_chart` saved as `<path_stem>.pdf` and `.png` (e.g. figures/<run>/04_roc)."""
     return _save(lambda: roc_chart(curves, marks, title), path_stem)
 
@@ -200,8 +221,14 @@ def roc_figure(curves: Mapping[str, Mapping[str, Any]], path_stem: str | Path,
 def _point(value: Any) -> dict[str, Any]:
     """A fixed router as a point: (cloud_share, accuracy, ci) or a `metrics.routing` result."""
     if isinstance(value, Mapping):
-        return {"x": value["cloud_share"], "y": value["accuracy"], "ci": value.get("accuracy_ci"),
-                "x_ci": value.get("cloud_share_ci"), "pgr": value.get("recall"), "pgr_ci": value.get("recall_ci")}
+        return {
+            "x": value["cloud_share"],
+            "y": value["accuracy"],
+            "ci": value.get("accuracy_ci"),
+            "x_ci": value.get("cloud_share_ci"),
+            "pgr": value.get("recall"),
+            "pgr_ci": value.get("recall_ci"),
+        }
     x, y, ci = value
     return {"x": x, "y": y, "ci": ci, "x_ci": None, "pgr": None, "pgr_ci": None}
 
@@ -212,8 +239,9 @@ def _err(centre: float, ci: Sequence[float | None] | None) -> list[list[float]] 
     return [[max(0.0, centre - ci[0])], [max(0.0, ci[1] - centre)]]
 
 
-def cost_quality_chart(curves: Mapping[str, Mapping[str, Any]], points: Mapping[str, Any],
-                 title: str | None = None) -> "Figure":
+def cost_quality_chart(
+    curves: Mapping[str, Mapping[str, Any]], points: Mapping[str, Any], title: str | None = None
+) -> "Figure":
     """Cost-quality view (RouteLLM): left, routing accuracy against the cloud share for every threshold
     of each scored router (`routing_stats.cost_quality` dicts) and the fixed routers as points with
     Wilson 95 % error bars; right, the quality gap recovered (PGR = forward recall) against the cloud
@@ -229,8 +257,9 @@ def cost_quality_chart(curves: Mapping[str, Mapping[str, Any]], points: Mapping[
     ref = next((c for c in curves.values() if c.get("pgr") is not None), None)
     if ref is not None:
         p = ref["positives"] / ref["n"]
-        ax2.plot([0, p, 1], [0, 1, 1], ls=":", lw=1.0, color="black",
-                 label=f"理想 perfect (APGR = {ref['apgr_oracle']:.2f})")
+        ax2.plot(
+            [0, p, 1], [0, 1, 1], ls=":", lw=1.0, color="black", label=f"理想 perfect (APGR = {ref['apgr_oracle']:.2f})"
+        )
     for i, (name, c) in enumerate(curves.items()):
         colour = f"C{i}"
         apgr = "" if c.get("apgr") is None else f"（APGR {c['apgr']:.2f}）"
@@ -239,13 +268,23 @@ def cost_quality_chart(curves: Mapping[str, Mapping[str, Any]], points: Mapping[
             ax2.plot(c["cloud_share"], c["pgr"], color=colour, lw=1.3)
     for j, (name, value) in enumerate(points.items()):
         pt = _point(value)
-        style = dict(fmt=POINT_MARKERS[j % len(POINT_MARKERS)], color=f"C{len(curves) + j}", ms=5.5, capsize=2.5,
-                     elinewidth=0.9, mec="white", mew=0.6, zorder=4)
-        ax1.errorbar(pt["x"], pt["y"], yerr=_err(pt["y"], pt["ci"]), xerr=_err(pt["x"], pt["x_ci"]),
-                     label=name, **style)
+        style = dict(
+            fmt=POINT_MARKERS[j % len(POINT_MARKERS)],
+            color=f"C{len(curves) + j}",
+            ms=5.5,
+            capsize=2.5,
+            elinewidth=0.9,
+            mec="white",
+            mew=0.6,
+            zorder=4,
+        )
+        ax1.errorbar(
+            pt["x"], pt["y"], yerr=_err(pt["y"], pt["ci"]), xerr=_err(pt["x"], pt["x_ci"]), label=name, **style
+        )
         if pt["pgr"] is not None:
-            ax2.errorbar(pt["x"], pt["pgr"], yerr=_err(pt["pgr"], pt["pgr_ci"]), xerr=_err(pt["x"], pt["x_ci"]),
-                         **style)
+            ax2.errorbar(
+                pt["x"], pt["pgr"], yerr=_err(pt["pgr"], pt["pgr_ci"]), xerr=_err(pt["x"], pt["x_ci"]), **style
+            )
     for ax in (ax1, ax2):
         ax.set_xlim(-0.03, 1.03)
         ax.set_ylim(-0.03, 1.05)
@@ -262,14 +301,16 @@ def cost_quality_chart(curves: Mapping[str, Mapping[str, Any]], points: Mapping[
     return fig
 
 
-def cost_quality_figure(curves: Mapping[str, Mapping[str, Any]], points: Mapping[str, Any],
-                        path_stem: str | Path, title: str | None = None) -> dict[str, Path]:
+def cost_quality_figure(
+    curves: Mapping[str, Mapping[str, Any]], points: Mapping[str, Any], path_stem: str | Path, title: str | None = None
+) -> dict[str, Path]:
     """`cost_quality_chart` saved as `<path_stem>.pdf` and `.png` (e.g. figures/<run>/04_cost_quality)."""
     return _save(lambda: cost_quality_chart(curves, points, title), path_stem)
 
 
-def score_distribution_chart(scores_by_label: Mapping[bool, Sequence[float]], threshold: float | None,
-                       title: str | None = None, bins: int = 30) -> "Figure":
+def score_distribution_chart(
+    scores_by_label: Mapping[bool, Sequence[float]], threshold: float | None, title: str | None = None, bins: int = 30
+) -> "Figure":
     """Histograms of the routing score of the requests that need the cloud (True) and those that do not
     (False), on shared bins, with the threshold (score >= threshold forwards) as a vertical line."""
     import matplotlib.pyplot as plt
@@ -284,10 +325,12 @@ def score_distribution_chart(scores_by_label: Mapping[bool, Sequence[float]], th
     fig, ax = plt.subplots(figsize=(5.79, 2.9))
     from matplotlib.ticker import MaxNLocator
 
-    h_edge = ax.hist(edge, bins=edges, alpha=0.7, color=EDGE_COLOUR,
-                     label=f"端侧请求 edge (needs_cloud = false, n={len(edge)})")[0]
-    h_cloud = ax.hist(cloud, bins=edges, alpha=0.7, color=CLOUD_COLOUR,
-                      label=f"云端请求 cloud (needs_cloud = true, n={len(cloud)})")[0]
+    h_edge = ax.hist(
+        edge, bins=edges, alpha=0.7, color=EDGE_COLOUR, label=f"端侧请求 edge (needs_cloud = false, n={len(edge)})"
+    )[0]
+    h_cloud = ax.hist(
+        cloud, bins=edges, alpha=0.7, color=CLOUD_COLOUR, label=f"云端请求 cloud (needs_cloud = true, n={len(cloud)})"
+    )[0]
     top = max([*h_edge, *h_cloud, 1])
     ax.set_ylim(0, top * 1.5)  # head room for the legend above the bars
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -295,9 +338,17 @@ def score_distribution_chart(scores_by_label: Mapping[bool, Sequence[float]], th
         ax.axvline(threshold, color="black", ls="--", lw=1.0, label=f"阈值 threshold = {threshold:.3g}")
         ax.axvspan(threshold, hi + (hi - lo) * 0.02, color="grey", alpha=0.08, lw=0)
         right = (threshold - lo) / (hi - lo) > 0.75  # near the right edge: the label goes left of the line
-        ax.annotate("转发云端 forward →", (threshold, 1), xycoords=("data", "axes fraction"),
-                    xytext=(-4 if right else 4, -4), textcoords="offset points", ha="right" if right else "left",
-                    va="top", fontsize=7, color="dimgrey")
+        ax.annotate(
+            "转发云端 forward →",
+            (threshold, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4 if right else 4, -4),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            va="top",
+            fontsize=7,
+            color="dimgrey",
+        )
     ax.set_xlim(lo - (hi - lo) * 0.02, hi + (hi - lo) * 0.02)
     ax.set_xlabel("路由分数 routing score（越高越应转发 higher = forward）")
     ax.set_ylabel("请求数 requests")
@@ -306,7 +357,12 @@ def score_distribution_chart(scores_by_label: Mapping[bool, Sequence[float]], th
     return fig
 
 
-def score_distribution_figure(scores_by_label: Mapping[bool, Sequence[float]], threshold: float | None,
-                              path_stem: str | Path, title: str | None = None, bins: int = 30) -> dict[str, Path]:
+def score_distribution_figure(
+    scores_by_label: Mapping[bool, Sequence[float]],
+    threshold: float | None,
+    path_stem: str | Path,
+    title: str | None = None,
+    bins: int = 30,
+) -> dict[str, Path]:
     """`score_distribution_chart` saved as `<path_stem>.pdf` and `.png` (e.g. figures/<run>/04_score_distribution)."""
     return _save(lambda: score_distribution_chart(scores_by_label, threshold, title, bins), path_stem)

@@ -13,6 +13,7 @@ parts) and `compute_risks` (`summary_risks`) turn Facts into text, with the smal
 `summary_format`; `write_summary` here and `write_html` (`summary_html`) write. No I/O below `gather`,
 except `write_html` reading the executed notebooks.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,13 +42,32 @@ from edgecloud.publish.summary_sections import (
 def render_markdown(f: Facts) -> str:
     risk_list = compute_risks(f)
     started = str((f.reports.get("manifest") or {}).get("started_utc") or "")[:10]
-    head = [f"# 端侧训练联测整理（{f.run_name}{'，' + started if started else ''}）", "",
-            f"运行 run `{f.run_name}`，参数 params `{f.params_file}`；由 edgecloud 从各阶段报告生成，请勿手改 "
-            "(generated from the stage reports, do not edit).", ""]
-    metrics = ["## 关键指标", ""] + _section_data(f) + _section_model(f) + _section_train(f) + _section_eval(f) \
-        + _section_deploy(f) + _section_e2e(f) + _section_bench(f)
-    parts = head + _section_conclusions(f, risk_list) + metrics + _section_best(f) + _section_artifacts(f) \
-        + _section_sync(f) + _section_risks(f, risk_list)
+    head = [
+        f"# 端侧训练联测整理（{f.run_name}{'，' + started if started else ''}）",
+        "",
+        f"运行 run `{f.run_name}`，参数 params `{f.params_file}`；由 edgecloud 从各阶段报告生成，请勿手改 "
+        "(generated from the stage reports, do not edit).",
+        "",
+    ]
+    metrics = (
+        ["## 关键指标", ""]
+        + _section_data(f)
+        + _section_model(f)
+        + _section_train(f)
+        + _section_eval(f)
+        + _section_deploy(f)
+        + _section_e2e(f)
+        + _section_bench(f)
+    )
+    parts = (
+        head
+        + _section_conclusions(f, risk_list)
+        + metrics
+        + _section_best(f)
+        + _section_artifacts(f)
+        + _section_sync(f)
+        + _section_risks(f, risk_list)
+    )
     return "\n".join(parts).rstrip() + "\n"
 
 

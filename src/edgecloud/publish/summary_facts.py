@@ -6,6 +6,7 @@ record, the files on disk for the artifact index) into `Facts`; the sections
 (`edgecloud.publish.summary_risks`) only read Facts. The stage names and the artifact groups the report
 shows are here too; `_paths` and `_load` serve the other summary_* modules as well.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,27 +22,49 @@ from edgecloud.stages import STAGES
 
 # Folders of outputs/<run>/ walked for the artifact index (train/ holds checkpoints: see 最佳检查点).
 WALKED = ("reports", "data", "eval", "deploy", "notebooks", "logs")
-STAGE_ZH = {"01_convert": "数据转换", "02_prepare": "模型准备", "03_train": "训练", "04_eval": "评测",
-            "05_deploy": "部署与网关冒烟", "06_e2e": "客户端联测", "07_edge_bench": "端侧变体基准", "08_publish": "论文同步"}
+STAGE_ZH = {
+    "01_convert": "数据转换",
+    "02_prepare": "模型准备",
+    "03_train": "训练",
+    "04_eval": "评测",
+    "05_deploy": "部署与网关冒烟",
+    "06_e2e": "客户端联测",
+    "07_edge_bench": "端侧变体基准",
+    "08_publish": "论文同步",
+}
 # the edge-variant benchmark's group: its stage (07_edge_bench)
 EDGE_BENCH_GROUP = next((s.name for s in STAGES if "edge_bench" in s.name), "edge_bench")
 # thesis numbers and the sync record: the publishing stage's group when STAGES has one
 THESIS_GROUP = next((s.name for s in STAGES if "publish" in s.name), "thesis")
-GROUP_TITLES = {EDGE_BENCH_GROUP: "端侧变体基准 edge-variant benchmark", THESIS_GROUP: "论文数字与同步 thesis numbers and sync",
-                "run": "运行记录 run record", "other": "其他 other"}
+GROUP_TITLES = {
+    EDGE_BENCH_GROUP: "端侧变体基准 edge-variant benchmark",
+    THESIS_GROUP: "论文数字与同步 thesis numbers and sync",
+    "run": "运行记录 run record",
+    "other": "其他 other",
+}
 
 # Files of a stage's folders the registry does not name: (folder, group, label).
-_FOLDERS = (("data/", "01_convert", "数据 data"), ("eval/", "04_eval", "评测 evaluation"),
-            ("deploy/", "05_deploy", "部署 deployment"))
+_FOLDERS = (
+    ("data/", "01_convert", "数据 data"),
+    ("eval/", "04_eval", "评测 evaluation"),
+    ("deploy/", "05_deploy", "部署 deployment"),
+)
 _BY_KIND = {"figure": "图 figure", "image": "图 figure", "table": "表 table"}
-_FIGURE_FILES = {".png": "figure", ".pdf": "figure", ".svg": "figure", ".jpg": "figure", ".tex": "table", ".md": "table"}
+_FIGURE_FILES = {
+    ".png": "figure",
+    ".pdf": "figure",
+    ".svg": "figure",
+    ".jpg": "figure",
+    ".tex": "table",
+    ".md": "table",
+}
 
 
 @dataclass
 class StageState:
     name: str
     title: str
-    status: str                 # ok | failed | running | no_record (products on disk) | not_run
+    status: str  # ok | failed | running | no_record (products on disk) | not_run
     record: dict[str, Any] | None
     missing_products: list[str]
 
@@ -50,7 +73,7 @@ class StageState:
 class Artifact:
     group: str
     label: str
-    path: str                   # relative to the workspace
+    path: str  # relative to the workspace
     size: int
 
 
@@ -60,12 +83,12 @@ class Facts:
 
     run_name: str
     params_file: str
-    run_params: dict[str, Any]          # the params the manifest recorded (else the given ones)
+    run_params: dict[str, Any]  # the params the manifest recorded (else the given ones)
     min_free_disk_gb: float
     cloud_mode: str
-    reports: dict[str, Any]             # short name -> parsed JSON or None
-    sources: dict[str, str]             # short name -> report path (relative)
-    unreadable: dict[str, str]          # short name -> error, for reports that exist but do not parse
+    reports: dict[str, Any]  # short name -> parsed JSON or None
+    sources: dict[str, str]  # short name -> report path (relative)
+    unreadable: dict[str, str]  # short name -> error, for reports that exist but do not parse
     numbers: dict[str, dict[str, Any]]
     stages: list[StageState]
     artifacts: list[Artifact]
@@ -142,8 +165,9 @@ def _walk_artifacts(params: Params, exclude: set[Path]) -> list[Artifact]:
         if base.is_dir():
             found += [(f"{sub}/{p.relative_to(base).as_posix()}", p) for p in sorted(base.rglob("*")) if p.is_file()]
     if d.figures.is_dir():
-        found += [(f"figures/{p.relative_to(d.figures).as_posix()}", p)
-                  for p in sorted(d.figures.rglob("*")) if p.is_file()]
+        found += [
+            (f"figures/{p.relative_to(d.figures).as_posix()}", p) for p in sorted(d.figures.rglob("*")) if p.is_file()
+        ]
     out = []
     for key, p in found:
         if p in exclude or p.name.endswith(".tmp"):
@@ -168,19 +192,27 @@ def gather(params: Params) -> Facts:
         unreadable["thesis_sync"] = err
     run_params = (manifest or {}).get("params") or params.to_dict()
     cloud_mode = ((run_params.get("deploy") or {}).get("cloud") or {}).get("mode") or params.deploy.cloud.mode
-    min_disk = ((run_params.get("train") or {}).get("min_free_disk_gb"))
+    min_disk = (run_params.get("train") or {}).get("min_free_disk_gb")
     params_file = (manifest or {}).get("params_file") or _guess_params_file(params.run_name)
     cmd = paths["deploy_command"]
     return Facts(
-        run_name=params.run_name, params_file=params_file, run_params=run_params,
+        run_name=params.run_name,
+        params_file=params_file,
+        run_params=run_params,
         min_free_disk_gb=float(min_disk if min_disk is not None else params.train.min_free_disk_gb),
-        cloud_mode=str(cloud_mode), reports=reports,
-        sources={name: rel(p) for name, p in paths.items()}, unreadable=unreadable,
-        numbers=_collect_numbers(params, unreadable), stages=_stage_states(params, manifest),
+        cloud_mode=str(cloud_mode),
+        reports=reports,
+        sources={name: rel(p) for name, p in paths.items()},
+        unreadable=unreadable,
+        numbers=_collect_numbers(params, unreadable),
+        stages=_stage_states(params, manifest),
         artifacts=_walk_artifacts(params, exclude={paths["summary_md"], paths["summary_html"]}),
-        thesis_sync=sync if isinstance(sync, dict) else None, thesis_sync_path=rel(paths["thesis_sync"]),
+        thesis_sync=sync if isinstance(sync, dict) else None,
+        thesis_sync_path=rel(paths["thesis_sync"]),
         deploy_command=cmd.read_text(encoding="utf-8") if cmd.is_file() else None,
-        summary_md=rel(paths["summary_md"]), summary_html=rel(paths["summary_html"]))
+        summary_md=rel(paths["summary_md"]),
+        summary_html=rel(paths["summary_html"]),
+    )
 
 
 def _collect_numbers(params: Params, unreadable: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -3,6 +3,7 @@ which stage to run for a missing report, and the few lookups in Facts that both 
 (`summary_sections`, `summary_metrics`) and the risks (`summary_risks`) make. The names keep the
 underscore of the one module they came from: they are for the summary_* modules only.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,8 +29,10 @@ def _num(f: Facts, name: str) -> str:
 
 def _table(header: list[str], rows: list[list[Any]], right: set[int] | None = None) -> list[str]:
     right = right if right is not None else set(range(1, len(header)))
-    out = ["| " + " | ".join(header) + " |",
-           "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+    out = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|",
+    ]
     for row in rows:
         out.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in row) + " |")
     return out
@@ -58,10 +61,11 @@ def _run_cmd(f: Facts, stage: str) -> str:
 
 def _missing(f: Facts, report: str, stage: str) -> list[str]:
     if report in f.unreadable:
-        return [f"_报告无法读取 report unreadable: `{f.sources[report]}` ({f.unreadable[report]})；"
-                f"重新运行 re-run {_run_cmd(f, stage)}_"]
-    return [f"_尚无报告 no report (`{f.sources[report]}`)：阶段 {stage} 未运行或未完成，"
-            f"运行 run {_run_cmd(f, stage)}_"]
+        return [
+            f"_报告无法读取 report unreadable: `{f.sources[report]}` ({f.unreadable[report]})；"
+            f"重新运行 re-run {_run_cmd(f, stage)}_"
+        ]
+    return [f"_尚无报告 no report (`{f.sources[report]}`)：阶段 {stage} 未运行或未完成，运行 run {_run_cmd(f, stage)}_"]
 
 
 def _routers(f: Facts) -> list[dict[str, Any]]:
@@ -70,8 +74,11 @@ def _routers(f: Facts) -> list[dict[str, Any]]:
 
 
 def _best_baseline(f: Facts) -> dict[str, Any] | None:
-    base = [r for r in _routers(f) if r.get("router") not in ("finetuned", "finetuned_calibrated")
-            and r.get("accuracy") is not None]
+    base = [
+        r
+        for r in _routers(f)
+        if r.get("router") not in ("finetuned", "finetuned_calibrated") and r.get("accuracy") is not None
+    ]
     return max(base, key=lambda r: r["accuracy"]) if base else None  # ties: the first in report order
 
 

@@ -1,6 +1,7 @@
 """The run report's HTML: `reports/summary_<run>.html`, the summary followed by every executed notebook,
 one self-contained file to share (nbconvert's lab template, images embedded).
 """
+
 from __future__ import annotations
 
 import copy
@@ -53,10 +54,14 @@ def build_notebook(summary_md: str, notebooks: list[tuple[str, str, str, Any]]) 
     nb.cells.append(nbformat.v4.new_markdown_cell(summary_md, id="summary"))
     for i, (name, title, note, stage_nb) in enumerate(notebooks):
         if i == 0:
-            nb.metadata.update({k: copy.deepcopy(v) for k, v in stage_nb.metadata.items()
-                                if k in ("kernelspec", "language_info")})
-        nb.cells.append(nbformat.v4.new_markdown_cell(f"# 阶段 {name} · {STAGE_ZH.get(name, '')} {title}\n\n{note}",
-                                                      id=f"stage-{name}"))
+            nb.metadata.update(
+                {k: copy.deepcopy(v) for k, v in stage_nb.metadata.items() if k in ("kernelspec", "language_info")}
+            )
+        nb.cells.append(
+            nbformat.v4.new_markdown_cell(
+                f"# 阶段 {name} · {STAGE_ZH.get(name, '')} {title}\n\n{note}", id=f"stage-{name}"
+            )
+        )
         for j, cell in enumerate(stage_nb.cells):
             c = copy.deepcopy(cell)
             c["id"] = f"{name}-{j}"
@@ -69,8 +74,11 @@ def build_notebook(summary_md: str, notebooks: list[tuple[str, str, str, Any]]) 
 def _stage_note(params: Params, name: str, path: Path) -> str:
     manifest, _ = _load(RunDirs(params.run_name).manifest)
     rec = ((manifest or {}).get("stages") or {}).get(name)
-    state = (f"状态 status {rec.get('status')}，{rec.get('duration_s', '-')} s，{rec.get('start_utc', '-')}"
-             if rec else "运行清单无记录 no manifest record")
+    state = (
+        f"状态 status {rec.get('status')}，{rec.get('duration_s', '-')} s，{rec.get('start_utc', '-')}"
+        if rec
+        else "运行清单无记录 no manifest record"
+    )
     return f"执行后的笔记本 executed notebook `{rel(path)}`；{state}。"
 
 
@@ -86,13 +94,17 @@ def write_html(params: Params) -> Path | None:
     found = _executed_notebooks(params)
     if not found:
         return None
-    parts = [(name, title, _stage_note(params, name, path), nbformat.read(path, as_version=4))
-             for name, title, path in found]
+    parts = [
+        (name, title, _stage_note(params, name, path), nbformat.read(path, as_version=4)) for name, title, path in found
+    ]
     md_path = _paths(params)["summary_md"]
     summary = md_path.read_text(encoding="utf-8") if md_path.is_file() else render_markdown(gather(params))
     nb = build_notebook(summary, parts)
-    exporter = HTMLExporter(extra_loaders=[DictLoader({"edgecloud_summary.html.j2": _HTML_TEMPLATE})],
-                            template_file="edgecloud_summary.html.j2", embed_images=True)
+    exporter = HTMLExporter(
+        extra_loaders=[DictLoader({"edgecloud_summary.html.j2": _HTML_TEMPLATE})],
+        template_file="edgecloud_summary.html.j2",
+        embed_images=True,
+    )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"summary_{params.run_name}"}})
     out = _paths(params)["summary_html"]
     out.parent.mkdir(parents=True, exist_ok=True)

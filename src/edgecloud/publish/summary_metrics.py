@@ -5,6 +5,7 @@ quote too). A stage's table is the one its notebook saves for the thesis (`model
 `routers_table`, `heldout_table`, `edge.report.table`), so the report and the thesis show the same rows;
 a missing report says which stage to run.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,9 +20,15 @@ def _section_data(f: Facts) -> list[str]:
     if not d:
         return [title, ""] + _missing(f, "data_check", "01_convert") + [""]
     sp = d.get("splits") or {}
-    rows = [["train", sp.get("train", "-")], ["valid", sp.get("valid", "-")], ["test", sp.get("test", "-")],
-            ["总计", sp.get("total", "-")], ["读入 read", d.get("read", "-")], ["拒绝 rejected", d.get("rejected", "-")],
-            ["解析成功率", _fmt(d.get("parse_success_rate"), "pct1")]]
+    rows = [
+        ["train", sp.get("train", "-")],
+        ["valid", sp.get("valid", "-")],
+        ["test", sp.get("test", "-")],
+        ["总计", sp.get("total", "-")],
+        ["读入 read", d.get("read", "-")],
+        ["拒绝 rejected", d.get("rejected", "-")],
+        ["解析成功率", _fmt(d.get("parse_success_rate"), "pct1")],
+    ]
     label = d.get("by_label") or {}
     if label:
         rows.append(["端侧 / 云端 edge / cloud", f"{label.get('edge', '-')} / {label.get('cloud', '-')}"])
@@ -54,9 +61,13 @@ def _section_train(f: Facts) -> list[str]:
     tuner = str((f.run_params.get("train") or {}).get("tuner_type") or "lora").upper().replace("LORA", "LoRA")
     out = [f"### 训练（{tuner} / {_train_device(t, f)}）", ""]
     out += _frame(train_table(t, marks=True))  # the thesis' 03_train table, with the best row marked
-    out += ["", f"- 完成 completed: {'是 yes' if t.get('completed') else '**否 no**'}（{t.get('action', '-')}，"
-                f"step {t.get('last_step', '-')}/{t.get('max_steps', '-')}）；训练耗时 wall time {_num(f, 'EdgeTrainWallMinutes')}；"
-                f"训练中最低剩余磁盘 lowest free disk {t.get('disk_free_min_gb', '-')} GiB（阈值 {f.min_free_disk_gb} GiB）", ""]
+    out += [
+        "",
+        f"- 完成 completed: {'是 yes' if t.get('completed') else '**否 no**'}（{t.get('action', '-')}，"
+        f"step {t.get('last_step', '-')}/{t.get('max_steps', '-')}）；训练耗时 wall time {_num(f, 'EdgeTrainWallMinutes')}；"
+        f"训练中最低剩余磁盘 lowest free disk {t.get('disk_free_min_gb', '-')} GiB（阈值 {f.min_free_disk_gb} GiB）",
+        "",
+    ]
     return out
 
 
@@ -68,9 +79,12 @@ def _section_eval(f: Facts) -> list[str]:
 
     out = [f"### 评测与基线（测试集 {ev.get('test_records', '-')} 条，其中需云端 {ev.get('test_cloud', '-')} 条）", ""]
     out += _frame(routers_table(ev, marks=True))  # the thesis' 04_routers table, the highest accuracy in bold
-    out += ["", f"- 方括号为 95% Wilson 区间；forward P/R 针对“转发云端”，simple fwd 为被转发的简单请求；ROUGE-L / char F1 "
-                f"为端侧回答对参考回复；微调模型 adapter `{ev.get('adapter', '-')}`，设备 {ev.get('device', '-')}。"
-                "最高 accuracy 加粗。"]
+    out += [
+        "",
+        f"- 方括号为 95% Wilson 区间；forward P/R 针对“转发云端”，simple fwd 为被转发的简单请求；ROUGE-L / char F1 "
+        f"为端侧回答对参考回复；微调模型 adapter `{ev.get('adapter', '-')}`，设备 {ev.get('device', '-')}。"
+        "最高 accuracy 加粗。",
+    ]
     return out + _routing_diagnosis(ev) + [""]
 
 
@@ -79,27 +93,47 @@ def _routing_diagnosis(ev: dict[str, Any]) -> list[str]:
     out: list[str] = []
     cal = ev.get("calibration")
     if cal:
-        out += [f"- 校准 calibration: 阈值 threshold {cal['threshold']}（验证集选择，部署检查点 step {cal['step']}）；"
-                f"分数 score: {cal['score_definition']}。"]
+        out += [
+            f"- 校准 calibration: 阈值 threshold {cal['threshold']}（验证集选择，部署检查点 step {cal['step']}）；"
+            f"分数 score: {cal['score_definition']}。"
+        ]
     held = ev.get("heldout") or {}
     if held.get("routers"):
         from edgecloud.eval.evaluate import heldout_table
 
-        out += ["", f"#### 留出集 held-out（{held.get('records', '-')} 条，其中需云端 {held.get('cloud', '-')} 条；"
-                    "生成器从未产生的表述）", ""]
+        out += [
+            "",
+            f"#### 留出集 held-out（{held.get('records', '-')} 条，其中需云端 {held.get('cloud', '-')} 条；"
+            "生成器从未产生的表述）",
+            "",
+        ]
         out += _frame(heldout_table(ev))  # the thesis' 04_heldout table
     cats = (ev.get("routing_by_category") or {}).get("finetuned_calibrated")
     if cats:
-        out += ["", "- 按类别 by category（微调+校准）: " + "，".join(f"{c} {v['correct']}/{v['n']}" for c, v in cats.items())]
+        out += [
+            "",
+            "- 按类别 by category（微调+校准）: " + "，".join(f"{c} {v['correct']}/{v['n']}" for c, v in cats.items()),
+        ]
     from edgecloud.eval.evaluate import errors_table
 
     # the rows of 04's error table (every field), shortened for the report
     errs = [{k: (None if v != v else v) for k, v in e.items()} for e in errors_table(ev).to_dict("records")]
     out += ["", f"#### 微调+校准路由的错误 errors（{len(errs)} 条）", ""]
     if errs:
-        out += _table(["id", "category", "needs cloud", "score", "query", "reply"],
-                      [[e["id"], e["category"], "是" if e["needs_cloud"] else "否", _fmt(e.get("score"), "float2"),
-                        e["query"][:60], (e["reply"] or "")[:40]] for e in errs])
+        out += _table(
+            ["id", "category", "needs cloud", "score", "query", "reply"],
+            [
+                [
+                    e["id"],
+                    e["category"],
+                    "是" if e["needs_cloud"] else "否",
+                    _fmt(e.get("score"), "float2"),
+                    e["query"][:60],
+                    (e["reply"] or "")[:40],
+                ]
+                for e in errs
+            ],
+        )
     return out
 
 
@@ -107,16 +141,23 @@ def _section_deploy(f: Facts) -> list[str]:
     s = f.reports.get("deploy")
     if not s:
         return ["### 部署与网关冒烟", ""] + _missing(f, "deploy", "05_deploy") + [""]
-    rows = [[f"健康 health: {h.get('part')}", "通过" if h.get("ok") else "**失败**", h.get("detail") or ""]
-            for h in s.get("health") or []]
+    rows = [
+        [f"健康 health: {h.get('part')}", "通过" if h.get("ok") else "**失败**", h.get("detail") or ""]
+        for h in s.get("health") or []
+    ]
     for r in s.get("requests") or []:
         what = f"error {r['error_code']}" if r.get("error_code") else f"tier {r.get('tier') or '-'}"
         how = f"HTTP {r.get('http_status')}, {what}, {r.get('latency_s', '-')} s"
         rows.append([r.get("label") or r.get("name"), "通过" if r.get("ok") else f"**失败** {r.get('problem')}", how])
     cloud = s.get("cloud") or {}
     stack = (s.get("startup_s") or {}).get("stack")
-    out = ["### 部署与网关冒烟", "", f"结果 result: {'通过 PASS' if s.get('ok') else '**失败 FAIL**'}；"
-           f"云端 cloud mode `{cloud.get('mode', '-')}`；整套服务就绪 stack healthy in {stack if stack is not None else '-'} s", ""]
+    out = [
+        "### 部署与网关冒烟",
+        "",
+        f"结果 result: {'通过 PASS' if s.get('ok') else '**失败 FAIL**'}；"
+        f"云端 cloud mode `{cloud.get('mode', '-')}`；整套服务就绪 stack healthy in {stack if stack is not None else '-'} s",
+        "",
+    ]
     return out + _table(["检查 check", "结果", "说明"], rows, right=set()) + [""]
 
 
@@ -126,15 +167,26 @@ def _section_e2e(f: Facts) -> list[str]:
     if not s:
         return ["### 联测", ""] + _missing(f, "e2e", "06_e2e") + [""]
     lat = (s.get("latency_ms") or {}).get("client") or {}
-    rows = [["总用例", s.get("cases", "-")], ["非空回复", s.get("non_empty", "-")],
-            ["非空成功率", _fmt(s.get("non_empty_rate"), "pct")], ["复杂推理用例", s.get("complex_cases", "-")],
-            ["复杂推理“转发云端”命中", s.get("complex_forward_hits", "-")],
-            ["路由准确率 routing accuracy", f"{_fmt(s.get('routing_accuracy'), 'pct')} ({s.get('routing_correct', '-')}/{s.get('cases', '-')})"],
-            ["客户端延迟 p50 / p95 (ms)", f"{_ms(lat.get('p50'))} / {_ms(lat.get('p95'))}"]]
+    rows = [
+        ["总用例", s.get("cases", "-")],
+        ["非空回复", s.get("non_empty", "-")],
+        ["非空成功率", _fmt(s.get("non_empty_rate"), "pct")],
+        ["复杂推理用例", s.get("complex_cases", "-")],
+        ["复杂推理“转发云端”命中", s.get("complex_forward_hits", "-")],
+        [
+            "路由准确率 routing accuracy",
+            f"{_fmt(s.get('routing_accuracy'), 'pct')} ({s.get('routing_correct', '-')}/{s.get('cases', '-')})",
+        ],
+        ["客户端延迟 p50 / p95 (ms)", f"{_ms(lat.get('p50'))} / {_ms(lat.get('p95'))}"],
+    ]
     br = (e or {}).get("browser")
     if isinstance(br, dict):
-        rows.append(["无头浏览器 headless browser", f"{'通过 passed' if br.get('ok') else '**失败 failed**'}"
-                                                  f"（{len(br.get('cases') or [])} 条用例）"])
+        rows.append(
+            [
+                "无头浏览器 headless browser",
+                f"{'通过 passed' if br.get('ok') else '**失败 failed**'}（{len(br.get('cases') or [])} 条用例）",
+            ]
+        )
     path = e.get("path") or "Backend API"
     return [f"### 联测（{path} 路径）", ""] + _table(["指标", "数值"], rows) + [""]
 
@@ -146,9 +198,11 @@ def _bench_recommendation(bench: dict[str, Any]) -> str | None:
     if isinstance(rec, dict):
         name = rec.get("variant") or rec.get("name")
         why = rec.get("reason") or rec.get("why")
-        rest = ", ".join(f"{k}: {v}" for k, v in rec.items() if k not in ("variant", "name", "reason", "why",
-                                                                          "all_bars_met")
-                         and not isinstance(v, (dict, list)))
+        rest = ", ".join(
+            f"{k}: {v}"
+            for k, v in rec.items()
+            if k not in ("variant", "name", "reason", "why", "all_bars_met") and not isinstance(v, (dict, list))
+        )
         head = (f"`{name}`" if name else "") + (f"（{why}）" if why else "")
         return " ".join(x for x in (head, rest) if x) or None
     return None
@@ -158,20 +212,40 @@ def _section_bench(f: Facts) -> list[str]:
     b = f.reports.get("edge_bench")
     title = "### 端侧变体基准 edge-variant benchmark"
     if "edge_bench" in f.unreadable:
-        return [title, "", f"_报告无法读取 report unreadable: `{f.sources['edge_bench']}` ({f.unreadable['edge_bench']})_", ""]
+        return [
+            title,
+            "",
+            f"_报告无法读取 report unreadable: `{f.sources['edge_bench']}` ({f.unreadable['edge_bench']})_",
+            "",
+        ]
     if not isinstance(b, dict):
-        return [title, "", f"_尚无报告 no report (`{f.sources['edge_bench']}`)：端侧变体基准 edge-variant benchmark 未运行。_", ""]
+        return [
+            title,
+            "",
+            f"_尚无报告 no report (`{f.sources['edge_bench']}`)：端侧变体基准 edge-variant benchmark 未运行。_",
+            "",
+        ]
     from edgecloud.edge import report as bench_report
     from edgecloud.publish.figures import to_markdown
 
     try:  # the same table as the thesis' 07_edge_variants, from the same report
         variants, bars = bench_report.table(b), bench_report.bars_table(b)
     except (KeyError, TypeError, AttributeError) as exc:
-        return [title, "", f"_报告格式不符 report not in the 07_edge_bench format (`{f.sources['edge_bench']}`: "
-                           f"{type(exc).__name__} {exc})_", ""]
+        return [
+            title,
+            "",
+            f"_报告格式不符 report not in the 07_edge_bench format (`{f.sources['edge_bench']}`: "
+            f"{type(exc).__name__} {exc})_",
+            "",
+        ]
     machine = b.get("machine") or {}
-    out = [title, "", f"机器 machine: {machine.get('cpu_model', '-')}，{machine.get('threads', '-')} 线程 threads；"
-                      "中位数（最小–最大）medians (min–max) over the passes；★ = 推荐 recommended。", ""]
+    out = [
+        title,
+        "",
+        f"机器 machine: {machine.get('cpu_model', '-')}，{machine.get('threads', '-')} 线程 threads；"
+        "中位数（最小–最大）medians (min–max) over the passes；★ = 推荐 recommended。",
+        "",
+    ]
     out += to_markdown(variants).rstrip("\n").split("\n")
     rec = _bench_recommendation(b)
     out += ["", f"- 推荐 recommendation: {rec}" if rec else "- 报告未给出推荐 no recommendation in the report"]
@@ -180,6 +254,9 @@ def _section_bench(f: Facts) -> list[str]:
         out += to_markdown(bars).rstrip("\n").split("\n")
     meeting = b.get("meeting_all_bars")
     if meeting is not None:
-        out += ["", "- 满足全部门槛的变体 variants meeting every bar: "
-                + (", ".join(f"`{m}`" for m in meeting) if meeting else "无 none")]
+        out += [
+            "",
+            "- 满足全部门槛的变体 variants meeting every bar: "
+            + (", ".join(f"`{m}`" for m in meeting) if meeting else "无 none"),
+        ]
     return out + [""]

@@ -7,6 +7,7 @@ errors. SIGINT and SIGTERM leave its `with` block, which stops every process it 
 groups, SIGKILL after the grace period); further signals are ignored until that is done, so a second
 Ctrl-C cannot cut the clean-up short. A part that exits on its own stops the rest and is an error.
 """
+
 from __future__ import annotations
 
 import signal
@@ -49,6 +50,7 @@ def stop_on_signals() -> Iterator[None]:
 def stages_to_run(params: Params) -> list[str]:
     """The stages this run still needs before its stack can start, in order ([] when it can start).
     Trained means what the stack accepts (stack.has_trained); 01_convert only matters for training."""
+
     def done(name: str) -> bool:
         return all(p.exists() for p in artifacts.evidence(name, params))
 
@@ -65,19 +67,23 @@ def require_servable(params: Params, params_file: str, overrides: list[str]) -> 
         return
     what = "has not trained yet" if "03_train" in needed else "has no prepared base model"
     missing = artifacts.evidence(needed[-1], params)[0]  # the training summary, or 02_prepare's report
-    raise StackError(f"run {params.run_name!r} {what} ({rel(missing)} is missing), so there is nothing to serve. "
-                     f"Run first: {run_command(params_file, overrides, needed)}")
+    raise StackError(
+        f"run {params.run_name!r} {what} ({rel(missing)} is missing), so there is nothing to serve. "
+        f"Run first: {run_command(params_file, overrides, needed)}"
+    )
 
 
 def banner(params: Params, stack: Stack) -> str:
     url = stack.gateway_url
-    lines = [f"Serving run {params.run_name!r} on 127.0.0.1 until Ctrl-C or SIGTERM:",
-             f"  chat page        {url}/",
-             f"  OpenAI endpoint  {url}/v1/chat/completions  (base URL {url}/v1, model {stack.served_model!r} "
-             "or 'edge-gateway')",
-             f"  health           {url}/healthz",
-             f"  logs             {RunDirs(params.run_name).reports}/: "  # the real folder (EDGECLOUD_OUTPUTS)
-             + ", ".join(f"{n} {p.name}" for n, p in stack.logs.items())]
+    lines = [
+        f"Serving run {params.run_name!r} on 127.0.0.1 until Ctrl-C or SIGTERM:",
+        f"  chat page        {url}/",
+        f"  OpenAI endpoint  {url}/v1/chat/completions  (base URL {url}/v1, model {stack.served_model!r} "
+        "or 'edge-gateway')",
+        f"  health           {url}/healthz",
+        f"  logs             {RunDirs(params.run_name).reports}/: "  # the real folder (EDGECLOUD_OUTPUTS)
+        + ", ".join(f"{n} {p.name}" for n, p in stack.logs.items()),
+    ]
     if params.deploy.api_keys_env:
         lines.append(f"  clients send     Authorization: Bearer <a key listed in ${params.deploy.api_keys_env}>")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ deployed stack, adds routing accuracy over all cases and latency (as the client 
 gateway reports it); `edgecloud.serve.e2e_report` writes the report in the reference's form. The
 real-browser half of the stage is `edgecloud.serve.browser`.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,11 @@ class Case(BaseModel):
     category: str = Field(min_length=1)
     query: str = Field(min_length=1)
     expected_tier: Literal["edge", "cloud"]
-    history: list[dict[str, str]] = Field(default_factory=list, description="earlier turns, sent with the request "
-                                          "as the web page does; expected_tier belongs to the last request")
+    history: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="earlier turns, sent with the request "
+        "as the web page does; expected_tier belongs to the last request",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,15 +67,17 @@ def load_cases(path: str | Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise DataError(f"{where} line {lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
         if not isinstance(doc, dict):
-            raise DataError(f"{where} line {lineno}: expected a JSON object with id, lang, category, query, "
-                            "expected_tier")
+            raise DataError(
+                f"{where} line {lineno}: expected a JSON object with id, lang, category, query, expected_tier"
+            )
         try:
             case = Case.model_validate(doc)
         except ValidationError as exc:
             problems = "; ".join(
                 f"'{'.'.join(str(x) for x in e['loc']) or '(line)'}': "
                 + ("unknown key" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, "))
-                for e in exc.errors())
+                for e in exc.errors()
+            )
             raise DataError(f"{where} line {lineno}: {problems}") from None
         if not case.query.strip():
             raise DataError(f"{where} line {lineno}: 'query' is blank")
@@ -91,8 +97,10 @@ def client_api_key(params: "Params") -> str | None:
         return None
     keys = [k.strip() for k in os.environ.get(name, "").split(",") if k.strip()]
     if not keys:
-        raise EdgecloudError(f"deploy.api_keys_env is {name!r} but that environment variable is empty: "
-                             "export the gateway's client keys in it")
+        raise EdgecloudError(
+            f"deploy.api_keys_env is {name!r} but that environment variable is empty: "
+            "export the gateway's client keys in it"
+        )
     return keys[0]
 
 
@@ -110,8 +118,9 @@ def routed_tier(edge_decision: str | None) -> str | None:
     return {"forward": "cloud", "answer": "edge"}.get(edge_decision or "")
 
 
-def run_cases(gateway_url: str, cases: list[dict[str, Any]], timeout_s: float,
-              api_key: str | None = None) -> list[dict[str, Any]]:
+def run_cases(
+    gateway_url: str, cases: list[dict[str, Any]], timeout_s: float, api_key: str | None = None
+) -> list[dict[str, Any]]:
     """Send each case as the web client does (`POST /api/chat`, with the case's earlier turns), one after another.
 
     A failed request is recorded with its error rather than raised: the report counts it as an
@@ -122,10 +131,20 @@ def run_cases(gateway_url: str, cases: list[dict[str, Any]], timeout_s: float,
     # trust_env=False: the gateway is on loopback, and a proxy variable must not take the request elsewhere
     with httpx.Client(base_url=gateway_url.rstrip("/"), timeout=timeout_s, trust_env=False) as client:
         for case in cases:
-            row: dict[str, Any] = {**case, "reply": "", "tier": None, "status": None, "edge_decision": None,
-                                   "edge_reply": None, "http_status": None, "error": None,
-                                   "latency_ms_client": None, "latency_ms_gateway": None,
-                                   "edge_ms": None, "cloud_ms": None}
+            row: dict[str, Any] = {
+                **case,
+                "reply": "",
+                "tier": None,
+                "status": None,
+                "edge_decision": None,
+                "edge_reply": None,
+                "http_status": None,
+                "error": None,
+                "latency_ms_client": None,
+                "latency_ms_gateway": None,
+                "edge_ms": None,
+                "cloud_ms": None,
+            }
             start = time.perf_counter()
             try:
                 body_in: dict[str, Any] = {"message": case["query"]}
@@ -145,10 +164,16 @@ def run_cases(gateway_url: str, cases: list[dict[str, Any]], timeout_s: float,
                     row["error"] = f"HTTP {resp.status_code}: {err.get('message') if isinstance(err, dict) else ''}"
                 else:
                     timings = body.get("timings_ms") or {}
-                    row.update(reply=body.get("reply") or "", tier=body.get("tier"), status=body.get("status"),
-                               edge_decision=body.get("edge_decision"), edge_reply=body.get("edge_reply"),
-                               latency_ms_gateway=body.get("latency_ms"), edge_ms=timings.get("edge"),
-                               cloud_ms=timings.get("cloud"))
+                    row.update(
+                        reply=body.get("reply") or "",
+                        tier=body.get("tier"),
+                        status=body.get("status"),
+                        edge_decision=body.get("edge_decision"),
+                        edge_reply=body.get("edge_reply"),
+                        latency_ms_gateway=body.get("latency_ms"),
+                        edge_ms=timings.get("edge"),
+                        cloud_ms=timings.get("cloud"),
+                    )
             row["latency_ms_client"] = round((time.perf_counter() - start) * 1000, 1)
             row["routed"] = routed_tier(row["edge_decision"])
             row["routed_ok"] = row["routed"] == case["expected_tier"]
@@ -165,8 +190,12 @@ def _ms(values: list[float]) -> dict[str, float | None]:
     def r(v: float | None) -> float | None:
         return None if v is None else round(v, 1)
 
-    return {"n": len(values), "p50": r(percentile(values, 50)), "p95": r(percentile(values, 95)),
-            "max": r(max(values)) if values else None}
+    return {
+        "n": len(values),
+        "p50": r(percentile(values, 50)),
+        "p95": r(percentile(values, 95)),
+        "max": r(max(values)) if values else None,
+    }
 
 
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -185,8 +214,12 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         statuses[str(r.get("status"))] = statuses.get(str(r.get("status")), 0) + 1
     client = [r["latency_ms_client"] for r in results if r.get("latency_ms_client") is not None]
     gateway = [r["latency_ms_gateway"] for r in results if r.get("latency_ms_gateway") is not None]
-    by_tier = {t: _ms([r["latency_ms_client"] for r in results if r.get("tier") == t
-                       and r.get("latency_ms_client") is not None]) for t in ("edge", "cloud")}
+    by_tier = {
+        t: _ms(
+            [r["latency_ms_client"] for r in results if r.get("tier") == t and r.get("latency_ms_client") is not None]
+        )
+        for t in ("edge", "cloud")
+    }
     return {
         "cases": n,
         "non_empty": non_empty,
@@ -203,8 +236,25 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "latency_ms": {"client": _ms(client), "gateway": _ms(gateway), "client_by_tier": by_tier},
         "all_non_empty": n > 0 and non_empty == n,
         "all_complex_forwarded": bool(complex_) and hits == len(complex_),
-        "per_case": [{**{k: r.get(k) for k in ("id", "lang", "category", "expected_tier", "edge_decision", "tier",
-                                                "status", "latency_ms_client", "latency_ms_gateway")},
-                      "routed_ok": routed_tier(r.get("edge_decision")) == r["expected_tier"],
-                      "non_empty": bool((r.get("reply") or "").strip())} for r in results],
+        "per_case": [
+            {
+                **{
+                    k: r.get(k)
+                    for k in (
+                        "id",
+                        "lang",
+                        "category",
+                        "expected_tier",
+                        "edge_decision",
+                        "tier",
+                        "status",
+                        "latency_ms_client",
+                        "latency_ms_gateway",
+                    )
+                },
+                "routed_ok": routed_tier(r.get("edge_decision")) == r["expected_tier"],
+                "non_empty": bool((r.get("reply") or "").strip()),
+            }
+            for r in results
+        ],
     }

@@ -10,6 +10,7 @@ With no replica in service a request still tries them (a single edge is tried to
 one replica behaves as the single `edge_base_url` always did; when they all fail, the request takes the
 edge-unavailable path (the cloud stands in, or 503).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,8 +49,14 @@ class Replica:
     last_error: str | None = None
 
     def view(self) -> dict[str, Any]:
-        return {"url": self.url, "healthy": self.healthy, "outstanding": self.outstanding,
-                "requests": self.requests, "failures": self.failures, "last_error": self.last_error}
+        return {
+            "url": self.url,
+            "healthy": self.healthy,
+            "outstanding": self.outstanding,
+            "requests": self.requests,
+            "failures": self.failures,
+            "last_error": self.last_error,
+        }
 
 
 class ReplicaPool:
@@ -130,15 +137,30 @@ class ReplicaPool:
     def render_metrics(self) -> str:
         """The replicas in Prometheus text format (appended to /metrics)."""
         families = (
-            ("edgecloud_edge_replica_up", "gauge", "Whether the edge replica is in service (1) or out (0).",
-             lambda r: int(r.healthy)),
-            ("edgecloud_edge_replica_outstanding", "gauge", "Requests sent to the edge replica and not yet answered.",
-             lambda r: r.outstanding),
-            ("edgecloud_edge_replica_requests_total", "counter", "Requests sent to the edge replica, retries included.",
-             lambda r: r.requests),
-            ("edgecloud_edge_replica_failures_total", "counter",
-             "Requests the edge replica failed (refused, reset, timed out, HTTP 5xx); each took it out of service.",
-             lambda r: r.failures),
+            (
+                "edgecloud_edge_replica_up",
+                "gauge",
+                "Whether the edge replica is in service (1) or out (0).",
+                lambda r: int(r.healthy),
+            ),
+            (
+                "edgecloud_edge_replica_outstanding",
+                "gauge",
+                "Requests sent to the edge replica and not yet answered.",
+                lambda r: r.outstanding,
+            ),
+            (
+                "edgecloud_edge_replica_requests_total",
+                "counter",
+                "Requests sent to the edge replica, retries included.",
+                lambda r: r.requests,
+            ),
+            (
+                "edgecloud_edge_replica_failures_total",
+                "counter",
+                "Requests the edge replica failed (refused, reset, timed out, HTTP 5xx); each took it out of service.",
+                lambda r: r.failures,
+            ),
         )
         out = []
         for name, kind, text, value in families:
@@ -162,9 +184,14 @@ class Attempted:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-async def first_answer(pool: ReplicaPool, attempt: Callable[[Replica], Awaitable[Any]],
-                       failure_of: Callable[[Any], Failure | None], retries: int, tried: set[int],
-                       hold: bool = False) -> Attempted:
+async def first_answer(
+    pool: ReplicaPool,
+    attempt: Callable[[Replica], Awaitable[Any]],
+    failure_of: Callable[[Any], Failure | None],
+    retries: int,
+    tried: set[int],
+    hold: bool = False,
+) -> Attempted:
     """Run `attempt` on one replica after another (`ReplicaPool.pick`) until one answers: a result whose
     `failure_of` has no fault. A replica that faults is taken out. When every replica was tried and the last
     fault was a refused connection, the refused ones are tried again after a pause, `retries` times (nothing
@@ -205,13 +232,23 @@ def failed_reason(done: Attempted, last: str) -> str:
     """Why the edge gave no answer: the last reason, or every failed replica's when several were tried."""
     if len(done.failed) <= 1:
         return last
-    return f"all {len(done.failed)} edge replicas tried failed (" + "; ".join(
-        f"{url}: {why}" for url, why in done.failed.items()) + ")"
+    return (
+        f"all {len(done.failed)} edge replicas tried failed ("
+        + "; ".join(f"{url}: {why}" for url, why in done.failed.items())
+        + ")"
+    )
 
 
-async def call_edge(pool: ReplicaPool, client: httpx.AsyncClient, model: str, messages: list[dict[str, str]],
-                    sampling: dict[str, Any], timeout_s: float, retries: int,
-                    score_token: str | None = None) -> TierCall:
+async def call_edge(
+    pool: ReplicaPool,
+    client: httpx.AsyncClient,
+    model: str,
+    messages: list[dict[str, str]],
+    sampling: dict[str, Any],
+    timeout_s: float,
+    retries: int,
+    score_token: str | None = None,
+) -> TierCall:
     """`gateway_tiers.call_tier` for the edge: one non-streaming completion over the replicas (each attempt
     bounded by `timeout_s`), failing over to another replica when one faults."""
     payload = chat_payload(model, messages, sampling, False, score_token is not None)
@@ -220,8 +257,13 @@ async def call_edge(pool: ReplicaPool, client: httpx.AsyncClient, model: str, me
     def failure_of(got: httpx.Response | Failure) -> Failure | None:
         return got if isinstance(got, Failure) else status_failure(got.status_code)
 
-    done = await first_answer(pool, lambda r: post_once(client, f"{r.url}/chat/completions", payload, None, timeout_s),
-                              failure_of, retries, set())
+    done = await first_answer(
+        pool,
+        lambda r: post_once(client, f"{r.url}/chat/completions", payload, None, timeout_s),
+        failure_of,
+        retries,
+        set(),
+    )
     call = tier_call(done.result, start, done.attempts, score_token)
     if not call.ok and call.reason is not None:
         call.reason = failed_reason(done, call.reason)

@@ -19,6 +19,7 @@ and every response, whatever its status, is counted in /metrics.
 
 Run it as a process: `python -m edgecloud.serve.gateway --config gateway.json`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,13 +68,16 @@ def read_api_keys(config: GatewayConfig) -> frozenset[str]:
         return frozenset()
     keys = frozenset(k.strip() for k in os.environ.get(config.api_keys_env, "").split(",") if k.strip())
     if not keys:
-        raise EdgecloudError(f"api_keys_env is {config.api_keys_env!r} but that environment variable is not set "
-                             "or empty: export comma-separated client keys in it, or set api_keys_env to null")
+        raise EdgecloudError(
+            f"api_keys_env is {config.api_keys_env!r} but that environment variable is not set "
+            "or empty: export comma-separated client keys in it, or set api_keys_env to null"
+        )
     return keys
 
 
-async def _handle_chat(request: Request, state: GatewayState,
-                       parse: Callable[[Any, GatewayConfig], ChatRequest]) -> tuple[ChatRequest, Any]:
+async def _handle_chat(
+    request: Request, state: GatewayState, parse: Callable[[Any, GatewayConfig], ChatRequest]
+) -> tuple[ChatRequest, Any]:
     """Auth, size, validation, routing and metrics, shared by both chat endpoints. A streamed request
     returns the `gateway_stream.Routed` stream, decided on the edge's first tokens (counted when it ends)."""
     start = time.perf_counter()
@@ -102,7 +106,6 @@ async def _handle_chat(request: Request, state: GatewayState,
     return chat, outcome
 
 
-
 def _add_access_log(app: FastAPI, metrics: Metrics) -> None:
     app.add_middleware(AccessLog, metrics=metrics)
 
@@ -116,11 +119,16 @@ def create_app(config: GatewayConfig) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # The edge is a local server: ignore proxy variables for it; the cloud may need them.
         n = config.upstream_connections
-        async with httpx.AsyncClient(trust_env=False, transport=ShardedTransport(n)) as edge_client, \
-                httpx.AsyncClient(transport=ShardedTransport(n)) as cloud_client:
+        async with (
+            httpx.AsyncClient(trust_env=False, transport=ShardedTransport(n)) as edge_client,
+            httpx.AsyncClient(transport=ShardedTransport(n)) as cloud_client,
+        ):
             state.edge_client, state.cloud_client = edge_client, cloud_client
-            watch = asyncio.create_task(state.replicas.watch(edge_client, config.edge_model,
-                                                             config.edge_probe_interval_s, config.health_timeout_s))
+            watch = asyncio.create_task(
+                state.replicas.watch(
+                    edge_client, config.edge_model, config.edge_probe_interval_s, config.health_timeout_s
+                )
+            )
             try:
                 yield
             finally:
@@ -147,8 +155,9 @@ def create_app(config: GatewayConfig) -> FastAPI:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, err: Exception) -> JSONResponse:
         log.error("unexpected error: %s", type(err).__name__, exc_info=err)
-        return ApiError(500, "Internal gateway error (see the gateway log).", "internal_error",
-                        type_="server_error").response()
+        return ApiError(
+            500, "Internal gateway error (see the gateway log).", "internal_error", type_="server_error"
+        ).response()
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Response:
@@ -172,8 +181,10 @@ def create_app(config: GatewayConfig) -> FastAPI:
     @app.get("/v1/models")
     async def models(request: Request) -> JSONResponse:
         authorize(request, state.api_keys)
-        data = [{"id": m, "object": "model", "created": int(state.started), "owned_by": "edgecloud"}
-                for m in config.served_models()]
+        data = [
+            {"id": m, "object": "model", "created": int(state.started), "owned_by": "edgecloud"}
+            for m in config.served_models()
+        ]
         return JSONResponse({"object": "list", "data": data})
 
     @app.get("/healthz")
@@ -183,7 +194,10 @@ def create_app(config: GatewayConfig) -> FastAPI:
 
     @app.get("/metrics")
     async def metrics() -> Response:
-        return Response(state.metrics.render() + state.replicas.render_metrics(), media_type="text/plain; version=0.0.4; charset=utf-8")
+        return Response(
+            state.metrics.render() + state.replicas.render_metrics(),
+            media_type="text/plain; version=0.0.4; charset=utf-8",
+        )
 
     @app.get("/")
     async def index() -> HTMLResponse:
@@ -211,9 +225,13 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per upstream call is noise next to ours
-    print(f"edgecloud gateway on http://{config.host}:{config.port} (edge {config.edge_model} on "
-          f"{len(config.edge_urls)} server(s), "
-          f"cloud {config.cloud_model or 'not configured'})", file=sys.stderr, flush=True)
+    print(
+        f"edgecloud gateway on http://{config.host}:{config.port} (edge {config.edge_model} on "
+        f"{len(config.edge_urls)} server(s), "
+        f"cloud {config.cloud_model or 'not configured'})",
+        file=sys.stderr,
+        flush=True,
+    )
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False)
     return 0
 

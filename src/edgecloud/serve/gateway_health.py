@@ -1,4 +1,5 @@
 """/healthz: is each tier up, and does it serve the model the gateway will ask for?"""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +11,9 @@ import httpx
 from edgecloud.serve.gateway_routing import GatewayState, cloud_headers
 
 
-async def probe(client: httpx.AsyncClient, base_url: str, model: str, timeout_s: float,
-                headers: dict[str, str] | None = None) -> dict[str, Any]:
+async def probe(
+    client: httpx.AsyncClient, base_url: str, model: str, timeout_s: float, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     """GET {base}/models: is the tier up, and does it serve the model the gateway will ask for?"""
     try:
         resp = await client.get(f"{base_url}/models", headers=headers, timeout=timeout_s)
@@ -39,18 +41,25 @@ async def health(state: GatewayState) -> tuple[int, dict[str, Any]]:
     headers = cloud_headers(cfg)
     if isinstance(headers, str):
         edge = await edge_probe
-        cloud = {"configured": cfg.cloud_configured, "ok": False,
-                 "detail": "not configured" if not cfg.cloud_configured else headers}
+        cloud = {
+            "configured": cfg.cloud_configured,
+            "ok": False,
+            "detail": "not configured" if not cfg.cloud_configured else headers,
+        }
     else:
         assert cfg.cloud_base_url and cfg.cloud_model
-        edge, cloud = await asyncio.gather(edge_probe, probe(state.cloud_client, cfg.cloud_base_url, cfg.cloud_model,
-                                                             cfg.health_timeout_s, headers))
+        edge, cloud = await asyncio.gather(
+            edge_probe, probe(state.cloud_client, cfg.cloud_base_url, cfg.cloud_model, cfg.health_timeout_s, headers)
+        )
         cloud = {"configured": True, **cloud}
     cloud["label"] = cfg.cloud_label
     degraded = not all(r["healthy"] for r in edge["replicas"]) or (cfg.cloud_configured and not cloud["ok"])
-    body = {"status": "degraded" if degraded else "ok",
-            "gateway": {"ok": True, "uptime_s": round(time.time() - state.started, 1)},
-            "edge": edge, "cloud": cloud}
+    body = {
+        "status": "degraded" if degraded else "ok",
+        "gateway": {"ok": True, "uptime_s": round(time.time() - state.started, 1)},
+        "edge": edge,
+        "cloud": cloud,
+    }
     return (200 if edge["ok"] else 503), body
 
 
@@ -59,8 +68,9 @@ async def edge_health(state: GatewayState) -> dict[str, Any]:
     several how many answer; `replicas` lists each (healthy, outstanding, requests, failures)."""
     cfg, pool = state.config, state.replicas
     assert state.edge_client is not None
-    results = await asyncio.gather(*(probe(state.edge_client, r.url, cfg.edge_model, cfg.health_timeout_s)
-                                     for r in pool.replicas))
+    results = await asyncio.gather(
+        *(probe(state.edge_client, r.url, cfg.edge_model, cfg.health_timeout_s) for r in pool.replicas)
+    )
     for replica, result in zip(pool.replicas, results):
         pool.note_probe(replica, result)
     answering = [res for res in results if res["ok"]]
@@ -68,7 +78,10 @@ async def edge_health(state: GatewayState) -> dict[str, Any]:
         edge = dict(results[0])
     else:
         failing = "; ".join(f"{r.url}: {res['detail']}" for r, res in zip(pool.replicas, results) if not res["ok"])
-        edge = {"ok": bool(answering), "model": cfg.edge_model,
-                "detail": f"{len(answering)} of {len(results)} replicas answer" + (f" ({failing})" if failing else "")}
+        edge = {
+            "ok": bool(answering),
+            "model": cfg.edge_model,
+            "detail": f"{len(answering)} of {len(results)} replicas answer" + (f" ({failing})" if failing else ""),
+        }
     edge["replicas"] = [r.view() for r in pool.replicas]
     return edge

@@ -1,5 +1,6 @@
 """What the gateway counts: the Prometheus metrics of /metrics (written by hand: a few metric families do not
 need a dependency) and the access log, one line per request."""
+
 from __future__ import annotations
 
 import logging
@@ -49,13 +50,17 @@ class Metrics:
         self.responses[key] = self.responses.get(key, 0) + 1
 
     def render(self) -> str:
-        out = ["# HELP edgecloud_requests_total Chat requests handled, by answering tier and status "
-               "(tier none: rejected or no tier could answer).",
-               "# TYPE edgecloud_requests_total counter"]
+        out = [
+            "# HELP edgecloud_requests_total Chat requests handled, by answering tier and status "
+            "(tier none: rejected or no tier could answer).",
+            "# TYPE edgecloud_requests_total counter",
+        ]
         for (tier, status), n in sorted(self.requests.items()):
             out.append(f"edgecloud_requests_total{prom_labels(tier=tier, status=status)} {n}")
-        out += ["# HELP edgecloud_request_latency_seconds End-to-end latency of chat requests, by answering tier.",
-                "# TYPE edgecloud_request_latency_seconds histogram"]
+        out += [
+            "# HELP edgecloud_request_latency_seconds End-to-end latency of chat requests, by answering tier.",
+            "# TYPE edgecloud_request_latency_seconds histogram",
+        ]
         name = "edgecloud_request_latency_seconds"
         for tier in sorted(self.counts):
             for upper, n in zip(self.buckets, self.bucket_counts[tier]):
@@ -63,9 +68,11 @@ class Metrics:
             out.append(f"{name}_bucket{prom_labels(tier=tier, le='+Inf')} {self.counts[tier]}")
             out.append(f"{name}_sum{prom_labels(tier=tier)} {self.sums[tier]!r}")
             out.append(f"{name}_count{prom_labels(tier=tier)} {self.counts[tier]}")
-        out += ["# HELP edgecloud_http_responses_total Every HTTP response, by route and status code "
-                "(route unmatched: no such path).",
-                "# TYPE edgecloud_http_responses_total counter"]
+        out += [
+            "# HELP edgecloud_http_responses_total Every HTTP response, by route and status code "
+            "(route unmatched: no such path).",
+            "# TYPE edgecloud_http_responses_total counter",
+        ]
         for (route, status), n in sorted(self.responses.items()):
             out.append(f"edgecloud_http_responses_total{prom_labels(route=route, status=status)} {n}")
         return "\n".join(out) + "\n"
@@ -111,5 +118,11 @@ class AccessLog:
         finally:
             count()
             tier = scope.get("state", {}).get("tier", "-")
-            log.info("%s %s %d tier=%s %.1fms", scope["method"], scope["path"], status, tier,
-                     (time.perf_counter() - start) * 1000)
+            log.info(
+                "%s %s %d tier=%s %.1fms",
+                scope["method"],
+                scope["path"],
+                status,
+                tier,
+                (time.perf_counter() - start) * 1000,
+            )

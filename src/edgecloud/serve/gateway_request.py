@@ -1,5 +1,6 @@
 """A client's request to the gateway: errors in the OpenAI shape, auth, the strict JSON body and the
 validation of both chat endpoints' bodies into one `ChatRequest`."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,16 @@ class ApiError(Exception):
     """An error answered to the client as `{"error": {message, type, param, code}}`, like OpenAI does,
     so OpenAI client libraries raise their usual exceptions with a readable message."""
 
-    def __init__(self, status: int, message: str, code: str, *, param: str | None = None,
-                 type_: str = "invalid_request_error", headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str,
+        *,
+        param: str | None = None,
+        type_: str = "invalid_request_error",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.code, self.param, self.type = status, message, code, param, type_
         self.headers = headers
@@ -53,14 +62,27 @@ def http_error(request: Request, exc: StarletteHTTPException) -> ApiError:
     """The router's own errors (unknown route, wrong method) as OpenAI errors instead of `{"detail": ...}`."""
     where = show(request.url.path)
     if exc.status_code == 404:
-        return ApiError(404, f"There is no route {request.method} {where} on this gateway (chat: POST "
-                        "/v1/chat/completions or POST /api/chat).", "not_found")
+        return ApiError(
+            404,
+            f"There is no route {request.method} {where} on this gateway (chat: POST "
+            "/v1/chat/completions or POST /api/chat).",
+            "not_found",
+        )
     if exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
-        return ApiError(405, f"Method {request.method} is not allowed on {where}"
-                        + (f"; allowed: {allowed}." if allowed else "."), "method_not_allowed", headers=exc.headers)
-    return ApiError(exc.status_code, str(exc.detail), f"http_{exc.status_code}", headers=exc.headers,
-                    type_="server_error" if exc.status_code >= 500 else "invalid_request_error")
+        return ApiError(
+            405,
+            f"Method {request.method} is not allowed on {where}" + (f"; allowed: {allowed}." if allowed else "."),
+            "method_not_allowed",
+            headers=exc.headers,
+        )
+    return ApiError(
+        exc.status_code,
+        str(exc.detail),
+        f"http_{exc.status_code}",
+        headers=exc.headers,
+        type_="server_error" if exc.status_code >= 500 else "invalid_request_error",
+    )
 
 
 def validation_error(exc: RequestValidationError) -> ApiError:
@@ -68,8 +90,12 @@ def validation_error(exc: RequestValidationError) -> ApiError:
     errors = exc.errors()
     first = errors[0] if errors else {}
     loc = ".".join(str(x) for x in first.get("loc", ())) or None
-    return ApiError(422, f"Invalid request: {loc or 'request'}: {first.get('msg', 'does not validate')}.",
-                    "invalid_request", param=loc)
+    return ApiError(
+        422,
+        f"Invalid request: {loc or 'request'}: {first.get('msg', 'does not validate')}.",
+        "invalid_request",
+        param=loc,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,8 +118,12 @@ def authorize(request: Request, keys: frozenset[str]) -> None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     given = token.strip().encode()
     if scheme.lower() != "bearer" or not any(secrets.compare_digest(given, k.encode()) for k in keys):
-        raise ApiError(401, "Missing or invalid API key: send the header 'Authorization: Bearer <key>'.",
-                       "invalid_api_key", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "Missing or invalid API key: send the header 'Authorization: Bearer <key>'.",
+            "invalid_api_key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
 
 def check_content_type(request: Request) -> None:
@@ -104,8 +134,9 @@ def check_content_type(request: Request) -> None:
     media = declared.split(";", 1)[0].strip().lower()
     if media == "application/json" or (media.startswith("application/") and media.endswith("+json")):
         return
-    raise ApiError(415, f"Content-Type {show(media)} is not JSON: send the body as application/json.",
-                   "unsupported_media_type")
+    raise ApiError(
+        415, f"Content-Type {show(media)} is not JSON: send the body as application/json.", "unsupported_media_type"
+    )
 
 
 # Whole string literals (so brackets inside strings are skipped) or one bracket.
@@ -168,8 +199,13 @@ def parse_json(raw: bytes) -> Any:
     if nesting_exceeds(raw, MAX_JSON_DEPTH):
         raise _invalid_json(f"arrays/objects nest deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant,
-                          object_pairs_hook=_object)
+        return json.loads(
+            text,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+            object_pairs_hook=_object,
+        )
     except json.JSONDecodeError as exc:
         raise _invalid_json(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except (ValueError, RecursionError) as exc:  # belt and braces: the checks above should make these impossible
@@ -193,17 +229,26 @@ async def read_json_body(request: Request, limit: int) -> Any:
 
 def _text_content(content: Any, where: str) -> str:
     """Message content as text: a string, or OpenAI's list of {"type": "text"} parts."""
-    if isinstance(content, list) and all(isinstance(p, dict) and p.get("type") == "text"
-                                         and isinstance(p.get("text"), str) for p in content):
+    if isinstance(content, list) and all(
+        isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str) for p in content
+    ):
         content = "".join(p["text"] for p in content)
     if not isinstance(content, str):
-        raise ApiError(400, f"{where}.content must be a string or a list of text parts.", "invalid_content",
-                       param=f"{where}.content")
+        raise ApiError(
+            400,
+            f"{where}.content must be a string or a list of text parts.",
+            "invalid_content",
+            param=f"{where}.content",
+        )
     try:
         content.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate escape such as "\ud800": no tier could be sent it
-        raise ApiError(400, f"{where}.content holds {show(content[exc.start])}, a lone surrogate that is not "
-                       "Unicode text.", "invalid_content", param=f"{where}.content") from None
+        raise ApiError(
+            400,
+            f"{where}.content holds {show(content[exc.start])}, a lone surrogate that is not Unicode text.",
+            "invalid_content",
+            param=f"{where}.content",
+        ) from None
     return content
 
 
@@ -217,8 +262,12 @@ def validate_messages(raw: Any, max_chars: int, param: str = "messages") -> list
         if not isinstance(m, dict):
             raise ApiError(400, f"{where} must be an object with 'role' and 'content'.", "invalid_message", param=where)
         if m.get("role") not in ROLES:
-            raise ApiError(400, f"{where}.role is {show(m.get('role'))}; expected one of {', '.join(ROLES)}.",
-                           "invalid_role", param=f"{where}.role")
+            raise ApiError(
+                400,
+                f"{where}.role is {show(m.get('role'))}; expected one of {', '.join(ROLES)}.",
+                "invalid_role",
+                param=f"{where}.role",
+            )
         messages.append({"role": m["role"], "content": _text_content(m.get("content"), where)})
     if messages[-1]["role"] != "user":
         raise ApiError(400, "The last message must come from the user.", "last_message_not_user", param=param)
@@ -226,8 +275,12 @@ def validate_messages(raw: Any, max_chars: int, param: str = "messages") -> list
         raise ApiError(400, "The last user message is empty.", "empty_message", param=param)
     total = sum(len(m["content"]) for m in messages)
     if total > max_chars:
-        raise ApiError(400, f"The messages hold {total} characters; this gateway accepts at most {max_chars}.",
-                       "prompt_too_long", param=param)
+        raise ApiError(
+            400,
+            f"The messages hold {total} characters; this gateway accepts at most {max_chars}.",
+            "prompt_too_long",
+            param=param,
+        )
     return messages
 
 
@@ -241,8 +294,12 @@ def _sampling(body: dict[str, Any], config: GatewayConfig) -> dict[str, Any]:
     if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
         raise ApiError(400, f"{name} must be a positive integer.", "invalid_max_tokens", param=name)
     if max_tokens > config.max_tokens_limit:
-        raise ApiError(400, f"{name} is {max_tokens}; this gateway allows at most {config.max_tokens_limit} "
-                       "(max_tokens_limit).", "max_tokens_too_large", param=name)
+        raise ApiError(
+            400,
+            f"{name} is {max_tokens}; this gateway allows at most {config.max_tokens_limit} (max_tokens_limit).",
+            "max_tokens_too_large",
+            param=name,
+        )
     out["max_tokens"] = max_tokens
     for key, upper in (("temperature", 2.0), ("top_p", 1.0)):
         if body.get(key) is not None:
@@ -259,11 +316,16 @@ def parse_openai_request(body: Any, config: GatewayConfig) -> ChatRequest:
         raise ApiError(400, "The request body must be a JSON object.", "invalid_json")
     model = body.get("model")
     if model is not None and not isinstance(model, str):
-        raise ApiError(400, f"model must be a string, one of {', '.join(config.served_models())}.",
-                       "invalid_model", param="model")
+        raise ApiError(
+            400, f"model must be a string, one of {', '.join(config.served_models())}.", "invalid_model", param="model"
+        )
     if model is not None and model not in config.served_models():
-        raise ApiError(404, f"The model {show(model)} does not exist; this gateway serves "
-                       f"{', '.join(config.served_models())}.", "model_not_found", param="model")
+        raise ApiError(
+            404,
+            f"The model {show(model)} does not exist; this gateway serves {', '.join(config.served_models())}.",
+            "model_not_found",
+            param="model",
+        )
     messages = validate_messages(body.get("messages"), config.max_prompt_chars)
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
@@ -272,8 +334,12 @@ def parse_openai_request(body: Any, config: GatewayConfig) -> ChatRequest:
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         raise ApiError(400, "n must be a positive integer.", "invalid_n", param="n")
     if n is not None and n > 1:
-        raise ApiError(400, f"n={n} is not supported: this gateway returns one choice per request (send n=1 "
-                       "or leave n out).", "unsupported_n", param="n")
+        raise ApiError(
+            400,
+            f"n={n} is not supported: this gateway returns one choice per request (send n=1 or leave n out).",
+            "unsupported_n",
+            param="n",
+        )
     return ChatRequest(messages, _sampling(body, config), stream)
 
 
@@ -291,8 +357,9 @@ def parse_web_request(body: Any, config: GatewayConfig) -> ChatRequest:
         history = []
     if not isinstance(history, list):
         raise ApiError(400, "'history' must be a list of messages.", "invalid_message", param="history")
-    messages = validate_messages([*history, {"role": "user", "content": message}], config.max_prompt_chars,
-                                 param="history")
+    messages = validate_messages(
+        [*history, {"role": "user", "content": message}], config.max_prompt_chars, param="history"
+    )
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise ApiError(400, "stream must be true or false.", "invalid_stream", param="stream")

@@ -1,5 +1,6 @@
 """The routing of a (non-streamed) chat request: edge first, the cloud when the edge forwards, the fallbacks
 when a tier fails, and the OpenAI-shaped answer with the routing account under `edgecloud`."""
+
 from __future__ import annotations
 
 import os
@@ -69,9 +70,11 @@ class Outcome:
             "routing_score": self.edge.score,
             "edge_attempts": self.edge.attempts,
             "cloud_label": self.cloud_label,
-            "timings_ms": {"edge": round(self.edge.ms, 1),
-                           "cloud": round(self.cloud.ms, 1) if self.cloud else None,
-                           "total": round(self.total_ms, 1)},
+            "timings_ms": {
+                "edge": round(self.edge.ms, 1),
+                "cloud": round(self.cloud.ms, 1) if self.cloud else None,
+                "total": round(self.total_ms, 1),
+            },
         }
 
 
@@ -102,8 +105,16 @@ def cloud_request(state: GatewayState, chat: ChatRequest) -> tuple[Any, ...] | s
     if isinstance(headers, str):
         return headers
     assert state.cloud_client is not None and cfg.cloud_base_url and cfg.cloud_model
-    return (state.cloud_client, cfg.cloud_base_url, cfg.cloud_model, chat.messages, chat.sampling,
-            cfg.cloud_timeout_s, cfg.connect_retries, headers)
+    return (
+        state.cloud_client,
+        cfg.cloud_base_url,
+        cfg.cloud_model,
+        chat.messages,
+        chat.sampling,
+        cfg.cloud_timeout_s,
+        cfg.connect_retries,
+        headers,
+    )
 
 
 async def ask_cloud(state: GatewayState, chat: ChatRequest) -> TierCall | str:
@@ -117,10 +128,16 @@ async def route(state: GatewayState, chat: ChatRequest) -> Outcome:
     cfg = state.config
     start = time.perf_counter()
     assert state.edge_client is not None
-    edge = await call_edge(state.replicas, state.edge_client, cfg.edge_model,
-                           edge_messages(chat.messages, cfg.edge_system_prompt), chat.sampling,
-                           cfg.edge_timeout_s, cfg.connect_retries,
-                           score_token=cfg.forward_token if cfg.routing_threshold is not None else None)
+    edge = await call_edge(
+        state.replicas,
+        state.edge_client,
+        cfg.edge_model,
+        edge_messages(chat.messages, cfg.edge_system_prompt),
+        chat.sampling,
+        cfg.edge_timeout_s,
+        cfg.connect_retries,
+        score_token=cfg.forward_token if cfg.routing_threshold is not None else None,
+    )
     if not edge.ok:
         outcome = await _edge_unavailable(state, chat, edge)
     elif (match := routing_match(edge, cfg.routing_threshold)) is None:
@@ -149,10 +166,20 @@ async def _forward(state: GatewayState, chat: ChatRequest, edge: TierCall, match
     if isinstance(cloud, str):
         return Outcome(edge_reply, "edge", "cloud_not_configured", cfg.edge_model, edge, match=match, detail=cloud)
     if not cloud.ok:
-        return Outcome(edge_reply, "edge", "cloud_unavailable", cfg.edge_model, edge, cloud, match,
-                       detail=f"cloud: {cloud.reason}", cloud_label=cfg.cloud_label)
-    return Outcome(cloud.text or "", "cloud", "ok", cfg.cloud_model or "", edge, cloud, match,
-                   cloud_label=cfg.cloud_label)
+        return Outcome(
+            edge_reply,
+            "edge",
+            "cloud_unavailable",
+            cfg.edge_model,
+            edge,
+            cloud,
+            match,
+            detail=f"cloud: {cloud.reason}",
+            cloud_label=cfg.cloud_label,
+        )
+    return Outcome(
+        cloud.text or "", "cloud", "ok", cfg.cloud_model or "", edge, cloud, match, cloud_label=cfg.cloud_label
+    )
 
 
 async def _edge_unavailable(state: GatewayState, chat: ChatRequest, edge: TierCall) -> Outcome:
@@ -160,13 +187,29 @@ async def _edge_unavailable(state: GatewayState, chat: ChatRequest, edge: TierCa
     cfg = state.config
     cloud = await ask_cloud(state, chat)
     if isinstance(cloud, str):
-        raise ApiError(503, f"The edge model is unavailable ({edge.reason}) and the cloud tier cannot stand in "
-                       f"({cloud}).", "edge_unavailable", type_="service_unavailable")
+        raise ApiError(
+            503,
+            f"The edge model is unavailable ({edge.reason}) and the cloud tier cannot stand in ({cloud}).",
+            "edge_unavailable",
+            type_="service_unavailable",
+        )
     if not cloud.ok:
-        raise ApiError(503, f"The edge model is unavailable ({edge.reason}) and so is the cloud tier "
-                       f"({cloud.reason}).", "edge_unavailable", type_="service_unavailable")
-    return Outcome(cloud.text or "", "cloud", "edge_unavailable_fallback", cfg.cloud_model or "", edge, cloud,
-                   detail=f"edge: {edge.reason}", cloud_label=cfg.cloud_label)
+        raise ApiError(
+            503,
+            f"The edge model is unavailable ({edge.reason}) and so is the cloud tier ({cloud.reason}).",
+            "edge_unavailable",
+            type_="service_unavailable",
+        )
+    return Outcome(
+        cloud.text or "",
+        "cloud",
+        "edge_unavailable_fallback",
+        cfg.cloud_model or "",
+        edge,
+        cloud,
+        detail=f"edge: {edge.reason}",
+        cloud_label=cfg.cloud_label,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,8 +223,13 @@ def completion_body(outcome: Outcome, chat_id: str, created: int) -> dict[str, A
         "object": "chat.completion",
         "created": created,
         "model": outcome.model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": outcome.reply},
-                     "finish_reason": outcome.answering_call.finish_reason}],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": outcome.reply},
+                "finish_reason": outcome.answering_call.finish_reason,
+            }
+        ],
         "edgecloud": outcome.metadata(),
     }
     if outcome.answering_call.usage:

@@ -21,6 +21,7 @@ sent); cloud down or not configured for a forward -> the edge's full reply, stre
 Every chunk is an OpenAI `chat.completion.chunk`; the first carries `edgecloud` with the answering tier as soon
 as it is known, the last one the full routing account (`Outcome.metadata`, plus the time to first token).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -64,7 +65,7 @@ def could_begin_forward(text: str, forward_token: str) -> bool:
     (with or without more of the forward phrase), or a prefix of a forward phrase (`routing.forward_match`)."""
     s = " ".join(text.split())
     if s.startswith(forward_token):
-        s = s[len(forward_token):].lstrip()
+        s = s[len(forward_token) :].lstrip()
     return not s or any(p.match(s, partial=True) is not None for p in _PARTIAL)
 
 
@@ -159,20 +160,36 @@ class TierStream:
     def call(self, token: str | None = None) -> TierCall:
         """What this tier did, for the routing account."""
         ok = self.error is None and bool(self.text.strip())
-        return TierCall(ok=ok, text=self.text or None, reason=self.error or (None if ok else "empty reply"),
-                        ms=self.ms, attempts=self.attempts, usage=self.usage, finish_reason=self.finish_reason,
-                        score=self.score(token) if token else None)
+        return TierCall(
+            ok=ok,
+            text=self.text or None,
+            reason=self.error or (None if ok else "empty reply"),
+            ms=self.ms,
+            attempts=self.attempts,
+            usage=self.usage,
+            finish_reason=self.finish_reason,
+            score=self.score(token) if token else None,
+        )
 
 
-async def open_stream(client: httpx.AsyncClient, base_url: str, model: str, messages: list[dict[str, str]],
-                      sampling: dict[str, Any], timeout_s: float, retries: int, headers: dict[str, str] | None = None,
-                      logprobs: bool = False) -> TierStream | Failure:
+async def open_stream(
+    client: httpx.AsyncClient,
+    base_url: str,
+    model: str,
+    messages: list[dict[str, str]],
+    sampling: dict[str, Any],
+    timeout_s: float,
+    retries: int,
+    headers: dict[str, str] | None = None,
+    logprobs: bool = False,
+) -> TierStream | Failure:
     """Start a streaming completion (retrying connection errors only, like `gateway_tiers.call_tier`); the stream,
     or why there is none. `timeout_s` bounds the start; each later event may take as long again."""
     payload = chat_payload(model, messages, sampling, True, logprobs)
     start, attempts = time.perf_counter(), 0
-    request = client.build_request("POST", f"{base_url}/chat/completions", json=payload, headers=headers,
-                                   timeout=timeout_s)
+    request = client.build_request(
+        "POST", f"{base_url}/chat/completions", json=payload, headers=headers, timeout=timeout_s
+    )
     try:
         async with asyncio.timeout(timeout_s):
             while True:
@@ -223,18 +240,24 @@ class Routed:
     started: float = 0.0  # perf_counter() when the request arrived
 
 
-async def _edge_stream(state: GatewayState, chat: ChatRequest, logprobs: bool,
-                       tried: set[int] | None = None) -> TierStream | str:
+async def _edge_stream(
+    state: GatewayState, chat: ChatRequest, logprobs: bool, tried: set[int] | None = None
+) -> TierStream | str:
     """A streaming completion from an edge replica (`edge_replicas.first_answer`: a replica that faults is taken
     out and the next one asked); the replica's request stays outstanding until the stream ends."""
     cfg, pool = state.config, state.replicas
     assert state.edge_client is not None
     messages = edge_messages(chat.messages, cfg.edge_system_prompt)
     done = await first_answer(
-        pool, lambda r: open_stream(state.edge_client, r.url, cfg.edge_model, messages, chat.sampling,
-                                    cfg.edge_timeout_s, 0, logprobs=logprobs),
-        lambda got: got if isinstance(got, Failure) else None, cfg.connect_retries,
-        set() if tried is None else tried, hold=True)
+        pool,
+        lambda r: open_stream(
+            state.edge_client, r.url, cfg.edge_model, messages, chat.sampling, cfg.edge_timeout_s, 0, logprobs=logprobs
+        ),
+        lambda got: got if isinstance(got, Failure) else None,
+        cfg.connect_retries,
+        set() if tried is None else tried,
+        hold=True,
+    )
     stream, replica = done.result, done.replica
     if isinstance(stream, TierStream) and replica is not None:
         stream.attempts = done.attempts
@@ -278,9 +301,16 @@ async def _probe(state: GatewayState, chat: ChatRequest) -> TierCall:
     token; an edge answer costs a second prompt pass."""
     cfg = state.config
     assert state.edge_client is not None
-    return await call_edge(state.replicas, state.edge_client, cfg.edge_model,
-                           edge_messages(chat.messages, cfg.edge_system_prompt), {**chat.sampling, "max_tokens": 1},
-                           cfg.edge_timeout_s, cfg.connect_retries, score_token=cfg.forward_token)
+    return await call_edge(
+        state.replicas,
+        state.edge_client,
+        cfg.edge_model,
+        edge_messages(chat.messages, cfg.edge_system_prompt),
+        {**chat.sampling, "max_tokens": 1},
+        cfg.edge_timeout_s,
+        cfg.connect_retries,
+        score_token=cfg.forward_token,
+    )
 
 
 async def _route(state: GatewayState, chat: ChatRequest) -> Routed:
@@ -293,11 +323,13 @@ async def _route(state: GatewayState, chat: ChatRequest) -> Routed:
         if scored.score is None:  # the server gave no log-probabilities: read them from the stream after all
             scored = None
         elif decide(None, scored.score, cfg.routing_threshold):
-            return await _forward(state, chat, scored,
-                                  f"routing score {scored.score:.2f} >= threshold {cfg.routing_threshold:.2f}")
+            return await _forward(
+                state, chat, scored, f"routing score {scored.score:.2f} >= threshold {cfg.routing_threshold:.2f}"
+            )
     while True:
-        edge = await _edge_stream(state, chat, logprobs=cfg.routing_threshold is not None and scored is None,
-                                  tried=tried)
+        edge = await _edge_stream(
+            state, chat, logprobs=cfg.routing_threshold is not None and scored is None, tried=tried
+        )
         if isinstance(edge, str):
             return await _edge_down(state, chat, TierCall(ok=False, reason=edge))
         decided: str | None | bool = False
@@ -326,8 +358,16 @@ async def _forward(state: GatewayState, chat: ChatRequest, edge: TierStream | Ti
     cfg = state.config
     if isinstance(reason := cloud_headers(cfg), str):  # nowhere to forward: the edge's own reply, as non-streamed
         if isinstance(edge, TierStream):
-            return Routed(edge, "edge", "cloud_not_configured", cfg.edge_model, edge, match=match, detail=reason,
-                          pending=edge.text)
+            return Routed(
+                edge,
+                "edge",
+                "cloud_not_configured",
+                cfg.edge_model,
+                edge,
+                match=match,
+                detail=reason,
+                pending=edge.text,
+            )
         own = await _edge_stream(state, chat, logprobs=False)
         if isinstance(own, str):
             return await _edge_down(state, chat, TierCall(ok=False, reason=own))
@@ -339,24 +379,52 @@ async def _forward(state: GatewayState, chat: ChatRequest, edge: TierStream | Ti
         return Routed(cloud, "cloud", "ok", cfg.cloud_model or "", edge, cloud, match, cloud_label=cfg.cloud_label)
     again = await _edge_stream(state, chat, logprobs=False)  # the edge's full reply after all, as non-streamed
     if isinstance(again, str):
-        raise ApiError(503, f"The cloud tier is unavailable ({cloud}) and the edge stopped answering ({again}).",
-                       "cloud_unavailable", type_="service_unavailable")
-    return Routed(again, "edge", "cloud_unavailable", cfg.edge_model, edge, match=match, detail=f"cloud: {cloud}",
-                  cloud_label=cfg.cloud_label)
+        raise ApiError(
+            503,
+            f"The cloud tier is unavailable ({cloud}) and the edge stopped answering ({again}).",
+            "cloud_unavailable",
+            type_="service_unavailable",
+        )
+    return Routed(
+        again,
+        "edge",
+        "cloud_unavailable",
+        cfg.edge_model,
+        edge,
+        match=match,
+        detail=f"cloud: {cloud}",
+        cloud_label=cfg.cloud_label,
+    )
 
 
 async def _edge_down(state: GatewayState, chat: ChatRequest, edge: TierCall) -> Routed:
     """The edge did not answer: the cloud stands in, or no tier can answer (503, as non-streamed)."""
     cfg = state.config
     if isinstance(reason := cloud_headers(cfg), str):
-        raise ApiError(503, f"The edge model is unavailable ({edge.reason}) and the cloud tier cannot stand in "
-                       f"({reason}).", "edge_unavailable", type_="service_unavailable")
+        raise ApiError(
+            503,
+            f"The edge model is unavailable ({edge.reason}) and the cloud tier cannot stand in ({reason}).",
+            "edge_unavailable",
+            type_="service_unavailable",
+        )
     cloud = await _cloud_stream(state, chat)
     if isinstance(cloud, str):
-        raise ApiError(503, f"The edge model is unavailable ({edge.reason}) and so is the cloud tier ({cloud}).",
-                       "edge_unavailable", type_="service_unavailable")
-    return Routed(cloud, "cloud", "edge_unavailable_fallback", cfg.cloud_model or "", edge, cloud,
-                  detail=f"edge: {edge.reason}", cloud_label=cfg.cloud_label)
+        raise ApiError(
+            503,
+            f"The edge model is unavailable ({edge.reason}) and so is the cloud tier ({cloud}).",
+            "edge_unavailable",
+            type_="service_unavailable",
+        )
+    return Routed(
+        cloud,
+        "cloud",
+        "edge_unavailable_fallback",
+        cfg.cloud_model or "",
+        edge,
+        cloud,
+        detail=f"edge: {edge.reason}",
+        cloud_label=cfg.cloud_label,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,17 +440,37 @@ def _outcome(routed: Routed, state: GatewayState, total_ms: float) -> Outcome:
     token = state.config.forward_token if state.config.routing_threshold is not None else None
     edge = routed.edge.call(token) if isinstance(routed.edge, TierStream) else routed.edge
     if routed.source is not routed.edge and routed.tier == "edge":  # the edge's reply from its second call
-        edge = TierCall(ok=True, text=routed.source.text, ms=edge.ms + routed.source.ms, attempts=edge.attempts,
-                        usage=routed.source.usage, finish_reason=routed.source.finish_reason, score=edge.score)
+        edge = TierCall(
+            ok=True,
+            text=routed.source.text,
+            ms=edge.ms + routed.source.ms,
+            attempts=edge.attempts,
+            usage=routed.source.usage,
+            finish_reason=routed.source.finish_reason,
+            score=edge.score,
+        )
     cloud = routed.cloud.call() if routed.cloud else None
     reply = routed.source.text
-    return Outcome(reply, routed.tier, routed.status, routed.model, edge, cloud, routed.match,  # type: ignore[arg-type]
-                   routed.detail, total_ms, routed.cloud_label)
+    return Outcome(
+        reply,
+        routed.tier,
+        routed.status,
+        routed.model,
+        edge,
+        cloud,
+        routed.match,  # type: ignore[arg-type]
+        routed.detail,
+        total_ms,
+        routed.cloud_label,
+    )
 
 
 def stream_response(routed: Routed, state: GatewayState, chat_id: str, created: int) -> StreamingResponse:
-    return StreamingResponse(relay(routed, state, chat_id, created), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        relay(routed, state, chat_id, created),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 async def relay(routed: Routed, state: GatewayState, chat_id: str, created: int) -> AsyncIterator[bytes]:
@@ -396,17 +484,25 @@ async def relay(routed: Routed, state: GatewayState, chat_id: str, created: int)
         return _sse({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra})
 
     try:
-        yield chunk({"role": "assistant", "content": ""},
-                    edgecloud={"tier": routed.tier, "status": routed.status, "edge_decision":
-                               "forward" if routed.match else "answer" if isinstance(routed.edge, TierStream) or routed.edge.ok
-                               else None})
+        yield chunk(
+            {"role": "assistant", "content": ""},
+            edgecloud={
+                "tier": routed.tier,
+                "status": routed.status,
+                "edge_decision": "forward"
+                if routed.match
+                else "answer"
+                if isinstance(routed.edge, TierStream) or routed.edge.ok
+                else None,
+            },
+        )
         source, text, held = routed.source, routed.pending, ""
         while True:
             # a trailing U+FFFD may be half a character cut by max_tokens: sent only once text follows it,
             # dropped at the end (as the non-streamed path drops it)
             text = held + text
-            held = text[len(text.rstrip("\ufffd")):]
-            text = text[:len(text) - len(held)]
+            held = text[len(text.rstrip("\ufffd")) :]
+            text = text[: len(text) - len(held)]
             if text:
                 first_ms = first_ms or (time.perf_counter() - start) * 1000
                 yield chunk({"content": text})
@@ -442,7 +538,7 @@ def read_events(text: str) -> dict[str, Any]:
     for block in text.split("\n\n"):
         if not block.startswith("data: ") or block == "data: [DONE]":
             continue
-        obj = json.loads(block[len("data: "):])
+        obj = json.loads(block[len("data: ") :])
         choice = obj["choices"][0]
         reply += choice["delta"].get("content") or ""
         if choice.get("finish_reason") is not None:

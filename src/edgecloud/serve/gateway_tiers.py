@@ -1,4 +1,5 @@
 """Calling one tier (the edge server or the cloud LLM): one OpenAI chat completion and what came of it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -69,8 +70,9 @@ def first_top_logprobs(resp: httpx.Response) -> list[tuple[str, float]] | None:
         return None
 
 
-def chat_payload(model: str, messages: list[dict[str, str]], sampling: dict[str, Any], stream: bool,
-                 logprobs: bool) -> dict[str, Any]:
+def chat_payload(
+    model: str, messages: list[dict[str, str]], sampling: dict[str, Any], stream: bool, logprobs: bool
+) -> dict[str, Any]:
     payload = {"model": model, "messages": messages, "stream": stream, **sampling}
     if logprobs:  # the edge: ask for the first token's top log-probabilities (routing score)
         payload.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
@@ -82,8 +84,9 @@ def status_failure(status: int) -> Failure | None:
     return None if status == 200 else Failure(f"HTTP {status}", "server" if status >= 500 else None)
 
 
-async def post_once(client: httpx.AsyncClient, url: str, payload: dict[str, Any], headers: dict[str, str] | None,
-                    timeout_s: float) -> httpx.Response | Failure:
+async def post_once(
+    client: httpx.AsyncClient, url: str, payload: dict[str, Any], headers: dict[str, str] | None, timeout_s: float
+) -> httpx.Response | Failure:
     """One POST, bounded by `timeout_s` as a whole: the response, or how it failed."""
     try:
         async with asyncio.timeout(timeout_s):
@@ -112,9 +115,17 @@ def tier_call(got: httpx.Response | Failure, start: float, attempts: int, score_
     return TierCall(ok=True, text=text, usage=usage, finish_reason=finish, score=score, ms=ms, attempts=attempts)
 
 
-async def call_tier(client: httpx.AsyncClient, base_url: str, model: str, messages: list[dict[str, str]],
-                    sampling: dict[str, Any], timeout_s: float, retries: int,
-                    headers: dict[str, str] | None = None, score_token: str | None = None) -> TierCall:
+async def call_tier(
+    client: httpx.AsyncClient,
+    base_url: str,
+    model: str,
+    messages: list[dict[str, str]],
+    sampling: dict[str, Any],
+    timeout_s: float,
+    retries: int,
+    headers: dict[str, str] | None = None,
+    score_token: str | None = None,
+) -> TierCall:
     """POST one non-streaming chat completion; `timeout_s` bounds the whole call, retries included.
 
     Only connection errors are retried: then nothing reached the server, so a retry cannot make a

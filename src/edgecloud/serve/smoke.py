@@ -8,6 +8,7 @@ edge decision) is recorded as it happened, never asserted. It passes when every 
 both real requests get a non-empty reply with an explicit tier and status, and the bad request
 gets the expected OpenAI-style 400.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,13 +25,28 @@ from edgecloud.paths import rel
 from edgecloud.serve.stack import Stack
 
 REQUESTS: list[dict[str, Any]] = [
-    {"name": "edge", "label": "简单请求 edge request", "expect": "reply",
-     "body": {"messages": [{"role": "user", "content": "打开客厅的灯"}]}},
-    {"name": "complex", "label": "复杂请求 complex request", "expect": "reply",
-     "body": {"messages": [{"role": "user", "content": "请证明：对任意正整数 n，1+3+5+…+(2n−1)=n²，"
-                                                       "写出数学归纳法的每一步。"}]}},
-    {"name": "bad", "label": "错误请求 bad request (no messages)", "expect": "error 400 missing_messages",
-     "body": {"model": "edge-gateway"}},
+    {
+        "name": "edge",
+        "label": "简单请求 edge request",
+        "expect": "reply",
+        "body": {"messages": [{"role": "user", "content": "打开客厅的灯"}]},
+    },
+    {
+        "name": "complex",
+        "label": "复杂请求 complex request",
+        "expect": "reply",
+        "body": {
+            "messages": [
+                {"role": "user", "content": "请证明：对任意正整数 n，1+3+5+…+(2n−1)=n²，写出数学归纳法的每一步。"}
+            ]
+        },
+    },
+    {
+        "name": "bad",
+        "label": "错误请求 bad request (no messages)",
+        "expect": "error 400 missing_messages",
+        "body": {"model": "edge-gateway"},
+    },
 ]
 
 
@@ -59,33 +75,61 @@ def check_health(client: httpx.Client, stack: Stack) -> tuple[list[dict[str, Any
         resp = client.get(url, timeout=30.0)
         body = resp.json()
     except (httpx.HTTPError, ValueError) as exc:
-        return [{"part": "gateway", "ok": False, "detail": f"{url}: {type(exc).__name__}: {exc}",
-                 "url": stack.gateway_url}], None
+        return [
+            {"part": "gateway", "ok": False, "detail": f"{url}: {type(exc).__name__}: {exc}", "url": stack.gateway_url}
+        ], None
     ms = round((time.perf_counter() - t0) * 1000, 1)
     gw = body.get("gateway", {})
     edge, cloud = body.get("edge", {}), body.get("cloud", {})
-    rows = [{"part": "gateway", "ok": bool(gw.get("ok")), "detail": f"HTTP {resp.status_code}, status "
-             f"{body.get('status')}", "url": stack.gateway_url},
-            {"part": "edge", "ok": bool(edge.get("ok")), "detail": f"{edge.get('model')}: {edge.get('detail')}",
-             "url": stack.edge_url}]
+    rows = [
+        {
+            "part": "gateway",
+            "ok": bool(gw.get("ok")),
+            "detail": f"HTTP {resp.status_code}, status {body.get('status')}",
+            "url": stack.gateway_url,
+        },
+        {
+            "part": "edge",
+            "ok": bool(edge.get("ok")),
+            "detail": f"{edge.get('model')}: {edge.get('detail')}",
+            "url": stack.edge_url,
+        },
+    ]
     if stack.cloud_mode != "none":
-        rows.append({"part": "cloud", "ok": bool(cloud.get("ok")), "url": stack.cloud_url,
-                     "detail": f"{stack.cloud_model}: {cloud.get('detail')} ({stack.cloud_label})"})
+        rows.append(
+            {
+                "part": "cloud",
+                "ok": bool(cloud.get("ok")),
+                "url": stack.cloud_url,
+                "detail": f"{stack.cloud_model}: {cloud.get('detail')} ({stack.cloud_label})",
+            }
+        )
     return rows, ms
 
 
-def send(client: httpx.Client, stack: Stack, req: dict[str, Any], headers: dict[str, str],
-         timeout_s: float) -> dict[str, Any]:
+def send(
+    client: httpx.Client, stack: Stack, req: dict[str, Any], headers: dict[str, str], timeout_s: float
+) -> dict[str, Any]:
     """POST one request; what came back, and whether it is what this kind of request should get."""
     t0 = time.perf_counter()
-    row: dict[str, Any] = {"name": req["name"], "label": req["label"], "expect": req["expect"],
-                           "query": (req["body"].get("messages") or [{}])[-1].get("content")}
+    row: dict[str, Any] = {
+        "name": req["name"],
+        "label": req["label"],
+        "expect": req["expect"],
+        "query": (req["body"].get("messages") or [{}])[-1].get("content"),
+    }
     try:
-        resp = client.post(f"{stack.gateway_url}/v1/chat/completions", json=req["body"], headers=headers,
-                           timeout=timeout_s)
+        resp = client.post(
+            f"{stack.gateway_url}/v1/chat/completions", json=req["body"], headers=headers, timeout=timeout_s
+        )
     except httpx.HTTPError as exc:
-        return {**row, "http_status": None, "latency_s": round(time.perf_counter() - t0, 3), "ok": False,
-                "problem": f"{type(exc).__name__}: {exc}"}
+        return {
+            **row,
+            "http_status": None,
+            "latency_s": round(time.perf_counter() - t0, 3),
+            "ok": False,
+            "problem": f"{type(exc).__name__}: {exc}",
+        }
     row.update(http_status=resp.status_code, latency_s=round(time.perf_counter() - t0, 3))
     try:
         body = resp.json()
@@ -94,10 +138,17 @@ def send(client: httpx.Client, stack: Stack, req: dict[str, Any], headers: dict[
     if req["expect"] == "reply":
         meta = body.get("edgecloud") or {}
         reply = ((body.get("choices") or [{}])[0].get("message") or {}).get("content") or ""
-        row.update(reply=reply, model=body.get("model"), tier=meta.get("tier"), status=meta.get("status"),
-                   edge_decision=meta.get("edge_decision"), edge_reply=meta.get("edge_reply"),
-                   forward_match=meta.get("forward_match"), detail=meta.get("detail"),
-                   timings_ms=meta.get("timings_ms"))
+        row.update(
+            reply=reply,
+            model=body.get("model"),
+            tier=meta.get("tier"),
+            status=meta.get("status"),
+            edge_decision=meta.get("edge_decision"),
+            edge_reply=meta.get("edge_reply"),
+            forward_match=meta.get("forward_match"),
+            detail=meta.get("detail"),
+            timings_ms=meta.get("timings_ms"),
+        )
         problems = []
         if resp.status_code != 200:
             problems.append(f"HTTP {resp.status_code}: {body.get('error', {}).get('message')}")
@@ -128,10 +179,15 @@ def run_smoke(params: Params, stack: Stack, echo: Callable[[str], None] = print,
         for req in REQUESTS:
             row = send(client, stack, req, headers, timeout_s)
             requests.append(row)
-            what = (f"tier {row.get('tier')}, status {row.get('status')}, edge_decision {row.get('edge_decision')}"
-                    if req["expect"] == "reply" else f"error {row.get('error_code')}")
-            echo(f"  {req['name']}: HTTP {row['http_status']} in {row['latency_s']:.2f} s, {what}"
-                 + ("" if row["ok"] else f"  PROBLEM: {row['problem']}"))
+            what = (
+                f"tier {row.get('tier')}, status {row.get('status')}, edge_decision {row.get('edge_decision')}"
+                if req["expect"] == "reply"
+                else f"error {row.get('error_code')}"
+            )
+            echo(
+                f"  {req['name']}: HTTP {row['http_status']} in {row['latency_s']:.2f} s, {what}"
+                + ("" if row["ok"] else f"  PROBLEM: {row['problem']}")
+            )
     problems = [f"{h['part']} is not healthy: {h['detail']}" for h in health if not h["ok"]]
     problems += [f"{r['name']} request: {r['problem']}" for r in requests if not r["ok"]]
     complex_row = next(r for r in requests if r["name"] == "complex")
@@ -141,8 +197,12 @@ def run_smoke(params: Params, stack: Stack, echo: Callable[[str], None] = print,
         "problems": problems,
         "gateway_url": stack.gateway_url,
         "edge": {"url": stack.edge_url, "model": stack.served_model},
-        "cloud": {"mode": stack.cloud_mode, "url": stack.cloud_url, "model": stack.cloud_model,
-                  "label": stack.cloud_label},
+        "cloud": {
+            "mode": stack.cloud_mode,
+            "url": stack.cloud_url,
+            "model": stack.cloud_model,
+            "label": stack.cloud_label,
+        },
         "health": health,
         "health_latency_ms": health_ms,
         "requests": requests,
@@ -159,8 +219,11 @@ def run_smoke(params: Params, stack: Stack, echo: Callable[[str], None] = print,
     paths["md"].write_text(markdown(report), encoding="utf-8")
     echo(f"Smoke test {'passed' if report['ok'] else 'FAILED'}: {rel(paths['json'])}, {rel(paths['md'])}")
     if check and problems:
-        raise SmokeFailed("the gateway smoke test failed:\n  - " + "\n  - ".join(problems)
-                          + f"\n(report: {rel(paths['md'])}; logs: {', '.join(report['logs'].values())})")
+        raise SmokeFailed(
+            "the gateway smoke test failed:\n  - "
+            + "\n  - ".join(problems)
+            + f"\n(report: {rel(paths['md'])}; logs: {', '.join(report['logs'].values())})"
+        )
     return report
 
 
@@ -174,12 +237,18 @@ def request_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per request, as the notebook table and the Markdown report show them."""
     rows = []
     for r in report["requests"]:
-        result = (f"{r.get('tier')} / {r.get('status')}" if r["expect"] == "reply"
-                  else f"error {r.get('error_code')}")
-        rows.append({"请求 request": r["label"], "HTTP": r.get("http_status"), "tier / status": result,
-                     "edge_decision": r.get("edge_decision") or "-", "latency s": f"{r['latency_s']:.2f}",
-                     "通过 pass": "yes" if r["ok"] else "NO",
-                     "回复 reply": _cell(r.get("reply") or r.get("error_message"), 60)})
+        result = f"{r.get('tier')} / {r.get('status')}" if r["expect"] == "reply" else f"error {r.get('error_code')}"
+        rows.append(
+            {
+                "请求 request": r["label"],
+                "HTTP": r.get("http_status"),
+                "tier / status": result,
+                "edge_decision": r.get("edge_decision") or "-",
+                "latency s": f"{r['latency_s']:.2f}",
+                "通过 pass": "yes" if r["ok"] else "NO",
+                "回复 reply": _cell(r.get("reply") or r.get("error_message"), 60),
+            }
+        )
     return rows
 
 
@@ -200,29 +269,56 @@ def requests_table(report: dict[str, Any]) -> Any:
 
 def markdown(report: dict[str, Any]) -> str:
     run = report["run_name"]
-    out = [f"# 网关冒烟测试 gateway smoke test: {run}", "",
-           f"结果 result: **{'通过 PASS' if report['ok'] else '未通过 FAIL'}**", ""]
+    out = [
+        f"# 网关冒烟测试 gateway smoke test: {run}",
+        "",
+        f"结果 result: **{'通过 PASS' if report['ok'] else '未通过 FAIL'}**",
+        "",
+    ]
     if report["problems"]:
         out += ["问题 problems:", "", *[f"- {p}" for p in report["problems"]], ""]
     cloud = report["cloud"]
-    out += ["## 部署 deployment", "",
-            f"- 网关 gateway: {report['gateway_url']} (config `{report['gateway_config']}`)",
-            f"- 端侧 edge: `swift deploy` {report['edge']['model']} + LoRA adapter at {report['edge']['url']}",
-            f"- 云端 cloud: mode `{cloud['mode']}`" + (f", {cloud['label']}: {cloud['model']} at {cloud['url']}"
-                                                      if cloud["mode"] != "none" else ""),
-            f"- max_new_tokens: {report['max_new_tokens']}", "",
-            "## 启动时间 startup (s)", "", "| part | seconds |", "|---|---:|",
-            *[f"| {k} | {v} |" for k, v in report["startup_s"].items()], "",
-            "## 健康检查 health (`/healthz`)", "", "| 部件 part | ok | detail |", "|---|---|---|",
-            *[f"| {h['part']} | {'yes' if h['ok'] else 'NO'} | {_cell(h['detail'], 120)} |" for h in report["health"]],
-            "", "## 请求 requests", ""]
+    out += [
+        "## 部署 deployment",
+        "",
+        f"- 网关 gateway: {report['gateway_url']} (config `{report['gateway_config']}`)",
+        f"- 端侧 edge: `swift deploy` {report['edge']['model']} + LoRA adapter at {report['edge']['url']}",
+        f"- 云端 cloud: mode `{cloud['mode']}`"
+        + (f", {cloud['label']}: {cloud['model']} at {cloud['url']}" if cloud["mode"] != "none" else ""),
+        f"- max_new_tokens: {report['max_new_tokens']}",
+        "",
+        "## 启动时间 startup (s)",
+        "",
+        "| part | seconds |",
+        "|---|---:|",
+        *[f"| {k} | {v} |" for k, v in report["startup_s"].items()],
+        "",
+        "## 健康检查 health (`/healthz`)",
+        "",
+        "| 部件 part | ok | detail |",
+        "|---|---|---|",
+        *[f"| {h['part']} | {'yes' if h['ok'] else 'NO'} | {_cell(h['detail'], 120)} |" for h in report["health"]],
+        "",
+        "## 请求 requests",
+        "",
+    ]
     rows = request_rows(report)
     cols = list(rows[0])
-    out += ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|",
-            *["| " + " | ".join(_cell(r[c], 200) for c in cols) + " |" for r in rows], ""]
+    out += [
+        "| " + " | ".join(cols) + " |",
+        "|" + "|".join("---" for _ in cols) + "|",
+        *["| " + " | ".join(_cell(r[c], 200) for c in cols) + " |" for r in rows],
+        "",
+    ]
     c = next(r for r in report["requests"] if r["name"] == "complex")
-    out += [f"复杂请求 complex request: answered by tier `{c.get('tier')}` (status `{c.get('status')}`, edge decision "
-            f"`{c.get('edge_decision')}`). Recorded as it happened: whether the edge forwards is measured by "
-            "04_eval, not asserted here.", "",
-            "## 日志 logs", "", *[f"- {k}: `{v}`" for k, v in report["logs"].items()], ""]
+    out += [
+        f"复杂请求 complex request: answered by tier `{c.get('tier')}` (status `{c.get('status')}`, edge decision "
+        f"`{c.get('edge_decision')}`). Recorded as it happened: whether the edge forwards is measured by "
+        "04_eval, not asserted here.",
+        "",
+        "## 日志 logs",
+        "",
+        *[f"- {k}: `{v}`" for k, v in report["logs"].items()],
+        "",
+    ]
     return "\n".join(out)

@@ -19,6 +19,7 @@ interpreter exit: no model server may outlive the notebook cell or the test that
 Here: the orchestration (`running_stack`, `Stack`); the command lines and the config are in
 `edgecloud.serve.stack_commands`, one child process and the port checks in `edgecloud.serve.stack_parts`.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -136,22 +137,56 @@ def _parts(params: Params, model_dir: Path, adapter: Path, device: str, ports: l
     served_dir = edge_model_dir(params, model_dir) if d.edge_variant is None else None
     parts = []
     for i, port in enumerate(ports, start=1):  # the edge replicas, each its own server on its own port
-        edge_cmd = (deploy_command(params, served_dir, port, names["edge"], adapter) if served_dir is not None
-                    else edge_variant_command(params, port, names["edge"]))
-        edge_log = (artifacts.path("edge_replica_log", params, replica=i) if i > 1
-                    else logs["edge"] if d.edge_variant is None else edge_variant_log(params))
-        parts.append(Part("edge" if i == 1 else f"edge-{i}", edge_cmd, env, edge_log, port,
-                          "deploy.edge_port" if i == 1 else "deploy.edge_replicas",
-                          f"http://{host}:{port}/v1/models", names["edge"]))
+        edge_cmd = (
+            deploy_command(params, served_dir, port, names["edge"], adapter)
+            if served_dir is not None
+            else edge_variant_command(params, port, names["edge"])
+        )
+        edge_log = (
+            artifacts.path("edge_replica_log", params, replica=i)
+            if i > 1
+            else logs["edge"]
+            if d.edge_variant is None
+            else edge_variant_log(params)
+        )
+        parts.append(
+            Part(
+                "edge" if i == 1 else f"edge-{i}",
+                edge_cmd,
+                env,
+                edge_log,
+                port,
+                "deploy.edge_port" if i == 1 else "deploy.edge_replicas",
+                f"http://{host}:{port}/v1/models",
+                names["edge"],
+            )
+        )
     if d.cloud.mode == "local_standin":
-        parts.append(Part("cloud", deploy_command(params, model_dir, d.cloud_port, names["cloud"], None), env,
-                          logs["cloud"], d.cloud_port, "deploy.cloud_port",
-                          f"http://{host}:{d.cloud_port}/v1/models", names["cloud"]))
+        parts.append(
+            Part(
+                "cloud",
+                deploy_command(params, model_dir, d.cloud_port, names["cloud"], None),
+                env,
+                logs["cloud"],
+                d.cloud_port,
+                "deploy.cloud_port",
+                f"http://{host}:{d.cloud_port}/v1/models",
+                names["cloud"],
+            )
+        )
     cfg_path = artifacts.path("gateway_config", params)
     gw_env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the gateway reads the key variables itself
-    parts.append(Part("gateway", [sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(cfg_path)], gw_env,
-                      logs["gateway"], d.gateway_port, "deploy.gateway_port",
-                      f"http://{host}:{d.gateway_port}/healthz"))
+    parts.append(
+        Part(
+            "gateway",
+            [sys.executable, "-m", "edgecloud.serve.gateway", "--config", str(cfg_path)],
+            gw_env,
+            logs["gateway"],
+            d.gateway_port,
+            "deploy.gateway_port",
+            f"http://{host}:{d.gateway_port}/healthz",
+        )
+    )
     return parts
 
 
@@ -159,16 +194,20 @@ def _check_inputs(params: Params, model_dir: Path, adapter: Path, parts: list[Pa
     if not (model_dir / "config.json").is_file():
         raise StackError(f"the base model folder {rel(model_dir)} has no config.json: run 02_prepare first")
     if not (adapter / "adapter_config.json").is_file():
-        raise StackError(f"the adapter {rel(adapter)} has no adapter_config.json: run 03_train first "
-                         "(the best checkpoint is read from its summary)")
+        raise StackError(
+            f"the adapter {rel(adapter)} has no adapter_config.json: run 03_train first "
+            "(the best checkpoint is read from its summary)"
+        )
     if params.deploy.edge_variant is not None:
         check_edge_variant(params)
     busy = [p for p in parts if not port_is_free(params.deploy.host, p.port)]
     if busy:
-        raise StackError("port(s) already in use: " + ", ".join(f"{p.port} ({p.port_key}, for the {p.name})"
-                                                                  for p in busy)
-                         + ". Stop what listens there (`ss -ltnp`) or choose another port, e.g. "
-                         f"--set {busy[0].port_key}={busy[0].port + 100}")
+        raise StackError(
+            "port(s) already in use: "
+            + ", ".join(f"{p.port} ({p.port_key}, for the {p.name})" for p in busy)
+            + ". Stop what listens there (`ss -ltnp`) or choose another port, e.g. "
+            f"--set {busy[0].port_key}={busy[0].port + 100}"
+        )
 
 
 def _wait_ready(stack: Stack, parts: list[Part], params: Params, echo: Callable[[str], None], t_start: float) -> None:
@@ -191,10 +230,12 @@ def _wait_ready(stack: Stack, parts: list[Part], params: Params, echo: Callable[
                     return
             if time.perf_counter() > deadline:
                 late = [p for p in parts if p.up_s is None] or [gateway]
-                what = (f"did not answer {late[0].health_url} within deploy.startup_timeout_s={timeout:g} s"
-                        if late[0].up_s is None else
-                        f"is up but reports its tiers unhealthy after {timeout:g} s "
-                        f"({_gateway_health(client, gateway.health_url)})")
+                what = (
+                    f"did not answer {late[0].health_url} within deploy.startup_timeout_s={timeout:g} s"
+                    if late[0].up_s is None
+                    else f"is up but reports its tiers unhealthy after {timeout:g} s "
+                    f"({_gateway_health(client, gateway.health_url)})"
+                )
                 raise StackError(late[0].failure(what))
             time.sleep(POLL_S)
 
@@ -225,13 +266,16 @@ def _require_trained(params: Params) -> None:
     """The stack serves the adapter 03_train chose: a run without 03_train's reports says so."""
     if not has_trained(params):
         reports = artifacts.evidence("03_train", params)  # the training summary and the routing calibration
-        raise StackError(f"run {params.run_name!r} has not trained yet ({rel(reports[0])} is missing): run 03_train "
-                         "first, e.g. python -m edgecloud run --params params/<profile>.yaml --only 03_train")
+        raise StackError(
+            f"run {params.run_name!r} has not trained yet ({rel(reports[0])} is missing): run 03_train "
+            "first, e.g. python -m edgecloud run --params params/<profile>.yaml --only 03_train"
+        )
 
 
 @contextmanager
-def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_dir: Path | None = None,
-                  adapter: Path | None = None) -> Iterator[Stack]:
+def running_stack(
+    params: Params, echo: Callable[[str], None] = print, *, model_dir: Path | None = None, adapter: Path | None = None
+) -> Iterator[Stack]:
     """Start edge, cloud stand-in and gateway for a run, yield a healthy Stack, stop everything after.
 
     `model_dir` and `adapter` default to what 02_prepare and 03_train chose (the best checkpoint).
@@ -259,12 +303,19 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
     write_json(cfg_path, cfg)
     names = served_names(params)
     stack = Stack(
-        run_name=params.run_name, gateway_url=f"http://{d.host}:{d.gateway_port}",
-        edge_url=f"http://{d.host}:{d.edge_port}/v1", cloud_url=cfg["cloud_base_url"],
-        cloud_label=cloud_label(params), cloud_mode=d.cloud.mode,
-        served_model=names["edge"], cloud_model=cfg["cloud_model"], gateway_config=cfg_path,
-        logs={p.name: p.log for p in parts}, parts={p.name: p for p in parts},
-        edge_urls=[f"http://{d.host}:{port}/v1" for port in ports])
+        run_name=params.run_name,
+        gateway_url=f"http://{d.host}:{d.gateway_port}",
+        edge_url=f"http://{d.host}:{d.edge_port}/v1",
+        cloud_url=cfg["cloud_base_url"],
+        cloud_label=cloud_label(params),
+        cloud_mode=d.cloud.mode,
+        served_model=names["edge"],
+        cloud_model=cfg["cloud_model"],
+        gateway_config=cfg_path,
+        logs={p.name: p.log for p in parts},
+        parts={p.name: p for p in parts},
+        edge_urls=[f"http://{d.host}:{port}/v1" for port in ports],
+    )
     commands = "\n".join(" ".join(shlex.quote(c) for c in p.command) for p in parts)
     command_file = artifacts.path("deploy_command", params)
     command_file.parent.mkdir(parents=True, exist_ok=True)  # a stack over a given model and adapter: a new run
@@ -280,8 +331,10 @@ def running_stack(params: Params, echo: Callable[[str], None] = print, *, model_
         _wait_ready(stack, parts, params, echo, t_start)
         stack.started_s["stack"] = round(time.perf_counter() - t_start, 1)
         cloud = f"{stack.cloud_label} at {stack.cloud_url}" if stack.cloud_url else "none"
-        echo(f"Stack ready after {stack.started_s['stack']:.1f} s: gateway {stack.gateway_url}, "
-             f"edge {', '.join(stack.edge_urls)} ({stack.served_model}), cloud: {cloud}")
+        echo(
+            f"Stack ready after {stack.started_s['stack']:.1f} s: gateway {stack.gateway_url}, "
+            f"edge {', '.join(stack.edge_urls)} ({stack.served_model}), cloud: {cloud}"
+        )
         yield stack
     finally:
         stack.stop()

@@ -3,6 +3,7 @@ and of the cloud stand-in, the package's server over an exported edge variant, t
 by environment-variable name only), the child processes' environment; and the checks that can fail
 before anything starts (the inference backend's package, the exported variant).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ from edgecloud.serve.stack_parts import StackError
 
 
 def log_paths(params: Params) -> dict[str, Path]:
-    return {part: artifacts.path(key, params) for part, key in
-            (("edge", "deploy_log"), ("cloud", "deploy_cloud_log"), ("gateway", "gateway_log"))}
+    return {
+        part: artifacts.path(key, params)
+        for part, key in (("edge", "deploy_log"), ("cloud", "deploy_cloud_log"), ("gateway", "gateway_log"))
+    }
 
 
 def served_names(params: Params) -> dict[str, str]:
@@ -42,9 +45,16 @@ def deploy_args(params: Params, model_dir: Path, port: int, served_name: str, ad
     """
     d, m = params.deploy, params.model
     args: dict[str, Any] = {
-        "model": model_dir, "model_type": m.model_type, "template": m.template,
-        "infer_backend": d.infer_backend, "host": d.host, "port": port, "served_model_name": served_name,
-        "max_new_tokens": d.max_new_tokens, "temperature": 0, "verbose": "false",
+        "model": model_dir,
+        "model_type": m.model_type,
+        "template": m.template,
+        "infer_backend": d.infer_backend,
+        "host": d.host,
+        "port": port,
+        "served_model_name": served_name,
+        "max_new_tokens": d.max_new_tokens,
+        "temperature": 0,
+        "verbose": "false",
     }
     if params.eval.torch_dtype != "auto":
         args["torch_dtype"] = params.eval.torch_dtype
@@ -100,7 +110,8 @@ def check_infer_backend(params: Params) -> None:
             f"deploy.infer_backend={backend}: the Python package {module!r} is not installed in this environment "
             f"({sys.executable}). Install it with `{sys.executable} -m pip install '{requirement}'` on a machine with "
             f"a GPU ({backend} serves on CUDA GPUs, not on a CPU-only machine), or set deploy.infer_backend=transformers "
-            "(the backend this workspace runs on a CPU)")
+            "(the backend this workspace runs on a CPU)"
+        )
 
 
 def deploy_command(params: Params, model_dir: Path, port: int, served_name: str, adapter: Path | None) -> list[str]:
@@ -119,11 +130,27 @@ def edge_variant_command(params: Params, port: int, served_name: str) -> list[st
 
     d = params.deploy
     folder = get_variant(d.edge_variant).folder(params.run_name)
-    return [sys.executable, "-m", "edgecloud.edge.server", "--variant-dir", str(folder),
-            "--tokenizer", str(artifacts.path("edge_merged", params)), "--template", params.model.template,
-            "--port", str(port),
-            "--served-model-name", served_name, "--threads", str(d.edge_threads),
-            "--max-tokens-default", str(d.max_new_tokens), "--suppress-first", *map(str, suppress_first_ids(params))]
+    return [
+        sys.executable,
+        "-m",
+        "edgecloud.edge.server",
+        "--variant-dir",
+        str(folder),
+        "--tokenizer",
+        str(artifacts.path("edge_merged", params)),
+        "--template",
+        params.model.template,
+        "--port",
+        str(port),
+        "--served-model-name",
+        served_name,
+        "--threads",
+        str(d.edge_threads),
+        "--max-tokens-default",
+        str(d.max_new_tokens),
+        "--suppress-first",
+        *map(str, suppress_first_ids(params)),
+    ]
 
 
 def suppress_first_ids(params: Params) -> list[int]:
@@ -145,9 +172,11 @@ def check_edge_variant(params: Params) -> None:
     name = params.deploy.edge_variant
     folder = get_variant(name).folder(params.run_name)
     if not (folder / VARIANT_META).is_file():
-        raise StackError(f"deploy.edge_variant={name}: {rel(folder)} holds no exported variant; run 07_edge_bench "
-                         f"first with {name} in edge_bench.variants (python -m edgecloud run --params <profile> "
-                         "--only 07_edge_bench)")
+        raise StackError(
+            f"deploy.edge_variant={name}: {rel(folder)} holds no exported variant; run 07_edge_bench "
+            f"first with {name} in edge_bench.variants (python -m edgecloud run --params <profile> "
+            "--only 07_edge_bench)"
+        )
     missing = runtime_missing(name)
     if missing:
         raise StackError(f"deploy.edge_variant={name}: {missing}")
@@ -182,19 +211,29 @@ def gateway_config(params: Params, ports: list[int] | None = None) -> dict[str, 
     names = served_names(params)
     cloud: dict[str, Any] = {"cloud_base_url": None, "cloud_model": None, "cloud_api_key_env": None}
     if d.cloud.mode == "local_standin":
-        cloud = {"cloud_base_url": f"http://{host}:{d.cloud_port}/v1", "cloud_model": names["cloud"],
-                 "cloud_api_key_env": None}
+        cloud = {
+            "cloud_base_url": f"http://{host}:{d.cloud_port}/v1",
+            "cloud_model": names["cloud"],
+            "cloud_api_key_env": None,
+        }
     elif d.cloud.mode == "remote":
-        cloud = {"cloud_base_url": d.cloud.base_url, "cloud_model": d.cloud.model,
-                 "cloud_api_key_env": d.cloud.api_key_env}
+        cloud = {
+            "cloud_base_url": d.cloud.base_url,
+            "cloud_model": d.cloud.model,
+            "cloud_api_key_env": d.cloud.api_key_env,
+        }
     return {
-        "host": host, "port": d.gateway_port,
-        **({"edge_base_url": urls[0]} if len(urls) == 1 else {"edge_base_urls": urls}), "edge_model": names["edge"],
+        "host": host,
+        "port": d.gateway_port,
+        **({"edge_base_url": urls[0]} if len(urls) == 1 else {"edge_base_urls": urls}),
+        "edge_model": names["edge"],
         "edge_system_prompt": params.data.system_prompt,
         **cloud,
         "cloud_label": cloud_label(params) or "no cloud tier (deploy.cloud.mode none)",
-        "edge_timeout_s": d.edge_timeout_s, "cloud_timeout_s": d.cloud_timeout_s,
-        "api_keys_env": d.api_keys_env, "max_tokens_default": d.max_new_tokens,
+        "edge_timeout_s": d.edge_timeout_s,
+        "cloud_timeout_s": d.cloud_timeout_s,
+        "api_keys_env": d.api_keys_env,
+        "max_tokens_default": d.max_new_tokens,
         **routing_config(params),
     }
 
@@ -205,10 +244,12 @@ def routing_config(params: Params) -> dict[str, Any]:
     from edgecloud.routing import forward_token
 
     cal = load_calibration(params)
-    return {"routing_threshold": cal["threshold"] if cal else None,
-            "forward_token": forward_token(params.data.forward_reply),
-            # swift deploy streams the first position after begin_suppress_tokens: the score comes from a probe
-            "stream_routing": "first_chunk" if params.deploy.edge_variant else "probe"}
+    return {
+        "routing_threshold": cal["threshold"] if cal else None,
+        "forward_token": forward_token(params.data.forward_reply),
+        # swift deploy streams the first position after begin_suppress_tokens: the score comes from a probe
+        "stream_routing": "first_chunk" if params.deploy.edge_variant else "probe",
+    }
 
 
 def cloud_label(params: Params) -> str | None:

@@ -2,6 +2,7 @@
 process, its readiness check, its stop; and the port checks around it (free to bind, left TIME_WAIT,
 listened on by this very child). `StackError` is what every part of the stack raises when it cannot start.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,14 +56,20 @@ def wait_for_time_wait(parts: list["Part"], echo: Callable[[str], None], limit_s
     t0 = time.perf_counter()
     pending = [p for p in parts if p.name != "gateway" and not port_bindable_plain(p.port)]
     if pending:
-        echo("waiting for port(s) " + ", ".join(str(p.port) for p in pending)
-             + " to leave TIME_WAIT (a stack on them just stopped) ...")
+        echo(
+            "waiting for port(s) "
+            + ", ".join(str(p.port) for p in pending)
+            + " to leave TIME_WAIT (a stack on them just stopped) ..."
+        )
     while pending and time.perf_counter() - t0 < limit_s:
         time.sleep(1)
         pending = [p for p in pending if not port_bindable_plain(p.port)]
     if pending:
-        raise StackError("port(s) " + ", ".join(f"{p.port} ({p.port_key})" for p in pending)
-                         + f" still not free after {limit_s:.0f} s; choose other ports with --set")
+        raise StackError(
+            "port(s) "
+            + ", ".join(f"{p.port} ({p.port_key})" for p in pending)
+            + f" still not free after {limit_s:.0f} s; choose other ports with --set"
+        )
 
 
 def _listening_ports(pid: int) -> set[int]:
@@ -111,8 +118,15 @@ class Part:
             fh.write("$ " + " ".join(shlex.quote(c) for c in self.command) + "\n")
             fh.flush()
             # The child holds its own copy of the file descriptor: closing ours here is fine.
-            self.proc = subprocess.Popen(self.command, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         env=self.env, start_new_session=True, preexec_fn=die_with_parent)
+            self.proc = subprocess.Popen(
+                self.command,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.env,
+                start_new_session=True,
+                preexec_fn=die_with_parent,
+            )
         self.t0 = time.perf_counter()
 
     def alive(self) -> bool:
@@ -147,5 +161,4 @@ class Part:
         return ok and self.port in _listening_ports(self.proc.pid)
 
     def failure(self, what: str) -> str:
-        return (f"{self.name} ({self.port_key}={self.port}) {what}; last lines of {rel(self.log)}:\n"
-                f"{log_tail(self.log)}")
+        return f"{self.name} ({self.port_key}={self.port}) {what}; last lines of {rel(self.log)}:\n{log_tail(self.log)}"

@@ -7,6 +7,7 @@ managing the pool than serving (benchmarks/results/gateway_overhead_*). `Sharded
 requests round-robin over shards of at most `SHARD_CONNECTIONS` connections, so each scan stays short;
 to the code that calls `client.post(...)` or `client.stream(...)` it is one httpx transport.
 """
+
 from __future__ import annotations
 
 import itertools

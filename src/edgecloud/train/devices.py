@@ -1,4 +1,5 @@
 """Device choice shared by every stage: cuda, then mps, then cpu, unless the profile forces one."""
+
 from __future__ import annotations
 
 from edgecloud.errors import EdgecloudError
@@ -20,8 +21,10 @@ def pick_device(preference: str = "auto") -> str:
     if preference == "auto":
         return devices[0]
     if preference not in devices:
-        raise EdgecloudError(f"device {preference!r} was asked for (model.device / train.device) but this machine "
-                             f"has only {devices}; set it to 'auto' or one of those")
+        raise EdgecloudError(
+            f"device {preference!r} was asked for (model.device / train.device) but this machine "
+            f"has only {devices}; set it to 'auto' or one of those"
+        )
     return preference
 
 

@@ -4,6 +4,7 @@
 (PreflightError); its report is reports/train_preflight_<run>.json. `preflight_table` is the table the 03
 notebook shows of it.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,6 @@ from edgecloud.train.swift_command import lora_targets
 
 class PreflightError(EdgecloudError):
     """Training would fail or silently lose data: stop before hours are spent."""
-
 
 
 def _token_lengths(rows: list[dict[str, Any]], tok: Any) -> list[int]:
@@ -52,8 +52,10 @@ def param_counts(model_dir: Path, rank: int, targets: list[str], top_share: floa
         if hit:
             lora += rank * (mod.in_features + mod.out_features)
     if lora == 0:
-        raise ValueError(f"train.target_modules {targets} with train.lora_top_layers {top_share} select no Linear "
-                         f"layer of {Path(model_dir).name}: name the model's own Linear modules in target_modules")
+        raise ValueError(
+            f"train.target_modules {targets} with train.lora_top_layers {top_share} select no Linear "
+            f"layer of {Path(model_dir).name}: name the model's own Linear modules in target_modules"
+        )
     return base, lora
 
 
@@ -77,7 +79,8 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
         problems.append(
             f"{n_over} record(s) are longer than train.max_length={t.max_length} tokens "
             f"(train: {len(over['train'])}, valid: {len(over['valid'])}; e.g. {(over['train'] + over['valid'])[:5]}). "
-            "ms-swift would drop them; raise train.max_length or shorten them (data.max_chars)")
+            "ms-swift would drop them; raise train.max_length or shorten them (data.max_chars)"
+        )
 
     n_params, trainable = param_counts(model_dir, t.lora_rank, t.target_modules, t.lora_top_layers)
     # a checkpoint holds the adapter (fp32) + Adam's two moments + scheduler/rng state
@@ -90,13 +93,17 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
     out_root.mkdir(parents=True, exist_ok=True)
     free_out = shutil.disk_usage(out_root).free
     if free_out - need_disk < reserve:
-        problems.append(f"{rel(out_root)} has {free_out / 2**30:.2f} GiB free; checkpoints need "
-                        f"{need_disk / 2**20:.0f} MiB and train.min_free_disk_gb keeps {t.min_free_disk_gb} GiB free")
+        problems.append(
+            f"{rel(out_root)} has {free_out / 2**30:.2f} GiB free; checkpoints need "
+            f"{need_disk / 2**20:.0f} MiB and train.min_free_disk_gb keeps {t.min_free_disk_gb} GiB free"
+        )
     tmp = Path(tempfile.gettempdir())
     free_tmp = shutil.disk_usage(tmp).free
     if free_tmp < reserve:
-        problems.append(f"temporary folder {tmp} has {free_tmp / 2**30:.2f} GiB free (< {t.min_free_disk_gb} GiB): "
-                        "the datasets cache and tokenizer write there; free space or set TMPDIR")
+        problems.append(
+            f"temporary folder {tmp} has {free_tmp / 2**30:.2f} GiB free (< {t.min_free_disk_gb} GiB): "
+            "the datasets cache and tokenizer write there; free space or set TMPDIR"
+        )
 
     config = load_config(model_dir)
     hidden = getattr(config, "hidden_size", 1024)
@@ -110,15 +117,27 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
     need_mem = n_params * bytes_per + trainable * 16 + act + 512 * 2**20
     avail = psutil.virtual_memory().available
     if need_mem > avail * 0.9:
-        problems.append(f"training needs about {need_mem / 2**30:.1f} GiB of memory, {avail / 2**30:.1f} GiB is "
-                        "available: lower train.batch_size or train.max_length, or turn on gradient_checkpointing")
+        problems.append(
+            f"training needs about {need_mem / 2**30:.1f} GiB of memory, {avail / 2**30:.1f} GiB is "
+            "available: lower train.batch_size or train.max_length, or turn on gradient_checkpointing"
+        )
     report = {
-        "ok": not problems, "problems": problems,
-        "token_lengths": lengths, "max_length": t.max_length,
-        "over_max_length": {k: len(v) for k, v in over.items()}, "over_max_length_ids": over,
-        "base_params": n_params, "lora_trainable_params": trainable, "checkpoints": kept, "checkpoint_bytes_estimate": ckpt_bytes,
-        "disk_needed_bytes": need_disk, "disk_free_bytes": free_out, "tmp_dir": str(tmp), "tmp_free_bytes": free_tmp,
-        "memory_needed_bytes_estimate": need_mem, "memory_available_bytes": avail,
+        "ok": not problems,
+        "problems": problems,
+        "token_lengths": lengths,
+        "max_length": t.max_length,
+        "over_max_length": {k: len(v) for k, v in over.items()},
+        "over_max_length_ids": over,
+        "base_params": n_params,
+        "lora_trainable_params": trainable,
+        "checkpoints": kept,
+        "checkpoint_bytes_estimate": ckpt_bytes,
+        "disk_needed_bytes": need_disk,
+        "disk_free_bytes": free_out,
+        "tmp_dir": str(tmp),
+        "tmp_free_bytes": free_tmp,
+        "memory_needed_bytes_estimate": need_mem,
+        "memory_available_bytes": avail,
         "min_free_disk_gb": t.min_free_disk_gb,
     }
     write_json(artifacts.path("preflight", params), report)
@@ -133,13 +152,23 @@ def preflight_table(pf: dict[str, Any]) -> Any:
     import pandas as pd
 
     lengths, over = pf["token_lengths"], pf["over_max_length"]
-    return pd.DataFrame({
-        "check": ["token length train (max / p95)", "token length valid (max / p95)", "records over max_length",
-                  "LoRA trainable parameters", "disk needed / free", "memory needed (est.) / available"],
-        "value": [f"{lengths['train']['max']} / {lengths['train']['p95']} (max_length {pf['max_length']})",
-                  f"{lengths['valid']['max']} / {lengths['valid']['p95']}",
-                  f"train {over['train']}, valid {over['valid']}",
-                  f"{pf['lora_trainable_params']:,} of {pf['base_params']:,}",
-                  f"{pf['disk_needed_bytes'] / 2**20:.0f} MiB / {pf['disk_free_bytes'] / 2**30:.1f} GiB",
-                  f"{pf['memory_needed_bytes_estimate'] / 2**30:.1f} GiB / {pf['memory_available_bytes'] / 2**30:.1f} GiB"],
-    })
+    return pd.DataFrame(
+        {
+            "check": [
+                "token length train (max / p95)",
+                "token length valid (max / p95)",
+                "records over max_length",
+                "LoRA trainable parameters",
+                "disk needed / free",
+                "memory needed (est.) / available",
+            ],
+            "value": [
+                f"{lengths['train']['max']} / {lengths['train']['p95']} (max_length {pf['max_length']})",
+                f"{lengths['valid']['max']} / {lengths['valid']['p95']}",
+                f"train {over['train']}, valid {over['valid']}",
+                f"{pf['lora_trainable_params']:,} of {pf['base_params']:,}",
+                f"{pf['disk_needed_bytes'] / 2**20:.0f} MiB / {pf['disk_free_bytes'] / 2**30:.1f} GiB",
+                f"{pf['memory_needed_bytes_estimate'] / 2**30:.1f} GiB / {pf['memory_available_bytes'] / 2**30:.1f} GiB",
+            ],
+        }
+    )

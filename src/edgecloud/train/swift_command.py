@@ -4,6 +4,7 @@ layers or the top ones) and the child process's environment.
 `trainer.run_training` starts this command and saves it with the run; `preflight.param_counts` counts the LoRA
 parameters of the targets named here; `benchmarks/train_throughput.py` runs it for timing.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,24 +55,45 @@ def lora_targets(target_modules: list[str], top_share: float, model_dir: Path) -
     return {"target_regex": rf"^model\.layers\.({layers})\.(self_attn|mlp)\.({'|'.join(names)})$"}
 
 
-def swift_args(params: Params, model_dir: Path, out_dir: Path, device: str,
-               resume_from: Path | None = None) -> list[str]:
+def swift_args(
+    params: Params, model_dir: Path, out_dir: Path, device: str, resume_from: Path | None = None
+) -> list[str]:
     t, m = params.train, params.model
     args: dict[str, Any] = {
-        "model": model_dir, "model_type": m.model_type, "template": m.template, "check_model": "false",
-        "tuner_type": t.tuner_type, "lora_rank": t.lora_rank, "lora_alpha": t.lora_alpha,
-        "lora_dropout": t.lora_dropout, **lora_targets(t.target_modules, t.lora_top_layers, model_dir),
-        "dataset": artifacts.path("train_split", params), "val_dataset": artifacts.path("valid_split", params),
-        "max_length": t.max_length, "truncation_strategy": "delete",
-        "learning_rate": t.learning_rate, "warmup_ratio": t.warmup_ratio,
-        "per_device_train_batch_size": t.batch_size, "per_device_eval_batch_size": t.batch_size,
+        "model": model_dir,
+        "model_type": m.model_type,
+        "template": m.template,
+        "check_model": "false",
+        "tuner_type": t.tuner_type,
+        "lora_rank": t.lora_rank,
+        "lora_alpha": t.lora_alpha,
+        "lora_dropout": t.lora_dropout,
+        **lora_targets(t.target_modules, t.lora_top_layers, model_dir),
+        "dataset": artifacts.path("train_split", params),
+        "val_dataset": artifacts.path("valid_split", params),
+        "max_length": t.max_length,
+        "truncation_strategy": "delete",
+        "learning_rate": t.learning_rate,
+        "warmup_ratio": t.warmup_ratio,
+        "per_device_train_batch_size": t.batch_size,
+        "per_device_eval_batch_size": t.batch_size,
         "gradient_accumulation_steps": t.gradient_accumulation_steps,
-        "max_steps": t.max_steps, "eval_steps": t.eval_steps, "save_steps": t.save_steps,
-        "logging_steps": t.logging_steps, "eval_on_start": str(t.eval_on_start).lower(),
-        "torch_dtype": train_dtype(t.torch_dtype, device), "gradient_checkpointing": str(t.gradient_checkpointing).lower(),
-        "padding_free": str(t.padding_free).lower(), "packing": str(t.packing).lower(),
-        "seed": params.seed, "data_seed": params.seed, "output_dir": out_dir, "add_version": "false",
-        "dataloader_num_workers": 0, "report_to": "none", "load_best_model_at_end": "false",
+        "max_steps": t.max_steps,
+        "eval_steps": t.eval_steps,
+        "save_steps": t.save_steps,
+        "logging_steps": t.logging_steps,
+        "eval_on_start": str(t.eval_on_start).lower(),
+        "torch_dtype": train_dtype(t.torch_dtype, device),
+        "gradient_checkpointing": str(t.gradient_checkpointing).lower(),
+        "padding_free": str(t.padding_free).lower(),
+        "packing": str(t.packing).lower(),
+        "seed": params.seed,
+        "data_seed": params.seed,
+        "output_dir": out_dir,
+        "add_version": "false",
+        "dataloader_num_workers": 0,
+        "report_to": "none",
+        "load_best_model_at_end": "false",
     }
     if t.group_by_length:
         args["group_by_length"] = "true"

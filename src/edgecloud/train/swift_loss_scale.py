@@ -10,6 +10,7 @@ assistant reply into its first `EDGECLOUD_DECISION_CHARS` characters, weighted
 split at a character boundary). This file is imported by ms-swift inside the training process; it
 imports nothing from edgecloud so that it loads in any environment that has ms-swift.
 """
+
 from __future__ import annotations
 
 import os

@@ -11,6 +11,7 @@ template adds the same block to every reply it trains on (its `non_thinking_pref
 never does. So the arguments follow the ms-swift template (`chat_template_args`), and 02_prepare compares the
 two prompts for one conversation (`check_prompt`) and stops when they differ.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,24 +67,30 @@ def swift_prompt_ids(folder: Path, model_type: str, template: str, messages: Seq
     return list(swift_template.encode({"messages": list(messages)})["input_ids"])
 
 
-def check_prompt(tok: Any, folder: Path, model_type: str, template: str,
-                 messages: Sequence[dict[str, str]]) -> dict[str, Any]:
+def check_prompt(
+    tok: Any, folder: Path, model_type: str, template: str, messages: Sequence[dict[str, str]]
+) -> dict[str, Any]:
     """Compare the package's prompt (the model's chat template with `chat_template_args(template)`) with
     ms-swift's for `messages`; return what was compared, or raise PromptMismatch naming both."""
     from edgecloud.model import chat_ids
 
     ours = chat_ids(tok, messages)
     theirs = swift_prompt_ids(folder, model_type, template, messages)
-    result = {"template": template, "chat_template_args": chat_template_args(template), "tokens": len(ours),
-              "matches": ours == theirs}
+    result = {
+        "template": template,
+        "chat_template_args": chat_template_args(template),
+        "tokens": len(ours),
+        "matches": ours == theirs,
+    }
     if ours != theirs:
         cut = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
         raise PromptMismatch(
             f"the model's chat template in {folder} and ms-swift's template model.template={template!r} build "
             f"different prompts for the same conversation (first difference at token {cut}):\n"
-            f"  chat template: ...{tok.decode(ours[max(0, cut - 8):])!r}\n"
-            f"  ms-swift     : ...{tok.decode(theirs[max(0, cut - 8):])!r}\n"
+            f"  chat template: ...{tok.decode(ours[max(0, cut - 8) :])!r}\n"
+            f"  ms-swift     : ...{tok.decode(theirs[max(0, cut - 8) :])!r}\n"
             "Training and `swift deploy` use ms-swift's prompt, 04_eval and the edge variants the chat template's: "
             "pick the model.template that matches the model's chat template (a hybrid-thinking Qwen3 with thinking "
-            "off: 'qwen3'), or fix the chat_template in the model folder's tokenizer_config.json")
+            "off: 'qwen3'), or fix the chat_template in the model folder's tokenizer_config.json"
+        )
     return result

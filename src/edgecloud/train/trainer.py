@@ -7,6 +7,7 @@ DeepSpeed from `--deepspeed`); its output goes to reports/swift_train_<run>.log,
 read back from ms-swift's logging.jsonl while it runs. The child's whole process group is stopped
 when the notebook cell ends, fails or is interrupted.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,13 +51,14 @@ def train_fingerprint(params: Params, model_dir: Path) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    h.update(json.dumps({"train": params.to_dict()["train"], "seed": params.seed, "model": str(model_dir)},
-                        sort_keys=True).encode())
+    h.update(
+        json.dumps(
+            {"train": params.to_dict()["train"], "seed": params.seed, "model": str(model_dir)}, sort_keys=True
+        ).encode()
+    )
     for key in ("train_split", "valid_split"):
         h.update(artifacts.path(key, params).read_bytes())
     return h.hexdigest()
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,11 +75,15 @@ def checkpoints(out_dir: Path) -> dict[int, Path]:
 
 def _fmt_progress(rec: dict[str, Any]) -> str:
     if "eval_loss" in rec:
-        return (f"  eval  step {rec.get('global_step/max_steps')}: eval_loss {rec['eval_loss']:.4f}  "
-                f"eval_token_acc {rec.get('eval_token_acc', float('nan')):.4f}")
-    return (f"  train step {rec.get('global_step/max_steps')}: loss {rec['loss']:.4f}  "
-            f"token_acc {rec.get('token_acc', float('nan')):.4f}  elapsed {rec.get('elapsed_time')}  "
-            f"left {rec.get('remaining_time')}")
+        return (
+            f"  eval  step {rec.get('global_step/max_steps')}: eval_loss {rec['eval_loss']:.4f}  "
+            f"eval_token_acc {rec.get('eval_token_acc', float('nan')):.4f}"
+        )
+    return (
+        f"  train step {rec.get('global_step/max_steps')}: loss {rec['loss']:.4f}  "
+        f"token_acc {rec.get('token_acc', float('nan')):.4f}  elapsed {rec.get('elapsed_time')}  "
+        f"left {rec.get('remaining_time')}"
+    )
 
 
 @dataclass
@@ -90,8 +96,7 @@ class TrainRun:
     disk_free_min_bytes: int
 
 
-def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = print,
-                 poll_s: float = 2.0) -> TrainRun:
+def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = print, poll_s: float = 2.0) -> TrainRun:
     """Train, resume an interrupted run of the same fingerprint, or re-use a finished one."""
     RunDirs(params.run_name).ensure()
     out_dir = train_dir(params)
@@ -100,16 +105,25 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
     state = json.loads(state_path.read_text()) if state_path.is_file() else {}
     device = pick_device(params.train.device)
     resume_from = None
-    if state.get("fingerprint") == fingerprint and state.get("status") == "done" and \
-            parse_logging(out_dir / "logging.jsonl").completed:
-        echo(f"Training of this data and these params already finished in {rel(out_dir)}: re-using it "
-             f"(delete the folder to train again).")
+    if (
+        state.get("fingerprint") == fingerprint
+        and state.get("status") == "done"
+        and parse_logging(out_dir / "logging.jsonl").completed
+    ):
+        echo(
+            f"Training of this data and these params already finished in {rel(out_dir)}: re-using it "
+            f"(delete the folder to train again)."
+        )
         return TrainRun(out_dir, state["command"], "reused", 0, 0.0, shutil.disk_usage(out_dir).free)
     if state.get("fingerprint") == fingerprint and checkpoints(out_dir):
         resume_step, resume_from = list(checkpoints(out_dir).items())[-1]
         reached = parse_logging(out_dir / "logging.jsonl").last_step
-        redo = (f"; its log reached step {reached}: steps {resume_step + 1}-{reached} are trained again and "
-                f"their new records replace the old ones" if reached > resume_step else "")
+        redo = (
+            f"; its log reached step {reached}: steps {resume_step + 1}-{reached} are trained again and "
+            f"their new records replace the old ones"
+            if reached > resume_step
+            else ""
+        )
         echo(f"Resuming the interrupted run from {rel(resume_from)} (step {resume_step}){redo}")
     elif out_dir.exists():
         shutil.rmtree(out_dir)
@@ -129,8 +143,15 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
     warned = False
     t0 = time.perf_counter()
     with log_path(params).open("a" if resume_from else "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                start_new_session=True, preexec_fn=die_with_parent)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
         try:
             while True:
                 done = proc.poll() is not None
@@ -140,7 +161,9 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
                 free = shutil.disk_usage(out_dir).free
                 disk_min = min(disk_min, free)
                 if free < reserve and not warned:
-                    echo(f"WARNING: free disk space fell to {free / 2**30:.2f} GiB (< {params.train.min_free_disk_gb} GiB)")
+                    echo(
+                        f"WARNING: free disk space fell to {free / 2**30:.2f} GiB (< {params.train.min_free_disk_gb} GiB)"
+                    )
                     warned = True
                 if done:
                     break
@@ -150,8 +173,9 @@ def run_training(params: Params, model_dir: Path, echo: Callable[[str], None] = 
     duration = time.perf_counter() - t0
     if proc.returncode != 0:
         tail = log_path(params).read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
-        raise TrainError(f"swift sft exited with code {proc.returncode}; last lines of {rel(log_path(params))}:\n"
-                         + "\n".join(tail))
+        raise TrainError(
+            f"swift sft exited with code {proc.returncode}; last lines of {rel(log_path(params))}:\n" + "\n".join(tail)
+        )
     write_json(state_path, {"fingerprint": fingerprint, "status": "done", "command": cmd, "device": device})
     return TrainRun(out_dir, cmd, "resumed" if resume_from else "trained", proc.returncode, duration, disk_min)
 
@@ -181,7 +205,9 @@ def summarize(params: Params, run: TrainRun, preflight_report: dict[str, Any] | 
         "best": {**best, "checkpoint": rel(best_path) if best_path else None},
         "swift_best_model_checkpoint": final.get("best_model_checkpoint"),
         "checkpoints": {s: rel(p) for s, p in ckpts.items()},
-        "train_runtime_s": final.get("log_history", [{}])[-1].get("train_runtime") if final.get("log_history") else None,
+        "train_runtime_s": final.get("log_history", [{}])[-1].get("train_runtime")
+        if final.get("log_history")
+        else None,
         "wall_time_s": round(run.duration_s, 1),
         "dataset_token_lengths": {"train": final.get("train_dataset"), "valid": final.get("val_dataset")},
         "trainable": final.get("model_parameter_info"),
@@ -191,7 +217,8 @@ def summarize(params: Params, run: TrainRun, preflight_report: dict[str, Any] | 
         "skipped_log_lines": log.skipped_lines,
         "resumes": log.resumes,
         "preflight": {k: preflight_report[k] for k in ("over_max_length", "token_lengths", "disk_free_bytes")}
-        if preflight_report else None,
+        if preflight_report
+        else None,
         "params_sha256": params.sha256(),
     }
     if summary["best"]["eval_loss"] is not None and summary["step0_eval_loss"]:
@@ -230,15 +257,21 @@ def train_table(s: dict[str, Any], marks: bool = False) -> Any:
 
 
 def summary_markdown(s: dict[str, Any]) -> str:
-    lines = [f"# 训练摘要 Training summary ({s['run_name']})", "",
-             f"- 状态 status: {'completed' if s['completed'] else 'not completed'} ({s['action']}), "
-             f"last step {s['last_step']}/{s['max_steps']}",
-             *[f"- 续训 resumed at step {r['step']}: the interrupted process's {r['replaced']} record(s) after it "
-               f"are dropped (the resumed run logs those steps again)" for r in s.get("resumes") or []],
-             f"- 最佳检查点 best checkpoint: `{s['best']['checkpoint']}` (step {s['best']['step']}, "
-             f"{s['best']['reason']})",
-             f"- step-0 eval loss {_num(s['step0_eval_loss'])} -> best eval loss {_num(s['best']['eval_loss'])}",
-             f"- wall time {s['wall_time_s']} s; lowest free disk during the run {s['disk_free_min_gb']} GiB", "",
-             to_markdown(train_table(s, marks=True)).rstrip("\n")]
+    lines = [
+        f"# 训练摘要 Training summary ({s['run_name']})",
+        "",
+        f"- 状态 status: {'completed' if s['completed'] else 'not completed'} ({s['action']}), "
+        f"last step {s['last_step']}/{s['max_steps']}",
+        *[
+            f"- 续训 resumed at step {r['step']}: the interrupted process's {r['replaced']} record(s) after it "
+            f"are dropped (the resumed run logs those steps again)"
+            for r in s.get("resumes") or []
+        ],
+        f"- 最佳检查点 best checkpoint: `{s['best']['checkpoint']}` (step {s['best']['step']}, {s['best']['reason']})",
+        f"- step-0 eval loss {_num(s['step0_eval_loss'])} -> best eval loss {_num(s['best']['eval_loss'])}",
+        f"- wall time {s['wall_time_s']} s; lowest free disk during the run {s['disk_free_min_gb']} GiB",
+        "",
+        to_markdown(train_table(s, marks=True)).rstrip("\n"),
+    ]
     lines += ["", "Command:", "", "```", s["command"], "```", ""]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ after that checkpoint are followed by the resumed process's records for the same
 first record may be glued to the interrupted one's cut-off half line). The table keeps one record
 per step and kind, the later one: the resumed run's, which produced the final adapter.
 """
+
 from __future__ import annotations
 
 import json
@@ -95,12 +96,22 @@ def parse_logging(path: Path) -> TrainLog:
             log.final = rec
             continue
         if "eval_loss" in rec:
-            kind, row = "eval", {"step": _step(rec), "eval_loss": rec["eval_loss"],
-                                 "eval_token_acc": rec.get("eval_token_acc")}
+            kind, row = (
+                "eval",
+                {"step": _step(rec), "eval_loss": rec["eval_loss"], "eval_token_acc": rec.get("eval_token_acc")},
+            )
         elif "loss" in rec:
-            kind, row = "train", {"step": _step(rec), "loss": rec["loss"], "token_acc": rec.get("token_acc"),
-                                  "learning_rate": rec.get("learning_rate"), "elapsed_time": rec.get("elapsed_time"),
-                                  "remaining_time": rec.get("remaining_time")}
+            kind, row = (
+                "train",
+                {
+                    "step": _step(rec),
+                    "loss": rec["loss"],
+                    "token_acc": rec.get("token_acc"),
+                    "learning_rate": rec.get("learning_rate"),
+                    "elapsed_time": rec.get("elapsed_time"),
+                    "remaining_time": rec.get("remaining_time"),
+                },
+            )
         else:
             continue
         step = row["step"]
@@ -113,13 +124,14 @@ def parse_logging(path: Path) -> TrainLog:
         if log.final is not None or (same and step <= same[-1]["step"]):
             log.final = None  # that closing line ended the earlier process, not the run
             # an evaluation at step s follows the train record of step s: a resumed eval at s keeps it
-            keep = {"train": (lambda s: s <= step) if kind == "eval" else (lambda s: s < step),  # noqa: B023
-                    "eval": lambda s: s < step}  # noqa: B023  (both used in this iteration only)
+            keep = {
+                "train": (lambda s: s <= step) if kind == "eval" else (lambda s: s < step),  # noqa: B023
+                "eval": lambda s: s < step,  # noqa: B023  (both used in this iteration only)
+            }
             before = sum(map(len, kept.values()))
             kept = {k: [r for r in rows if keep[k](r["step"])] for k, rows in kept.items()}
             steps = [r["step"] for rows in kept.values() for r in rows]
-            log.resumes.append({"step": max(steps) if steps else 0, "line": lineno,
-                                "replaced": before - len(steps)})
+            log.resumes.append({"step": max(steps) if steps else 0, "line": lineno, "replaced": before - len(steps)})
         kept[kind].append(row)
     log.train, log.evals = kept["train"], kept["eval"]
     return log
@@ -164,8 +176,14 @@ def table_rows(log: TrainLog) -> list[dict[str, Any]]:
     """The reference table: one row per evaluation (step 0 included), plus the last step if it had none."""
     rows = []
     for ev in sorted(log.evals, key=lambda r: r["step"]):
-        rows.append({"step": ev["step"], "train_loss": train_loss_at(log, ev["step"]) if ev["step"] else None,
-                     "eval_loss": ev["eval_loss"], "eval_token_acc": ev["eval_token_acc"]})
+        rows.append(
+            {
+                "step": ev["step"],
+                "train_loss": train_loss_at(log, ev["step"]) if ev["step"] else None,
+                "eval_loss": ev["eval_loss"],
+                "eval_token_acc": ev["eval_token_acc"],
+            }
+        )
     last = log.last_step
     if last and last not in {r["step"] for r in rows}:
         rows.append({"step": last, "train_loss": train_loss_at(log, last), "eval_loss": None, "eval_token_acc": None})
@@ -179,8 +197,11 @@ def best_checkpoint(log: TrainLog, checkpoint_steps: list[int]) -> dict[str, Any
     if not candidates:
         why = "no evaluation was logged" if not log.evals else "no evaluation step has a saved checkpoint"
         fallback = max(checkpoint_steps) if checkpoint_steps else None
-        return {"step": fallback, "eval_loss": None, "reason": f"{why}; using the last checkpoint"
-                if fallback is not None else why}
+        return {
+            "step": fallback,
+            "eval_loss": None,
+            "reason": f"{why}; using the last checkpoint" if fallback is not None else why,
+        }
     best_loss = min(e["eval_loss"] for e in candidates)
     tied = sorted(e["step"] for e in candidates if e["eval_loss"] == best_loss)
     reason = "lowest eval loss" + (f" (tied at steps {tied}; the earliest is taken)" if len(tied) > 1 else "")
