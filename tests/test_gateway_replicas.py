@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 
 from edgecloud.errors import ParamsError
 from edgecloud.serve.gateway import GatewayConfig, create_app, load_config
-from edgecloud.serve.gateway_stream import read_events
+from edgecloud.serve.tier_stream import read_events
 
 from gateway_servers import ServerThread, StreamingUpstream, free_ports, rule_upstream
 

@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from edgecloud.serve.gateway import GatewayConfig, create_app
-from edgecloud.serve.gateway_stream import could_begin_forward, read_events
+from edgecloud.serve.gateway_stream import could_begin_forward
+from edgecloud.serve.tier_stream import read_events
 
 from gateway_servers import ServerThread, StreamingUpstream
 

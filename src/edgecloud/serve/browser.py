@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from edgecloud.errors import EdgecloudError
 from edgecloud.paths import rel
-from edgecloud.serve.gateway_stream import read_events
+from edgecloud.serve.tier_stream import read_events
 
 if TYPE_CHECKING:
     from edgecloud.params import Params
