@@ -185,10 +185,10 @@ def test_trainer_dies_with_a_killed_kernel(smoke):
 
     p, folder = smoke
     script = (
-        f"from edgecloud.params import load_params; from edgecloud import train; from pathlib import Path\n"
+        f"from edgecloud.params import load_params; from edgecloud.train import trainer; from pathlib import Path\n"
         f"p = load_params('params/smoke.yaml', ['run_name={p.run_name}', 'train.max_steps=200', "
         f"'train.eval_steps=200', 'train.save_steps=200'])\n"
-        f"train.run_training(p, Path({str(folder)!r}))\n"
+        f"trainer.run_training(p, Path({str(folder)!r}))\n"
     )
     kernel = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
