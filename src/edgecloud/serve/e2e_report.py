@@ -152,18 +152,19 @@ def _md_table(df: pd.DataFrame) -> str:
 def _browser_md(browser_result: dict[str, Any] | None) -> list[str]:
     if browser_result is None:
         return ["未运行（e2e.browser 为 false）. Not run (e2e.browser is false).", ""]
-    rows = pd.DataFrame(
+    cases = web_cases_table(browser_result).to_dict("records") if browser_result.get("cases") else []
+    rows = pd.DataFrame(  # the rows of 06's web-client table, with the report's headers and marks
         [
             {
                 "用例 case": c["id"],
                 "期望 expected": c["expected_tier"],
-                "页面显示层 tier shown": c.get("tier_shown") or "-",
-                "API 返回层 tier in response": c.get("response_tier") or "-",
-                "一致 match": "✓" if c.get("tier_matches") else "✗",
-                "非空 non-empty": "✓" if c.get("non_empty") else "✗",
-                "延迟标记 latency badge": c.get("latency_badge") or "-",
+                "页面显示层 tier shown": c["tier_shown"] or "-",
+                "API 返回层 tier in response": c["response_tier"] or "-",
+                "一致 match": "✓" if c["tier_matches"] else "✗",
+                "非空 non-empty": "✓" if c["non_empty"] else "✗",
+                "延迟标记 latency badge": c["latency_badge"] or "-",
             }
-            for c in browser_result.get("cases", [])
+            for c in cases
         ]
     )
     lines = [
