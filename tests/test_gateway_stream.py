@@ -195,6 +195,11 @@ def test_the_probe_scores_before_the_stream_when_the_server_streams_suppressed_l
     assert (meta["tier"], meta["edge_decision"], text_of(simple)) == ("edge", "answer", "".join(ANSWER * 5))
     assert meta["routing_score"] < 0
     assert edge.requests[1]["max_tokens"] == 1 and edge.requests[2]["stream"] and not edge.requests[2].get("logprobs")
+    # the probe's one token may be half a multi-byte character (swift deploy answers U+FFFD): still a score
+    edge.tokens = lambda _: ["\ufffd"] + ANSWER * 5
+    half = chunks_of(client.post("/v1/chat/completions", json=body("法国的首都是哪里？", stream=True)))
+    assert (half[-1]["edgecloud"]["tier"], half[-1]["edgecloud"]["status"]) == ("edge", "ok")
+    assert half[-1]["edgecloud"]["routing_score"] < 0
     # the same upstream read from the stream's first chunk never sees "[": the reason 'probe' is the default
     first_chunk, edge2, _ = stack(
         tokens=lambda _: ANSWER * 5, top=top, routing_threshold=0.0, stream_routing="first_chunk"

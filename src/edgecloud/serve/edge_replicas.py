@@ -248,9 +248,11 @@ async def call_edge(
     timeout_s: float,
     retries: int,
     score_token: str | None = None,
+    allow_empty: bool = False,
 ) -> TierCall:
     """`gateway_tiers.call_tier` for the edge: one non-streaming completion over the replicas (each attempt
-    bounded by `timeout_s`), failing over to another replica when one faults."""
+    bounded by `timeout_s`), failing over to another replica when one faults (`allow_empty`: an empty reply is
+    an answer, for the routing probe)."""
     payload = chat_payload(model, messages, sampling, False, score_token is not None)
     start = time.perf_counter()
 
@@ -264,7 +266,7 @@ async def call_edge(
         retries,
         set(),
     )
-    call = tier_call(done.result, start, done.attempts, score_token)
+    call = tier_call(done.result, start, done.attempts, score_token, allow_empty)
     if not call.ok and call.reason is not None:
         call.reason = failed_reason(done, call.reason)
     return call

@@ -142,7 +142,8 @@ async def route_stream(state: GatewayState, chat: ChatRequest, started: float) -
 async def _probe(state: GatewayState, chat: ChatRequest) -> TierCall:
     """The routing score before the answer's stream opens (`stream_routing` 'probe'): one non-streamed token with
     the first position's top_logprobs, as the non-streamed path scores. A forwarded request costs the edge this one
-    token; an edge answer costs a second prompt pass."""
+    token; an edge answer costs a second prompt pass. The token's text may be empty (half of a multi-byte character,
+    dropped): only its score counts."""
     cfg = state.config
     assert state.edge_client is not None
     return await call_edge(
@@ -154,6 +155,7 @@ async def _probe(state: GatewayState, chat: ChatRequest) -> TierCall:
         cfg.edge_timeout_s,
         cfg.connect_retries,
         score_token=cfg.forward_token,
+        allow_empty=True,
     )
 
 

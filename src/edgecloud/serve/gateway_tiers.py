@@ -42,8 +42,9 @@ class TierCall:
     fault: str | None = None  # how the server failed (`Failure.fault`), None when it answered
 
 
-def _reply_of(resp: httpx.Response) -> tuple[str, dict[str, Any] | None, str] | str:
-    """(text, usage, finish_reason) of a chat.completion response, or the reason it is unusable."""
+def _reply_of(resp: httpx.Response, allow_empty: bool = False) -> tuple[str, dict[str, Any] | None, str] | str:
+    """(text, usage, finish_reason) of a chat.completion response, or the reason it is unusable (an empty reply
+    too, unless `allow_empty`: the routing probe's one token can be half a character, dropped below)."""
     if (failed := status_failure(resp.status_code)) is not None:
         return failed
     try:
@@ -56,7 +57,7 @@ def _reply_of(resp: httpx.Response) -> tuple[str, dict[str, Any] | None, str] | 
     if isinstance(text, str):
         # a reply cut at max_tokens can end inside a multi-byte character, decoded as U+FFFD
         text = text.rstrip("\ufffd")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or (not text.strip() and not allow_empty):
         return "empty reply"
     return text, usage if isinstance(usage, dict) else None, choice.get("finish_reason") or "stop"
 
@@ -99,13 +100,15 @@ async def post_once(
         return Failure(f"{type(exc).__name__}: {exc}", "transport")
 
 
-def tier_call(got: httpx.Response | Failure, start: float, attempts: int, score_token: str | None) -> TierCall:
+def tier_call(
+    got: httpx.Response | Failure, start: float, attempts: int, score_token: str | None, allow_empty: bool = False
+) -> TierCall:
     """What came of a call: the reply of a response, or why there is none."""
     ms = (time.perf_counter() - start) * 1000
     if isinstance(got, Failure):
         reason = f"connection failed after {attempts} attempt(s): {got}" if got.fault == "connect" else str(got)
         return TierCall(ok=False, reason=reason, ms=ms, attempts=attempts, fault=got.fault)
-    parsed = _reply_of(got)
+    parsed = _reply_of(got, allow_empty)
     if isinstance(parsed, str):
         return TierCall(ok=False, reason=parsed, ms=ms, attempts=attempts, fault=getattr(parsed, "fault", None))
     text, usage, finish = parsed
