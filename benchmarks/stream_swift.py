@@ -391,7 +391,7 @@ def markdown(rec: dict[str, Any]) -> str:
             f"| {f['direct_total_ms']} |",
             f"| gateway (calibrated threshold), complex requests (stream) | {f['n']} | {f['gateway_ttft_ms']} "
             f"| {f['gateway_total_ms']} |",
-            f"| gateway with threshold -100, forwarded on the first chunk (stream; TTFT = the cloud stub's first token) "
+            f"| gateway with threshold -100, every request forwarded (stream; TTFT = the cloud stub's first token) "
             f"| {f['n']} | {f['forced_ttft_ms']} | {f['forced_total_ms']} |",
             "",
             f"- tiers the gateway answered with: simple {e['tiers']}, complex {f['tiers']} (statuses {f['statuses']}); "
