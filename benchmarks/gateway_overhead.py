@@ -262,7 +262,7 @@ def markdown(rec: dict[str, Any]) -> str:
     lines = [
         f"# Gateway overhead: edgecloud gateway vs LiteLLM proxy ({rec['created_utc']})",
         "",
-        f"{m['cpu']}, {m['cpus']} CPUs, {m['platform']}; load average at start {rec['loadavg_start']}, "
+        f"{m['cpu_model']}, {m['logical_cpus']} CPUs, {m['platform']}; load average at start {rec['loadavg_start']}, "
         f"at end {rec['loadavg_end']}. Product venv: {rec['versions']['product']}. LiteLLM venv: "
         f"{rec['versions']['litellm_venv']}.",
         "",
