@@ -42,13 +42,22 @@ SWIFT_DEFAULTS = {
     "lora_top_layers": 1.0,
     "padding_free": False,
     "packing": False,
+    "attn_impl": None,
+    "use_logits_to_keep": None,
+    "allocator": "system",
 }
 BF16_OFF = {"torch_dtype": "bfloat16", "gradient_checkpointing": False}
-FAST = {**BF16_OFF, "group_by_length": True, "lora_dropout": 0.0}  # params/default.yaml since 2026-12-02
+FAST = {**BF16_OFF, "group_by_length": True, "lora_dropout": 0.0}  # params/default.yaml 2026-12-02
+# params/default.yaml since 2026-12-02 (evening): eager attention, logits at every position (profiler: 40 % of a
+# step was copies, most of them torch expanding the lm_head weight for the sliced hidden states of logits_to_keep),
+# tcmalloc (glibc returns each large tensor to the kernel and page-faults the next one in)
+EAGER_ALL_LOGITS = {**FAST, "attn_impl": "eager", "use_logits_to_keep": False}
+FASTER = {**EAGER_ALL_LOGITS, "allocator": "tcmalloc"}
 
 # name -> changes from SWIFT_DEFAULTS (same data, steps, batch unless the name says otherwise)
 CONFIGS = {
     "ms-swift defaults (fp32, gradient checkpointing on)": {},
+    "ms-swift defaults, tcmalloc": {"allocator": "tcmalloc"},
     "fp32, gradient checkpointing off": {"gradient_checkpointing": False},
     "bf16, gradient checkpointing on": {"torch_dtype": "bfloat16"},
     "bf16, gradient checkpointing off": BF16_OFF,
@@ -73,7 +82,11 @@ CONFIGS = {
         "group_by_length": True,
         "lora_top_layers": 0.5,
     },
-    "bf16, off, group_by_length, lora_dropout 0 (profile)": FAST,
+    "bf16, off, group_by_length, lora_dropout 0": FAST,
+    "bf16, off, group_by_length, lora_dropout 0, eager attention": {**FAST, "attn_impl": "eager"},
+    "bf16, off, group_by_length, lora_dropout 0, every position's logits": {**FAST, "use_logits_to_keep": False},
+    "bf16, off, group_by_length, lora_dropout 0, eager, every position's logits": EAGER_ALL_LOGITS,
+    "bf16, off, group_by_length, lora_dropout 0, eager, every position's logits, tcmalloc (profile)": FASTER,
     "bf16, off, group_by_length, lora_dropout 0, LoRA on the upper two thirds": {**FAST, "lora_top_layers": 2 / 3},
 }
 

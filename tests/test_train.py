@@ -54,6 +54,19 @@ def test_swift_command_comes_from_params(tmp_path):
     assert a["dataset"].endswith("outputs/default/data/train.jsonl") and a["val_dataset"].endswith("valid.jsonl")
     assert a["lr_scheduler_type"] == "cosine" and a["save_total_limit"] == "2"
     assert "resume_from_checkpoint" not in a and "deepspeed" not in a
+    assert a["attn_impl"] == "eager" and a["use_logits_to_keep"] == "false"  # the CPU speed settings (issue 14)
+    plain = args_dict(
+        [
+            "sft",
+            *swift_args(
+                load_params("params/default.yaml", ["train.attn_impl=null", "train.use_logits_to_keep=null"]),
+                tmp_path,
+                tmp_path,
+                "cpu",
+            ),
+        ]
+    )
+    assert "attn_impl" not in plain and "use_logits_to_keep" not in plain  # null leaves ms-swift's own choice
     gpu = args_dict(["sft", *swift_args(p, tmp_path, tmp_path, "cuda", resume_from=tmp_path / "checkpoint-50")])
     assert "use_cpu" not in gpu and gpu["resume_from_checkpoint"].endswith("checkpoint-50")
 
@@ -97,6 +110,31 @@ def test_multi_gpu_goes_through_ms_swift_launcher(tmp_path):
 
 
 @pytest.mark.integration
+def test_tcmalloc_is_preloaded_into_swift_sft_and_really_loads():
+    import subprocess
+    import sys
+
+    p = load_params("params/default.yaml")
+    env = child_env(p, "cpu")
+    assert "tcmalloc" in env["LD_PRELOAD"]
+    maps = subprocess.run(
+        [sys.executable, "-c", "print(open('/proc/self/maps').read())"], env=env, capture_output=True, text=True
+    )
+    assert maps.returncode == 0 and "libtcmalloc" in maps.stdout, maps.stderr[-500:]
+    system = load_params("params/default.yaml", ["train.allocator=system"])
+    assert "tcmalloc" not in child_env(system, "cpu").get("LD_PRELOAD", "")
+
+
+def test_a_missing_allocator_is_named_with_the_fix(monkeypatch):
+    import ctypes.util
+
+    from edgecloud.errors import EdgecloudError
+
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)  # as on a machine without the package
+    with pytest.raises(EdgecloudError, match=r"train.allocator: tcmalloc .*make sysdeps.*libtcmalloc-minimal4"):
+        child_env(load_params("params/default.yaml"), "cpu")
+
+
 def test_preflight_refuses_records_over_max_length(smoke):
     p, folder = smoke
     p.train.max_length = 100

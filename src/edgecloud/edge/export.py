@@ -267,7 +267,11 @@ def _genai(name: str, merged: Path, out: Path, opts: dict[str, Any], logs: Path,
     level = opts.get(f"genai_{precision}_accuracy_level", 4 if precision == "int4" else "auto")
     if level == "auto":  # int8 weights with int8 activations saturate without VNNI (devices.cpu_has_vnni)
         level = 4 if cpu_has_vnni() else 1
-    extra = {"accuracy_level": str(level)} if precision in ("int4", "int8") else None
+    extra = (
+        {"accuracy_level": str(level), **dict(get_variant(name).builder_options)}
+        if precision in ("int4", "int8")
+        else None
+    )
     tmp = out.parent / (out.name + ".build")
     onnx_builder(merged, tmp, precision, logs / f"{name}_builder.log", extra)
     cfg_path = tmp / "genai_config.json"
@@ -323,6 +327,8 @@ def export_variant(
     variant = get_variant(name)
     logs = logs or out.parent.parent / "logs"
     key = {"merge_adapter_sha256": _merge_key(merged), "options": opts, "threads": threads, "format": EXPORT_FORMAT}
+    if variant.builder_options:
+        key["builder_options"] = dict(variant.builder_options)
     meta_path = out / VARIANT_META
     if not force and meta_path.is_file():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))

@@ -24,6 +24,7 @@ class Variant:
     label: str
     modules: tuple[str, ...]  # Python modules the runtime needs
     decoding: str = "greedy"  # greedy | lookup (greedy, prompt-lookup drafts verified in one batched pass)
+    builder_options: tuple[tuple[str, str], ...] = ()  # genai: extra options of onnxruntime-genai's model builder
 
     def folder(self, run_name: str) -> Path:
         return artifacts.path("edge_variant", run_name, variant=self.name)
@@ -44,6 +45,24 @@ VARIANTS: dict[str, Variant] = {
         Variant("gguf-q8_0-lookup", "llamacpp", "q8_0", "llama.cpp Q8_0 + prompt lookup", ("llama_cpp",), "lookup"),
         Variant("genai-int8", "genai", "int8", "onnxruntime-genai int8", ("onnxruntime_genai",)),
         Variant("genai-int4", "genai", "int4", "onnxruntime-genai int4", ("onnxruntime_genai",)),
+        # k-quant int4 with llama.cpp's mixed strategy: lm_head and the most sensitive MatMuls (first/last eighth of
+        # the layers, every third layer's qkv/v/down projections) at int8
+        Variant(
+            "genai-int4-mixed",
+            "genai",
+            "int4",
+            "onnxruntime-genai int4, k-quant, sensitive MatMuls int8",
+            ("onnxruntime_genai",),
+            builder_options=(("algo_config", "k_quant_mixed"),),
+        ),
+        Variant(
+            "genai-int4-last",
+            "genai",
+            "int4",
+            "onnxruntime-genai int4, k-quant, lm_head int8",
+            ("onnxruntime_genai",),
+            builder_options=(("algo_config", "k_quant_last"),),
+        ),
     ]
 }
 BASELINE = "torch-fp32"

@@ -19,7 +19,7 @@ from edgecloud.jsonio import describe, read_jsonl, write_json
 from edgecloud.model import chat_ids, empty_weights, load_config, load_tokenizer
 from edgecloud.params import Params
 from edgecloud.paths import RunDirs, rel
-from edgecloud.train.swift_command import lora_targets
+from edgecloud.train.swift_command import allocator_library, lora_targets
 
 
 class PreflightError(EdgecloudError):
@@ -104,6 +104,11 @@ def preflight(params: Params, model_dir: Path) -> dict[str, Any]:
             f"temporary folder {tmp} has {free_tmp / 2**30:.2f} GiB free (< {t.min_free_disk_gb} GiB): "
             "the datasets cache and tokenizer write there; free space or set TMPDIR"
         )
+
+    try:
+        allocator_library(t.allocator)
+    except EdgecloudError as e:
+        problems.append(str(e))
 
     config = load_config(model_dir)
     hidden = getattr(config, "hidden_size", 1024)

@@ -7,6 +7,7 @@ parameters of the targets named here; `benchmarks/train_throughput.py` runs it f
 
 from __future__ import annotations
 
+import ctypes.util
 import json
 import math
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from edgecloud import artifacts
+from edgecloud.errors import EdgecloudError
 from edgecloud.params import Params
 from edgecloud.train.devices import train_dtype
 
@@ -97,6 +99,10 @@ def swift_args(
     }
     if t.group_by_length:
         args["group_by_length"] = "true"
+    if t.attn_impl is not None:
+        args["attn_impl"] = t.attn_impl
+    if t.use_logits_to_keep is not None:
+        args["use_logits_to_keep"] = str(t.use_logits_to_keep).lower()
     if t.save_total_limit is not None:
         args["save_total_limit"] = t.save_total_limit
     if device == "cpu":
@@ -117,8 +123,30 @@ def swift_args(
     return out
 
 
+ALLOCATOR_LIBS = {"tcmalloc": ("tcmalloc_minimal", "tcmalloc")}  # find_library names, first found wins
+ALLOCATOR_PACKAGES = {"tcmalloc": "libtcmalloc-minimal4"}
+
+
+def allocator_library(name: str) -> str | None:
+    """The shared library to preload for `train.allocator` (None for the system malloc); a clear error when missing."""
+    if name == "system":
+        return None
+    for lib in ALLOCATOR_LIBS[name]:
+        found = ctypes.util.find_library(lib)
+        if found:
+            return found
+    raise EdgecloudError(
+        f"train.allocator: {name} needs the {name} library, which is not installed: run `make sysdeps` (Debian "
+        f"package {ALLOCATOR_PACKAGES[name]}) or set train.allocator: system"
+    )
+
+
 def child_env(params: Params, device: str) -> dict[str, str]:
     env = dict(os.environ)
+    lib = allocator_library(params.train.allocator)
+    if lib:  # preloaded into swift sft only (benchmarks/results/train_throughput_*.md)
+        env["LD_PRELOAD"] = " ".join(x for x in (lib, env.get("LD_PRELOAD", "")) if x)
+        env.setdefault("TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD", str(1 << 40))  # no "large alloc" lines in the log
     env.setdefault("PYTHONUNBUFFERED", "1")
     if params.model.source in ("embedded", "local"):
         env["HF_HUB_OFFLINE"] = "1"  # a local folder: never wait on a hub
