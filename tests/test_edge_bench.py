@@ -77,10 +77,11 @@ def test_recommendation_is_the_fastest_variant_meeting_all_four_bars():
     p = Params()
     rows = [
         row("torch-fp32", 16, 0.96, speed=1.0, size=1.0, agree=1.0, delta=0.0),
-        row("gguf-q8_0", 120, 0.96, speed=7.5, size=3.8, agree=0.97, delta=0.0),  # meets all four
-        row("gguf-q4_0", 130, 0.96, speed=8.2, size=6.0, agree=0.81, delta=0.0),  # agreement 81 %
-        row("ort-int8", 140, 0.96, speed=8.8, size=2.0, agree=0.95, delta=0.0),
-    ]  # size 2x
+        row("gguf-q8_0", 160, 0.96, speed=10.0, size=3.8, agree=0.97, delta=0.0),  # meets all four
+        row("gguf-q4_0", 170, 0.96, speed=10.6, size=6.0, agree=0.81, delta=0.0),  # agreement 81 %
+        row("ort-int8", 180, 0.96, speed=11.2, size=2.0, agree=0.95, delta=0.0),  # size 2x
+        row("genai-int4-mixed", 150, 0.96, speed=9.4, size=4.7, agree=0.92, delta=0.0),  # speed 9.4x
+    ]
     for r in rows:
         r["bars"] = bars(r, p)
     rec = recommend(rows, within_points=1.0)
@@ -90,9 +91,9 @@ def test_recommendation_is_the_fastest_variant_meeting_all_four_bars():
 
 def test_bars_report_each_number_against_its_threshold():
     p = Params()
-    ok = bars(row("gguf-q8_0", 150, 0.9, speed=6.2, size=3.7, agree=0.95, delta=-0.5), p)
-    assert ok["all_met"] and ok["speedup"]["value"] == 6.2 and ok["speedup"]["bar"] == 6.0
-    slow = bars(row("gguf-q8_0", 100, 0.9, speed=5.9, size=3.7, agree=0.95, delta=0.0), p)
+    ok = bars(row("gguf-q8_0", 150, 0.9, speed=10.2, size=3.7, agree=0.95, delta=-0.5), p)
+    assert ok["all_met"] and ok["speedup"]["value"] == 10.2 and ok["speedup"]["bar"] == 10.0  # issue 14's bar
+    slow = bars(row("gguf-q8_0", 100, 0.9, speed=9.9, size=3.7, agree=0.95, delta=0.0), p)
     assert not slow["all_met"] and not slow["speedup"]["met"] and slow["size_ratio"]["met"]
     worse = bars(row("x", 100, 0.9, speed=9, size=5, agree=0.89, delta=-2.0), p)
     assert not worse["agreement"]["met"] and not worse["routing_within_points"]["met"]
@@ -132,17 +133,17 @@ def test_table_lists_skipped_variants_with_their_reason():
             base,
             {"variant": "gguf-q8_0", "status": "skipped", "reason": "Python module(s) llama_cpp not installed"},
         ],
-        "recommended_bars": {"speedup": {"value": 1.0, "bar": 6.0, "met": False}},
+        "recommended_bars": {"speedup": {"value": 1.0, "bar": 10.0, "met": False}},
     }
     t = table(report)
     assert list(t["variant"]) == ["torch-fp32 ★", "gguf-q8_0"]
     assert t.loc[0, "tokens/s"] == "24.0 (20.0–26.0)"
     assert "skipped: Python module(s) llama_cpp" in t.loc[1, "agree"]
     assert bars_table(report).loc[0, "met"] == "NO"
-    base["bars"] = bars({**base, "speedup": {"median": 6.5}, "size_ratio": 3.6, "routing_delta_points": 0.0}, Params())
+    base["bars"] = bars({**base, "speedup": {"median": 10.5}, "size_ratio": 3.6, "routing_delta_points": 0.0}, Params())
     t = all_bars_table(report)
     assert list(t["variant"]) == ["torch-fp32"] and t.loc[0, "all met"] == "yes"
-    assert t.loc[0, "decode speed-up vs fp32 (×)"] == "6.50 ✓"
+    assert t.loc[0, "decode speed-up vs fp32 (×)"] == "10.50 ✓"
 
 
 def test_lookup_draft_continues_the_most_recent_earlier_occurrence_of_the_longest_suffix():

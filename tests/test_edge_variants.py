@@ -50,6 +50,8 @@ PREFIX = {
     "gguf-q4_k_m": 0,
     "gguf-q4_0": 0,
     "genai-int4": 0,
+    "genai-int4-mixed": 0,
+    "genai-int4-last": 0,
     "torch-int8": 1,
 }
 AGREE = {
@@ -64,6 +66,8 @@ AGREE = {
     "gguf-q4_k_m": 6,
     "gguf-q4_0": 6,
     "genai-int4": 6,
+    "genai-int4-mixed": 6,
+    "genai-int4-last": 6,
     "torch-int8": 1,
 }
 # the int8 settings `auto` picks on a CPU without VNNI (the CI machine's), set explicitly: they hold on every
