@@ -2,8 +2,8 @@
 
 Pure arithmetic on what `edgecloud.edge.bench` measured (no model, no timing, tested as such): medians with
 their spread, speed-ups as per-pass ratios against torch-fp32, teacher-forced agreement, 04_eval's routing and
-quality scoring, issue 6's four bars and the recommendation; `summarize` puts them together into the report
-that `bench.run_bench` writes.
+quality scoring, the four bars (issue 14's thresholds) and the recommendation; `summarize` puts them together
+into the report that `bench.run_bench` writes.
 """
 
 from __future__ import annotations

@@ -250,7 +250,7 @@ def _section_bench(f: Facts) -> list[str]:
     rec = _bench_recommendation(b)
     out += ["", f"- 推荐 recommendation: {rec}" if rec else "- 报告未给出推荐 no recommendation in the report"]
     if len(bars):
-        out += ["", "推荐变体与 issue 6 的门槛 bars of the recommended variant:", ""]
+        out += ["", "推荐变体与门槛 bars of the recommended variant (edge_bench.bar_*, issue 14):", ""]
         out += to_markdown(bars).rstrip("\n").split("\n")
     meeting = b.get("meeting_all_bars")
     if meeting is not None:
