@@ -61,6 +61,7 @@ from edgecloud.data import datagen
 from edgecloud.data.datagen import CATEGORIES, CLOUD_CATEGORIES, dedup_key, language_quotas  # the same categories
 from edgecloud.data.heldout_templates import HISTORY, KEYWORD, LONG, PLAIN, SHORT, TEMPLATES, TYPICAL, Template
 from edgecloud.errors import DataError
+from edgecloud.eval.routers import KEYWORDS_ZH
 from edgecloud.jsonio import write_jsonl
 
 # ---------------------------------------------------------------------------------------------
@@ -80,26 +81,9 @@ DEFAULT_CLOUD_SHARE = 0.22
 LONG_QUERY_CHARS = {"zh": 40, "en": 120}
 SHORT_QUERY_CHARS = {"zh": 20, "en": 60}
 
-# Complex-task words (the keyword heuristic's, as listed in datagen's docstring).
-ZH_KEYWORDS = (
-    "证明",
-    "推导",
-    "分析",
-    "规划",
-    "计划",
-    "行程",
-    "代码",
-    "实现",
-    "算法",
-    "论文",
-    "报告",
-    "详细",
-    "步骤",
-    "比较",
-    "策略",
-    "设计",
-    "优化",
-)
+# Complex-task words: the keyword router's (eval/routers.py), without 论述, which it gained after this set was
+# built (v1's records and cue labels stay as they are).
+ZH_KEYWORDS = tuple(w for w in KEYWORDS_ZH if w != "论述")
 # Word edges are ASCII letters, so "floor plan是什么意思" counts ("是" is a word character to \b).
 EN_KEYWORD_RE = re.compile(
     r"(?<![A-Za-z])(?:prov(?:e|es|ed|en|ing)|proofs?|deriv[a-z]*|analy[sz][a-z]*|plan(?:s|ned|ning|ner|ners)?"
